@@ -1,0 +1,90 @@
+"""The ``anchor`` command line.
+
+    anchor data check                 every declared source: present?, checksum, licence
+    anchor place PLACE_SPEC           a place's deprivation summary and tiers
+    anchor postcode POSTCODE...       where postcodes are: LSOA 2021, ward, LAD, region, IMD decile
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Optional
+
+import typer
+
+from anchorlib.errors import AnchorError
+
+app = typer.Typer(help="anchorlib: place baselines and spend analysis for anchor collaboratives.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+data_app = typer.Typer(help="The data catalogue (data/sources.yml).", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(code=2)
+
+
+@data_app.command("check")
+def data_check(
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    verify: bool = typer.Option(True, "--verify/--no-verify", help="Check sha256 checksums (cached by size and mtime)."),
+) -> None:
+    """List every declared source: whether it is present, its checksum status and licence.
+
+    Exits 1 when a required source is missing or a checksum does not match.
+    """
+    from anchorlib.datacheck import check_sources, format_check
+
+    rows = check_sources(verify=verify)
+    typer.echo(json.dumps(rows, indent=2) if as_json else format_check(rows))
+    if any(r["status"] in ("missing", "checksum mismatch") and not r["optional"] for r in rows):
+        raise typer.Exit(code=1)
+
+
+@app.command("place")
+def place(
+    spec: str = typer.Argument(..., help="A place YAML file, or LAD codes: E07000120 or E07000117,E07000120."),
+    edition: int = typer.Option(2025, "--edition", help="IoD edition: 2025 (LSOA 2021, LAD 2024 codes) or 2019 (LSOA 2011, LAD 2019 codes)."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Print a place's LSOA count, population, deprivation summary measures and tier breakdown."""
+    from anchorlib.place_summary import format_summary, place_summary
+
+    try:
+        summary = place_summary(spec, edition=edition)
+    except AnchorError as exc:
+        _fail(exc)
+    typer.echo(json.dumps(summary, indent=2) if as_json else format_summary(summary))
+
+
+@app.command("postcode")
+def postcode(
+    postcodes: list[str] = typer.Argument(..., help="Postcodes in any common form (bb5 1la, BB51LA, ...)."),
+    place_spec: Optional[str] = typer.Option(None, "--place", help="Also give each postcode's tier in this place."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Locate postcodes: LSOA 2021, ward, LAD, region and IMD 2025 decile (and tier with --place)."""
+    from anchorlib.places import classify_postcodes, resolve_place
+    from anchorlib.postcodes import locate_postcodes
+
+    try:
+        df = classify_postcodes(resolve_place(place_spec), postcodes) if place_spec else locate_postcodes(postcodes)
+    except AnchorError as exc:
+        _fail(exc)
+    cols = [c for c in ["input", "pcds", "status", "reason", "lsoa21_code", "ward24_name", "lad24_name",
+                        "region_name", "imd25_decile", "tier"] if c in df.columns]
+    df = df[cols].astype(object).where(df[cols].notna(), None)
+    if as_json:
+        typer.echo(json.dumps(df.to_dict(orient="records"), indent=2, default=str))
+    else:
+        typer.echo(df.to_string(index=False))
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
