@@ -65,7 +65,7 @@ def clean_text(value) -> str | None:
 _AMOUNT_PLAIN = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)$")
 _AMOUNT_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 _AMOUNT_SCI = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
-_CURRENCY = re.compile(r"(?i)Â£|£|\bGBP\b|\bSTG\b")
+_CURRENCY = re.compile(r"(?i)Â£|£|GBP")
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
 _FOREIGN = re.compile(r"[$€¥]|\b(?:USD|EUR)\b", re.I)
 

@@ -535,5 +535,7 @@ def no_header_message(path, sheets: list[Sheet], columns=None) -> str:
             f"  {label}, best row {sheet.row_numbers[idx]}: headers seen {[n for n in names if n]}; "
             f"candidates {cand}; missing {missing}"
         )
+    if overrides:
+        lines.append(f"  columns given: {columns} (not found; headers are compared ignoring case and punctuation)")
     lines.append("Name the columns with columns={'supplier_name': '...', 'amount': '...', 'payment_date': '...'}.")
     return "\n".join(lines)

@@ -533,10 +533,18 @@ def read_ledgers(
     ``(index, count, path, reconciliation_row_or_None)``.  Every file is
     tried; if any cannot be read, one :class:`LedgerReadError` lists them all.
     """
-    paths = [Path(p) for p in paths]
-    if not paths:
+    given = [Path(p) for p in paths]
+    if not given:
         raise LedgerReadError("no files given")
     ledgers, rejects, recons, mappings, warnings, errors = [], [], [], [], [], []
+    paths, seen = [], set()
+    for p in given:
+        key = p.resolve() if p.exists() else p
+        if key in seen:
+            warnings.append(f"{p}: given more than once; read once")
+            continue
+        seen.add(key)
+        paths.append(p)
     for n, path in enumerate(paths, start=1):
         try:
             led, rej, rec, maps, warns = _read_one(path, anchor_id, columns)
