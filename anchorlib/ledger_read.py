@@ -445,7 +445,11 @@ def find_headers(path, sheet: Sheet, columns=None) -> list[Header]:
     rows_found = []
     for idx, row in enumerate(sheet.rows):
         found = _row_fields(row, overrides)
-        if all(f in found for f in REQUIRED_FIELDS) and not _looks_like_data(row, found):
+        if (
+            all(f in found for f in REQUIRED_FIELDS)
+            and len({i for f in REQUIRED_FIELDS for _, i in found[f]}) >= len(REQUIRED_FIELDS)
+            and not _looks_like_data(row, found)
+        ):
             rows_found.append((idx, found))
     if not rows_found:
         return []

@@ -142,7 +142,7 @@ REJECT_REASONS = {
     "blank_row": "every cell is empty",
     "repeated_header": "the header row again",
     "total_row": "a total / sub-total line, or an amount with neither supplier nor date",
-    "note_row": "text with no amount, supplier or date (a title, note or footnote)",
+    "note_row": "text with neither amount nor date (a title, note or footnote)",
     "no_header": "in a sheet with no header row naming supplier, amount and date",
     "unparseable_amount": "the amount cell is not a number (counted as 0; raw text kept)",
     "missing_amount": "the amount cell is empty",
@@ -378,8 +378,8 @@ class _FileReader:
                 self.reject(sheet, i, "unparseable_amount", f"{where}{describe('amount')}: {bad_amount}", 0, row, labels)
                 continue
             if pence is None:
-                if not supplier and is_blank(date_raw):
-                    self.reject(sheet, i, "note_row", "no amount, supplier or date", 0, row, labels)
+                if is_blank(date_raw):
+                    self.reject(sheet, i, "note_row", "neither amount nor date", 0, row, labels)
                 else:
                     self.reject(sheet, i, "missing_amount", f"{where}{describe('amount')} is empty", 0, row, labels)
                 continue

@@ -34,7 +34,6 @@ from anchorlib.ledgers import (
 DATA = Path(__file__).parent / "data" / "ledgers"
 SHARED_LEDGERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ledgers" / "lancashire"
 
-openpyxl = pytest.importorskip("openpyxl")
 
 
 def assert_reconciles(result):
@@ -167,6 +166,9 @@ def test_financial_year(date, fy):
         ("Personal data", REDACTED_KEY),
         ("Redacted – personal information", REDACTED_KEY),
         ("Redactive Publishing Ltd", "REDACTIVE PUBLISHING"),
+        ("Personal Alarms Ltd", "PERSONAL ALARMS"),
+        ("THIRD PARTY", REDACTED_KEY),
+        ("XXXXX", REDACTED_KEY),
         ("", ""),
         (None, ""),
     ],
@@ -384,6 +386,7 @@ def test_reconciliation_to_the_penny_over_many_files(capsys):
 
 
 def _workbook(path: Path) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Apr 22"
@@ -441,6 +444,7 @@ def test_xlsx_many_sheets_merged_title_serial_dates_sections(tmp_path):
 
 
 def test_xlsx_without_any_header_is_an_error_naming_what_it_saw(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
     wb.active.append(["Cost", "When", "Who"])
     wb.active.append([10, "01/04/2022", "Acme"])
