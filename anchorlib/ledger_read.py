@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from anchorlib.errors import AnchorError
-from anchorlib.ledger_parse import is_blank
+from anchorlib.ledger_parse import is_blank, parse_amount
 
 __all__ = [
     "LedgerError",
@@ -182,6 +182,11 @@ def read_sheets(path: Path | str) -> list[Sheet]:
         raw = path.read_bytes()
     except OSError as exc:
         raise LedgerReadError(f"{path}: cannot read ({exc})") from exc
+    if raw.startswith(b"PK\x03\x04") and b"opendocument" in raw[:200]:
+        raise LedgerReadError(
+            f"{path}: this is an OpenDocument (.ods) spreadsheet, which anchorlib does not read; "
+            "open it and save it as .xlsx or .csv"
+        )
     if raw.startswith(b"PK\x03\x04"):
         sheets = _read_xlsx(path)
     elif raw.startswith(b"\xd0\xcf\x11\xe0"):
@@ -321,8 +326,8 @@ def header_matches(norm: str) -> dict[str, int]:
             out["transaction_id"] = 60
 
     # category
-    if not w & (_SUPPLIER_WORDS - {"supplier"}) and "amount" not in out and "payment_date" not in out:
-        supplierish = bool(w & _SUPPLIER_WORDS)
+    if "amount" not in out and "payment_date" not in out:
+        supplierish = bool(w & _SUPPLIER_WORDS)  # 'Supplier / Merchant category': a weak stand-in
         if w & {"category", "categories"} or norm in {"expense type", "expenditure type", "spend type", "expenses type", "cost type", "purchase type"}:
             out["category"] = 40 if supplierish else 100
         elif w & {"account", "subjective", "ledger", "nominal", "expense", "expenses", "expenditure"} and not supplierish:
@@ -420,8 +425,6 @@ def _score(found: dict) -> int:
 
 def _looks_like_data(row: list, found: dict) -> bool:
     """A candidate header whose amount cell holds a number is a data row that happens to use header words."""
-    from anchorlib.ledger_parse import parse_amount
-
     for _, i in found.get("amount", []):
         try:
             if parse_amount(row[i]) is not None:

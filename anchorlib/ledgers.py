@@ -666,7 +666,8 @@ def _reconciliation_csv_frame(recon: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_outputs(result: LedgerResult, out_dir) -> dict[str, Path]:
-    """Write ledger.parquet, rejects.csv, reconciliation.csv (and columns.csv, the detected mapping) atomically.
+    """Write ledger.parquet, rejects.csv, reconciliation.csv, columns.csv (the detected column mapping)
+    and summary.txt (totals, rejects by reason, duplicate counts) atomically.
 
     Each file is written to a temporary name in ``out_dir`` and renamed into
     place only when all have been written, so a failed run leaves earlier
@@ -681,12 +682,14 @@ def write_outputs(result: LedgerResult, out_dir) -> dict[str, Path]:
         "rejects": out_dir / "rejects.csv",
         "reconciliation": out_dir / "reconciliation.csv",
         "columns": out_dir / "columns.csv",
+        "summary": out_dir / "summary.txt",
     }
     writers = {
         "ledger": lambda p: result.ledger.to_parquet(p, index=False),
         "rejects": lambda p: rejects.to_csv(p, index=False),
         "reconciliation": lambda p: _reconciliation_csv_frame(result.reconciliation).to_csv(p, index=False),
         "columns": lambda p: result.mappings.to_csv(p, index=False),
+        "summary": lambda p: Path(p).write_text(result.summary() + "\n", encoding="utf-8"),
     }
     temps: dict[str, Path] = {}
     try:

@@ -197,9 +197,15 @@ def test_normalise_supplier_name(name, key):
         ("Expenditure Category", "category"),
         ("Account Detail", "category"),
         ("Service Area", "category"),
+        ("Merchant Category", "category"),
+        ("Expenses Type", "category"),
         ("Company Reg. No.", "company_number"),
         ("Charity Number", "charity_number"),
         ("Transaction ID", "transaction_id"),
+        ("Cheque Date", "payment_date"),
+        ("Creditor Name", "supplier_name"),
+        ("Billing Amount", "amount"),
+        ("Amount excl VAT", "amount"),
         ("Supplier Postcode", "supplier_postcode"),
         ("Description", "description"),
     ],
@@ -465,6 +471,9 @@ def test_unreadable_files_raise_clear_errors(tmp_path):
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "sheet.ods").write_bytes(b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet")
+    with pytest.raises(LedgerReadError, match=r"sheet\.ods.*OpenDocument"):
+        read_ledger_file(tmp_path / "sheet.ods", "t")
     with pytest.raises(LedgerReadError, match=r"old\.xls.*save it as \.xlsx or \.csv"):
         read_ledger_file(tmp_path / "old.xls", "t")
     with pytest.raises(LedgerReadError, match="broken.xlsx"):
@@ -493,6 +502,7 @@ def test_write_outputs(tmp_path):
     rej = pd.read_csv(paths["rejects"])
     assert {"source_file", "source_row", "reason", "raw", "amount"} <= set(rej.columns)
     assert not list((tmp_path / "out").glob("*.tmp"))
+    assert "difference £0.00" in paths["summary"].read_text()
 
 
 def test_cli_read(tmp_path):
