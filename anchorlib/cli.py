@@ -3,6 +3,7 @@
     anchor data check                 every declared source: present?, checksum, licence
     anchor place PLACE_SPEC           a place's deprivation summary and tiers
     anchor postcode POSTCODE...       where postcodes are: LSOA 2021, ward, LAD, region, IMD decile
+    anchor ledger read FILE...        payment files to one canonical, reconciled ledger
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from typing import Optional
 import typer
 
 from anchorlib.errors import AnchorError
+from anchorlib.ledger_cli import ledger_app
 
 app = typer.Typer(help="anchorlib: place baselines and spend analysis for anchor collaboratives.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 data_app = typer.Typer(help="The data catalogue (data/sources.yml).", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+app.add_typer(ledger_app, name="ledger")
 
 
 def _fail(exc: Exception) -> None:
