@@ -53,7 +53,7 @@ def _bench_postcode_index(repeat: int) -> dict:
     postcodes.postcode_index()
     postcodes.postcode_index.cache_clear()
     t0 = time.perf_counter()
-    postcodes.build_postcode_index(write=False)
+    postcodes.build_postcode_index(use_source_cache=False)
     source = time.perf_counter() - t0
 
     def load():

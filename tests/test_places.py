@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from anchorlib.errors import PlaceError
-from anchorlib.places import UNKNOWN, classify_lsoas, load_place, place_from_codes, tier_breakdown
+from anchorlib.places import UNKNOWN, classify_lsoas, classify_postcodes, load_place, place_from_codes, tier_breakdown
 
 HYNDBURN, BURNLEY, PENDLE, BLACKPOOL = "E07000120", "E07000117", "E07000122", "E06000009"
 
@@ -105,3 +105,39 @@ def test_demo_place_is_the_14_lancashire_districts(real_data):
     place = load_place(ROOT / "data" / "places" / "lancashire.yml")
     assert len(place.lad_codes) == 14
     assert place.notes == []  # Lancashire lies wholly inside the North West
+
+
+def _raw_postcode(fixture_data, lad, n=1):
+    """First live postcodes (pcds) of a LAD in the raw fixture ONS lookup, whose LSOA 2011 is unchanged in 2021."""
+    import gzip
+
+    with open(fixture_data / "reference" / "lookup_lsoa11_lsoa21_lad22.csv", encoding="utf-8") as fh:
+        unchanged = {r["lsoa11_code"] for r in csv.DictReader(fh) if r["change_code"] == "U"}
+    path = fixture_data / "reference" / "postcodes" / "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["ladcd"] == lad and not r["doterm"] and r["lsoa11cd"] in unchanged]
+    return [r["pcds"] for r in rows[:n]]
+
+
+def test_postcodes_classify_into_tiers(fixture_data):
+    place = place_from_codes(HYNDBURN)
+    hyn = _raw_postcode(fixture_data, HYNDBURN)[0]
+    bpl = _raw_postcode(fixture_data, BLACKPOOL)[0]
+    inputs = [hyn.lower().replace(" ", ""), bpl, "EH1 1AD", "BT1 1AA", "BB5 OAA", "ZZ9 9ZZ"]
+    got = classify_postcodes(place, inputs)
+    assert got["tier"].tolist() == ["place", "wider", "rest_of_uk", "rest_of_uk", UNKNOWN, UNKNOWN]
+    assert got["status"].tolist()[-2:] == ["invalid", "unknown"]
+    assert got["lad24_code"].tolist()[:2] == [HYNDBURN, BLACKPOOL]
+
+
+def test_a_tier_can_be_a_whole_country(fixture_data, tmp_path):
+    place = load_place(_write(tmp_path, f"""
+name: Hyndburn
+lads: [{HYNDBURN}]
+tiers:
+  - {{name: place, place: true}}
+  - {{name: great_britain, regions: [E92000001, W92000004, S92000003]}}
+  - {{name: rest_of_uk, everywhere: true}}
+"""))
+    got = classify_postcodes(place, ["EH1 1AD", "BT1 1AA"])
+    assert got["tier"].tolist() == ["great_britain", "rest_of_uk"]
