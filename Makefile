@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/anchor data check
 	$(BIN)/anchor place data/places/lancashire.yml
+	$(BIN)/anchor ingest collaboratives/lancashire.yml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -4,6 +4,7 @@
     anchor place PLACE_SPEC           a place's deprivation summary and tiers
     anchor postcode POSTCODE...       where postcodes are: LSOA 2021, ward, LAD, region, IMD decile
     anchor ledger read FILE...        payment files to one canonical, reconciled ledger
+    anchor ingest COLLABORATIVE.yml   every anchor's files to outputs/<id>/data/
 """
 
 from __future__ import annotations
@@ -83,6 +84,30 @@ def postcode(
         typer.echo(json.dumps(df.to_dict(orient="records"), indent=2, default=str))
     else:
         typer.echo(df.to_string(index=False))
+
+
+@app.command("ingest")
+def ingest_cmd(
+    collaborative: str = typer.Argument(..., help="A collaborative YAML file, e.g. collaboratives/lancashire.yml."),
+    anchor: Optional[list[str]] = typer.Option(None, "--anchor", "-a", help="Only these anchors (repeatable)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Read every anchor's payment files into outputs/<collaborative>/data/ (ledger, rejects, reconciliation).
+
+    Every source row ends in the ledger or in rejects.csv; per file and per
+    anchor, input total = ledger total + rejects total to the penny.  Outputs
+    are replaced only when the whole ingest succeeds.
+    """
+    from anchorlib.collaborative import load_collaborative
+    from anchorlib.ingest import ingest
+
+    try:
+        res = ingest(load_collaborative(collaborative), quiet=quiet, anchors=anchor)
+    except AnchorError as exc:
+        _fail(exc)
+    typer.echo(res.result.summary())
+    for p in res.outputs.values():
+        typer.echo(str(p))
 
 
 def main() -> None:  # pragma: no cover

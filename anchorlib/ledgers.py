@@ -698,6 +698,7 @@ def write_outputs(result: LedgerResult, out_dir) -> dict[str, Path]:
             os.close(fd)
             temps[key] = Path(tmp)
             writers[key](temps[key])
+            os.chmod(temps[key], 0o644)  # mkstemp makes 0600; outputs are for publishing
         for key, target in targets.items():
             os.replace(temps[key], target)
     finally:

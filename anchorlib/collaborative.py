@@ -1,0 +1,213 @@
+"""A collaborative declared in YAML: its place, its anchors and where each anchor's ledger is.
+
+    id: lancashire
+    name: Lancashire Anchor Collaborative (demo)
+    place: ../data/places/lancashire.yml      # a place file, or the place inline
+    baseline_year: 2022-23
+    anchors:
+      - id: hyndburn
+        name: Hyndburn Borough Council
+        type: local_authority
+        home_lad: E07000120
+        sites: [BB5 1LA]
+        ledger:
+          source: ledger_hyndburn               # a catalogue source: its files, checksum-verified
+          # files: [ledgers/hyndburn/*.csv]     # or globs, relative to this YAML file
+          # columns: {amount: Net Amount}       # or override the detected column mapping
+
+Errors name the file, the anchor and the field, and unknown fields are refused
+(a typo must not silently drop a setting).
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from anchorlib.catalogue import PROJECT_ROOT, data_roots, load_catalogue, resolve
+from anchorlib.errors import AnchorError, PlaceError
+from anchorlib.places import Place, PlaceSpec, build_place, load_place
+
+ANCHOR_TYPES = ("local_authority", "nhs_trust", "icb", "university", "college", "police", "fire",
+                "housing_association", "cultural", "other")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CollaborativeError(AnchorError, ValueError):
+    """A collaborative file is invalid."""
+
+
+class LedgerSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str | None = None
+    files: list[str] = []
+    columns: dict[str, str | list[str]] | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        if bool(self.source) == bool(self.files):
+            raise ValueError("give either source (a catalogue source id) or files (globs), not both or neither")
+        return self
+
+
+class AnchorSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    type: Literal[ANCHOR_TYPES]  # type: ignore[valid-type]
+    home_lad: str | None = None
+    sites: list[str] = []
+    ledger: LedgerSpec | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"{v!r}: ids are lower case letters, digits and _ (they name output folders)")
+        return v
+
+
+class CollaborativeSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    description: str | None = None
+    place: str | PlaceSpec
+    baseline_year: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
+    anchors: list[AnchorSpec]
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"{v!r}: ids are lower case letters, digits and _ (they name output folders)")
+        return v
+
+    @model_validator(mode="after")
+    def _unique(self):
+        ids = [a.id for a in self.anchors]
+        if not ids:
+            raise ValueError("a collaborative needs at least one anchor")
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"anchor ids must be unique; repeated: {dupes}")
+        return self
+
+
+class Collaborative:
+    """A loaded collaborative: the spec, where it came from, its resolved place and ledger files."""
+
+    def __init__(self, spec: CollaborativeSpec, path: Path):
+        self.spec = spec
+        self.path = path
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def anchors(self) -> list[AnchorSpec]:
+        return self.spec.anchors
+
+    def anchor(self, anchor_id: str) -> AnchorSpec:
+        for a in self.anchors:
+            if a.id == anchor_id:
+                return a
+        raise CollaborativeError(f"{self.path}: no anchor {anchor_id!r}; anchors: {[a.id for a in self.anchors]}")
+
+    @cached_property
+    def place(self) -> Place:
+        if isinstance(self.spec.place, PlaceSpec):
+            try:
+                return build_place(self.spec.place)
+            except PlaceError as exc:
+                raise CollaborativeError(f"{self.path}: {exc}") from None
+        return load_place(self.path.parent / self.spec.place)
+
+    def output_dir(self, root: Path | None = None) -> Path:
+        return (root or PROJECT_ROOT / "outputs") / self.id
+
+    def ledger_files(self, anchor: AnchorSpec) -> list[Path]:
+        """The anchor's ledger files, in name order; catalogue files are checksum-verified."""
+        spec = anchor.ledger
+        where = f"{self.path}: anchor '{anchor.id}'"
+        if spec is None:
+            raise CollaborativeError(f"{where} declares no ledger")
+        if spec.source:
+            try:
+                source = load_catalogue().get(spec.source)
+            except KeyError as exc:
+                raise CollaborativeError(f"{where}: ledger.source: {exc}") from None
+            return sorted((resolve(spec.source, i) for i in range(len(source.files))), key=lambda p: p.name)
+        return self._globbed(spec.files, where)
+
+    def _globbed(self, patterns: list[str], where: str) -> list[Path]:
+        allowed = [PROJECT_ROOT.resolve(), *(r.resolve() for r in data_roots())]
+        found: list[Path] = []
+        for pattern in patterns:
+            full = pattern if Path(pattern).is_absolute() else str(self.path.parent / pattern)
+            hits = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+            if not hits:
+                raise CollaborativeError(f"{where}: ledger.files pattern {pattern!r} matches no file ({full})")
+            for h in hits:
+                if not any(h.resolve().is_relative_to(a) for a in allowed):
+                    raise CollaborativeError(
+                        f"{where}: {h} is outside the project and the data roots; copy it under "
+                        f"{PROJECT_ROOT} or ANCHOR_DATA_DIR")
+            found += hits
+        return sorted(dict.fromkeys(found), key=lambda p: p.name)
+
+
+def _errors(exc: ValidationError, raw: dict) -> str:
+    lines = []
+    for e in exc.errors():
+        loc = list(e["loc"])
+        label = ".".join(str(p) for p in loc)
+        if len(loc) >= 2 and loc[0] == "anchors" and isinstance(loc[1], int):
+            try:
+                label = f"anchor '{raw['anchors'][loc[1]].get('id', loc[1])}': " + ".".join(str(p) for p in loc[2:])
+            except (IndexError, AttributeError, KeyError):
+                pass
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; allowed fields are documented in anchorlib/collaborative.py)"
+        lines.append(f"  {label or '(top)'}: {msg}")
+    return "\n".join(lines)
+
+
+def load_collaborative(path: str | Path) -> Collaborative:
+    """Read and validate a collaborative YAML file (its place is resolved on first use)."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CollaborativeError(f"Collaborative file not found: {path}") from None
+    except yaml.YAMLError as exc:
+        raise CollaborativeError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise CollaborativeError(f"{path}: expected a mapping of fields (id, name, place, anchors)")
+    try:
+        spec = CollaborativeSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise CollaborativeError(f"{path}: invalid collaborative:\n{_errors(exc, raw)}") from None
+    collab = Collaborative(spec, path.resolve())
+    _check_codes(collab)
+    return collab
+
+
+def _check_codes(collab: Collaborative) -> None:
+    """Resolve the place now, and check each anchor's home LAD is a known LAD 2024 code."""
+    from anchorlib.geography import lsoa21_geography
+
+    collab.place  # resolve now, so that a bad place code fails at load, naming the file
+
+    known = set(lsoa21_geography()["lad24_code"])
+    for a in collab.anchors:
+        if a.home_lad and a.home_lad not in known:
+            raise CollaborativeError(f"{collab.path}: anchor '{a.id}': home_lad: unknown LAD 2024 code {a.home_lad!r}")
