@@ -88,7 +88,7 @@ class Tier:
     everywhere: bool = False
 
 
-@dataclass
+@dataclass(eq=False)  # identity: a Place can key a cache
 class Place:
     """A resolved place: its LSOA 2021 codes and its tiers, innermost first."""
 
