@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/anchor data check
 	$(BIN)/anchor place data/places/lancashire.yml
 	$(BIN)/anchor ingest collaboratives/lancashire.yml
+	$(BIN)/anchor suppliers build collaboratives/lancashire.yml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -5,6 +5,7 @@
     anchor postcode POSTCODE...       where postcodes are: LSOA 2021, ward, LAD, region, IMD decile
     anchor ledger read FILE...        payment files to one canonical, reconciled ledger
     anchor ingest COLLABORATIVE.yml   every anchor's files to outputs/<id>/data/
+    anchor suppliers build COLLAB.yml the shared supplier register (keeps people's edits)
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import typer
 
 from anchorlib.errors import AnchorError
 from anchorlib.ledger_cli import ledger_app
+from anchorlib.suppliers_cli import suppliers_app
 
 app = typer.Typer(help="anchorlib: place baselines and spend analysis for anchor collaboratives.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 data_app = typer.Typer(help="The data catalogue (data/sources.yml).", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(suppliers_app, name="suppliers")
 
 
 def _fail(exc: Exception) -> None:

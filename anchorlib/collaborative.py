@@ -80,6 +80,8 @@ class CollaborativeSpec(BaseModel):
     description: str | None = None
     place: str | PlaceSpec
     baseline_year: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
+    #: demo only: fill supplier postcodes no source gives by a seeded simulation (labelled simulated)
+    simulate_supplier_postcodes: bool = False
     anchors: list[AnchorSpec]
 
     @field_validator("id")

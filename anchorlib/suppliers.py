@@ -401,6 +401,8 @@ def _keep_edit(prev_val, prev_src, new_val, new_src, machine_made: bool) -> tupl
     if prev_val is None:
         return new_val, (new_src if new_val is not None else None)
     src = (prev_src or "").strip().lower()
+    if src == "simulated" and new_val is not None and new_src == "ledger":
+        return new_val, new_src  # a real published value always beats a simulated one
     if src in _KEPT:
         return prev_val, src
     if src in _MACHINE and machine_made:
@@ -426,6 +428,7 @@ def build_register(
     *,
     previous_matches: pd.DataFrame | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    simulate_postcodes=None,
 ) -> Register:
     """Build (or rebuild) the supplier register from a canonical ledger.
 
@@ -440,6 +443,10 @@ def build_register(
     which keeps the method of links that only the previous register still makes.
     ``place``: a :class:`anchorlib.places.Place`; postcodes are then placed in
     LSOA 2021, ward, LAD, region, IMD 2025 decile and the place's tier.
+    ``simulate_postcodes``: for the demo only, a function of supplier ids
+    returning a frame with ``postcode`` (e.g. :func:`anchorlib.demo.simulate_postcodes`
+    bound to a place); it fills postcodes that no source or person gave, marked
+    ``simulated``.  A real postcode, where the ledger has one, always wins.
     """
     warnings: list[str] = []
     if isinstance(previous, Register) and previous_matches is None:
@@ -510,6 +517,8 @@ def build_register(
 
     reg, published = _aggregate(v, led, row_variant, anchors)
     reg = _apply_previous(reg, prev, merge_map, published, warnings)
+    if simulate_postcodes is not None:
+        reg = _fill_simulated(reg, simulate_postcodes)
     reg = _place_postcodes(reg, place, warnings)
     reg = mark_cles_top80(reg)
     reg = reg.sort_values(["in_ledger", "spend_pence", "canonical_name"], ascending=[False, False, True],
@@ -715,6 +724,18 @@ def _apply_previous(reg: pd.DataFrame, prev: pd.DataFrame | None, merge_map: dic
     for c in ("first_payment", "last_payment"):
         out[c] = pd.to_datetime(out[c])
     return out
+
+
+def _fill_simulated(reg: pd.DataFrame, simulate) -> pd.DataFrame:
+    """Postcodes for named suppliers that have none, from ``simulate``, marked simulated."""
+    need = reg["postcode"].isna() & ~reg["is_redacted"].fillna(False).astype(bool)
+    if not need.any():
+        return reg
+    reg = reg.copy()
+    sim = simulate(reg.loc[need, "supplier_id"])
+    reg.loc[need, "postcode"] = sim["postcode"].to_numpy()
+    reg.loc[need, "postcode_source"] = "simulated"
+    return reg
 
 
 def _place_postcodes(reg: pd.DataFrame, place, warnings: list[str]) -> pd.DataFrame:

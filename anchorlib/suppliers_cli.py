@@ -58,7 +58,8 @@ def find_previous(out: Path, name: str) -> tuple[Path | None, str | None]:
 
 @suppliers_app.command("build")
 def build(
-    ledgers: list[Path] = typer.Argument(..., help="Canonical ledger file(s): ledger.parquet as written by 'anchor ledger read'."),
+    ledgers: list[Path] = typer.Argument(..., help="A collaborative YAML (uses outputs/<id>/data/ledger.parquet from "
+                                         "'anchor ingest'), or canonical ledger file(s) as written by 'anchor ledger read'."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: the first ledger's folder)."),
     place: Optional[str] = typer.Option(None, "--place", help="A place YAML file (or LAD codes): adds LSOA 2021, LAD, region, IMD decile and tier for each postcode."),
     previous: Optional[Path] = typer.Option(None, "--previous", help="The register to keep edits from (default: OUT/NAME.xlsx or OUT/NAME.csv, whichever is newer)."),
@@ -79,6 +80,9 @@ def build(
 
     from anchorlib.suppliers import build_register, read_register, read_register_matches, write_register
 
+    if len(ledgers) == 1 and ledgers[0].suffix in (".yml", ".yaml"):
+        _build_for_collaborative(ledgers[0], fresh, quiet)
+        return
     missing = [str(f) for f in ledgers if not f.is_file()]
     if missing:
         typer.echo(f"error: no such file: {', '.join(missing)}", err=True)
@@ -115,6 +119,21 @@ def build(
             typer.echo(f"kept edits from {prev_path}", err=True)
         if note:
             typer.echo(f"warning: {note}", err=True)
+        typer.echo(reg.summary(), err=True)
+    for p in paths.values():
+        typer.echo(str(p))
+
+
+def _build_for_collaborative(path: Path, fresh: bool, quiet: bool) -> None:
+    from anchorlib.assets import build_collaborative_register
+    from anchorlib.collaborative import load_collaborative
+
+    try:
+        reg, paths = build_collaborative_register(load_collaborative(path), fresh=fresh)
+    except AnchorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if not quiet:
         typer.echo(reg.summary(), err=True)
     for p in paths.values():
         typer.echo(str(p))

@@ -126,3 +126,36 @@ def test_ingest_is_deterministic(fixture_data, tmp_path):
         data = tmp_path / run / "test" / "data"
         outs.append({p.name: p.read_bytes() for p in data.iterdir() if p.suffix in (".parquet", ".csv")})
     assert outs[0] == outs[1]
+
+
+def test_register_for_a_collaborative_simulates_missing_postcodes_and_real_ones_win(fixture_data, tmp_path):
+    from anchorlib.assets import build_collaborative_register
+    from anchorlib.suppliers import read_register
+
+    path = _collab(tmp_path, GOOD_ANCHOR, extra="simulate_supplier_postcodes: true\n")
+    c = load_collaborative(path)
+    ingest(c, out_root=tmp_path / "out", quiet=True)
+    reg, paths = build_collaborative_register(c, out_root=tmp_path / "out")
+    named = reg.register[~reg.register["is_redacted"].astype(bool)]
+    assert len(named) > 0
+    assert (named["postcode_source"] == "simulated").all() and named["postcode"].notna().all()
+    assert set(named["tier"]) <= {"place", "wider", "rest_of_uk"}
+
+    # A person fixes one supplier's postcode; the rebuild keeps it and keeps the other simulated ones.
+    edited = read_register(paths["csv"])
+    sid = named["supplier_id"].iloc[0]
+    edited.loc[edited["supplier_id"] == sid, ["postcode", "postcode_source"]] = ["BB5 1LA", "human"]
+    edited.to_csv(tmp_path / "out" / "test" / "data" / "suppliers.csv", index=False)
+    (tmp_path / "out" / "test" / "data" / "suppliers.xlsx").unlink()
+    again, _ = build_collaborative_register(c, out_root=tmp_path / "out")
+    row = again.register.set_index("supplier_id").loc[sid]
+    assert (row["postcode"], row["postcode_source"], row["tier"]) == ("BB5 1LA", "human", "place")
+    others = again.register.set_index("supplier_id").loc[named["supplier_id"].iloc[1:]]
+    assert others["postcode"].tolist() == named.set_index("supplier_id").loc[others.index, "postcode"].tolist()
+
+
+def test_a_ledger_postcode_beats_a_simulated_one():
+    from anchorlib.suppliers import _keep_edit
+
+    assert _keep_edit("PR1 0LD", "simulated", "BB5 1LA", "ledger", False) == ("BB5 1LA", "ledger")
+    assert _keep_edit("PR1 0LD", "human", "BB5 1LA", "ledger", False) == ("PR1 0LD", "human")

@@ -1,0 +1,55 @@
+"""The shared data assets of a collaborative, built once and read by every notebook and report.
+
+    outputs/<id>/data/ledger.parquet      canonical ledger of every anchor (``anchor ingest``)
+    outputs/<id>/data/suppliers.csv|xlsx  the supplier register (``anchor suppliers build``), edited by people
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from anchorlib.collaborative import Collaborative, CollaborativeError
+
+REGISTER_NAME = "suppliers"
+
+
+def data_dir(collab: Collaborative, out_root: Path | None = None) -> Path:
+    return collab.output_dir(out_root) / "data"
+
+
+def read_ledger(collab: Collaborative, out_root: Path | None = None) -> pd.DataFrame:
+    """The collaborative's canonical ledger; a clear error when ``anchor ingest`` has not been run."""
+    path = data_dir(collab, out_root) / "ledger.parquet"
+    if not path.is_file():
+        raise CollaborativeError(f"No ledger for '{collab.id}' at {path}: run `anchor ingest {collab.path}` first")
+    return pd.read_parquet(path)
+
+
+def build_collaborative_register(collab: Collaborative, out_root: Path | None = None, fresh: bool = False):
+    """Build or rebuild the supplier register beside the ledger, keeping every human edit.
+
+    With ``simulate_supplier_postcodes: true`` in the collaborative (the demo),
+    suppliers with no postcode get a simulated one, labelled ``simulated``.
+    Returns the Register and the paths written.
+    """
+    from anchorlib.suppliers import build_register, read_register, read_register_matches, write_register
+    from anchorlib.suppliers_cli import find_previous
+
+    out = data_dir(collab, out_root)
+    ledger = read_ledger(collab, out_root)
+    prev_path, note = (None, None) if fresh else find_previous(out, REGISTER_NAME)
+    prev = read_register(prev_path) if prev_path else None
+    prev_matches = read_register_matches(prev_path) if prev_path else None
+    simulate = None
+    if collab.spec.simulate_supplier_postcodes:
+        from anchorlib.demo import simulate_postcodes
+
+        def simulate(ids):
+            return simulate_postcodes(ids, collab.place)
+    reg = build_register(ledger, previous=prev, place=collab.place, previous_matches=prev_matches,
+                         simulate_postcodes=simulate)
+    if note:
+        reg.warnings.append(note)
+    return reg, write_register(reg, out / REGISTER_NAME)
