@@ -56,6 +56,49 @@ class LedgerSpec(BaseModel):
         return self
 
 
+class AddressableExclusions(BaseModel):
+    """What no local supplier could plausibly supply (ICIC addressable spend), shown in every report."""
+
+    model_config = ConfigDict(extra="forbid")
+    #: case-insensitive regular expressions matched against the category as published
+    categories: list[str] = []
+    #: case-insensitive regular expressions matched against the supplier's canonical name
+    suppliers: list[str] = []
+    #: register organisation types excluded whole (e.g. public_body: payments to other public bodies)
+    org_types: list[str] = []
+
+
+class IndicatorSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    #: IMD 2025 deciles counted as "most deprived" (1 = most deprived 10%); 1, 1-2 and 1-3 are all in use
+    deprived_deciles: list[int] = [1, 2]
+    top_n: int = Field(default=10, ge=1)
+    addressable_exclusions: AddressableExclusions = AddressableExclusions()
+    #: optional CSV of supplier and staff re-spend survey results for LM3 (see docs/indicators.md)
+    lm3_survey: str | None = None
+    #: optional CSV mapping published categories to a common list (columns: category, common_category)
+    category_map: str | None = None
+
+    @field_validator("deprived_deciles")
+    @classmethod
+    def _deciles(cls, v: list[int]) -> list[int]:
+        if not v or any(d < 1 or d > 10 for d in v) or len(set(v)) != len(v):
+            raise ValueError(f"deprived_deciles must be distinct deciles 1-10, got {v}")
+        return sorted(v)
+
+
+class Target(BaseModel):
+    """A published goal, e.g. local spend from 5% to 18% by 2027-28."""
+
+    model_config = ConfigDict(extra="forbid")
+    indicator: str
+    anchor: str = "combined"
+    target: float
+    by: str = Field(pattern=r"^\d{4}-\d{2}$")
+    baseline: float | None = None
+    description: str | None = None
+
+
 class AnchorSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
@@ -64,6 +107,8 @@ class AnchorSpec(BaseModel):
     home_lad: str | None = None
     sites: list[str] = []
     ledger: LedgerSpec | None = None
+    #: staff extract (one row per employee; personal data, never published), relative to this YAML
+    staff: str | None = None
 
     @field_validator("id")
     @classmethod
@@ -82,6 +127,10 @@ class CollaborativeSpec(BaseModel):
     baseline_year: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
     #: demo only: fill supplier postcodes no source gives by a seeded simulation (labelled simulated)
     simulate_supplier_postcodes: bool = False
+    #: demo only: simulated staff extracts for anchors without one (labelled simulated)
+    simulate_staff: bool = False
+    indicators: IndicatorSettings = IndicatorSettings()
+    targets: list[Target] = []
     anchors: list[AnchorSpec]
 
     @field_validator("id")
