@@ -1,0 +1,1472 @@
+"""Vectorised reading of CSV payment files: exactly the row reader's results, at Arrow speed.
+
+:func:`read_csv_fast` turns one CSV payment file into the same ledger, rejects,
+input total, column mapping and warnings as the row-by-row reader in
+:mod:`anchorlib.ledgers` (which stays the reference and the fallback), but
+parses the body with ``pyarrow.csv`` in blocks (bounded memory) and
+canonicalises it column-wise:
+
+* the encoding, delimiter, header row and column mapping are found exactly as
+  the row reader finds them, on the first lines of the file (the header must
+  be among the first :data:`HEAD_ROWS` rows);
+* every cell is read as bytes; Windows-1252 / code page 850 bytes are
+  transcoded to UTF-8 with a lookup table, UTF-8 is validated;
+* amounts in the common forms (``1234.56``, ``1,234.56``, ``£1,234.56``,
+  ``-12.5``, ``(1,234.56)``, ``1234.56-``, ``-£12``) are parsed to integer pence
+  with numpy; every other amount text goes to :func:`~anchorlib.ledger_parse.parse_amount`
+  (once per distinct text);
+* dates, supplier names (clean text, total lines, redaction, supplier key),
+  company numbers and postcodes are computed once per distinct value with the
+  row reader's own functions and spread back with Arrow ``take``;
+* free text (category, description, transaction id) is tidied only where a
+  byte scan finds whitespace to tidy;
+* a row is a *simple* payment when its supplier, amount and date cells are
+  readable and it cannot be a repeated header; every other row (blank, note,
+  total, unreadable amount, missing value, rows that might repeat the header)
+  is kept aside and decided at the end by a copy of the row reader's rules, in
+  Python, with the file's day/month order.
+
+When the file is not something the vectorised path handles exactly (XLSX, no
+header among the first rows, a second header row anywhere below, rows of
+different widths, a UTF-16 file, NUL bytes, a cell over the csv module's field
+limit, a column mapping that depends on which columns hold data, ...)
+:func:`read_csv_fast` returns ``None`` and the caller uses the row reader.
+``ANCHOR_LEDGER_FAST=0`` in the environment turns the fast path off.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import mmap
+import os
+import queue
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from anchorlib import ledger_parse as _P
+from anchorlib import ledgers as _L
+from anchorlib.ledger_parse import (
+    _NUMERIC,
+    REDACTED_KEY,
+    clean_text,
+    is_blank,
+    is_redacted,
+    normalise_supplier_name,
+    parse_amount,
+    parse_date,
+)
+from anchorlib.ledger_read import (
+    FIELDS,
+    REQUIRED_FIELDS,
+    LedgerError,
+    Sheet,
+    _looks_like_data,
+    _map_header,
+    _override_lookup,
+    _row_fields,
+    _sniff_delimiter,
+    column_letter,
+    decode_text,
+    normalise_header,
+)
+
+__all__ = [
+    "BLOCK_SIZE",
+    "HEAD_ROWS",
+    "FastResult",
+    "fallback_reason",
+    "fast_path_enabled",
+    "flag_duplicates",
+    "read_csv_fast",
+    "supplier_values",
+]
+
+#: The header row must be among the first HEAD_ROWS records (else: the row reader).
+HEAD_ROWS = 1000
+#: Bytes of the file decoded up front for sniffing the delimiter and finding the header.
+HEAD_BYTES = 1 << 20
+#: Bytes per Arrow block: memory is bounded by a few blocks plus the output.
+BLOCK_SIZE = 32 << 20
+#: The csv module's default field size limit: longer cells make the row reader fail.
+_FIELD_LIMIT = csv.field_size_limit()
+_EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
+
+
+class _Fallback(Exception):
+    """The vectorised path cannot promise the row reader's result for this file."""
+
+
+class _Restart(Exception):
+    """The file turned out not to be UTF-8: read it again as a single-byte code page."""
+
+    def __init__(self, encoding: str):
+        super().__init__(encoding)
+        self.encoding = encoding
+
+
+def fast_path_enabled() -> bool:
+    """False when ``ANCHOR_LEDGER_FAST=0`` (or ``no`` / ``false`` / ``off``) is set."""
+    return os.environ.get("ANCHOR_LEDGER_FAST", "1").strip().lower() not in ("0", "no", "false", "off")
+
+
+# --------------------------------------------------------------------------- byte tables
+
+
+def _lut(values) -> np.ndarray:
+    t = np.zeros(256, dtype=bool)
+    t[list(values)] = True
+    return t
+
+
+_WS1 = _lut([9, 10, 11, 12, 13, 28, 29, 30, 31, 32])  # one-byte characters str.isspace() knows
+_WS_LEAD = _lut([0xC2, 0xE1, 0xE2, 0xE3])  # lead bytes of the multi-byte whitespace characters
+_ALNUM = _lut(list(range(48, 58)) + list(range(65, 91)) + list(range(97, 123)))
+_LOWER = np.arange(256, dtype=np.uint8)
+_LOWER[65:91] += 32
+# Last bytes of the multi-byte whitespace characters (U+0085, U+00A0, U+1680, U+2000-U+200A,
+# U+2028, U+2029, U+202F, U+205F, U+3000): a cell ending in one may end in whitespace.
+_WS_TAIL = _lut([0x85, 0xA0, 0xA8, 0xA9, 0xAF, 0x9F] + list(range(0x80, 0x8B)))
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _is_mbws(b0: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
+    """Whether bytes (b0, b1, b2) start one of the multi-byte characters str.isspace() knows."""
+    return (
+        ((b0 == 0xC2) & ((b1 == 0x85) | (b1 == 0xA0)))
+        | ((b0 == 0xE1) & (b1 == 0x9A) & (b2 == 0x80))
+        | ((b0 == 0xE2) & (b1 == 0x80) & (((b2 >= 0x80) & (b2 <= 0x8A)) | (b2 == 0xA8) | (b2 == 0xA9) | (b2 == 0xAF)))
+        | ((b0 == 0xE2) & (b1 == 0x81) & (b2 == 0x9F))
+        | ((b0 == 0xE3) & (b1 == 0x80) & (b2 == 0x80))
+    )
+
+
+def _single_byte_table(encoding: str) -> tuple[np.ndarray, np.ndarray]:
+    """(UTF-8 length, UTF-8 bytes padded to 3) of every byte decoded with a single-byte code page."""
+    lengths = np.zeros(256, dtype=np.int64)
+    table = np.zeros((256, 3), dtype=np.uint8)
+    errors = "cp1252_lenient" if encoding == "cp1252" else "strict"
+    for b in range(256):
+        u = bytes([b]).decode(encoding, errors=errors).encode("utf-8")
+        lengths[b] = len(u)
+        table[b, : len(u)] = list(u)
+    return lengths, table
+
+
+_TABLES: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+# --------------------------------------------------------------------------- RE2 twins of the row reader's patterns
+# They are applied to ASCII text only, where Python's and RE2's \b, \d, case folding agree; Python's \s
+# (str.isspace) also takes \v and \x1c-\x1f, so it is spelled out.  Cleaned text has no line breaks, so
+# '$' (which in Python may also match before a final '\n') means the end of the text in both.
+
+_ASCII_WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+
+
+def _re2(pattern: str) -> str:
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            if nxt == "s":
+                out.append(_ASCII_WS if in_class else "[" + _ASCII_WS + "]")
+            elif nxt == "d":
+                out.append("0-9" if in_class else "[0-9]")
+            else:
+                out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _flags(p: re.Pattern) -> str:
+    return "(?i)" if p.flags & re.IGNORECASE else ""
+
+
+_TOTAL_RE2 = _flags(_L._TOTAL) + "^(?:" + _re2(_L._TOTAL.pattern) + ")"  # re.match: anchored at the start
+_REDACTED_RE2 = "|".join(f"(?:{_flags(p)}{_re2(p.pattern)})" for p in _P._REDACTED_PATTERNS)
+_TRAILING_CODE_RE2 = _re2(_P._TRAILING_CODE.pattern)
+_SUFFIX_RE2 = "^(.+?) (?:" + "|".join(" ".join(s) for s in _P._LEGAL_SUFFIXES) + ")$"
+_AMOUNT_GUARD = r"^\(?-?(?:£)?-?(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,13})(?:\.\d{0,2})?-?\)?$"
+
+
+def _normalise_ascii(names: pa.Array) -> pa.Array:
+    """normalise_supplier_name() of clean, non-redacted ASCII names, column-wise."""
+    s = pc.ascii_upper(names)
+    s = pc.replace_substring_regex(s, _TRAILING_CODE_RE2, "")
+    s = pc.replace_substring(pc.replace_substring(s, "&", " AND "), "+", " AND ")
+    s = pc.replace_substring_regex(s, "['`.]", "")
+    s = pc.replace_substring_regex(s, "[^A-Z0-9]+", " ")
+    s = pc.utf8_trim(s, " ")
+    s = pc.replace_substring_regex(s, "^THE ", "")
+    for _ in range(64):
+        t = pc.replace_substring_regex(s, _SUFFIX_RE2, r"\1")
+        if pc.all(pc.equal(s, t)).as_py() is not False:
+            return t
+        s = t
+    raise _Fallback("legal-form suffixes did not settle")
+
+
+def supplier_values(raw: pa.Array) -> dict:
+    """For distinct published supplier cells: clean name, supplier key, 'a supplier, not a total', redacted.
+
+    Equal to clean_text(), normalise_supplier_name(), the row reader's total-line test and
+    is_redacted(); ASCII names are done with RE2 in Arrow, the rest with the Python functions.
+    """
+    n = len(raw)
+    col = _Col(raw)
+    fix = np.flatnonzero(col.needs_tidy())
+    name = raw
+    if len(fix):
+        mask = np.zeros(n, dtype=bool)
+        mask[fix] = True
+        name = pc.replace_with_mask(raw, pa.array(mask), pa.array([clean_text(v) for v in col.cells(fix)], pa.string()))
+    valid = name.is_valid().to_numpy(zero_copy_only=False)
+    ascii_ = pc.fill_null(pc.string_is_ascii(name), False).to_numpy(zero_copy_only=False)
+    ok = np.zeros(n, dtype=bool)
+    red = np.zeros(n, dtype=bool)
+    keys: list = [None] * n
+    a = np.flatnonzero(valid & ascii_)
+    if len(a):
+        names = name.take(pa.array(a))
+        ok[a] = ~pc.match_substring_regex(names, _TOTAL_RE2).to_numpy(zero_copy_only=False)
+        r = pc.match_substring_regex(names, _REDACTED_RE2).to_numpy(zero_copy_only=False)
+        red[a] = r
+        k = np.flatnonzero(~r)
+        got = _normalise_ascii(names.take(pa.array(k))).to_pylist() if len(k) else []
+        for i in a[r].tolist():
+            keys[i] = REDACTED_KEY
+        for i, key in zip(a[k].tolist(), got):
+            keys[i] = key
+    other = np.flatnonzero(valid & ~ascii_)
+    if len(other):
+        for i, s in zip(other.tolist(), name.take(pa.array(other)).to_pylist()):
+            r = is_redacted(s)
+            red[i] = r
+            ok[i] = not _L._TOTAL.match(s)
+            keys[i] = REDACTED_KEY if r else normalise_supplier_name(s)
+    return {"name": name, "key": pa.array(keys, pa.string()), "ok": ok, "redacted": red}
+
+
+# --------------------------------------------------------------------------- Arrow string arrays as numpy
+
+
+def _parts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, data) of a string array, as numpy views (offsets index data)."""
+    bufs = arr.buffers()
+    large = pa.types.is_large_string(arr.type)
+    offs = np.frombuffer(bufs[1], dtype=np.int64 if large else np.int32, count=len(arr) + 1,
+                         offset=arr.offset * (8 if large else 4))
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None and bufs[2].size else np.zeros(1, np.uint8)
+    return offs, data
+
+
+def _from_parts(offs: np.ndarray, data: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    n = len(offs) - 1
+    if int(offs[-1]) >= 2**31 - 1:
+        typ, offs = pa.large_string(), offs.astype(np.int64)
+    else:
+        typ, offs = pa.string(), offs.astype(np.int32)
+    validity, nulls = None, 0
+    if valid is not None and not valid.all():
+        validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
+        nulls = int(n - valid.sum())
+    return pa.Array.from_buffers(typ, n, [validity, pa.py_buffer(offs), pa.py_buffer(data)], null_count=nulls)
+
+
+def _rows_of(offs: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The row (string index) of each byte position."""
+    return np.searchsorted(offs, positions, side="right") - 1
+
+
+def _find_all(low: np.ndarray, needle: bytes) -> np.ndarray:
+    """Every position of a 2- or 4-byte needle in a byte array (compared as 16 / 32-bit words)."""
+    k = len(needle)
+    dt = {2: np.uint16, 4: np.uint32}[k]
+    word = np.frombuffer(needle, dtype=dt)[0]
+    out = []
+    for off in range(k):
+        m = (len(low) - off) // k
+        if m > 0:
+            out.append(np.flatnonzero(low[off : off + k * m].view(dt) == word) * k + off)
+    return np.sort(np.concatenate(out)) if out else _EMPTY
+
+
+class _Col:
+    """One column of cells as bytes, with the scans the checks need (each computed once)."""
+
+    def __init__(self, arr: pa.Array):
+        if arr.null_count:
+            arr = pc.fill_null(arr, "")
+        self.arr = arr
+        self.offs, self.data = _parts(arr)
+        self.n = len(arr)
+        self.lo, self.hi = int(self.offs[0]), int(self.offs[-1])
+        self.body = self.data[self.lo : self.hi]
+        self.starts = self.offs[:-1]
+        self.lens = (self.offs[1:] - self.offs[:-1]).astype(np.int64)
+        self.nonempty = self.lens > 0
+        self._ctrl = self._mb = self._first = self._last = None
+
+    def first(self) -> np.ndarray:
+        """The first byte of each cell (0 for an empty cell)."""
+        if self._first is None:
+            self._first = np.where(self.nonempty, self.data.take(self.starts, mode="clip"), 0).astype(np.uint8)
+        return self._first
+
+    def last(self) -> np.ndarray:
+        """The last byte of each cell (0 for an empty cell)."""
+        if self._last is None:
+            self._last = np.where(self.nonempty, self.data.take(self.offs[1:] - 1, mode="clip"), 0).astype(np.uint8)
+        return self._last
+
+    def byte_at(self, rel: int, rows: np.ndarray) -> np.ndarray:
+        return self.data.take(self.starts[rows] + rel, mode="clip")
+
+    def ctrl(self) -> np.ndarray:
+        """Positions of bytes below 0x20 (line breaks, tabs and other control characters)."""
+        if self._ctrl is None:
+            self._ctrl = np.flatnonzero(self.body < 32) + self.lo if len(self.body) else _EMPTY
+        return self._ctrl
+
+    def mbws(self) -> np.ndarray:
+        """Positions of multi-byte whitespace characters (NBSP, thin space, ...)."""
+        if self._mb is None:
+            lead = np.flatnonzero(self.body >= 0xC2) + self.lo if len(self.body) else _EMPTY
+            if len(lead):
+                lead = lead[_WS_LEAD[self.data[lead]]]
+            if len(lead):
+                b1 = self.data.take(lead + 1, mode="clip")
+                b2 = self.data.take(lead + 2, mode="clip")
+                lead = lead[_is_mbws(self.data[lead], b1, b2)]
+            self._mb = lead
+        return self._mb
+
+    def double_spaces(self) -> np.ndarray:
+        return _find_all(self.body, b"  ") + self.lo if len(self.body) > 1 else _EMPTY
+
+    def newlines(self) -> np.ndarray | None:
+        """Line breaks (CRLF, CR or LF) inside each cell, or None when there are none."""
+        c = self.ctrl()
+        if not len(c):
+            return None
+        b = self.data[c]
+        nl = c[(b == 10) | (b == 13)]
+        if not len(nl):
+            return None
+        b = self.data[nl]
+        rows = _rows_of(self.offs, nl)
+        count = np.ones(len(nl), dtype=np.int64)
+        nxt = self.data.take(nl + 1, mode="clip")
+        count[(b == 13) & (nxt == 10) & (nl + 1 < self.offs[rows + 1])] = 0  # CRLF: one line break
+        return np.bincount(rows, weights=count, minlength=self.n).astype(np.int64)
+
+    def starts_ws(self) -> np.ndarray:
+        """Exactly: the cell's first character is whitespace (str.isspace)."""
+        b0 = self.first()
+        out = self.nonempty & _WS1[b0]
+        lead = np.flatnonzero(self.nonempty & _WS_LEAD[b0])
+        if len(lead):
+            out[lead[_is_mbws(b0[lead], self.byte_at(1, lead), self.byte_at(2, lead))]] = True
+        return out
+
+    def blank(self) -> np.ndarray:
+        """Exactly is_blank() of every cell: empty or whitespace only."""
+        out = ~self.nonempty
+        cand = np.flatnonzero(self.starts_ws())
+        if len(cand):
+            out[cand] = [not v.strip() for v in self.cells(cand)]
+        return out
+
+    def needs_tidy(self) -> np.ndarray:
+        """A superset of the cells clean_text() changes: blank, or with whitespace to collapse or strip."""
+        b = self.last()
+        out = ~self.nonempty | self.starts_ws() | (self.nonempty & (_WS1[b] | _WS_TAIL[b]))
+        for pos in (self.ctrl(), self.mbws(), self.double_spaces()):
+            if len(pos):
+                out[_rows_of(self.offs, pos)] = True
+        return out
+
+    def cells(self, rows: np.ndarray) -> list[str]:
+        return self.arr.take(pa.array(rows, type=pa.int64())).to_pylist()
+
+
+def _tidy(col: _Col, cache: dict | None = None) -> pa.Array:
+    """clean_text() of every cell: null when blank, whitespace runs as one space, stripped."""
+    fix = np.flatnonzero(col.needs_tidy())
+    if not len(fix):
+        return col.arr
+    empty = ~col.nonempty
+    if len(fix) == int(empty.sum()):  # only empty cells: just mark them null
+        return _from_parts(col.offs - col.lo, col.body, ~empty)
+    mask = np.zeros(col.n, dtype=bool)
+    mask[fix] = True
+    return pc.replace_with_mask(col.arr, pa.array(mask), _per_value(col.arr.take(pa.array(fix)), clean_text, cache))
+
+
+def _per_value(arr: pa.Array, fn, cache: dict | None = None) -> pa.Array:
+    """fn() of every cell, computed once per distinct value (and remembered in cache)."""
+    enc = pc.dictionary_encode(arr)
+    cache = {} if cache is None else cache
+    out = []
+    for v in enc.dictionary.to_pylist():
+        got = cache.get(v, cache)
+        if got is cache:
+            got = cache[v] = fn(v)
+        out.append(got)
+    return pa.array(out, type=pa.string()).take(enc.indices)
+
+
+# --------------------------------------------------------------------------- distinct dates
+
+
+@dataclass
+class _DateTable:
+    """Every distinct date text seen, with its parse under both day/month orders."""
+
+    ids: dict = field(default_factory=dict)
+    blank: list = field(default_factory=list)
+    ord_t: list = field(default_factory=list)  # proleptic ordinal read day first, -1 when an error
+    ord_f: list = field(default_factory=list)  # read month first
+    err_t: list = field(default_factory=list)
+    err_f: list = field(default_factory=list)
+    first_big: bool = False
+    second_big: bool = False
+
+    def note_order(self, value) -> None:
+        """numeric_date_order(), one value at a time."""
+        if isinstance(value, str) and (m := _NUMERIC.match(value.strip())):
+            self.first_big |= int(m[1]) > 12
+            self.second_big |= int(m[2]) > 12
+
+    def add(self, value: str) -> int:
+        gid = self.ids.get(value)
+        if gid is not None:
+            return gid
+        gid = len(self.blank)
+        self.ids[value] = gid
+        self.note_order(value)
+        self.blank.append(is_blank(value))
+        for dayfirst, ords, errs in ((True, self.ord_t, self.err_t), (False, self.ord_f, self.err_f)):
+            try:
+                d = parse_date(value, dayfirst)
+                ords.append(-1 if d is None else d.toordinal())
+                errs.append(None)
+            except ValueError as exc:
+                ords.append(-1)
+                errs.append(str(exc))
+        return gid
+
+    @property
+    def dayfirst(self) -> bool:
+        return not (self.second_big and not self.first_big)
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+@dataclass
+class FastResult:
+    """What the row reader's _FileReader gathers for one file."""
+
+    ledger: pd.DataFrame
+    rejects: pd.DataFrame
+    rows_in: int
+    total_in: int
+    mappings: list[dict]
+    warnings: list[str]
+
+
+def read_csv_fast(path, source: str, anchor_id: str, columns=None, block_size: int | None = None) -> FastResult | None:
+    """The row reader's result for one CSV file, computed column-wise; None when the row reader must do it."""
+    if not fast_path_enabled():
+        return None
+    try:
+        return _read(Path(path), source, anchor_id, columns, block_size or BLOCK_SIZE)
+    except (_Fallback, pa.ArrowException, UnicodeError, LedgerError, csv.Error, OSError):
+        return None
+
+
+def fallback_reason(path, columns=None, block_size: int | None = None) -> str | None:
+    """Why the vectorised path leaves this file to the row reader (None when it reads it)."""
+    try:
+        _read(Path(path), str(path), "x", columns, block_size or BLOCK_SIZE)
+    except Exception as exc:  # noqa: BLE001 - reported, not handled
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _read(path: Path, source: str, anchor_id: str, columns, block_size: int) -> FastResult:
+    try:
+        return _FastReader(path, source, anchor_id, columns, block_size).read(None)
+    except _Restart as r:
+        return _FastReader(path, source, anchor_id, columns, block_size).read(r.encoding)
+
+
+class _FastReader:
+    def __init__(self, path: Path, source: str, anchor_id: str, columns, block_size: int):
+        self.path, self.source, self.anchor_id, self.columns = path, source, anchor_id, columns
+        self.block_size = block_size
+        self.dates = _DateTable()
+        self.sup: dict | None = None  # distinct supplier cells and what they give
+        self.date_values: pa.Array | None = None  # distinct date cells, in self.dates order
+        self.amounts: dict = {}
+        self.lookups: dict = {}
+        self.simple: list[dict] = []  # per block: rows that are payments, already canonical
+        self.uncertain: list[tuple] = []  # payments whose date fails under one day/month order
+        self.kept: list[tuple] = []  # (position, line, cells): decided in Python at the end
+        self.has_data: np.ndarray | None = None
+
+    # ------------------------------------------------------------------ set-up: encoding, delimiter, header
+
+    def read(self, encoding: str | None) -> FastResult:
+        if not self.path.is_file():
+            raise _Fallback("no such file")
+        size = self.path.stat().st_size
+        if size == 0:
+            raise _Fallback("empty file")
+        with open(self.path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+            if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+                raise _Fallback("not a CSV file")
+            if head.lstrip()[:5].lower() in (b"<html", b"<!doc", b"<?xml"):
+                raise _Fallback("HTML / XML")
+            if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+                raise _Fallback("UTF-16")
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                if mm.find(b"\x00") != -1:
+                    raise _Fallback("NUL bytes")
+                whole = size <= len(head)
+                if head.startswith(codecs.BOM_UTF8):
+                    encoding = "utf-8-sig"
+                elif encoding is None:
+                    try:
+                        codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
+                        encoding = "utf-8"  # so far: the rest must be UTF-8 too (checked block by block)
+                    except UnicodeDecodeError:
+                        encoding = _single_byte_encoding(mm)
+        self.encoding = encoding
+        self.utf8 = encoding in ("utf-8", "utf-8-sig")
+        if self.utf8:
+            head_text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(
+                head[3:] if encoding == "utf-8-sig" else head, final=whole)
+        else:
+            head_text = head.decode(encoding, errors="cp1252_lenient" if encoding == "cp1252" else "strict")
+            _TABLES.setdefault(encoding, _single_byte_table(encoding))
+        self._find_header(head_text, whole)
+        self._read_blocks()
+        return self._finish()
+
+    def _find_header(self, head_text: str, whole: bool) -> None:
+        lines = head_text.splitlines()
+        if len(lines) <= 51 and not whole:
+            raise _Fallback("fewer than 51 lines in the head")
+        self.delimiter = _sniff_delimiter("\n".join(lines[:50]))
+        reader = csv.reader(io.StringIO(head_text, newline=""), delimiter=self.delimiter)
+        records, numbers, start = [], [], 1
+        for record in reader:
+            records.append(record)
+            numbers.append(start)
+            start = reader.line_num + 1
+            if len(records) > HEAD_ROWS:
+                break
+        if not whole or len(records) > HEAD_ROWS:
+            records, numbers = records[:-1], numbers[:-1]  # the last one may be cut short
+        if not records:
+            raise _Fallback("no complete record in the head")
+        self.width = len(records[0])
+        if self.width < 3 or any(len(r) != self.width for r in records):
+            raise _Fallback("rows of different widths")
+        self.head_records, self.head_numbers = records, numbers
+        self.overrides = overrides = _override_lookup(self.columns)
+        for idx, row in enumerate(records):
+            found = _row_fields(row, overrides)
+            if _is_header(row, found):
+                break
+        else:
+            raise _Fallback(f"no header row among the first {len(records)} rows")
+        sheet = Sheet(None, records, numbers)
+        h = _map_header(self.path, sheet, idx, found, overrides, [r for i, r in enumerate(records) if i != idx])
+        self.tied = _has_tie(found)
+        self.found, self.header, self.header_index = found, h, idx
+        m = h.mapping
+        self.ai, self.di, self.si = m["amount"], m["payment_date"], m["supplier_name"]
+        self.header_norms = [normalise_header(n) for n in h.names] + [""] * (self.width - len(h.names))
+        self.labels = _L._labels(h.names)
+        self.col_desc = {f: (m[f], h.names[m[f]] or column_letter(m[f])) for f in m}
+        # a header row further down names the payment date: scan for the words that can
+        if "payment_date" in overrides:
+            needles = set()
+            for norm in overrides["payment_date"]:
+                words = [w for w in norm.split() if w != "and" and "k" not in w and not w.endswith("i") and len(w) >= 2]
+                if not words:
+                    raise _Fallback("cannot scan for the overridden payment date header")
+                needles.add(max(words, key=len).encode())
+            self.needles = sorted(needles)
+        else:
+            self.needles = [b"date", b"paid", b"posted"]
+
+    # ------------------------------------------------------------------ blocks
+
+    def _read_blocks(self) -> None:
+        names = [f"c{i}" for i in range(self.width)]
+        reader = pcsv.open_csv(
+            str(self.path),
+            read_options=pcsv.ReadOptions(column_names=names, block_size=self.block_size, use_threads=True),
+            parse_options=pcsv.ParseOptions(delimiter=self.delimiter, quote_char='"', double_quote=True,
+                                            escape_char=False, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, check_utf8=False,
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+        row0, line0 = 0, 1
+        for batch in _prefetch(reader):
+            if batch.num_rows:
+                cols = [self._decode(batch.column(j)) for j in range(self.width)]
+                line0 = self._block(cols, row0, line0)
+                row0 += batch.num_rows
+        if row0 <= self.header_index:
+            raise _Fallback("fewer rows than the head")
+        self.n_rows = row0
+
+    def _decode(self, arr: pa.Array) -> _Col:
+        """The column as UTF-8 (validated, or transcoded from the single-byte code page)."""
+        offs, data = _parts(arr)
+        lo, hi = int(offs[0]), int(offs[-1])
+        d = data[lo:hi]
+        if len(d) and d.max() >= 0x80:
+            if self.utf8:
+                try:
+                    arr.validate(full=True)
+                except pa.ArrowInvalid:
+                    if self.encoding == "utf-8":
+                        raise _Restart(_single_byte_encoding_of(self.path)) from None
+                    raise _Fallback("invalid UTF-8 after a BOM") from None
+            else:
+                arr = _transcode(offs, d, lo, *_TABLES[self.encoding])
+        col = _Col(arr)
+        if col.n and int(col.lens.max()) > _FIELD_LIMIT:
+            raise _Fallback("a cell longer than the csv module's field limit")
+        return col
+
+    def _block(self, cols: list[_Col], row0: int, line0: int) -> int:
+        n = cols[0].n
+        extra = np.zeros(n, dtype=np.int64)  # line breaks inside the cells of each record
+        for c in cols:
+            nl = c.newlines()
+            if nl is not None:
+                extra += nl
+        lines = line0 + np.arange(n, dtype=np.int64)
+        if extra.any():
+            lines += np.concatenate([[0], np.cumsum(extra)[:-1]])
+        next_line = int(line0 + n + extra.sum())
+        pos = row0 + np.arange(n, dtype=np.int64)
+
+        hidx = self.header_index
+        lo = 0
+        if row0 <= hidx:  # the first block: Arrow must read the head as the csv module did
+            k = min(len(self.head_records), n)
+            got = [list(r) for r in zip(*(c.cells(np.arange(k)) for c in cols))]
+            if got != self.head_records[:k] or lines[:k].tolist() != self.head_numbers[:k]:
+                raise _Fallback("Arrow and the csv module read the first rows differently")
+            if hidx >= n:
+                raise _Fallback("the header is beyond the first block")
+            for i in range(hidx):  # rows above the header: decided in Python at the end
+                self.kept.append((int(pos[i]), int(lines[i]), got[i]))
+                self.dates.note_order(got[i][self.di])
+            self.dates.note_order(got[hidx][self.di])
+            lo = hidx + 1
+            if lo >= n:
+                return next_line
+            cols = [_Col(c.arr.slice(lo)) for c in cols]
+            lines, pos, n = lines[lo:], pos[lo:], n - lo
+
+        amount, sup, date = cols[self.ai], cols[self.si], cols[self.di]
+        pence, amount_ok, guard = self._amounts(amount)
+        sup_code, sup_dict = self._supplier_codes(sup)
+        date_code, date_dict = self._date_codes(date)
+        self._scan_for_headers(cols, guard, sup_dict, date_dict)
+        if self.tied:
+            self._note_data(cols)
+        gid = date_code
+        ord_t = np.asarray(self.dates.ord_t, dtype=np.int64)[gid]
+        ord_f = np.asarray(self.dates.ord_f, dtype=np.int64)[gid]
+        date_ok = ~np.asarray(self.dates.blank, dtype=bool)[gid]
+        if self.dates.first_big:  # a day above 12 first: day first, whatever follows
+            date_ok &= ord_t >= 0
+            unsure = None
+        else:
+            date_ok &= (ord_t >= 0) | (ord_f >= 0)
+            unsure = (ord_t < 0) | (ord_f < 0)
+        simple = self.sup["ok"][sup_code] & amount_ok & date_ok & ~self._maybe_repeated_header(cols, guard)
+
+        kept = np.flatnonzero(~simple)
+        if len(kept):
+            for k, row in zip(kept.tolist(), zip(*(c.cells(kept) for c in cols))):
+                self.kept.append((int(pos[k]), int(lines[k]), list(row)))
+        if not len(kept):
+            take = None
+        elif len(kept) == n:
+            return next_line
+        else:
+            take = pa.array(simple)
+
+        def sel(a):
+            return a if take is None else a.filter(take)
+
+        def sel_np(a):
+            return a if take is None else a[simple]
+
+        sc = sel_np(sup_code)
+        part = {
+            "pos": sel_np(pos),
+            "line": sel_np(lines),
+            "gid": sel_np(gid),
+            "pence": sel_np(pence),
+            "supplier_name": self.sup["name"].take(pa.array(sc)),
+            "supplier_key": self.sup["key"].take(pa.array(sc)),
+            "is_redacted": self.sup["redacted"][sc],
+        }
+        m = self.header.mapping
+        for fld in ("category", "description", "transaction_id", "charity_number"):
+            part[fld] = sel(_tidy(cols[m[fld]], self.lookups.setdefault(fld, {}))) if fld in m else None
+        for fld, fn in (("company_number", _L._company_number), ("supplier_postcode", _postcode)):
+            part[fld] = _per_value(sel(cols[m[fld]].arr), fn, self.lookups.setdefault(fld, {})) if fld in m else None
+        self.simple.append(part)
+        if unsure is not None:
+            u = np.flatnonzero(unsure & simple)
+            if len(u):
+                self.uncertain.append((pos[u], lines[u], gid[u], pa.RecordBatch.from_arrays(
+                    [c.arr.take(pa.array(u)) for c in cols], names=[f"c{j}" for j in range(len(cols))])))
+        return next_line
+
+    # ------------------------------------------------------------------ checks
+
+    def _scan_for_headers(self, cols: list[_Col], guard: np.ndarray, sup_dict: pa.Array, date_dict: pa.Array) -> None:
+        """A row below the header that is itself a header row makes the row reader split sections there."""
+        cand: list[np.ndarray] = []
+        for j, c in enumerate(cols):
+            if j == self.si:  # scan the distinct values, then map them to rows
+                hit = self._needle_rows(_Col(sup_dict))
+                if len(hit):
+                    cand.append(np.flatnonzero(np.isin(self._last_sup_indices, hit)))
+                continue
+            if j == self.di:
+                hit = self._needle_rows(_Col(date_dict))
+                if len(hit):
+                    cand.append(np.flatnonzero(np.isin(self._last_date_indices, hit)))
+                continue
+            if j == self.ai:
+                rest = np.flatnonzero(~guard)  # a parsed amount has no letters
+                if len(rest):
+                    hit = self._needle_rows(_Col(c.arr.take(pa.array(rest))))
+                    cand.append(rest[hit])
+                continue
+            cand.append(self._needle_rows(c))
+        rows = np.unique(np.concatenate(cand)) if cand else _EMPTY
+        if not len(rows):
+            return
+        for row in zip(*(c.cells(rows) for c in cols)):
+            row = list(row)
+            if _is_header(row, _row_fields(row, self.overrides)):
+                raise _Fallback("another header row below the first (sections or a repeated header)")
+
+    def _needle_rows(self, c: _Col) -> np.ndarray:
+        """Rows with a cell holding one of the needles as a whole word (ASCII case ignored)."""
+        if len(c.body) < 4:
+            return _EMPTY
+        low = c.body | np.uint8(0x20)  # ORing 0x20 maps exactly A-Z to a-z among letters
+        hits = []
+        for needle in self.needles:
+            head = needle[:4] if len(needle) >= 4 else needle[:2]
+            at = _find_all(low, head)
+            if not len(at):
+                continue
+            k = len(needle)
+            ok = at + k <= len(low)
+            at = at[ok]
+            for i in range(len(head), k):
+                at = at[low[at + i] == needle[i]]
+            if not len(at):
+                continue
+            rows = _rows_of(c.offs, at + c.lo)
+            at_start = at + c.lo == c.offs[rows]
+            at_end = at + c.lo + k == c.offs[rows + 1]
+            before = ~_ALNUM[c.body.take(at - 1, mode="clip")]
+            after = ~_ALNUM[c.body.take(at + k, mode="clip")]
+            word = (at_start | before) & (at_end | after)
+            hits.append(rows[word])
+        return np.unique(np.concatenate(hits)) if hits else _EMPTY
+
+    def _note_data(self, cols: list[_Col]) -> None:
+        if self.has_data is None:
+            self.has_data = np.zeros(self.width, dtype=bool)
+            for i, r in enumerate(self.head_records):
+                if i != self.header_index:
+                    for j, v in enumerate(r):
+                        self.has_data[j] |= not is_blank(v)
+        for j, c in enumerate(cols):
+            if not self.has_data[j]:
+                self.has_data[j] = bool((~c.blank()).any())
+
+    def _maybe_repeated_header(self, cols: list[_Col], guard: np.ndarray) -> np.ndarray:
+        """A superset of the rows where two or more cells read as their column's header."""
+        count = np.zeros(cols[0].n, dtype=np.int32)
+        cands = {}
+        for j, c in enumerate(cols):
+            norm = self.header_norms[j]
+            if not norm:
+                continue
+            squeezed = norm.replace(" ", "")
+            words = norm.split()
+            first, last = squeezed[0], squeezed[-1]
+            # the first / last letter or digit of the normalised cell must be the header's:
+            # a cell starting or ending with another ASCII letter or digit cannot match
+            b0, b1 = c.first(), c.last()
+            ok0 = ~_ALNUM[b0] | (_LOWER[b0] == ord(first))
+            ok1 = ~_ALNUM[b1] | (_LOWER[b1] == ord(last))
+            if first != "a":
+                ok0 &= b0 != ord("&")  # '&' reads as ' and '
+            if last != "d":
+                ok1 &= b1 != ord("&")
+            cand = c.nonempty & ok0 & ok1
+            if "and" not in words:
+                cand &= c.lens >= len(squeezed)  # each letter or digit takes a byte at least
+            if j == self.ai and any(ch.isalpha() for ch in squeezed):
+                cand &= ~guard  # an amount of the common forms normalises to digits only
+            count += cand
+            cands[j] = cand
+        rows = np.flatnonzero(count >= 2)
+        if not len(rows):
+            return np.zeros(cols[0].n, dtype=bool)
+        # then exactly, for the few rows left: the cells that read as their header
+        exact = np.zeros(len(rows), dtype=np.int32)
+        for j, cand in cands.items():
+            sub = rows[cand[rows]]
+            if len(sub):
+                norm = self.header_norms[j]
+                hit = np.asarray([normalise_header(v) == norm for v in cols[j].cells(sub)], dtype=bool)
+                exact[np.searchsorted(rows, sub[hit])] += 1
+        out = np.zeros(cols[0].n, dtype=bool)
+        out[rows[exact >= 2]] = True
+        return out
+
+    def _amounts(self, c: _Col) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pence, readable, common form) per cell: readable = not blank and parse_amount() succeeds."""
+        n = c.n
+        pence = np.zeros(n, dtype=np.int64)
+        guard = pc.match_substring_regex(c.arr, _AMOUNT_GUARD).to_numpy(zero_copy_only=False)
+        ok = guard.copy()
+        g = np.flatnonzero(guard)
+        if len(g):
+            # the guard allows at most: '(' '-' '£' '-' digits[,ddd] ['.' dd] '-' ')'
+            neg = np.zeros(n, dtype=bool)
+            minus = c.body == 45
+            if minus.any():
+                rows = _rows_of(c.offs, np.flatnonzero(minus) + c.lo)
+                count = np.bincount(rows, minlength=n)
+                ok &= count <= 1
+                neg ^= count == 1
+            opened = c.first() == 40
+            ok &= opened == (c.last() == 41)
+            neg ^= opened
+            g = np.flatnonzero(ok)
+            if len(g):
+                text = pc.utf8_trim(c.arr.take(pa.array(g)), "£()-")
+                if (c.body == 44).any():
+                    text = pc.replace_substring(text, ",", "")
+                value = np.rint(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False) * 100).astype(np.int64)
+                pence[g] = np.where(neg[g], -value, value)
+        rest = np.flatnonzero(~ok)
+        if len(rest):
+            enc = pc.dictionary_encode(c.arr.take(pa.array(rest)))
+            values = []
+            for text in enc.dictionary.to_pylist():
+                got = self.amounts.get(text, ())
+                if got == ():
+                    try:
+                        got = parse_amount(text)
+                    except ValueError:
+                        got = None
+                    self.amounts[text] = got
+                values.append(got)
+            readable = np.asarray([v is not None for v in values], dtype=bool)
+            amount = np.asarray([v or 0 for v in values], dtype=np.int64)
+            idx = enc.indices.to_numpy(zero_copy_only=False)
+            pence[rest] = amount[idx]
+            ok[rest] = readable[idx]
+        return pence, ok, guard
+
+    def _supplier_codes(self, c: _Col) -> tuple[np.ndarray, pa.Array]:
+        """Per row, the index of its supplier cell in self.sup (distinct cells, grown block by block)."""
+        enc = pc.dictionary_encode(c.arr)
+        values = enc.dictionary
+        if self.sup is None:
+            where = np.full(len(values), -1, dtype=np.int64)
+        else:
+            where = pc.fill_null(pc.index_in(values, value_set=self.sup["raw"]), -1).to_numpy(zero_copy_only=False)
+        new = np.flatnonzero(where < 0)
+        if len(new):
+            raw_new = values.take(pa.array(new))
+            got = supplier_values(raw_new)
+            start = 0 if self.sup is None else len(self.sup["raw"])
+            if self.sup is None:
+                self.sup = {"raw": raw_new, **got}
+            else:
+                self.sup = {
+                    "raw": pa.concat_arrays([self.sup["raw"], raw_new]),
+                    "name": pa.concat_arrays([self.sup["name"], got["name"].cast(self.sup["name"].type)]),
+                    "key": pa.concat_arrays([self.sup["key"], got["key"]]),
+                    "ok": np.concatenate([self.sup["ok"], got["ok"]]),
+                    "redacted": np.concatenate([self.sup["redacted"], got["redacted"]]),
+                }
+            where = where.copy()
+            where[new] = start + np.arange(len(new))
+        idx = enc.indices.to_numpy(zero_copy_only=False)
+        self._last_sup_indices = idx
+        return where[idx], values
+
+    def _date_codes(self, c: _Col) -> tuple[np.ndarray, pa.Array]:
+        """Per row, the index of its date cell in self.dates (distinct cells, grown block by block)."""
+        enc = pc.dictionary_encode(c.arr)
+        values = enc.dictionary
+        if self.date_values is None:
+            where = np.full(len(values), -1, dtype=np.int64)
+        else:
+            where = pc.fill_null(pc.index_in(values, value_set=self.date_values), -1).to_numpy(zero_copy_only=False)
+        new = np.flatnonzero(where < 0)
+        if len(new):
+            raw_new = values.take(pa.array(new))
+            where = where.copy()
+            where[new] = [self.dates.add(v) for v in raw_new.to_pylist()]
+            self.date_values = raw_new if self.date_values is None else pa.concat_arrays([self.date_values, raw_new])
+        idx = enc.indices.to_numpy(zero_copy_only=False)
+        self._last_date_indices = idx
+        return where[idx], values
+
+    # ------------------------------------------------------------------ the end: Python rows, frames
+
+    def _finish(self) -> FastResult:
+        if self.tied:
+            data = [["x" if f else None for f in self.has_data]] if self.has_data is not None else []
+            sheet = Sheet(None, self.head_records, self.head_numbers)
+            again = _map_header(self.path, sheet, self.header_index, self.found, self.overrides, data)
+            if again.mapping != self.header.mapping or again.warnings != self.header.warnings:
+                raise _Fallback("the column mapping depends on which columns hold data")
+        dayfirst = self.dates.dayfirst
+        ords = np.asarray(self.dates.ord_t if dayfirst else self.dates.ord_f, dtype=np.int64)
+        errs = self.dates.err_t if dayfirst else self.dates.err_f
+
+        # rows decided in Python: blank, notes, totals, unreadable values, maybe repeated headers
+        decided = [(p, line) + self._python_row(row, line, dayfirst) for p, line, row in self.kept]
+        # a sheet's blank padding above its first and below its last content is not rows;
+        # the header row is content, so the first non-blank row is at or above it
+        nonblank = [d[0] for d in decided if not d[3]] + [self.header_index]
+        first, last = min(nonblank), max(nonblank)
+        if self.simple:
+            last = max(last, int(self.simple[-1]["pos"][-1]))
+        decided = [d for d in decided if first <= d[0] <= last]
+        rejects = [(d[0], d[5]) for d in decided if d[4] == "reject"]
+        ledger_py = [(d[0], d[5]) for d in decided if d[4] == "ledger"]
+        total_in = sum(d[2] for d in decided)
+        rows_in = len(decided)
+        for part in self.simple:
+            rows_in += len(part["pos"])
+            total_in += int(part["pence"].sum())
+
+        # payments whose date does not parse in the file's day/month order are rejects after all
+        bad: list[int] = []
+        for positions, lines, gids, cells in self.uncertain:
+            fail = np.flatnonzero(ords[gids] < 0)
+            if not len(fail):
+                continue
+            rows = cells.take(pa.array(fail)).to_pylist()
+            detail = self._describe("payment_date")
+            for k, row in zip(fail.tolist(), rows):
+                row = [row[f"c{j}"] for j in range(self.width)]
+                p, gid = int(positions[k]), int(gids[k])
+                bad.append(p)
+                rejects.append((p, self._reject_dict(int(lines[k]), row, "unparseable_date",
+                                                     f"{detail}: {errs[gid]}", parse_amount(row[self.ai]))))
+        rejects.sort(key=lambda t: t[0])
+        ledger = self._ledger_frame(ledger_py, ords, np.asarray(sorted(bad), dtype=np.int64))
+        mapping = {"source_file": self.source, "source_sheet": None, "header_row": self.header.row_number} | {
+            f: self.header.header_of(f) for f in FIELDS}
+        return FastResult(ledger, _L._rejects_frame([r for _, r in rejects]), rows_in, total_in, [mapping],
+                          list(self.header.warnings))
+
+    def _describe(self, fld: str) -> str:
+        i, name = self.col_desc[fld]
+        return f"column {name!r} ({column_letter(i)})"
+
+    def _reject_dict(self, line: int, row: list, reason: str, detail: str, pence: int) -> dict:
+        return {
+            "anchor_id": self.anchor_id,
+            "source_file": self.source,
+            "source_sheet": None,
+            "source_row": line,
+            "reason": reason,
+            "detail": detail,
+            "amount_pence": pence,
+            "raw": _L._raw(row, self.labels),
+        }
+
+    def _python_row(self, row: list, line: int, dayfirst: bool) -> tuple:
+        """(pence for total_in, blank?, 'ledger' | 'reject', row dict): the row reader's rules, one row."""
+        m = self.header.mapping
+        ai, di, si = self.ai, self.di, self.si
+        try:
+            pence = parse_amount(row[ai])
+            bad_amount = None
+        except ValueError as exc:
+            pence, bad_amount = None, str(exc)
+        carried = pence or 0
+        blank = all(is_blank(v) for v in row)
+
+        def reject(reason, detail, amount):
+            return (pence or 0, blank, "reject", self._reject_dict(line, row, reason, detail, amount))
+
+        if blank:
+            return reject("blank_row", "", 0)
+        norms = self.header_norms
+        same_as_header = sum(
+            1 for j, v in enumerate(row) if isinstance(v, str) and norms[j] and normalise_header(v) == norms[j]
+        )
+        if same_as_header >= 2:
+            return reject("repeated_header", "the header row again", carried)
+        supplier = clean_text(row[si])
+        date_raw = row[di]
+        texts = [v for j, v in enumerate(row) if isinstance(v, str) and j != si]
+        if (supplier and _L._TOTAL.match(supplier)) or (
+            (not supplier or is_blank(date_raw)) and any(_L._TOTAL.match(t) for t in texts)
+        ):
+            return reject("total_row", "a total line", carried)
+        if not supplier and is_blank(date_raw) and pence is not None:
+            return reject("total_row", "an amount with neither supplier nor date", carried)
+        if bad_amount is not None:
+            return reject("unparseable_amount", f"{self._describe('amount')}: {bad_amount}", 0)
+        if pence is None:
+            if is_blank(date_raw):
+                return reject("note_row", "neither amount nor date", 0)
+            return reject("missing_amount", f"{self._describe('amount')} is empty", 0)
+        if not supplier:
+            return reject("missing_supplier", f"{self._describe('supplier_name')} is empty", carried)
+        try:
+            date = parse_date(date_raw, dayfirst)
+        except ValueError as exc:
+            return reject("unparseable_date", f"{self._describe('payment_date')}: {exc}", carried)
+        if date is None:
+            return reject("missing_date", f"{self._describe('payment_date')} is empty", carried)
+        redacted = is_redacted(supplier)
+
+        def cell(fld):
+            return row[m[fld]] if fld in m else None
+
+        return (pence, False, "ledger", {
+            "source_row": line,
+            "payment_date": date,
+            "amount_pence": pence,
+            "supplier_name": supplier,
+            "supplier_key": REDACTED_KEY if redacted else normalise_supplier_name(supplier),
+            "category": clean_text(cell("category")),
+            "description": clean_text(cell("description")),
+            "transaction_id": clean_text(cell("transaction_id")),
+            "company_number": _L._company_number(cell("company_number")),
+            "charity_number": clean_text(cell("charity_number")),
+            "supplier_postcode": (clean_text(cell("supplier_postcode")) or "").upper() or None,
+            "is_redacted": redacted,
+        })
+
+    _TEXT = ("supplier_name", "supplier_key", "category", "description", "transaction_id",
+             "company_number", "charity_number", "supplier_postcode")
+
+    def _ledger_frame(self, ledger_py: list[tuple], ords: np.ndarray, bad: np.ndarray) -> pd.DataFrame:
+        """The ledger in row order: the blocks' payments with the Python-decided ones slotted in."""
+        parts = list(self.simple)
+        for part in parts:
+            part["days"] = ords[part["gid"]]
+        if ledger_py:
+            rows = [r for _, r in ledger_py]
+            parts.append({
+                "pos": np.asarray([p for p, _ in ledger_py], dtype=np.int64),
+                "line": np.asarray([r["source_row"] for r in rows], dtype=np.int64),
+                "pence": np.asarray([r["amount_pence"] for r in rows], dtype=np.int64),
+                "is_redacted": np.asarray([r["is_redacted"] for r in rows], dtype=bool),
+                "days": np.asarray([r["payment_date"].toordinal() for r in rows], dtype=np.int64),
+                **{k: pa.array([r[k] for r in rows], type=pa.string()) for k in self._TEXT},
+            })
+        if not parts:
+            return _L._ledger_frame([])
+        runs = _runs(parts, bad)
+        if not runs:
+            return _L._ledger_frame([])
+
+        def num(key):
+            return np.concatenate([parts[i][key][a:b] for i, a, b in runs])
+
+        def text(key):
+            if all(p[key] is None for p in parts):
+                return _str_series([pa.nulls(sum(b - a for _, a, b in runs), pa.large_string())])
+            whole = [None if p[key] is None else p[key].cast(pa.large_string()) for p in parts]
+            return _str_series([pa.nulls(b - a, pa.large_string()) if whole[i] is None else whole[i].slice(a, b - a)
+                                for i, a, b in runs])
+
+        day = num("days")
+        n = len(day)
+        pence = num("pence")
+        df = pd.DataFrame({
+            "anchor_id": _str_series([_repeat_str(self.anchor_id, n)]),
+            "source_file": _str_series([_repeat_str(self.source, n)]),
+            "source_sheet": _str_series([pa.nulls(n, pa.large_string())]),
+            "source_row": num("line").astype("int64"),
+            "payment_date": ((day - _EPOCH_ORDINAL) * 86_400_000_000_000).view("datetime64[ns]"),
+            "financial_year": _str_series([_financial_years(day)]),
+            "amount": pence / 100,
+            "amount_pence": pence.astype("int64"),
+            **{k: text(k) for k in self._TEXT},
+            "is_redacted": num("is_redacted").astype(bool),
+            "is_refund": pence < 0,
+            "is_duplicate": np.zeros(n, dtype=bool),
+            "duplicate_of": _str_series([pa.nulls(n, pa.large_string())]),
+        }, copy=False)
+        return df[_L.LEDGER_COLUMNS]
+
+
+def _prefetch(reader, depth: int = 2):
+    """The reader's batches, parsed by a background thread while the caller works on the previous ones."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def run():
+        try:
+            for batch in reader:
+                while not stop.is_set():
+                    try:
+                        q.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item = done
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            item = exc
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    thread = threading.Thread(target=run, name="ledger-csv-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _str_series(chunks: list[pa.Array]) -> pd.Series:
+    """A pandas 'str' column over Arrow string chunks, without copying them."""
+    ch = pa.chunked_array([c.cast(pa.large_string()) for c in chunks], type=pa.large_string())
+    try:
+        arr = pd.arrays.ArrowStringArray(ch, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+        s = pd.Series(arr, copy=False)
+        if s.dtype == "str":
+            return s
+    except (TypeError, ValueError, AttributeError):
+        pass
+    return ch.to_pandas().astype("str")
+
+
+def _repeat_str(value: str, n: int) -> pa.Array:
+    """A string array of n times the same value (built with numpy: pa.repeat is slow for strings)."""
+    b = np.frombuffer(value.encode("utf-8"), dtype=np.uint8)
+    if not len(b) or not n:
+        return pa.array([value] * n, type=pa.large_string())
+    offs = np.arange(0, len(b) * n + 1, len(b), dtype=np.int64)
+    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offs), pa.py_buffer(np.tile(b, n))])
+
+
+def _financial_years(ordinals: np.ndarray) -> pa.Array:
+    """financial_year() of proleptic ordinals, as fixed-width labels ('2022-23') built with numpy."""
+    n = len(ordinals)
+    if not n:
+        return pa.array([], type=pa.large_string())
+    lo, hi = int(ordinals.min()), int(ordinals.max())
+    import datetime as _dt
+
+    # one label per day of the range (a few thousand), then picked per row
+    years = {}
+    starts = np.empty(hi - lo + 1, dtype=np.int64)
+    d0 = _dt.date.fromordinal(lo)
+    for k in range(hi - lo + 1):
+        d = d0 + _dt.timedelta(days=k)
+        starts[k] = d.year if d.month >= 4 else d.year - 1
+    labels = {y: _P.financial_year(_dt.date(y, 4, 1)) for y in np.unique(starts).tolist()}
+    width = {len(v) for v in labels.values()}
+    fy_start = starts[ordinals - lo]
+    if len(width) != 1:
+        return pa.array([labels[y] for y in fy_start.tolist()], type=pa.large_string())
+    w = width.pop()
+    ys = sorted(labels)
+    table = np.frombuffer("".join(labels[y] for y in ys).encode("ascii"), dtype=np.uint8).reshape(len(ys), w)
+    data = table[np.searchsorted(ys, fy_start)].reshape(-1)
+    offs = np.arange(0, w * n + 1, w, dtype=np.int64)
+    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offs), pa.py_buffer(data)])
+
+
+def _runs(parts: list[dict], bad: np.ndarray) -> list[tuple[int, int, int]]:
+    """(part, start, stop) slices that list every row of the parts in position order, less `bad`.
+
+    The blocks' parts are each sorted and follow one another; the last part may hold a few rows
+    (decided in Python) that belong anywhere among them.
+    """
+    blocks = parts
+    extra = None
+    if parts and len(parts) >= 1 and "gid" not in parts[-1]:
+        blocks, extra = parts[:-1], len(parts) - 1
+    events = []  # (position, kind, part, index): kind 0 = start a python row, 1 = drop a row
+    if extra is not None:
+        events += [(int(p), 0, extra, k) for k, p in enumerate(parts[extra]["pos"].tolist())]
+    events.sort()
+    runs: list[tuple[int, int, int]] = []
+    e = 0
+    bad_set = set(bad.tolist())
+    for i, part in enumerate(blocks):
+        pos = part["pos"]
+        if not len(pos):
+            continue
+        start = 0
+        # cut points: python rows to slot in before an index, and rows to drop
+        cuts = []
+        while e < len(events) and events[e][0] < pos[-1]:
+            cuts.append((int(np.searchsorted(pos, events[e][0])), 0, events[e]))
+            e += 1
+        if bad_set:
+            lo_b, hi_b = np.searchsorted(bad, [pos[0], pos[-1] + 1])
+            for p in bad[lo_b:hi_b].tolist():
+                k = int(np.searchsorted(pos, p))
+                if k < len(pos) and pos[k] == p:
+                    cuts.append((k, 1, None))
+        cuts.sort(key=lambda c: (c[0], c[1]))
+        for k, kind, ev in cuts:
+            if k > start:
+                runs.append((i, start, k))
+            if kind == 0:
+                runs.append((ev[2], ev[3], ev[3] + 1))
+                start = max(start, k)
+            else:
+                start = k + 1
+        if len(pos) > start:
+            runs.append((i, start, len(pos)))
+    while e < len(events):
+        runs.append((events[e][2], events[e][3], events[e][3] + 1))
+        e += 1
+    # merge neighbours
+    merged: list[tuple[int, int, int]] = []
+    for r in runs:
+        if merged and merged[-1][0] == r[0] and merged[-1][2] == r[1]:
+            merged[-1] = (r[0], merged[-1][1], r[2])
+        else:
+            merged.append(r)
+    return merged
+
+
+def _transcode(offs: np.ndarray, d: np.ndarray, lo: int, lengths: np.ndarray, table: np.ndarray) -> pa.Array:
+    """A column of single-byte code page cells as UTF-8 (only the bytes above 0x7F change)."""
+    hi = np.flatnonzero(d >= 0x80)
+    b = d[hi]
+    extra = lengths[b] - 1  # 1 or 2 continuation bytes
+    out = d.copy()
+    out[hi] = table[b, 0]
+    two = extra >= 1
+    three = extra >= 2
+    ins_at = np.concatenate([hi[two] + 1, hi[three] + 1])
+    ins_val = np.concatenate([table[b[two], 1], table[b[three], 2]])
+    order = np.argsort(ins_at, kind="stable")  # at one place: the second byte before the third
+    out = np.insert(out, ins_at[order], ins_val[order])
+    csum = np.concatenate([[0], np.cumsum(extra)])
+    rel = offs - lo
+    new_offs = rel + csum[np.searchsorted(hi, rel)]
+    return _from_parts(new_offs, out)
+
+
+def _single_byte_encoding(mm) -> str:
+    # decode_text's rule: byte 0x9C is '£' (code page 850) only when no 0xA3 byte exists and
+    # the 0x9C bytes sit where a pound sign would.  Decided on the whole text, as it does.
+    if mm.find(b"\x9c") != -1 and mm.find(b"\xa3") == -1:
+        return decode_text(mm[:])[1]
+    return "cp1252"
+
+
+def _single_byte_encoding_of(path: Path) -> str:
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        return _single_byte_encoding(mm)
+
+
+def _is_header(row: list, found: dict) -> bool:
+    """find_headers' test of one row."""
+    return (
+        all(f in found for f in REQUIRED_FIELDS)
+        and len({i for f in REQUIRED_FIELDS for _, i in found[f]}) >= len(REQUIRED_FIELDS)
+        and not _looks_like_data(row, found)
+    )
+
+
+def _has_tie(found: dict) -> bool:
+    """Whether _map_header meets equally good columns for some field (then which hold data decides)."""
+    used: set[int] = set()
+    for fld in FIELDS:
+        options = [(p, i) for p, i in found.get(fld, []) if i not in used]
+        if not options:
+            continue
+        top = max(p for p, _ in options)
+        tied = sorted(i for p, i in options if p == top)
+        if len(tied) > 1:
+            return True
+        used.add(tied[0])
+    return False
+
+
+def _postcode(value) -> str | None:
+    return (clean_text(value) or "").upper() or None
+
+
+# --------------------------------------------------------------------------- duplicates, column-wise
+
+
+def _codes(values: pd.Series, fn=None) -> np.ndarray:
+    """Integer codes equal where the values are equal (after fn, applied once per distinct value)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    if fn is None:
+        return codes
+    mapped = [fn(u) for u in list(uniques)]
+    sub, _ = pd.factorize(pd.Series(mapped + [fn(None)], dtype=object))
+    sub = np.asarray(sub, dtype=np.int64)
+    return sub[np.where(codes < 0, len(mapped), codes)]
+
+
+def _combine(*codes: np.ndarray) -> np.ndarray:
+    """One code per distinct tuple of codes."""
+    out = codes[0]
+    for c in codes[1:]:
+        out, _ = pd.factorize(out * (int(c.max(initial=0)) + 2) + (c + 1))
+        out = np.asarray(out, dtype=np.int64)
+    return out
+
+
+def _prior_max(key: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the largest count of its key in any earlier file (by rank), and its occurrence number in its file."""
+    df = pd.DataFrame({"k": key, "r": rank})
+    occ = df.groupby(["r", "k"], sort=False).cumcount().to_numpy()
+    sizes = df.groupby(["k", "r"], sort=True).size().rename("n").reset_index()
+    sizes["cm"] = sizes.groupby("k")["n"].cummax()
+    sizes["prior"] = sizes.groupby("k")["cm"].shift(fill_value=0)
+    prior = df.merge(sizes[["k", "r", "prior"]], on=["k", "r"], how="left")["prior"].to_numpy()
+    return prior, occ
+
+
+def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """ledgers.flag_duplicates(), column-wise: the same flags, the same 'file:row' references, the same counts."""
+    ledger = ledger.copy()
+    if ledger.empty:
+        return ledger, {}
+    n = len(ledger)
+    file_code, files = pd.factorize(ledger["source_file"], use_na_sentinel=False)
+    file_code = np.asarray(file_code, dtype=np.int64)
+    norm = _L._norm_text
+    when = ledger["payment_date"]
+    if pd.api.types.is_datetime64_any_dtype(when):
+        date = _codes(when.dt.normalize())  # the same day <=> the same '%Y-%m-%d'
+    else:
+        date = _codes(when.dt.strftime("%Y-%m-%d").fillna(""))
+    anchor = _codes(ledger["anchor_id"])
+    amount = _codes(ledger["amount_pence"])
+    supplier = _codes(ledger["supplier_key"].fillna(""))
+    txn = _codes(ledger["transaction_id"], norm)
+    content = _combine(anchor, date, amount, supplier, _codes(ledger["category"], norm),
+                       _codes(ledger["description"], norm), txn)
+    has_txn = _has_text(ledger["transaction_id"], norm)
+    is_dup = np.zeros(n, dtype=bool)
+    dup_from = np.full(n, -1, dtype=np.int64)
+    if len(files) == 1:
+        within_count = n - (int(content.max()) + 1)  # rows repeating an earlier identical row
+        within = {files[0]: within_count} if within_count else {}
+    else:
+        prior_c, occ_c = _prior_max(content, file_code)
+        within = {}
+        counts = np.bincount(file_code[occ_c > 0], minlength=len(files))
+        for r, f in enumerate(files):
+            if counts[r]:
+                within[f] = int(counts[r])
+        order = np.lexsort((np.arange(n), file_code))  # file by file, in ledger order: the first publication
+        dup_c = occ_c < prior_c
+        first_c = _first_of(content, order)
+        is_dup |= dup_c
+        dup_from[dup_c] = first_c[dup_c]
+        t = np.flatnonzero(has_txn)
+        if len(t):
+            kt = _combine(anchor[t], txn[t], amount[t], supplier[t])
+            prior_t, occ_t = _prior_max(kt, file_code[t])
+            dup_t = (occ_t < prior_t) & ~dup_c[t]
+            order_t = np.lexsort((t, file_code[t]))
+            first_t = t[_first_of(kt, order_t)]
+            is_dup[t[dup_t]] = True
+            dup_from[t[dup_t]] = first_t[dup_t]
+    ledger["is_duplicate"] = is_dup
+    dup = np.flatnonzero(is_dup)
+    if len(dup):
+        src = dup_from[dup]
+        sheet = ledger["source_sheet"].to_numpy(dtype=object)[src]
+        files_src = ledger["source_file"].to_numpy(dtype=object)[src]
+        rows_src = ledger["source_row"].to_numpy()[src]
+        locs = [f"{f}:" + (f"{s}!" if isinstance(s, str) and s else "") + str(r)
+                for f, s, r in zip(files_src, sheet, rows_src.tolist())]
+        values = np.full(n, None, dtype=object)
+        values[dup] = locs
+        ledger["duplicate_of"] = pd.Series(values, dtype="str", index=ledger.index)
+    else:
+        ledger["duplicate_of"] = pd.Series(_str_series([pa.nulls(n, pa.large_string())]).array, index=ledger.index)
+    return ledger, within
+
+
+def _has_text(values: pd.Series, norm) -> np.ndarray:
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    nonblank = np.asarray([bool(norm(u)) for u in list(uniques)] + [bool(norm(None))], dtype=bool)
+    codes = np.asarray(codes, dtype=np.int64)
+    return nonblank[np.where(codes < 0, len(uniques), codes)]
+
+
+def _first_of(key: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Per row: the position (in the ledger) of the first row with its key, rows taken in `order`."""
+    first = np.full(int(key.max(initial=-1)) + 1, -1, dtype=np.int64)
+    ko = key[order]
+    # the first occurrence of each key in `order`
+    uniq, idx = np.unique(ko, return_index=True)
+    first[uniq] = order[idx]
+    return first[key]
