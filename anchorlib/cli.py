@@ -17,6 +17,7 @@ from typing import Optional
 import typer
 
 from anchorlib.errors import AnchorError
+from anchorlib.indicators_cli import indicators_cmd
 from anchorlib.ledger_cli import ledger_app
 from anchorlib.suppliers_cli import suppliers_app
 
@@ -26,6 +27,7 @@ data_app = typer.Typer(help="The data catalogue (data/sources.yml).", no_args_is
 app.add_typer(data_app, name="data")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(suppliers_app, name="suppliers")
+app.command("indicators")(indicators_cmd)
 
 
 def _fail(exc: Exception) -> None:
