@@ -1,0 +1,193 @@
+"""Progress against a baseline (anchorlib.progress): hand-computed example, targets, invariants, real ledgers.
+
+The hand example is tests/test_collective.py's ledger (2022-23, the baseline year) plus
+four payments in 2023-24:
+
+    row anchor supplier                        tier        decile  category            £
+     13  p     S2 Local Wash CIC               place       1       Laundry          1500
+     14  c     S1 Acme Laundry Ltd             rest_of_uk  5       Laundry          1000
+     15  f     S3 Big IT plc                   wider       3       Computer Software 500
+     16  p     S5 Testshire Fire & Rescue      place       4       Collaboration     400  (pays f: intra)
+
+Combined (net of intra payments): 2022-23 12,900 of which 2,800 in the place, 12,600
+located, 2,800 in deciles 1-2; 2023-24 3,000 of which 1,500 in the place (decile 1), all
+located.  The police alone, intra payments included (its own spend): 2022-23 8,200 with
+5,200 in the place; 2023-24 1,900, all in the place.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from anchorlib import progress as P
+from anchorlib.collaborative import Target
+
+from test_collective import ROWS, _ROW, lancashire_assets, make_collab, make_ledger
+
+approx = pytest.approx
+
+ROWS_2324 = [
+    ("p", "2023-24", 6, "S2", "Laundry", 1500, False),
+    ("c", "2023-24", 7, "S1", "Laundry", 1000, False),
+    ("f", "2023-24", 8, "S3", "Computer Software", 500, False),
+    ("p", "2023-24", 9, "S5", "Collaboration", 400, False),
+]
+
+TARGETS = [
+    Target(indicator="place_share_of_all", anchor="combined", target=0.40, by="2027-28", baseline=0.05,
+           description="local spend from 5% to 40%"),
+    Target(indicator="deprived_share_of_located", anchor="combined", target=0.9, by="2025-26"),
+    Target(indicator="total", anchor="combined", target=100000, by="2024-25"),
+    Target(indicator="staff_local_share", anchor="combined", target=0.5, by="2027-28"),
+]
+
+
+@pytest.fixture
+def led():
+    return make_ledger(ROWS + ROWS_2324)
+
+
+@pytest.fixture
+def collab():
+    return make_collab(targets=TARGETS)
+
+
+def _row(t, indicator, anchor, year):
+    r = t[(t["indicator"] == indicator) & (t["anchor"] == anchor) & (t["financial_year"] == year)]
+    assert len(r) == 1, (indicator, anchor, year)
+    return r.iloc[0]
+
+
+def test_progress_table_values_and_baseline(led, collab):
+    t = P.progress_table(led, collab)
+    assert t.attrs["baseline_year"] == "2022-23"
+    b = _row(t, "place_share_of_all", "combined", "2022-23")
+    assert b["value"] == approx(2800 / 12900) and b["is_baseline"] and b["change"] == 0
+    r = _row(t, "place_share_of_all", "combined", "2023-24")
+    assert r["value"] == approx(0.5) and r["baseline_value"] == approx(2800 / 12900)
+    assert r["change"] == approx(0.5 - 2800 / 12900)
+    assert r["change_relative"] == approx(0.5 / (2800 / 12900) - 1)
+    assert _row(t, "place_share_of_located", "combined", "2022-23")["value"] == approx(2800 / 12600)
+    assert _row(t, "deprived_share_of_located", "combined", "2023-24")["value"] == approx(0.5)
+    assert _row(t, "total", "combined", "2022-23")["value"] == 12900
+    assert _row(t, "total", "combined", "2023-24")["value"] == 3000
+    p = _row(t, "place_share_of_all", "p", "2023-24")
+    assert p["value"] == 1.0 and p["baseline_value"] == approx(5200 / 8200)
+    assert _row(t, "total", "p", "2022-23")["value"] == 8200
+
+
+def test_coverage_flags(led, collab):
+    t = P.progress_table(led, collab)
+    b = _row(t, "total", "combined", "2022-23")
+    assert b["months"] == 3 and b["anchors_present"] == "c;p;f" and not b["complete"] and not b["comparable"]
+    assert _row(t, "total", "c", "2022-23")["months"] == 4
+    cov = P.year_coverage(led).set_index(["anchor_id", "financial_year"])["months"]
+    assert cov[("f", "2022-23")] == 3 and cov[("p", "2023-24")] == 2
+
+
+def test_targets_and_gaps(led, collab):
+    t = P.progress_table(led, collab)
+    r = _row(t, "place_share_of_all", "combined", "2022-23")
+    assert r["target"] == 0.40 and r["target_by"] == "2027-28" and r["target_baseline"] == 0.05
+    assert r["gap"] == approx(0.40 - 2800 / 12900)
+    assert _row(t, "place_share_of_all", "combined", "2023-24")["gap"] == approx(-0.1)
+    assert pd.isna(_row(t, "place_share_of_all", "c", "2023-24")["target"])   # targets are per anchor
+    assert any("staff_local_share" in w for w in t.attrs["warnings"])
+    s = P.targets_summary(t, collab, complete_only=False).set_index("indicator")
+    place = s.loc["place_share_of_all"]
+    assert place["latest_year"] == "2023-24" and place["gap"] == approx(-0.1) and place["on_track"]
+    assert place["years_left"] == 4 and place["observed_per_year"] == approx(0.5 - 2800 / 12900)
+    dep = s.loc["deprived_share_of_located"]
+    assert dep["years_left"] == 2 and dep["required_per_year"] == approx(0.2)
+    assert dep["observed_per_year"] == approx(0.5 - 2800 / 12600) and dep["on_track"]
+    tot = s.loc["total"]
+    assert tot["required_per_year"] == approx(97000) and tot["observed_per_year"] == approx(-9900)
+    assert not tot["on_track"]
+    assert pd.isna(s.loc["staff_local_share", "latest_year"])
+    # only complete years count by default: none here
+    assert P.targets_summary(t, collab)["latest_year"].isna().all()
+
+
+def test_indicators_are_plug_ins_and_options(led, collab):
+    t = P.progress_table(led, collab, indicators={"rows": lambda rows, c: len(rows),
+                                                  "nothing": lambda rows, c: None}, anchors=False)
+    assert set(t["anchor"]) == {"combined"}
+    assert _row(t, "rows", "combined", "2022-23")["value"] == 9    # 11 counted, less 2 intra
+    assert _row(t, "rows", "combined", "2023-24")["value"] == 3
+    n = _row(t, "nothing", "combined", "2023-24")
+    assert pd.isna(n["value"]) and pd.isna(n["change"])
+    t2 = P.progress_table(led, collab, indicators={"rows": lambda rows, c: len(rows)}, baseline_year="2023-24",
+                          years=["2022-23"])
+    r = _row(t2, "rows", "combined", "2022-23")
+    assert set(t2["financial_year"]) == {"2022-23"} and r["baseline_value"] == 3 and r["change"] == 6
+    with pytest.raises(TypeError, match="number or None"):
+        P.progress_table(led, collab, indicators={"bad": lambda rows, c: "high"})
+    t3 = P.progress_table(led, collab, baseline_year="2019-20")
+    assert any("2019-20" in w for w in t3.attrs["warnings"]) and t3["baseline_value"].isna().all()
+
+
+def test_the_spend_helpers_functions_plug_in(led, collab):
+    from anchorlib import spend as S
+
+    fn = {"place_share_of_all": lambda rows, c: S.place_share(rows, c.place, "all")}
+    t = P.progress_table(led, collab, indicators=fn)
+    assert _row(t, "place_share_of_all", "combined", "2023-24")["value"] == approx(0.5)
+    assert _row(t, "place_share_of_all", "combined", "2023-24")["gap"] == approx(-0.1)
+
+
+_ROW_ANY_YEAR = _ROW.map(lambda r: (r[0], "2022-23" if r[2] % 2 else "2023-24", r[2], *r[3:]))
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ROW_ANY_YEAR, min_size=1, max_size=30))
+def test_change_is_value_less_baseline_and_totals_add_up(rows):
+    df = make_ledger(rows)
+    collab = make_collab()
+    t = P.progress_table(df, collab, indicators={"total": lambda r, c: P.spend.total_spend(r)})
+    for _, r in t.iterrows():
+        if pd.notna(r["value"]) and pd.notna(r["baseline_value"]):
+            assert r["change"] == approx(r["value"] - r["baseline_value"])
+    from anchorlib.collective import combined_totals
+
+    for y, part in df.groupby("financial_year"):
+        comb = t[(t["anchor"] == "combined") & (t["financial_year"] == y)]
+        if len(comb):
+            assert comb["value"].iloc[0] == approx(combined_totals(part, collab).loc["combined", "external"])
+
+
+# --------------------------------------------------------------------------- the real Lancashire ledgers
+
+@pytest.fixture
+def lancashire(real_data):
+    return lancashire_assets()
+
+
+@pytest.mark.shared
+def test_real_lancashire_progress_against_plain_pandas(lancashire):
+    collab, df = lancashire
+    from anchorlib.collective import flag_intra_collaborative
+
+    t = P.progress_table(df, collab)
+    d = df[~df["is_duplicate"]]
+    net = d[~flag_intra_collaborative(d, collab)]
+    red = net["is_redacted"] | (net["org_type"] == "redacted")
+    tier = net["tier"].where(net["tier"].notna() & ~red, "unknown")
+    dec = pd.to_numeric(net["imd25_decile"], errors="coerce")
+    for y, part in net.groupby("financial_year"):
+        tp = tier[part.index]
+        total = part["amount_pence"].sum()
+        located = part.loc[tp != "unknown", "amount_pence"].sum()
+        place = part.loc[tp == "place", "amount_pence"].sum()
+        deprived = part.loc[(tp != "unknown") & dec[part.index].isin([1, 2]), "amount_pence"].sum()
+        assert _row(t, "place_share_of_all", "combined", y)["value"] == approx(place / total)
+        assert _row(t, "deprived_share_of_located", "combined", y)["value"] == approx(deprived / located)
+        assert _row(t, "total", "combined", y)["value"] == approx(total / 100)
+    base = t[(t["anchor"] == "combined") & t["is_baseline"]]
+    assert set(base["financial_year"]) == {"2022-23"}
+    s = P.targets_summary(t, collab)
+    assert list(s["indicator"]) == ["place_share_of_all", "deprived_share_of_located"]
+    show = t[(t["anchor"] == "combined") & t["indicator"].isin(["place_share_of_all", "deprived_share_of_located"])]
+    print("\n", show[["indicator", "financial_year", "value", "change", "gap", "months", "anchors_present",
+                      "complete"]].to_string(), "\n", s.T)
