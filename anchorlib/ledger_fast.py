@@ -236,7 +236,7 @@ def supplier_values(raw: pa.Array) -> dict:
     if len(fix):
         mask = np.zeros(n, dtype=bool)
         mask[fix] = True
-        name = pc.replace_with_mask(raw, pa.array(mask), pa.array([clean_text(v) for v in col.cells(fix)], pa.string()))
+        name = pc.replace_with_mask(raw, pa.array(mask), pa.array([clean_text(v) for v in col.cells(fix)], raw.type))
     valid = name.is_valid().to_numpy(zero_copy_only=False)
     ascii_ = pc.fill_null(pc.string_is_ascii(name), False).to_numpy(zero_copy_only=False)
     ok = np.zeros(n, dtype=bool)
@@ -417,7 +417,8 @@ def _tidy(col: _Col, cache: dict | None = None) -> pa.Array:
         return _from_parts(col.offs - col.lo, col.body, ~empty)
     mask = np.zeros(col.n, dtype=bool)
     mask[fix] = True
-    return pc.replace_with_mask(col.arr, pa.array(mask), _per_value(col.arr.take(pa.array(fix)), clean_text, cache))
+    return pc.replace_with_mask(col.arr, pa.array(mask),
+                                _per_value(col.arr.take(pa.array(fix)), clean_text, cache).cast(col.arr.type))
 
 
 def _per_value(arr: pa.Array, fn, cache: dict | None = None) -> pa.Array:
@@ -434,6 +435,10 @@ def _per_value(arr: pa.Array, fn, cache: dict | None = None) -> pa.Array:
 
 
 # --------------------------------------------------------------------------- distinct dates
+
+
+# A superset of the texts parse_date() reads with _NUMERIC, the only reading where day/month order matters.
+_DAY_MONTH = re.compile(r"\d[-/.]\d{1,2}[-/.]")
 
 
 @dataclass
@@ -464,6 +469,10 @@ class _DateTable:
         self.note_order(value)
         self.blank.append(is_blank(value))
         for dayfirst, ords, errs in ((True, self.ord_t, self.err_t), (False, self.ord_f, self.err_f)):
+            if not dayfirst and not _DAY_MONTH.search(value):  # the order only matters for dd/mm/yy
+                ords.append(self.ord_t[-1])
+                errs.append(self.err_t[-1])
+                continue
             try:
                 d = parse_date(value, dayfirst)
                 ords.append(-1 if d is None else d.toordinal())
@@ -588,11 +597,13 @@ class _FastReader:
                 break
         if not whole or len(records) > HEAD_ROWS:
             records, numbers = records[:-1], numbers[:-1]  # the last one may be cut short
-        if not records:
-            raise _Fallback("no complete record in the head")
-        self.width = len(records[0])
-        if self.width < 3 or any(len(r) != self.width for r in records):
-            raise _Fallback("rows of different widths")
+        widths = {len(r) for r in records if r}  # an empty line is [] to the csv module: a blank row
+        if len(widths) != 1:
+            raise _Fallback("rows of different widths" if widths else "no complete record in the head")
+        self.width = widths.pop()
+        if self.width < 3:
+            raise _Fallback("fewer than three columns")
+        records = [r if r else [""] * self.width for r in records]  # as Arrow reads an empty line
         self.head_records, self.head_numbers = records, numbers
         self.overrides = overrides = _override_lookup(self.columns)
         for idx, row in enumerate(records):
@@ -1359,24 +1370,63 @@ def _postcode(value) -> str | None:
 # --------------------------------------------------------------------------- duplicates, column-wise
 
 
-def _codes(values: pd.Series, fn=None) -> np.ndarray:
-    """Integer codes equal where the values are equal (after fn, applied once per distinct value)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    codes = np.asarray(codes, dtype=np.int64)
-    if fn is None:
-        return codes
-    mapped = [fn(u) for u in list(uniques)]
-    sub, _ = pd.factorize(pd.Series(mapped + [fn(None)], dtype=object))
-    sub = np.asarray(sub, dtype=np.int64)
-    return sub[np.where(codes < 0, len(mapped), codes)]
+def _arrow_strings(values: pd.Series) -> pa.Array | None:
+    """The column as one Arrow string array (None when it is not a column of strings / nulls)."""
+    try:
+        arr = pa.array(values, from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_null(arr.type):
+        arr = arr.cast(pa.string())
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    return arr
+
+
+def _norm_texts(values: pa.Array) -> pa.Array:
+    """ledgers._norm_text() of distinct non-null strings: ASCII ones column-wise, the rest in Python."""
+    col = _Col(values)
+    odd = col.needs_tidy() & col.nonempty  # whitespace to collapse or strip (blank ones included)
+    odd |= ~pc.string_is_ascii(values).to_numpy(zero_copy_only=False)  # casefold() beyond ASCII
+    out = pc.ascii_lower(values)
+    k = np.flatnonzero(odd)
+    if len(k):
+        mask = np.zeros(len(values), dtype=bool)
+        mask[k] = True
+        out = pc.replace_with_mask(out, pa.array(mask), pa.array([_L._norm_text(v) for v in col.cells(k)], out.type))
+    return out
+
+
+def _codes(values: pd.Series, norm: bool = False) -> np.ndarray:
+    """Integer codes equal where the values are equal (after ledgers._norm_text when norm; null = '' then)."""
+    arr = _arrow_strings(values) if values.dtype != "int64" else None
+    if arr is None:  # numbers, or anything else: pandas, and Python per distinct value when normalising
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        codes = np.asarray(codes, dtype=np.int64)
+        if not norm:
+            return np.where(codes < 0, len(uniques), codes)
+        mapped = [_L._norm_text(u) for u in list(uniques)] + [_L._norm_text(None)]
+        sub = np.asarray(pd.factorize(pd.Series(mapped, dtype=object))[0], dtype=np.int64)
+        return sub[np.where(codes < 0, len(uniques), codes)]
+    enc = pc.dictionary_encode(arr)
+    uniq = enc.dictionary
+    idx = pc.fill_null(enc.indices, len(uniq)).to_numpy(zero_copy_only=False).astype(np.int64)
+    if not norm:
+        return idx  # null: a code of its own
+    normed = pc.dictionary_encode(pa.concat_arrays([_norm_texts(uniq).cast(pa.string()), pa.array([""], pa.string())]))
+    return normed.indices.to_numpy(zero_copy_only=False).astype(np.int64)[idx]
 
 
 def _combine(*codes: np.ndarray) -> np.ndarray:
-    """One code per distinct tuple of codes."""
+    """One code (0, 1, ...) per distinct tuple of codes."""
     out = codes[0]
     for c in codes[1:]:
         out, _ = pd.factorize(out * (int(c.max(initial=0)) + 2) + (c + 1))
         out = np.asarray(out, dtype=np.int64)
+    if len(codes) == 1:
+        out = np.asarray(pd.factorize(out)[0], dtype=np.int64)
     return out
 
 
@@ -1391,6 +1441,27 @@ def _prior_max(key: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return prior, occ
 
 
+def _keys(ledger: pd.DataFrame, parts: list) -> np.ndarray:
+    """Codes equal exactly where the rows agree on every part, computed on as few rows as possible.
+
+    The first part is taken for every row; a row whose code is then unique is unique whatever the
+    other parts say, so each further part is only computed for the rows still sharing a code.
+    """
+    n = len(ledger)
+    rows = np.arange(n)
+    key = parts[0](ledger)
+    for part in parts[1:]:
+        shared = np.bincount(key, minlength=int(key.max(initial=-1)) + 1)[key] > 1
+        if not shared.all():
+            rows, key = rows[shared], key[shared]
+        if not len(rows):
+            break
+        key = _combine(key, part(ledger.iloc[rows] if len(rows) < n else ledger))
+    out = np.arange(n, dtype=np.int64) + (int(key.max(initial=-1)) + 1)  # the rest: one code each
+    out[rows] = key
+    return out
+
+
 def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     """ledgers.flag_duplicates(), column-wise: the same flags, the same 'file:row' references, the same counts."""
     ledger = ledger.copy()
@@ -1399,23 +1470,26 @@ def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
     n = len(ledger)
     file_code, files = pd.factorize(ledger["source_file"], use_na_sentinel=False)
     file_code = np.asarray(file_code, dtype=np.int64)
-    norm = _L._norm_text
-    when = ledger["payment_date"]
-    if pd.api.types.is_datetime64_any_dtype(when):
-        date = _codes(when.dt.normalize())  # the same day <=> the same '%Y-%m-%d'
-    else:
-        date = _codes(when.dt.strftime("%Y-%m-%d").fillna(""))
-    anchor = _codes(ledger["anchor_id"])
-    amount = _codes(ledger["amount_pence"])
-    supplier = _codes(ledger["supplier_key"].fillna(""))
-    txn = _codes(ledger["transaction_id"], norm)
-    content = _combine(anchor, date, amount, supplier, _codes(ledger["category"], norm),
-                       _codes(ledger["description"], norm), txn)
-    has_txn = _has_text(ledger["transaction_id"], norm)
+
+    def date(led):
+        when = led["payment_date"]
+        if pd.api.types.is_datetime64_any_dtype(when) and when.dt.tz is None:
+            return np.asarray(pd.factorize(when.dt.normalize(), use_na_sentinel=False)[0], dtype=np.int64)
+        return _codes(when.dt.strftime("%Y-%m-%d").fillna(""))
+
+    def txn(led):
+        return _codes(led["transaction_id"], norm=True)
+
+    def text(col, norm=False, fill=None):
+        return lambda led: _codes(led[col] if fill is None else led[col].fillna(fill), norm=norm)
+
+    anchor, amount, supplier = text("anchor_id"), text("amount_pence"), text("supplier_key", fill="")
+    # the content of a row; cheap keys first: rows they already tell apart need no more
+    content = _keys(ledger, [amount, supplier, date, txn, text("description", True), text("category", True), anchor])
     is_dup = np.zeros(n, dtype=bool)
     dup_from = np.full(n, -1, dtype=np.int64)
     if len(files) == 1:
-        within_count = n - (int(content.max()) + 1)  # rows repeating an earlier identical row
+        within_count = n - int(np.count_nonzero(np.bincount(content)))  # rows repeating an earlier identical row
         within = {files[0]: within_count} if within_count else {}
     else:
         prior_c, occ_c = _prior_max(content, file_code)
@@ -1429,9 +1503,9 @@ def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
         first_c = _first_of(content, order)
         is_dup |= dup_c
         dup_from[dup_c] = first_c[dup_c]
-        t = np.flatnonzero(has_txn)
+        t = np.flatnonzero(_has_text(ledger["transaction_id"]))
         if len(t):
-            kt = _combine(anchor[t], txn[t], amount[t], supplier[t])
+            kt = _keys(ledger.iloc[t], [amount, supplier, txn, anchor])
             prior_t, occ_t = _prior_max(kt, file_code[t])
             dup_t = (occ_t < prior_t) & ~dup_c[t]
             order_t = np.lexsort((t, file_code[t]))
@@ -1455,11 +1529,16 @@ def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
     return ledger, within
 
 
-def _has_text(values: pd.Series, norm) -> np.ndarray:
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    nonblank = np.asarray([bool(norm(u)) for u in list(uniques)] + [bool(norm(None))], dtype=bool)
-    codes = np.asarray(codes, dtype=np.int64)
-    return nonblank[np.where(codes < 0, len(uniques), codes)]
+def _has_text(values: pd.Series) -> np.ndarray:
+    """Per row: ledgers._norm_text(value) is not '' (a value that is not null, empty or only whitespace)."""
+    arr = _arrow_strings(values)
+    if arr is None:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        flag = np.asarray([bool(_L._norm_text(u)) for u in list(uniques)] + [False], dtype=bool)
+        codes = np.asarray(codes, dtype=np.int64)
+        return flag[np.where(codes < 0, len(uniques), codes)]
+    valid = arr.is_valid().to_numpy(zero_copy_only=False)
+    return valid & ~_Col(arr).blank()
 
 
 def _first_of(key: np.ndarray, order: np.ndarray) -> np.ndarray:
