@@ -20,9 +20,10 @@ from typing import Callable, Iterable, Mapping
 import pandas as pd
 
 from anchorlib import spend
-from anchorlib.collective import COMBINED, _anchor_ids, _place, _spec, flag_intra_collaborative
+from anchorlib.collective import (COMBINED, _anchor_ids, _place, _spec, combined_totals, flag_intra_collaborative,
+                                  supplier_overlap)
 
-__all__ = ["IndicatorFn", "default_indicators", "progress_table", "targets_summary", "year_start",
+__all__ = ["IndicatorFn", "default_indicators", "combined_only", "progress_table", "targets_summary", "year_start",
            "year_coverage"]
 
 IndicatorFn = Callable[[pd.DataFrame, object], "float | None"]
@@ -42,19 +43,36 @@ def _addressable(rows: pd.DataFrame, collab) -> pd.DataFrame:
     return r[spend.addressable_rule(r, _spec(collab).indicators.addressable_exclusions).isna()]
 
 
-def default_indicators() -> dict[str, IndicatorFn]:
-    """The headline indicators tracked by default, named as in ``anchorlib.spend.group_indicators``:
+def combined_only(fn: IndicatorFn, *, all_rows: bool = False) -> IndicatorFn:
+    """Mark an indicator as computed for ``combined`` only (a collaborative figure, meaningless for one
+    anchor).  ``all_rows=True``: it is given the year's rows *including* the intra-collaborative
+    payments (e.g. to total them)."""
+    fn.combined_only = True
+    fn.all_rows = all_rows
+    return fn
 
-    ``total`` (net spend, £), ``place_share_of_all``, ``place_share_of_located``,
-    ``deprived_share_of_all``, ``deprived_share_of_located`` (the collaborative's
-    ``deprived_deciles``), ``addressable_total`` (£), ``place_share_of_addressable``,
-    ``social_economy_share``, ``located_share``.
+
+def default_indicators(aliases=None) -> dict[str, IndicatorFn]:
+    """The headline indicators tracked by default.
+
+    Spend (per anchor and combined, named as in ``anchorlib.spend.group_indicators``):
+    ``total`` (net spend, £), ``located_share``, ``place_share_of_all``,
+    ``place_share_of_located``, ``deprived_share_of_all``, ``deprived_share_of_located`` (the
+    collaborative's ``deprived_deciles``), ``addressable_total`` (£), ``place_share_of_addressable``,
+    ``social_economy_share``.  Collaborative (combined only): ``intra_collaborative_total`` (£ paid
+    between member anchors), ``shared_suppliers`` (suppliers used by two or more anchors in the
+    year), ``shared_supplier_share`` (their combined spend / combined spend).  ``aliases``: as
+    :func:`anchorlib.collective.member_aliases`.
     """
     def place(c):
         return _place(c, None)
 
     def deciles(c):
         return _spec(c).indicators.deprived_deciles
+
+    def shared_share(rows, c):
+        tot = spend.total_spend(rows)
+        return float(supplier_overlap(rows, c, aliases)["combined"].sum()) / tot if tot > 0 else None
 
     return {
         "total": lambda rows, c: spend.total_spend(rows),
@@ -66,6 +84,10 @@ def default_indicators() -> dict[str, IndicatorFn]:
         "addressable_total": lambda rows, c: spend.total_spend(_addressable(rows, c)),
         "place_share_of_addressable": lambda rows, c: spend.place_share(_addressable(rows, c), place(c), "all"),
         "social_economy_share": lambda rows, c: spend.social_economy_share(rows),
+        "intra_collaborative_total": combined_only(
+            lambda rows, c: float(combined_totals(rows, c, aliases).loc[COMBINED, "intra"]), all_rows=True),
+        "shared_suppliers": combined_only(lambda rows, c: len(supplier_overlap(rows, c, aliases))),
+        "shared_supplier_share": combined_only(shared_share),
     }
 
 
@@ -103,13 +125,15 @@ def progress_table(ledger: pd.DataFrame, collab, indicators: Mapping[str, Indica
     ``complete``: every anchor present for all 12 months; ``comparable``: complete, and
     (combined) the same anchors as in the baseline year, and the baseline complete too.
 
+    Indicators marked :func:`combined_only` have ``combined`` rows only.
+
     Targets in the YAML (``targets``) add ``target``, ``target_by``, ``target_baseline``
     (the baseline the target was declared against, when given) and ``gap`` = target - value
     to the rows of their indicator and anchor.  A target whose indicator has no function
     here is listed in ``attrs['warnings']``.  ``anchors=False``: combined rows only.
     """
     spec = _spec(collab)
-    fns = dict(indicators) if indicators is not None else default_indicators()
+    fns = dict(indicators) if indicators is not None else default_indicators(aliases)
     rows = spend.spend_rows(ledger)
     if intra is None:
         intra = flag_intra_collaborative(rows, collab, aliases)
@@ -132,18 +156,21 @@ def progress_table(ledger: pd.DataFrame, collab, indicators: Mapping[str, Indica
     def complete(y, who):
         return bool(who) and all(months.get((a, y), 0) == 12 for a in who)
 
-    groups = [(a, lambda y, a=a: rows[(fy == y) & (aid == a)], [a]) for a in ids] if anchors else []
-    groups.append((COMBINED, lambda y: rows[(fy == y) & ~intra], None))
+    groups = [(a, lambda y, fn, a=a: rows[(fy == y) & (aid == a)], [a]) for a in ids] if anchors else []
+    groups.append((COMBINED, lambda y, fn: rows[fy == y] if getattr(fn, "all_rows", False)
+                   else rows[(fy == y) & ~intra], None))
     calc_years = sorted(set(years) | ({base} if base in all_years else set()))
     recs = []
     for name, fn in fns.items():
         for who, subset, fixed in groups:
+            if fixed is not None and getattr(fn, "combined_only", False):
+                continue
             vals = {}
             for y in calc_years:
                 pres = fixed if fixed is not None else present(y)
                 if fixed is not None and (who, y) not in months:
                     continue
-                sub = subset(y)
+                sub = subset(y, fn)
                 if sub.empty:
                     continue
                 vals[y] = (_value(fn(sub, collab)), pres)

@@ -414,6 +414,8 @@ def test_row_order_changes_nothing(df, rnd):
 def lancashire_assets():
     """The demo collaborative's ledger and register built once per test session into a temporary
     folder (call it under the ``real_data`` fixture).  Shared with tests/test_progress.py."""
+    import atexit
+    import shutil
     import tempfile
 
     from anchorlib.assets import build_collaborative_register, read_located_ledger
@@ -423,6 +425,7 @@ def lancashire_assets():
 
     collab = load_collaborative(PROJECT_ROOT / "collaboratives" / "lancashire.yml")
     root = Path(tempfile.mkdtemp(prefix="anchor-collective-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     ingest(collab, out_root=root, quiet=True)
     build_collaborative_register(collab, out_root=root)
     return collab, read_located_ledger(collab, root)

@@ -191,3 +191,17 @@ def test_real_lancashire_progress_against_plain_pandas(lancashire):
     show = t[(t["anchor"] == "combined") & t["indicator"].isin(["place_share_of_all", "deprived_share_of_located"])]
     print("\n", show[["indicator", "financial_year", "value", "change", "gap", "months", "anchors_present",
                       "complete"]].to_string(), "\n", s.T)
+
+
+def test_collaborative_indicators_by_year(led, collab):
+    t = P.progress_table(led, collab)
+    assert set(t.loc[t["indicator"] == "shared_suppliers", "anchor"]) == {"combined"}
+    assert _row(t, "intra_collaborative_total", "combined", "2022-23")["value"] == 2700
+    assert _row(t, "intra_collaborative_total", "combined", "2023-24")["value"] == 400
+    # 2022-23: S1 (c, p) and S3 (c, f) are shared: 4000 + 5000 of 12900; 2023-24: no supplier is shared
+    assert _row(t, "shared_suppliers", "combined", "2022-23")["value"] == 2
+    assert _row(t, "shared_supplier_share", "combined", "2022-23")["value"] == approx(9000 / 12900)
+    r = _row(t, "shared_suppliers", "combined", "2023-24")
+    assert r["value"] == 0 and r["change"] == -2
+    mine = P.progress_table(led, collab, indicators={"n": P.combined_only(lambda rows, c: len(rows), all_rows=True)})
+    assert set(mine["anchor"]) == {"combined"} and _row(mine, "n", "combined", "2022-23")["value"] == 11
