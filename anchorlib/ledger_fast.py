@@ -47,6 +47,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -97,6 +100,8 @@ HEAD_ROWS = 1000
 HEAD_BYTES = 1 << 20
 #: Bytes per Arrow block: memory is bounded by a few blocks plus the output.
 BLOCK_SIZE = 32 << 20
+#: Blocks canonicalised at once (threads: numpy and Arrow work outside the GIL).
+WORKERS = 2
 #: The csv module's default field size limit: longer cells make the row reader fail.
 _FIELD_LIMIT = csv.field_size_limit()
 _EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
@@ -541,6 +546,7 @@ class _FastReader:
         self.uncertain: list[tuple] = []  # payments whose date fails under one day/month order
         self.kept: list[tuple] = []  # (position, line, cells): decided in Python at the end
         self.has_data: np.ndarray | None = None
+        self.lock = threading.Lock()
 
     # ------------------------------------------------------------------ set-up: encoding, delimiter, header
 
@@ -577,7 +583,8 @@ class _FastReader:
                 head[3:] if encoding == "utf-8-sig" else head, final=whole)
         else:
             head_text = head.decode(encoding, errors="cp1252_lenient" if encoding == "cp1252" else "strict")
-            _TABLES.setdefault(encoding, _single_byte_table(encoding))
+            if encoding not in _TABLES:
+                _TABLES[encoding] = _single_byte_table(encoding)
         self._find_header(head_text, whole)
         self._read_blocks()
         return self._finish()
@@ -646,14 +653,39 @@ class _FastReader:
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
         row0, line0 = 0, 1
-        for batch in _prefetch(reader):
-            if batch.num_rows:
-                cols = [self._decode(batch.column(j)) for j in range(self.width)]
-                line0 = self._block(cols, row0, line0)
+        pending: deque = deque()
+        pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="ledger-csv-block")
+        try:
+            for batch in _prefetch(reader):
+                if not batch.num_rows:
+                    continue
+                if row0 <= self.header_index:  # the first block (the head) before any other
+                    line0 = self._collect(self._block(batch, row0), line0)
+                else:
+                    pending.append(pool.submit(self._block, batch, row0))
+                    while len(pending) > WORKERS:
+                        line0 = self._collect(pending.popleft().result(), line0)
                 row0 += batch.num_rows
+            while pending:
+                line0 = self._collect(pending.popleft().result(), line0)
+        finally:
+            for f in pending:
+                f.cancel()
+            pool.shutdown(wait=True)
         if row0 <= self.header_index:
             raise _Fallback("fewer rows than the head")
         self.n_rows = row0
+
+    def _collect(self, got: dict, line0: int) -> int:
+        """Take in one block's results, in file order; line numbers become absolute here."""
+        for pos, line, row in got["kept"]:
+            self.kept.append((pos, line + line0, row))
+        if got["part"] is not None:
+            got["part"]["line"] += line0
+            self.simple.append(got["part"])
+        for pos, lines, gid, cells in got["uncertain"]:
+            self.uncertain.append((pos, lines + line0, gid, cells))
+        return line0 + got["lines"]
 
     def _decode(self, arr: pa.Array) -> _Col:
         """The column as UTF-8 (validated, or transcoded from the single-byte code page)."""
@@ -675,17 +707,19 @@ class _FastReader:
             raise _Fallback("a cell longer than the csv module's field limit")
         return col
 
-    def _block(self, cols: list[_Col], row0: int, line0: int) -> int:
+    def _block(self, batch: pa.RecordBatch, row0: int) -> dict:
+        """One block's rows: the payments column-wise, the rest kept for Python (line numbers from 0)."""
+        cols = [self._decode(batch.column(j)) for j in range(self.width)]
         n = cols[0].n
         extra = np.zeros(n, dtype=np.int64)  # line breaks inside the cells of each record
         for c in cols:
             nl = c.newlines()
             if nl is not None:
                 extra += nl
-        lines = line0 + np.arange(n, dtype=np.int64)
+        lines = np.arange(n, dtype=np.int64)
         if extra.any():
             lines += np.concatenate([[0], np.cumsum(extra)[:-1]])
-        next_line = int(line0 + n + extra.sum())
+        out = {"lines": int(n + extra.sum()), "kept": [], "part": None, "uncertain": []}
         pos = row0 + np.arange(n, dtype=np.int64)
 
         hidx = self.header_index
@@ -693,47 +727,46 @@ class _FastReader:
         if row0 <= hidx:  # the first block: Arrow must read the head as the csv module did
             k = min(len(self.head_records), n)
             got = [list(r) for r in zip(*(c.cells(np.arange(k)) for c in cols))]
-            if got != self.head_records[:k] or lines[:k].tolist() != self.head_numbers[:k]:
+            if got != self.head_records[:k] or (lines[:k] + 1).tolist() != self.head_numbers[:k]:
                 raise _Fallback("Arrow and the csv module read the first rows differently")
             if hidx >= n:
                 raise _Fallback("the header is beyond the first block")
             for i in range(hidx):  # rows above the header: decided in Python at the end
-                self.kept.append((int(pos[i]), int(lines[i]), got[i]))
+                out["kept"].append((int(pos[i]), int(lines[i]), got[i]))
                 self.dates.note_order(got[i][self.di])
             self.dates.note_order(got[hidx][self.di])
             lo = hidx + 1
             if lo >= n:
-                return next_line
+                return out
             cols = [_Col(c.arr.slice(lo)) for c in cols]
             lines, pos, n = lines[lo:], pos[lo:], n - lo
 
         amount, sup, date = cols[self.ai], cols[self.si], cols[self.di]
         pence, amount_ok, guard = self._amounts(amount)
-        sup_code, sup_dict = self._supplier_codes(sup)
-        date_code, date_dict = self._date_codes(date)
-        self._scan_for_headers(cols, guard, sup_dict, date_dict)
+        sup_code, sup_idx, sup_dict, sup = self._supplier_codes(sup)
+        gid, date_idx, date_dict, dates = self._date_codes(date)
+        self._scan_for_headers(cols, guard, sup_idx, sup_dict, date_idx, date_dict)
         if self.tied:
             self._note_data(cols)
-        gid = date_code
-        ord_t = np.asarray(self.dates.ord_t, dtype=np.int64)[gid]
-        ord_f = np.asarray(self.dates.ord_f, dtype=np.int64)[gid]
-        date_ok = ~np.asarray(self.dates.blank, dtype=bool)[gid]
-        if self.dates.first_big:  # a day above 12 first: day first, whatever follows
+        ord_t, ord_f, blank, first_big = dates
+        ord_t, ord_f = ord_t[gid], ord_f[gid]
+        date_ok = ~blank[gid]
+        if first_big:  # a day above 12 first: day first, whatever follows
             date_ok &= ord_t >= 0
             unsure = None
         else:
             date_ok &= (ord_t >= 0) | (ord_f >= 0)
             unsure = (ord_t < 0) | (ord_f < 0)
-        simple = self.sup["ok"][sup_code] & amount_ok & date_ok & ~self._maybe_repeated_header(cols, guard)
+        simple = sup["ok"][sup_code] & amount_ok & date_ok & ~self._maybe_repeated_header(cols, guard)
 
         kept = np.flatnonzero(~simple)
         if len(kept):
             for k, row in zip(kept.tolist(), zip(*(c.cells(kept) for c in cols))):
-                self.kept.append((int(pos[k]), int(lines[k]), list(row)))
+                out["kept"].append((int(pos[k]), int(lines[k]), list(row)))
         if not len(kept):
             take = None
         elif len(kept) == n:
-            return next_line
+            return out
         else:
             take = pa.array(simple)
 
@@ -743,44 +776,46 @@ class _FastReader:
         def sel_np(a):
             return a if take is None else a[simple]
 
-        sc = sel_np(sup_code)
+        sc = pa.array(sel_np(sup_code))
         part = {
             "pos": sel_np(pos),
-            "line": sel_np(lines),
+            "line": sel_np(lines).copy(),
             "gid": sel_np(gid),
             "pence": sel_np(pence),
-            "supplier_name": self.sup["name"].take(pa.array(sc)),
-            "supplier_key": self.sup["key"].take(pa.array(sc)),
-            "is_redacted": self.sup["redacted"][sc],
+            "supplier_name": sup["name"].take(sc).cast(pa.large_string()),
+            "supplier_key": sup["key"].take(sc).cast(pa.large_string()),
+            "is_redacted": sup["redacted"][sel_np(sup_code)],
         }
         m = self.header.mapping
         for fld in ("category", "description", "transaction_id", "charity_number"):
-            part[fld] = sel(_tidy(cols[m[fld]], self.lookups.setdefault(fld, {}))) if fld in m else None
+            part[fld] = sel(_tidy(cols[m[fld]], self.lookups.setdefault(fld, {}))).cast(pa.large_string()) if fld in m else None
         for fld, fn in (("company_number", _L._company_number), ("supplier_postcode", _postcode)):
-            part[fld] = _per_value(sel(cols[m[fld]].arr), fn, self.lookups.setdefault(fld, {})) if fld in m else None
-        self.simple.append(part)
+            part[fld] = (_per_value(sel(cols[m[fld]].arr), fn, self.lookups.setdefault(fld, {})).cast(pa.large_string())
+                         if fld in m else None)
+        out["part"] = part
         if unsure is not None:
             u = np.flatnonzero(unsure & simple)
             if len(u):
-                self.uncertain.append((pos[u], lines[u], gid[u], pa.RecordBatch.from_arrays(
+                out["uncertain"].append((pos[u], lines[u], gid[u], pa.RecordBatch.from_arrays(
                     [c.arr.take(pa.array(u)) for c in cols], names=[f"c{j}" for j in range(len(cols))])))
-        return next_line
+        return out
 
     # ------------------------------------------------------------------ checks
 
-    def _scan_for_headers(self, cols: list[_Col], guard: np.ndarray, sup_dict: pa.Array, date_dict: pa.Array) -> None:
+    def _scan_for_headers(self, cols: list[_Col], guard: np.ndarray, sup_idx: np.ndarray, sup_dict: pa.Array,
+                          date_idx: np.ndarray, date_dict: pa.Array) -> None:
         """A row below the header that is itself a header row makes the row reader split sections there."""
         cand: list[np.ndarray] = []
         for j, c in enumerate(cols):
             if j == self.si:  # scan the distinct values, then map them to rows
                 hit = self._needle_rows(_Col(sup_dict))
                 if len(hit):
-                    cand.append(np.flatnonzero(np.isin(self._last_sup_indices, hit)))
+                    cand.append(np.flatnonzero(np.isin(sup_idx, hit)))
                 continue
             if j == self.di:
                 hit = self._needle_rows(_Col(date_dict))
                 if len(hit):
-                    cand.append(np.flatnonzero(np.isin(self._last_date_indices, hit)))
+                    cand.append(np.flatnonzero(np.isin(date_idx, hit)))
                 continue
             if j == self.ai:
                 rest = np.flatnonzero(~guard)  # a parsed amount has no letters
@@ -825,15 +860,18 @@ class _FastReader:
         return np.unique(np.concatenate(hits)) if hits else _EMPTY
 
     def _note_data(self, cols: list[_Col]) -> None:
+        flags = [bool((~c.blank()).any()) for c in cols]
+        with self.lock:
+            self._note_head_data()
+            self.has_data |= np.asarray(flags, dtype=bool)
+
+    def _note_head_data(self) -> None:
         if self.has_data is None:
             self.has_data = np.zeros(self.width, dtype=bool)
             for i, r in enumerate(self.head_records):
                 if i != self.header_index:
                     for j, v in enumerate(r):
                         self.has_data[j] |= not is_blank(v)
-        for j, c in enumerate(cols):
-            if not self.has_data[j]:
-                self.has_data[j] = bool((~c.blank()).any())
 
     def _maybe_repeated_header(self, cols: list[_Col], guard: np.ndarray) -> np.ndarray:
         """A superset of the rows where two or more cells read as their column's header."""
@@ -923,58 +961,71 @@ class _FastReader:
             ok[rest] = readable[idx]
         return pence, ok, guard
 
-    def _supplier_codes(self, c: _Col) -> tuple[np.ndarray, pa.Array]:
-        """Per row, the index of its supplier cell in self.sup (distinct cells, grown block by block)."""
-        enc = pc.dictionary_encode(c.arr)
-        values = enc.dictionary
-        if self.sup is None:
-            where = np.full(len(values), -1, dtype=np.int64)
-        else:
-            where = pc.fill_null(pc.index_in(values, value_set=self.sup["raw"]), -1).to_numpy(zero_copy_only=False)
-        new = np.flatnonzero(where < 0)
-        if len(new):
-            raw_new = values.take(pa.array(new))
-            got = supplier_values(raw_new)
-            start = 0 if self.sup is None else len(self.sup["raw"])
-            if self.sup is None:
-                self.sup = {"raw": raw_new, **got}
-            else:
-                self.sup = {
-                    "raw": pa.concat_arrays([self.sup["raw"], raw_new]),
-                    "name": pa.concat_arrays([self.sup["name"], got["name"].cast(self.sup["name"].type)]),
-                    "key": pa.concat_arrays([self.sup["key"], got["key"]]),
-                    "ok": np.concatenate([self.sup["ok"], got["ok"]]),
-                    "redacted": np.concatenate([self.sup["redacted"], got["redacted"]]),
-                }
-            where = where.copy()
-            where[new] = start + np.arange(len(new))
-        idx = enc.indices.to_numpy(zero_copy_only=False)
-        self._last_sup_indices = idx
-        return where[idx], values
+    def _supplier_codes(self, c: _Col):
+        """Per row, the index of its supplier cell in the distinct cells seen so far (grown block by block).
 
-    def _date_codes(self, c: _Col) -> tuple[np.ndarray, pa.Array]:
-        """Per row, the index of its date cell in self.dates (distinct cells, grown block by block)."""
+        Returns (codes, per-row index into this block's distinct cells, those cells, a snapshot of
+        the table the codes index).
+        """
         enc = pc.dictionary_encode(c.arr)
         values = enc.dictionary
-        if self.date_values is None:
-            where = np.full(len(values), -1, dtype=np.int64)
-        else:
-            where = pc.fill_null(pc.index_in(values, value_set=self.date_values), -1).to_numpy(zero_copy_only=False)
-        new = np.flatnonzero(where < 0)
-        if len(new):
-            raw_new = values.take(pa.array(new))
-            where = where.copy()
-            where[new] = [self.dates.add(v) for v in raw_new.to_pylist()]
-            self.date_values = raw_new if self.date_values is None else pa.concat_arrays([self.date_values, raw_new])
+        with self.lock:
+            if self.sup is None:
+                where = np.full(len(values), -1, dtype=np.int64)
+            else:
+                where = pc.fill_null(pc.index_in(values, value_set=self.sup["raw"]), -1).to_numpy(zero_copy_only=False)
+            new = np.flatnonzero(where < 0)
+            if len(new):
+                raw_new = values.take(pa.array(new))
+                got = supplier_values(raw_new)
+                start = 0 if self.sup is None else len(self.sup["raw"])
+                if self.sup is None:
+                    self.sup = {"raw": raw_new, **got}
+                else:
+                    self.sup = {
+                        "raw": pa.concat_arrays([self.sup["raw"], raw_new]),
+                        "name": pa.concat_arrays([self.sup["name"], got["name"].cast(self.sup["name"].type)]),
+                        "key": pa.concat_arrays([self.sup["key"], got["key"]]),
+                        "ok": np.concatenate([self.sup["ok"], got["ok"]]),
+                        "redacted": np.concatenate([self.sup["redacted"], got["redacted"]]),
+                    }
+                where = where.copy()
+                where[new] = start + np.arange(len(new))
+            table = self.sup
         idx = enc.indices.to_numpy(zero_copy_only=False)
-        self._last_date_indices = idx
-        return where[idx], values
+        return where[idx], idx, values, table
+
+    def _date_codes(self, c: _Col):
+        """Per row, the index of its date cell in self.dates (distinct cells, grown block by block).
+
+        Returns (codes, per-row index into this block's distinct cells, those cells,
+        (ordinals day first, ordinals month first, blank, first part above 12 seen)).
+        """
+        enc = pc.dictionary_encode(c.arr)
+        values = enc.dictionary
+        with self.lock:
+            if self.date_values is None:
+                where = np.full(len(values), -1, dtype=np.int64)
+            else:
+                where = pc.fill_null(pc.index_in(values, value_set=self.date_values), -1).to_numpy(zero_copy_only=False)
+            new = np.flatnonzero(where < 0)
+            if len(new):
+                raw_new = values.take(pa.array(new))
+                where = where.copy()
+                where[new] = [self.dates.add(v) for v in raw_new.to_pylist()]
+                self.date_values = raw_new if self.date_values is None else pa.concat_arrays([self.date_values, raw_new])
+            d = self.dates
+            snapshot = (np.asarray(d.ord_t, dtype=np.int64), np.asarray(d.ord_f, dtype=np.int64),
+                        np.asarray(d.blank, dtype=bool), d.first_big)
+        idx = enc.indices.to_numpy(zero_copy_only=False)
+        return where[idx], idx, values, snapshot
 
     # ------------------------------------------------------------------ the end: Python rows, frames
 
     def _finish(self) -> FastResult:
         if self.tied:
-            data = [["x" if f else None for f in self.has_data]] if self.has_data is not None else []
+            self._note_head_data()
+            data = [["x" if f else None for f in self.has_data]]
             sheet = Sheet(None, self.head_records, self.head_numbers)
             again = _map_header(self.path, sheet, self.header_index, self.found, self.overrides, data)
             if again.mapping != self.header.mapping or again.warnings != self.header.warnings:
@@ -1155,7 +1206,7 @@ class _FastReader:
             "is_duplicate": np.zeros(n, dtype=bool),
             "duplicate_of": _str_series([pa.nulls(n, pa.large_string())]),
         }, copy=False)
-        return df[_L.LEDGER_COLUMNS]
+        return df[_L.READ_COLUMNS]
 
 
 def _prefetch(reader, depth: int = 2):
@@ -1224,28 +1275,23 @@ def _repeat_str(value: str, n: int) -> pa.Array:
 
 def _financial_years(ordinals: np.ndarray) -> pa.Array:
     """financial_year() of proleptic ordinals, as fixed-width labels ('2022-23') built with numpy."""
+    import datetime as _dt
+
     n = len(ordinals)
     if not n:
         return pa.array([], type=pa.large_string())
     lo, hi = int(ordinals.min()), int(ordinals.max())
-    import datetime as _dt
-
-    # one label per day of the range (a few thousand), then picked per row
-    years = {}
-    starts = np.empty(hi - lo + 1, dtype=np.int64)
-    d0 = _dt.date.fromordinal(lo)
-    for k in range(hi - lo + 1):
-        d = d0 + _dt.timedelta(days=k)
-        starts[k] = d.year if d.month >= 4 else d.year - 1
-    labels = {y: _P.financial_year(_dt.date(y, 4, 1)) for y in np.unique(starts).tolist()}
-    width = {len(v) for v in labels.values()}
-    fy_start = starts[ordinals - lo]
-    if len(width) != 1:
-        return pa.array([labels[y] for y in fy_start.tolist()], type=pa.large_string())
-    w = width.pop()
-    ys = sorted(labels)
-    table = np.frombuffer("".join(labels[y] for y in ys).encode("ascii"), dtype=np.uint8).reshape(len(ys), w)
-    data = table[np.searchsorted(ys, fy_start)].reshape(-1)
+    y0, y1 = _dt.date.fromordinal(lo).year - 1, _dt.date.fromordinal(hi).year
+    labels = [_P.financial_year(_dt.date(y, 4, 1)) for y in range(y0, y1 + 1)]
+    # per day of the range, the index of its financial year's label (a change each 1 April)
+    april = np.asarray([_dt.date(y, 4, 1).toordinal() for y in range(y0 + 1, y1 + 1)], dtype=np.int64)
+    per_day = np.searchsorted(april, np.arange(lo, hi + 1, dtype=np.int64), side="right")
+    index = per_day[ordinals - lo]
+    if len({len(v) for v in labels}) != 1:
+        return pa.array(labels, type=pa.large_string()).take(pa.array(index))
+    w = len(labels[0])
+    table = np.frombuffer("".join(labels).encode("ascii"), dtype=np.uint8).reshape(len(labels), w)
+    data = table[index].reshape(-1)
     offs = np.arange(0, w * n + 1, w, dtype=np.int64)
     return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offs), pa.py_buffer(data)])
 

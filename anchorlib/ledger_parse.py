@@ -159,7 +159,8 @@ _MON_DAY_YEAR = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-MIN_YEAR, MAX_YEAR = 1990, 2100
+# A payment cannot be dated after next year: later years are typos (2099 for 2019) or corrupt cells.
+MIN_YEAR, MAX_YEAR = 1990, dt.date.today().year + 1
 
 
 def _year(y: str) -> int:
@@ -191,7 +192,7 @@ def parse_date(value, dayfirst: bool = True) -> dt.date | None:
     such as ``01/04/2022``, ``1/4/22``, ``2022-04-01``, ``1-Apr-22``,
     ``01-APR-2022``, ``1 April 2022``, ``April 1, 2022`` and ``20220401``,
     with or without a time.  Numeric day/month order is UK (day first)
-    unless ``dayfirst=False``.  Years outside 1990-2100 are errors.
+    unless ``dayfirst=False``.  Years outside 1990 to next year are errors.
     """
     if is_blank(value):
         return None

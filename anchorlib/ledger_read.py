@@ -76,6 +76,8 @@ class Sheet:
     name: str | None  # None for CSV
     rows: list[list]
     row_numbers: list[int]
+    ends_mid_line: bool = False  # a CSV whose last line has no line end: its last row may be cut short
+    lengths: list[int] | None = None  # CSV: fields in each row as read, before padding to one width
 
 
 def column_letter(index: int) -> str:
@@ -142,7 +144,17 @@ def _read_csv(path: Path, raw: bytes) -> list[Sheet]:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise LedgerReadError(f"{path}: line {reader.line_num}: cannot parse as CSV ({exc})") from exc
-    return [Sheet(None, rows, numbers)]
+    return [Sheet(None, rows, numbers, ends_mid_line=bool(text) and not text.endswith(("\n", "\r")),
+                  lengths=[len(r) for r in rows])]
+
+
+def _looks_binary(raw: bytes) -> bool:
+    """Control bytes (other than tab, CR, LF) in more than a tenth of the first 4 kB: not a text file."""
+    head = raw[:4096]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    return len(head) > 0 and control / len(head) > 0.1
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
@@ -187,6 +199,11 @@ def read_sheets(path: Path | str) -> list[Sheet]:
             f"{path}: this is an OpenDocument (.ods) spreadsheet, which anchorlib does not read; "
             "open it and save it as .xlsx or .csv"
         )
+    if path.suffix.lower() in (".xlsx", ".xlsm") and not raw.startswith(b"PK\x03\x04"):
+        raise LedgerReadError(
+            f"{path}: is not an Excel workbook (an .xlsx file is a zip archive; this one is not). "
+            "If it is CSV text, rename it to .csv; if it came from a download, fetch it again"
+        )
     if raw.startswith(b"PK\x03\x04"):
         sheets = _read_xlsx(path)
     elif raw.startswith(b"\xd0\xcf\x11\xe0"):
@@ -196,6 +213,8 @@ def read_sheets(path: Path | str) -> list[Sheet]:
         )
     elif raw.lstrip()[:5].lower() in (b"<html", b"<!doc", b"<?xml"):
         raise LedgerReadError(f"{path}: this is an HTML/XML page, not a CSV or XLSX payment file")
+    elif _looks_binary(raw):
+        raise LedgerReadError(f"{path}: is not a text file (it holds binary data): a payment file must be CSV or XLSX")
     else:
         sheets = _read_csv(path, raw)
     for sheet in sheets:
@@ -211,6 +230,8 @@ def _trim(sheet: Sheet) -> None:
         return
     lo, hi = filled[0], filled[-1] + 1
     sheet.rows, sheet.row_numbers = sheet.rows[lo:hi], sheet.row_numbers[lo:hi]
+    if sheet.lengths is not None:
+        sheet.lengths = sheet.lengths[lo:hi]
     width = max(len(r) for r in sheet.rows)
     # Drop blank columns at the right edge (they only pad); keep spacer columns inside.
     while width and all(len(r) < width or is_blank(r[width - 1]) for r in sheet.rows):

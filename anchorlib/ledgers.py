@@ -97,11 +97,14 @@ LEDGER_COLUMNS = [
     "company_number",
     "charity_number",
     "supplier_postcode",
+    "supplier_postcode_as_published",
     "is_redacted",
     "is_refund",
     "is_duplicate",
     "duplicate_of",
 ]
+#: What the file readers build; ``supplier_postcode_as_published`` is added after (see ``_postcodes``).
+READ_COLUMNS = [c for c in LEDGER_COLUMNS if c != "supplier_postcode_as_published"]
 
 REJECT_COLUMNS = [
     "anchor_id",
@@ -253,6 +256,30 @@ def _company_number(value) -> str | None:
     return s
 
 
+def _filled(row: list) -> int:
+    return max((j + 1 for j, v in enumerate(row) if not is_blank(v)), default=0)
+
+
+def _overflowing(sheet: Sheet, rows: range, width: int) -> set[int]:
+    """CSV rows with values beyond the header's last named column, when they are the exception.
+
+    An unquoted comma (``£1,234.56``) shifts a row's cells one to the right, so its cells cannot be
+    trusted.  When most rows run past the header, the file simply has unnamed trailing columns."""
+    over = {i for i in rows if _filled(sheet.rows[i]) > width}
+    return over if len(over) * 2 < len(rows) else set()
+
+
+def _bad_shape(sheet: Sheet, i: int, width: int, overflowing: set[int]) -> tuple[str, str] | None:
+    """A CSV row that cannot be trusted cell by cell: cut short at the end of the file, or shifted."""
+    if i == len(sheet.rows) - 1 and sheet.ends_mid_line and sheet.lengths and sheet.lengths[i] < width:
+        return "truncated_row", (f"the file ends in the middle of this row ({sheet.lengths[i]} of {width} fields): "
+                                 "was the download cut short?")
+    if i in overflowing:
+        return "wrong_field_count", (f"{_filled(sheet.rows[i])} fields where the header has {width}: is there an "
+                                     "unquoted comma in a value (such as £1,234.56)?")
+    return None
+
+
 class _FileReader:
     """Turns the sheets of one file into ledger rows, reject rows and the input total."""
 
@@ -329,6 +356,8 @@ class _FileReader:
         ai, di, si = m["amount"], m["payment_date"], m["supplier_name"]
         rows = sheet.rows[start:stop]
         dayfirst = numeric_date_order(r[di] for r in rows)
+        header_width = _filled(h.names)
+        overflowing = _overflowing(sheet, range(start, stop), header_width) if sheet.name is None else set()
 
         def cell(row, fld):
             return row[m[fld]] if fld in m else None
@@ -356,6 +385,9 @@ class _FileReader:
 
             if all(is_blank(v) for v in row):
                 self.reject(sheet, i, "blank_row", "", 0, row, labels)
+                continue
+            if sheet.name is None and (shape := _bad_shape(sheet, i, header_width, overflowing)):
+                self.reject(sheet, i, shape[0], shape[1], carried, row, labels)
                 continue
             same_as_header = sum(
                 1 for j, v in enumerate(row) if isinstance(v, str) and header_norms[j] and normalise_header(v) == header_norms[j]
@@ -419,7 +451,7 @@ class _FileReader:
 
 
 def _ledger_frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=[c for c in LEDGER_COLUMNS if c not in ("amount", "is_duplicate", "duplicate_of")])
+    df = pd.DataFrame(rows, columns=[c for c in READ_COLUMNS if c not in ("amount", "is_duplicate", "duplicate_of")])
     df["payment_date"] = pd.to_datetime(df["payment_date"]).astype("datetime64[ns]")
     df["amount_pence"] = df["amount_pence"].astype("int64")
     df["amount"] = df["amount_pence"] / 100
@@ -431,7 +463,7 @@ def _ledger_frame(rows: list[dict]) -> pd.DataFrame:
     for c in ("anchor_id", "source_file", "source_sheet", "financial_year", "supplier_name", "supplier_key", "category",
               "description", "transaction_id", "company_number", "charity_number", "supplier_postcode"):
         df[c] = df[c].astype("str")
-    return df[LEDGER_COLUMNS]
+    return df[READ_COLUMNS]
 
 
 def _rejects_frame(rows: list[dict]) -> pd.DataFrame:
@@ -481,7 +513,7 @@ def _read_one(path, anchor_id: str, columns) -> tuple[pd.DataFrame, pd.DataFrame
     fast = read_csv_fast(path, source, anchor_id, columns)
     if fast is not None:
         recon = _reconcile(anchor_id, source, fast.rows_in, fast.total_in, fast.ledger, fast.rejects)
-        return fast.ledger, fast.rejects, recon, fast.mappings, fast.warnings
+        return _postcodes(fast.ledger, fast.warnings, path), fast.rejects, recon, fast.mappings, fast.warnings
     reader = _FileReader(path, source, anchor_id, columns)
     try:
         reader.read()
@@ -492,7 +524,30 @@ def _read_one(path, anchor_id: str, columns) -> tuple[pd.DataFrame, pd.DataFrame
     ledger = _ledger_frame(reader.ledger)
     rejects = _rejects_frame(reader.rejects)
     recon = _reconcile(anchor_id, source, reader.rows_in, reader.total_in, ledger, rejects)
-    return ledger, rejects, recon, reader.mappings, reader.warnings
+    return _postcodes(ledger, reader.warnings, path), rejects, recon, reader.mappings, reader.warnings
+
+
+def _postcodes(ledger: pd.DataFrame, warnings: list[str], path) -> pd.DataFrame:
+    """Supplier postcodes in their canonical form; those that are not UK postcodes are set aside, never guessed.
+
+    ``supplier_postcode_as_published`` keeps what the file said; ``supplier_postcode`` is the
+    canonical form (``BB5 1LA``) or empty, and a warning names the rows whose value was not a postcode.
+    """
+    published = ledger["supplier_postcode"]
+    ledger = ledger.assign(supplier_postcode_as_published=published)[LEDGER_COLUMNS]
+    has = published.notna()
+    if not has.any():
+        return ledger
+    from anchorlib.postcodes import normalise_postcodes
+
+    norm = normalise_postcodes(published[has])
+    ledger.loc[has, "supplier_postcode"] = norm["pcds"].where(norm["valid"], None).to_numpy()
+    bad = ledger.loc[has, "source_row"][~norm["valid"].to_numpy()]
+    if len(bad):
+        rows = ", ".join(str(r) for r in bad.head(10)) + (" ..." if len(bad) > 10 else "")
+        warnings.append(f"{path}: {len(bad)} supplier postcodes are not valid UK postcodes (rows {rows}): "
+                        "kept as published in supplier_postcode_as_published, not used to place suppliers")
+    return ledger
 
 
 def _finish(ledgers, rejects, recons, mappings, warnings) -> LedgerResult:
