@@ -806,9 +806,10 @@ def lm3(ledger: pd.DataFrame, place: Place, survey: pd.DataFrame | None) -> dict
     local_wages = float((st["wage_bill"] * 100 * st["local_staff_share"]).sum())
     r3_staff = float((st["wage_bill"] * 100 * st["local_staff_share"] * st["local_respend_share"]).sum())
     if len(missing) and len(st):
-        notes.append("no staff survey figures for " + ", ".join(
-            f"{a} {y}" for a, y in missing[["anchor_id", "financial_year"]].itertuples(index=False))
-            + ": their wages are not tracked")
+        gaps = sorted(f"{a} {y}" for a, y in missing[["anchor_id", "financial_year"]].itertuples(index=False))
+        more = f" and {len(gaps) - 6} more" if len(gaps) > 6 else ""
+        notes.append(f"no staff survey figures for {len(gaps)} anchor-year(s) ({', '.join(gaps[:6])}{more}): "
+                     "their wages are not tracked")
     elif len(missing):
         notes.append("no staff survey figures: staff wages are not tracked (supplier spend only)")
     if share.notna().sum() == 0 and st.empty:
