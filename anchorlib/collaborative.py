@@ -106,6 +106,8 @@ class AnchorSpec(BaseModel):
     type: Literal[ANCHOR_TYPES]  # type: ignore[valid-type]
     home_lad: str | None = None
     sites: list[str] = []
+    #: other names this body is paid under (trading names, predecessor bodies), for intra-collaborative payments
+    aliases: list[str] = []
     ledger: LedgerSpec | None = None
     #: staff extract (one row per employee; personal data, never published), relative to this YAML
     staff: str | None = None

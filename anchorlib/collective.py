@@ -165,8 +165,9 @@ def _key(name) -> str:
 
 def member_aliases(collab, aliases: Mapping[str, Iterable[str]] | None = None, *,
                    defaults: bool = True) -> dict[str, list[str]]:
-    """Each member anchor's payee names: the derived :func:`default_aliases` (unless ``defaults=False``)
-    plus ``aliases[anchor_id]`` given by the caller (e.g. a trading name, a predecessor body)."""
+    """Each member anchor's payee names: the derived :func:`default_aliases` (unless ``defaults=False``),
+    the ``aliases`` declared for it in the collaborative YAML, and ``aliases[anchor_id]`` given by the
+    caller (e.g. a trading name, a predecessor body)."""
     given = {k: list(v) for k, v in (aliases or {}).items()}
     ids = [a.id for a in _spec(collab).anchors]
     unknown = sorted(set(given) - set(ids))
@@ -174,7 +175,7 @@ def member_aliases(collab, aliases: Mapping[str, Iterable[str]] | None = None, *
         raise ValueError(f"aliases given for {unknown}, which are not anchors of the collaborative ({ids})")
     out = {}
     for a in _spec(collab).anchors:
-        names = (default_aliases(a) if defaults else [a.name]) + given.get(a.id, [])
+        names = (default_aliases(a) if defaults else [a.name]) + list(getattr(a, "aliases", [])) + given.get(a.id, [])
         out[a.id] = list(dict.fromkeys(names))
     return out
 
