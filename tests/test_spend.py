@@ -421,7 +421,7 @@ def _loose_ledger(tmp_path):
                      "category": "Goods", "description": None, "transaction_id": None, "company_number": None,
                      "charity_number": None, "supplier_postcode": pc, "is_redacted": name == "REDACTED",
                      "is_refund": False, "is_duplicate": False, "duplicate_of": None})
-    df = pd.DataFrame(recs)[LEDGER_COLUMNS]
+    df = pd.DataFrame(recs).reindex(columns=LEDGER_COLUMNS)  # columns added to the schema later stay empty
     d = tmp_path / "ledger"
     d.mkdir()
     df.to_parquet(d / "ledger.parquet")
