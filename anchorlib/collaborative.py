@@ -74,7 +74,7 @@ class IndicatorSettings(BaseModel):
     deprived_deciles: list[int] = [1, 2]
     top_n: int = Field(default=10, ge=1)
     addressable_exclusions: AddressableExclusions = AddressableExclusions()
-    #: optional CSV of supplier and staff re-spend survey results for LM3 (see docs/indicators.md)
+    #: optional CSV of supplier and staff re-spend survey results for LM3 (see docs/indicators/spend.md)
     lm3_survey: str | None = None
     #: optional CSV mapping published categories to a common list (columns: category, common_category)
     category_map: str | None = None

@@ -78,7 +78,11 @@ def _from_collaborative(path: str, settings_override: dict, out_root: Path | Non
     meta = {"collaborative": collab.id, "name": collab.spec.name, "source": str(collab.path),
             "baseline_year": collab.spec.baseline_year,
             "anchor_names": {a.id: a.name for a in collab.anchors}}
-    return ledger, collab.place, settings, anchors, home, survey, meta
+    # Payments between member anchors are not spend into the economy: combined figures leave them out.
+    from anchorlib.collective import flag_intra_collaborative
+
+    meta["intra_collaborative_excluded"] = "payments between member anchors are left out of 'combined'"
+    return ledger, collab.place, settings, anchors, home, survey, meta, flag_intra_collaborative(ledger, collab)
 
 
 def _from_ledger(ledger_dir: Path, place_spec: str, register: Path | None, settings_override: dict):
@@ -151,14 +155,16 @@ def indicators_cmd(
                 from anchorlib.collaborative import IndicatorSettings
 
                 IndicatorSettings.model_validate(override)  # clear errors for bad --deprived / --top
-            led, plc, settings, anchors, home, survey, meta = _from_collaborative(collaborative, override, outputs)
+            led, plc, settings, anchors, home, survey, meta, exclude = _from_collaborative(collaborative, override,
+                                                                                            outputs)
         else:
             led, plc, settings, anchors, home, survey, meta = _from_ledger(ledger, place, register, override)
+            exclude = None
         ids = anchors if anchors is not None else sorted({str(a) for a in led["anchor_id"].dropna().unique()})
         clash = [a for a in ids if a in RESERVED]
         if clash:
             raise AnchorError(f"anchor ids {clash} clash with the output keys {list(RESERVED)}: rename them")
-        kw = {"home_lads": home, "lm3_survey": survey, "anchors": ids}
+        kw = {"home_lads": home, "lm3_survey": survey, "anchors": ids, "exclude_rows": exclude}
         result = spend_indicators(led, plc, settings, **kw)
         years = spend_indicators(led, plc, settings, by_year=True, **kw) if by_year else None
     except AnchorError as exc:
