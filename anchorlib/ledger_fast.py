@@ -780,7 +780,7 @@ class _FastReader:
         part = {
             "pos": sel_np(pos),
             "line": sel_np(lines).copy(),
-            "gid": sel_np(gid),
+            "gid": sel_np(gid).astype(np.int32),
             "pence": sel_np(pence),
             "supplier_name": sup["name"].take(sc).cast(pa.large_string()),
             "supplier_key": sup["key"].take(sc).cast(pa.large_string()),
@@ -1183,7 +1183,7 @@ class _FastReader:
 
         def text(key):
             if all(p[key] is None for p in parts):
-                return _str_series([pa.nulls(sum(b - a for _, a, b in runs), pa.large_string())])
+                return _str_series([_nulls(sum(b - a for _, a, b in runs))])
             whole = [None if p[key] is None else p[key].cast(pa.large_string()) for p in parts]
             return _str_series([pa.nulls(b - a, pa.large_string()) if whole[i] is None else whole[i].slice(a, b - a)
                                 for i, a, b in runs])
@@ -1191,20 +1191,25 @@ class _FastReader:
         day = num("days")
         n = len(day)
         pence = num("pence")
+        line = num("line")
+        redacted = num("is_redacted")
+        for p in parts:  # the block arrays above are copied now
+            for k in ("days", "pence", "line", "is_redacted", "gid"):
+                p.pop(k, None)
         df = pd.DataFrame({
             "anchor_id": _str_series([_repeat_str(self.anchor_id, n)]),
             "source_file": _str_series([_repeat_str(self.source, n)]),
-            "source_sheet": _str_series([pa.nulls(n, pa.large_string())]),
-            "source_row": num("line").astype("int64"),
+            "source_sheet": _str_series([_nulls(n)]),
+            "source_row": line.astype("int64", copy=False),
             "payment_date": ((day - _EPOCH_ORDINAL) * 86_400_000_000_000).view("datetime64[ns]"),
             "financial_year": _str_series([_financial_years(day)]),
             "amount": pence / 100,
-            "amount_pence": pence.astype("int64"),
+            "amount_pence": pence.astype("int64", copy=False),
             **{k: text(k) for k in self._TEXT},
-            "is_redacted": num("is_redacted").astype(bool),
+            "is_redacted": redacted.astype(bool, copy=False),
             "is_refund": pence < 0,
             "is_duplicate": np.zeros(n, dtype=bool),
-            "duplicate_of": _str_series([pa.nulls(n, pa.large_string())]),
+            "duplicate_of": _str_series([_nulls(n)]),
         }, copy=False)
         return df[_L.READ_COLUMNS]
 
@@ -1249,6 +1254,18 @@ def _prefetch(reader, depth: int = 2):
     finally:
         stop.set()
         thread.join()
+
+
+_NULLS: dict[int, pa.Array] = {}
+
+
+def _nulls(n: int) -> pa.Array:
+    """n null strings; the same (immutable) array for every all-null column of one size."""
+    got = _NULLS.get(n)
+    if got is None:
+        _NULLS.clear()
+        got = _NULLS[n] = pa.nulls(n, pa.large_string())
+    return got
 
 
 def _str_series(chunks: list[pa.Array]) -> pd.Series:
@@ -1487,30 +1504,72 @@ def _prior_max(key: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return prior, occ
 
 
-def _keys(ledger: pd.DataFrame, parts: list) -> np.ndarray:
-    """Codes equal exactly where the rows agree on every part, computed on as few rows as possible.
+def _shared(key: np.ndarray) -> np.ndarray:
+    """Per row: another row has the same key.
 
-    The first part is taken for every row; a row whose code is then unique is unique whatever the
-    other parts say, so each further part is only computed for the rows still sharing a code.
+    Keys are first counted in 2**24 hash buckets (a row alone in its bucket is alone), then
+    exactly among the rows that share a bucket.
+    """
+    n = len(key)
+    out = np.zeros(n, dtype=bool)
+    cand = np.arange(n)
+    if n > 200_000:
+        h = ((key.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)).astype(np.int64)
+        cand = np.flatnonzero(np.bincount(h, minlength=1 << 24)[h] > 1)
+    if len(cand):
+        codes = np.asarray(pd.factorize(key[cand])[0], dtype=np.int64)
+        out[cand] = np.bincount(codes)[codes] > 1
+    return out
+
+
+def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One non-negative integer per distinct (a, b) pair of non-negative integers."""
+    bound = int(b.max(initial=0)) + 1
+    if int(a.max(initial=0)) >= (2**62) // bound:
+        a = np.asarray(pd.factorize(a)[0], dtype=np.int64)
+    return a * bound + b
+
+
+def _keys(ledger: pd.DataFrame, parts: list) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, keys): rows sharing a key with another row, and keys equal exactly where those rows
+    agree on every part.  Every other row differs from all rows in some part.
+
+    The first part is taken for every row; a row whose key is then unique is unique whatever the
+    other parts say, so each further part is only computed for the rows still sharing a key.
     """
     n = len(ledger)
     rows = np.arange(n)
-    key = parts[0](ledger)
-    for part in parts[1:]:
-        shared = np.bincount(key, minlength=int(key.max(initial=-1)) + 1)[key] > 1
+    key = _pair(parts[0](ledger), parts[1](ledger)) if len(parts) > 1 else parts[0](ledger)
+    for part in parts[2:]:
+        shared = _shared(key)
         if not shared.all():
             rows, key = rows[shared], key[shared]
         if not len(rows):
             break
-        key = _combine(key, part(ledger.iloc[rows] if len(rows) < n else ledger))
-    out = np.arange(n, dtype=np.int64) + (int(key.max(initial=-1)) + 1)  # the rest: one code each
-    out[rows] = key
-    return out
+        key = _pair(key, part(ledger.iloc[rows] if len(rows) < n else ledger))
+    if len(rows):
+        shared = _shared(key)
+        rows, key = rows[shared], key[shared]
+    return rows, key
+
+
+def _all_keys(n: int, rows: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Compact codes (0, 1, ...) for every row from _keys' result: the other rows one code each."""
+    out = np.arange(n, dtype=np.int64)
+    if len(rows):
+        codes = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+        out[rows] = n + codes
+    return np.asarray(pd.factorize(out)[0], dtype=np.int64) if len(rows) else out
+
+
+def _int_codes(values: pd.Series) -> np.ndarray:
+    v = values.to_numpy(dtype=np.int64)
+    return v - v.min(initial=0) if len(v) else v
 
 
 def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     """ledgers.flag_duplicates(), column-wise: the same flags, the same 'file:row' references, the same counts."""
-    ledger = ledger.copy()
+    ledger = ledger.copy(deep=False)  # two columns are replaced, none written into
     if ledger.empty:
         return ledger, {}
     n = len(ledger)
@@ -1520,7 +1579,10 @@ def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
     def date(led):
         when = led["payment_date"]
         if pd.api.types.is_datetime64_any_dtype(when) and when.dt.tz is None:
-            return np.asarray(pd.factorize(when.dt.normalize(), use_na_sentinel=False)[0], dtype=np.int64)
+            ns = when.dt.normalize().to_numpy(dtype="datetime64[ns]").view(np.int64)
+            nat = when.isna().to_numpy()
+            day = np.where(nat, 0, ns // 86_400_000_000_000)
+            return np.where(nat, 0, day - day[~nat].min(initial=0) + 1)  # the same day <=> the same '%Y-%m-%d'
         return _codes(when.dt.strftime("%Y-%m-%d").fillna(""))
 
     def txn(led):
@@ -1529,15 +1591,21 @@ def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
     def text(col, norm=False, fill=None):
         return lambda led: _codes(led[col] if fill is None else led[col].fillna(fill), norm=norm)
 
-    anchor, amount, supplier = text("anchor_id"), text("amount_pence"), text("supplier_key", fill="")
+    anchor, supplier = text("anchor_id"), text("supplier_key", fill="")
+
+    def amount(led):
+        v = led["amount_pence"]
+        return _int_codes(v) if v.dtype == np.int64 else _codes(v)
+
     # the content of a row; cheap keys first: rows they already tell apart need no more
-    content = _keys(ledger, [amount, supplier, date, txn, text("description", True), text("category", True), anchor])
+    c_rows, c_key = _keys(ledger, [amount, supplier, date, txn, text("description", True), text("category", True), anchor])
     is_dup = np.zeros(n, dtype=bool)
     dup_from = np.full(n, -1, dtype=np.int64)
     if len(files) == 1:
-        within_count = n - int(np.count_nonzero(np.bincount(content)))  # rows repeating an earlier identical row
+        within_count = len(c_rows) - len(np.unique(c_key))  # rows repeating an earlier identical row
         within = {files[0]: within_count} if within_count else {}
     else:
+        content = _all_keys(n, c_rows, c_key)
         prior_c, occ_c = _prior_max(content, file_code)
         within = {}
         counts = np.bincount(file_code[occ_c > 0], minlength=len(files))
@@ -1551,7 +1619,7 @@ def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
         dup_from[dup_c] = first_c[dup_c]
         t = np.flatnonzero(_has_text(ledger["transaction_id"]))
         if len(t):
-            kt = _keys(ledger.iloc[t], [amount, supplier, txn, anchor])
+            kt = _all_keys(len(t), *_keys(ledger.iloc[t], [amount, supplier, txn, anchor]))
             prior_t, occ_t = _prior_max(kt, file_code[t])
             dup_t = (occ_t < prior_t) & ~dup_c[t]
             order_t = np.lexsort((t, file_code[t]))
@@ -1571,7 +1639,7 @@ def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
         values[dup] = locs
         ledger["duplicate_of"] = pd.Series(values, dtype="str", index=ledger.index)
     else:
-        ledger["duplicate_of"] = pd.Series(_str_series([pa.nulls(n, pa.large_string())]).array, index=ledger.index)
+        ledger["duplicate_of"] = pd.Series(_str_series([_nulls(n)]).array, index=ledger.index)
     return ledger, within
 
 
