@@ -792,6 +792,8 @@ class _FastReader:
         for fld, fn in (("company_number", _L._company_number), ("supplier_postcode", _postcode)):
             part[fld] = (_per_value(sel(cols[m[fld]].arr), fn, self.lookups.setdefault(fld, {})).cast(pa.large_string())
                          if fld in m else None)
+        if first_big:  # the day/month order is settled: dates are final here, in parallel
+            _date_columns(part, sel_np(ord_t))
         out["part"] = part
         if unsure is not None:
             u = np.flatnonzero(unsure & simple)
@@ -916,7 +918,20 @@ class _FastReader:
         return out
 
     def _amounts(self, c: _Col) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(pence, readable, common form) per cell: readable = not blank and parse_amount() succeeds."""
+        """(pence, readable, common form) per cell: readable = not blank and parse_amount() succeeds.
+
+        Amounts repeat: when a block has at most 70% as many distinct amount cells as rows,
+        the distinct ones are parsed and spread back.
+        """
+        if c.n >= 4096:
+            enc = pc.dictionary_encode(c.arr)
+            if 10 * len(enc.dictionary) <= 7 * c.n:
+                idx = enc.indices.to_numpy(zero_copy_only=False)
+                pence, ok, guard = self._amounts_of(_Col(enc.dictionary))
+                return pence[idx], ok[idx], guard[idx]
+        return self._amounts_of(c)
+
+    def _amounts_of(self, c: _Col) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n = c.n
         pence = np.zeros(n, dtype=np.int64)
         guard = pc.match_substring_regex(c.arr, _AMOUNT_GUARD).to_numpy(zero_copy_only=False)
@@ -1161,7 +1176,8 @@ class _FastReader:
         """The ledger in row order: the blocks' payments with the Python-decided ones slotted in."""
         parts = list(self.simple)
         for part in parts:
-            part["days"] = ords[part["gid"]]
+            if "days" not in part:
+                _date_columns(part, ords[part["gid"]])
         if ledger_py:
             rows = [r for _, r in ledger_py]
             parts.append({
@@ -1169,9 +1185,9 @@ class _FastReader:
                 "line": np.asarray([r["source_row"] for r in rows], dtype=np.int64),
                 "pence": np.asarray([r["amount_pence"] for r in rows], dtype=np.int64),
                 "is_redacted": np.asarray([r["is_redacted"] for r in rows], dtype=bool),
-                "days": np.asarray([r["payment_date"].toordinal() for r in rows], dtype=np.int64),
                 **{k: pa.array([r[k] for r in rows], type=pa.string()) for k in self._TEXT},
             })
+            _date_columns(parts[-1], np.asarray([r["payment_date"].toordinal() for r in rows], dtype=np.int64))
         if not parts:
             return _L._ledger_frame([])
         runs = _runs(parts, bad)
@@ -1188,21 +1204,22 @@ class _FastReader:
             return _str_series([pa.nulls(b - a, pa.large_string()) if whole[i] is None else whole[i].slice(a, b - a)
                                 for i, a, b in runs])
 
-        day = num("days")
-        n = len(day)
+        ns = num("ns")
+        n = len(ns)
         pence = num("pence")
         line = num("line")
         redacted = num("is_redacted")
+        fy = text("fy")
         for p in parts:  # the block arrays above are copied now
-            for k in ("days", "pence", "line", "is_redacted", "gid"):
+            for k in ("days", "ns", "pence", "line", "is_redacted", "gid"):
                 p.pop(k, None)
         df = pd.DataFrame({
             "anchor_id": _str_series([_repeat_str(self.anchor_id, n)]),
             "source_file": _str_series([_repeat_str(self.source, n)]),
             "source_sheet": _str_series([_nulls(n)]),
             "source_row": line.astype("int64", copy=False),
-            "payment_date": ((day - _EPOCH_ORDINAL) * 86_400_000_000_000).view("datetime64[ns]"),
-            "financial_year": _str_series([_financial_years(day)]),
+            "payment_date": ns.view("datetime64[ns]"),
+            "financial_year": fy,
             "amount": pence / 100,
             "amount_pence": pence.astype("int64", copy=False),
             **{k: text(k) for k in self._TEXT},
@@ -1279,6 +1296,13 @@ def _str_series(chunks: list[pa.Array]) -> pd.Series:
     except (TypeError, ValueError, AttributeError):
         pass
     return ch.to_pandas().astype("str")
+
+
+def _date_columns(part: dict, days: np.ndarray) -> None:
+    """The payment date (as datetime64[ns] integers) and financial year of a part's rows."""
+    part["days"] = days
+    part["ns"] = (days - _EPOCH_ORDINAL) * 86_400_000_000_000
+    part["fy"] = _financial_years(days)
 
 
 def _repeat_str(value: str, n: int) -> pa.Array:
@@ -1539,14 +1563,18 @@ def _keys(ledger: pd.DataFrame, parts: list) -> tuple[np.ndarray, np.ndarray]:
     """
     n = len(ledger)
     rows = np.arange(n)
-    key = _pair(parts[0](ledger), parts[1](ledger)) if len(parts) > 1 else parts[0](ledger)
+
+    def columns(sub):  # a part reads its own column, of the rows still in question
+        return (lambda name: ledger[name]) if sub is None else (lambda name: ledger[name].iloc[sub])
+
+    key = _pair(parts[0](columns(None)), parts[1](columns(None))) if len(parts) > 1 else parts[0](columns(None))
     for part in parts[2:]:
         shared = _shared(key)
         if not shared.all():
             rows, key = rows[shared], key[shared]
         if not len(rows):
             break
-        key = _pair(key, part(ledger.iloc[rows] if len(rows) < n else ledger))
+        key = _pair(key, part(columns(rows if len(rows) < n else None)))
     if len(rows):
         shared = _shared(key)
         rows, key = rows[shared], key[shared]
@@ -1576,8 +1604,8 @@ def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
     file_code, files = pd.factorize(ledger["source_file"], use_na_sentinel=False)
     file_code = np.asarray(file_code, dtype=np.int64)
 
-    def date(led):
-        when = led["payment_date"]
+    def date(col):
+        when = col("payment_date")
         if pd.api.types.is_datetime64_any_dtype(when) and when.dt.tz is None:
             ns = when.dt.normalize().to_numpy(dtype="datetime64[ns]").view(np.int64)
             nat = when.isna().to_numpy()
@@ -1585,16 +1613,16 @@ def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
             return np.where(nat, 0, day - day[~nat].min(initial=0) + 1)  # the same day <=> the same '%Y-%m-%d'
         return _codes(when.dt.strftime("%Y-%m-%d").fillna(""))
 
-    def txn(led):
-        return _codes(led["transaction_id"], norm=True)
+    def txn(col):
+        return _codes(col("transaction_id"), norm=True)
 
-    def text(col, norm=False, fill=None):
-        return lambda led: _codes(led[col] if fill is None else led[col].fillna(fill), norm=norm)
+    def text(name, norm=False, fill=None):
+        return lambda col: _codes(col(name) if fill is None else col(name).fillna(fill), norm=norm)
 
     anchor, supplier = text("anchor_id"), text("supplier_key", fill="")
 
-    def amount(led):
-        v = led["amount_pence"]
+    def amount(col):
+        v = col("amount_pence")
         return _int_codes(v) if v.dtype == np.int64 else _codes(v)
 
     # the content of a row; cheap keys first: rows they already tell apart need no more
