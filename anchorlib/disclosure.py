@@ -29,7 +29,8 @@ Every workforce figure anchorlib publishes passes through here.  The rules
 The criterion used for "determined": with the constraint matrix ``A`` (each
 relation ``sum(coef * cell) == 0``) restricted to the hidden non-zero cells,
 a hidden cell is determined exactly when its unit vector lies in the row space
-of that matrix, i.e. when every vector of the null space is zero there.  When
+of that matrix, i.e. when every vector of the null space is zero there
+(tested on the reduced row echelon form).  When
 a hidden cell is not determined, some direction of the null space moves it
 while moving only other hidden non-zero cells, so its value cannot be pinned
 down (for a two-way table with totals the directions are cycles of +-1
@@ -143,19 +144,40 @@ def _matrix(values: Mapping[Key, float], constraints: Sequence[Mapping[Key, floa
 
 
 def _determined_mask(a: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """For the hidden columns ``cols`` of ``a``: which are determined by the published rest."""
+    """For the hidden columns ``cols`` of ``a``: which are determined by the published rest.
+
+    Gauss-Jordan elimination to reduced row echelon form: a unit vector lies in
+    the row space exactly when its column is a pivot whose row has no other
+    non-zero entry.  (Plain numpy: no LAPACK call, whose threads cost more than
+    these small matrices.)
+    """
     if len(cols) == 0:
         return np.zeros(0, dtype=bool)
-    sub = a[:, cols]
-    sub = sub[np.abs(sub).sum(axis=1) > 0]
-    if sub.shape[0] == 0:
-        return np.zeros(len(cols), dtype=bool)
-    _, s, vt = np.linalg.svd(sub, full_matrices=True)
-    rank = int((s > _TOL * max(1.0, s.max(initial=0.0))).sum())
-    null = vt[rank:]  # rows span the null space
-    if null.shape[0] == 0:
-        return np.ones(len(cols), dtype=bool)
-    return np.linalg.norm(null, axis=0) < 1e-7
+    m = a[:, cols].astype(float)
+    m = m[np.abs(m).sum(axis=1) > 0]
+    n_rows, n_cols = m.shape
+    pivots = []
+    r = 0
+    for c in range(n_cols):
+        if r >= n_rows:
+            break
+        p = r + int(np.argmax(np.abs(m[r:, c])))
+        if abs(m[p, c]) < _TOL:
+            continue
+        if p != r:
+            m[[r, p]] = m[[p, r]]
+        m[r] /= m[r, c]
+        others = np.abs(m[:, c]) > _TOL
+        others[r] = False
+        if others.any():
+            m[others] -= np.outer(m[others, c], m[r])
+        pivots.append((r, c))
+        r += 1
+    out = np.zeros(n_cols, dtype=bool)
+    for r, c in pivots:
+        rest = np.abs(m[r]) > 1e-7
+        out[c] = rest.sum() == 1
+    return out
 
 
 def determined(values: Mapping[Key, float], constraints: Sequence[Mapping[Key, float]],
@@ -186,21 +208,42 @@ def protect(values: Mapping[Key, float], constraints: Sequence[Mapping[Key, floa
     again (hiding them protected nothing).
     "Smallest" is by value times ``weights`` (default 1); cells of a higher
     weight (headline figures) are considered only when no cell of a lower
-    weight can serve.  Deterministic: ties go to
-    the cell added first.
+    weight can serve.  Deterministic: ties go to the cell added first.
     """
     keys, a = _matrix(values, constraints)
     order = {k: i for i, k in enumerate(keys)}
     weights = weights or {}
     primary = [k for k in keys if k in set(primary)]
     hidden = set(primary)
-    related: dict[Key, set[Key]] = {k: set() for k in keys}
-    for relation in constraints:
-        members = [k for k, c in relation.items() if c != 0]
-        for k in members:
-            related[k].update(members)
+    # relations of each cell, and each relation's cells (as positions in ``keys``)
+    rel_cells = [np.flatnonzero(row).tolist() for row in a]
+    cell_rels: list[list[int]] = [[] for _ in keys]
+    for r, members in enumerate(rel_cells):
+        for i in members:
+            cell_rels[i].append(r)
+    related = {k: {keys[j] for r in cell_rels[order[k]] for j in rel_cells[r]} for k in keys}
+
+    def still_determined(target: Key, hide: set[Key]) -> bool:
+        """Is ``target`` determined when ``hide`` is hidden?  Only the relations linked to it through hidden
+        non-zero cells can matter (the others form separate blocks of the system), so only they are solved."""
+        nonzero = {order[k] for k in hide if values[k] != 0}
+        seen_rels, seen_cells, todo = set(), {order[target]}, [order[target]]
+        while todo:
+            for r in cell_rels[todo.pop()]:
+                if r in seen_rels:
+                    continue
+                seen_rels.add(r)
+                for j in rel_cells[r]:
+                    if j in nonzero and j not in seen_cells:
+                        seen_cells.add(j)
+                        todo.append(j)
+        cols = np.array(sorted(seen_cells), dtype=int)
+        mask = _determined_mask(a[sorted(seen_rels)], cols)
+        return bool(mask[int(np.searchsorted(cols, order[target]))])
+
     for _ in range(len(keys) + 1):
-        exposed = [k for k in primary if k in _determined(keys, a, values, hidden)]
+        now_determined = _determined(keys, a, values, hidden)
+        exposed = [k for k in primary if k in now_determined]
         if not exposed:
             break
         target = exposed[0]
@@ -208,10 +251,13 @@ def protect(values: Mapping[Key, float], constraints: Sequence[Mapping[Key, floa
                          key=lambda k: (abs(values[k]) * weights.get(k, 1.0), order[k]))
         if not by_cost:  # every non-zero cell hidden: nothing can be determined (see module docstring)
             break
+        # only a cell in a relation reachable from the target through hidden cells can help it
+        reach = {keys[j] for k in hidden | {target} if values[k] != 0 for r in cell_rels[order[k]]
+                 for j in rel_cells[r]}
         choice = None
         for level in sorted({weights.get(c, 1.0) for c in by_cost}):  # costlier (headline) cells only if need be
             pool = [c for c in by_cost if weights.get(c, 1.0) <= level]
-            choice = next((c for c in pool if target not in _determined(keys, a, values, hidden | {c})), None)
+            choice = next((c for c in pool if c in reach and not still_determined(target, hidden | {c})), None)
             if choice is None:
                 choice = next((c for c in pool if c in related[target]), None)
             if choice is not None:
