@@ -78,14 +78,23 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=Path, default=PROJECT_ROOT / "outputs" / "bench.json")
+    ap.add_argument("--ingest-rows", type=int, default=5_000_000,
+                    help="size of the generated ledger for the ingest benchmark (0: skip it)")
+    ap.add_argument("--memory-rows", type=int, default=None,
+                    help="also ingest a generated ledger of this many rows once, for its peak memory (e.g. 20000000)")
     args = ap.parse_args(argv)
     print(f"anchorlib benchmark on {platform.node()} ({platform.processor() or platform.machine()}), "
           f"best of {args.repeat}\n")
     print("Reference data: parse + validate the published file vs load the cache")
     rows = bench_reference(args.repeat)
     print(format_rows(rows))
+    from anchorlib.bench_ingest import bench_ingest, format_ingest
+
+    print("\nIngest: full canonicalisation (read_ledger_file) vs a bare pyarrow.csv read of the same bytes")
+    ingest = bench_ingest(args.ingest_rows, repeat=min(args.repeat, 2), memory_rows=args.memory_rows)
+    print(format_ingest(ingest))
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"reference": rows}, indent=2))
+    args.json.write_text(json.dumps({"reference": rows, "ingest": ingest}, indent=2))
     print(f"\nwritten {args.json}")
 
 
