@@ -68,6 +68,10 @@ from anchorlib.ledger_parse import (
     parse_amount,
     parse_date,
 )
+try:  # the row reader refuses binary files (read_sheets)
+    from anchorlib.ledger_read import _looks_binary
+except ImportError:  # pragma: no cover - older row reader
+    _looks_binary = None
 from anchorlib.ledger_read import (
     FIELDS,
     REQUIRED_FIELDS,
@@ -547,6 +551,7 @@ class _FastReader:
         self.kept: list[tuple] = []  # (position, line, cells): decided in Python at the end
         self.has_data: np.ndarray | None = None
         self.lock = threading.Lock()
+        self.overflow: list[int] = []  # positions of rows with cells beyond the header's last named column
 
     # ------------------------------------------------------------------ set-up: encoding, delimiter, header
 
@@ -560,6 +565,10 @@ class _FastReader:
             head = fh.read(HEAD_BYTES)
             if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
                 raise _Fallback("not a CSV file")
+            if self.path.suffix.lower() in (".xlsx", ".xlsm"):
+                raise _Fallback("named as a workbook")
+            if _looks_binary is not None and _looks_binary(head):
+                raise _Fallback("binary data")
             if head.lstrip()[:5].lower() in (b"<html", b"<!doc", b"<?xml"):
                 raise _Fallback("HTML / XML")
             if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
@@ -627,6 +636,9 @@ class _FastReader:
         self.ai, self.di, self.si = m["amount"], m["payment_date"], m["supplier_name"]
         self.header_norms = [normalise_header(n) for n in h.names] + [""] * (self.width - len(h.names))
         self.labels = _L._labels(h.names)
+        # the row reader rejects CSV rows with cells beyond the header's last named column when
+        # such rows are the exception (wrong_field_count): those rows are decided in Python
+        self.header_width = _L._filled(h.names) if hasattr(_L, "_filled") else self.width
         self.col_desc = {f: (m[f], h.names[m[f]] or column_letter(m[f])) for f in m}
         # a header row further down names the payment date: scan for the words that can
         if "payment_date" in overrides:
@@ -685,6 +697,7 @@ class _FastReader:
             self.simple.append(got["part"])
         for pos, lines, gid, cells in got["uncertain"]:
             self.uncertain.append((pos, lines + line0, gid, cells))
+        self.overflow.extend(got.get("over", ()))
         return line0 + got["lines"]
 
     def _decode(self, arr: pa.Array) -> _Col:
@@ -733,6 +746,8 @@ class _FastReader:
                 raise _Fallback("the header is beyond the first block")
             for i in range(hidx):  # rows above the header: decided in Python at the end
                 out["kept"].append((int(pos[i]), int(lines[i]), got[i]))
+                if self.header_width < self.width and any(not is_blank(v) for v in got[i][self.header_width :]):
+                    out.setdefault("over", []).append(int(pos[i]))
                 self.dates.note_order(got[i][self.di])
             self.dates.note_order(got[hidx][self.di])
             lo = hidx + 1
@@ -758,6 +773,13 @@ class _FastReader:
             date_ok &= (ord_t >= 0) | (ord_f >= 0)
             unsure = (ord_t < 0) | (ord_f < 0)
         simple = sup["ok"][sup_code] & amount_ok & date_ok & ~self._maybe_repeated_header(cols, guard)
+        if self.header_width < self.width and hasattr(_L, "_bad_shape"):
+            over = np.zeros(n, dtype=bool)
+            for c in cols[self.header_width :]:
+                over |= ~c.blank()
+            if over.any():
+                simple &= ~over
+                out["over"] = pos[over].tolist()
 
         kept = np.flatnonzero(~simple)
         if len(kept):
@@ -1049,8 +1071,16 @@ class _FastReader:
         ords = np.asarray(self.dates.ord_t if dayfirst else self.dates.ord_f, dtype=np.int64)
         errs = self.dates.err_t if dayfirst else self.dates.err_f
 
+        # rows with cells beyond the header: rejected when they are the exception (as _overflowing)
+        self.overflowing = set()
+        if self.overflow:
+            nonblank = [p for p, _, row in self.kept if not all(is_blank(v) for v in row)] + [self.header_index]
+            last = max(nonblank + ([int(self.simple[-1]["pos"][-1])] if self.simple else []))
+            section = last - min(nonblank) + 1  # rows of the trimmed sheet, the header's included
+            if len(self.overflow) * 2 < section:
+                self.overflowing = set(self.overflow)
         # rows decided in Python: blank, notes, totals, unreadable values, maybe repeated headers
-        decided = [(p, line) + self._python_row(row, line, dayfirst) for p, line, row in self.kept]
+        decided = [(p, line) + self._python_row(row, line, dayfirst, p) for p, line, row in self.kept]
         # a sheet's blank padding above its first and below its last content is not rows;
         # the header row is content, so the first non-blank row is at or above it
         nonblank = [d[0] for d in decided if not d[3]] + [self.header_index]
@@ -1103,7 +1133,7 @@ class _FastReader:
             "raw": _L._raw(row, self.labels),
         }
 
-    def _python_row(self, row: list, line: int, dayfirst: bool) -> tuple:
+    def _python_row(self, row: list, line: int, dayfirst: bool, position: int = -1) -> tuple:
         """(pence for total_in, blank?, 'ledger' | 'reject', row dict): the row reader's rules, one row."""
         m = self.header.mapping
         ai, di, si = self.ai, self.di, self.si
@@ -1120,6 +1150,9 @@ class _FastReader:
 
         if blank:
             return reject("blank_row", "", 0)
+        if position in self.overflowing:
+            shape = _L._bad_shape(Sheet(None, [row], [line]), 0, self.header_width, {0})
+            return reject(shape[0], shape[1], carried)
         norms = self.header_norms
         same_as_header = sum(
             1 for j, v in enumerate(row) if isinstance(v, str) and norms[j] and normalise_header(v) == norms[j]

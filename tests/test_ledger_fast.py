@@ -267,6 +267,41 @@ def test_header_below_title_rows_and_data_above_it(tmp_path, monkeypatch):
     assert_same_public([p], monkeypatch)
 
 
+@pytest.mark.parametrize("over", [1, 3, 30])
+def test_cells_beyond_the_header(tmp_path, monkeypatch, over):
+    # the header names 6 columns, the rows have 7 fields: values in the 7th are a shifted row
+    # (rejected) when they are the exception, an unnamed column (kept) when they are the rule
+    header = HEADER.rstrip("\n") + ",\n"
+    body = "".join(f"Acme {i} Ltd,01/04/2022,{i}.00,d,T{i},Cat," + ("x" if i < over else "") + "\n" for i in range(40))
+    p = write(tmp_path, "over.csv", "Title,,,,,,\n" + header + body, encoding="cp1252")
+    fast = assert_same(p, block_size=1 << 10)
+    assert_same_public([p], monkeypatch)
+    assert (fast.rejects["reason"] == "wrong_field_count").sum() == (over if over < 21 else 0)
+
+
+BAD = Path(__file__).parent / "data" / "bad"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BAD.glob("*.csv")) if BAD.is_dir() else [])
+def test_bad_input_corpus_unchanged(name, monkeypatch):
+    """Files that the row reader refuses or reads with rejects: the same outcome with the fast path on."""
+    path = BAD / name
+    outcomes = []
+    for flag in ("0", "1"):
+        monkeypatch.setenv("ANCHOR_LEDGER_FAST", flag)
+        try:
+            r = L.read_ledger_file(path, "t")
+            outcomes.append((r.ledger, r.rejects, r.reconciliation, r.warnings))
+        except L.LedgerError as exc:
+            outcomes.append((type(exc), str(exc)))
+    if len(outcomes[0]) == 2:
+        assert outcomes[0] == outcomes[1]
+    else:
+        for a, b in zip(outcomes[0][:3], outcomes[1][:3]):
+            assert_frame_equal(a, b, check_exact=True)
+        assert outcomes[0][3] == outcomes[1][3]
+
+
 # --------------------------------------------------------------------------- the real Lancashire CSV files
 
 
