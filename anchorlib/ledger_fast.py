@@ -1378,7 +1378,7 @@ def _runs(parts: list[dict], bad: np.ndarray) -> list[tuple[int, int, int]]:
     """
     blocks = parts
     extra = None
-    if parts and len(parts) >= 1 and "gid" not in parts[-1]:
+    if parts and "gid" not in parts[-1]:  # the rows decided in Python
         blocks, extra = parts[:-1], len(parts) - 1
     events = []  # (position, kind, part, index): kind 0 = start a python row, 1 = drop a row
     if extra is not None:
