@@ -1209,7 +1209,7 @@ class _FastReader:
         """The ledger in row order: the blocks' payments with the Python-decided ones slotted in."""
         parts = list(self.simple)
         for part in parts:
-            if "days" not in part:
+            if "ns" not in part:
                 _date_columns(part, ords[part["gid"]])
         if ledger_py:
             rows = [r for _, r in ledger_py]
@@ -1226,9 +1226,24 @@ class _FastReader:
         runs = _runs(parts, bad)
         if not runs:
             return _L._ledger_frame([])
+        for p in parts:  # positions served their purpose: ordering the runs
+            p.pop("pos", None)
+            p.pop("gid", None)
+
+        total = sum(b - a for _, a, b in runs)
+        last_use = {i: k for k, (i, _, _) in enumerate(runs)}
 
         def num(key):
-            return np.concatenate([parts[i][key][a:b] for i, a, b in runs])
+            """One column from the parts' arrays, each freed once copied (memory: the result and one block)."""
+            first = parts[runs[0][0]][key]
+            out = np.empty(total, dtype=first.dtype)
+            at = 0
+            for k, (i, a, b) in enumerate(runs):
+                out[at : at + b - a] = parts[i][key][a:b]
+                at += b - a
+                if last_use[i] == k:
+                    parts[i].pop(key, None)
+            return out
 
         def text(key):
             if all(p[key] is None for p in parts):
@@ -1243,9 +1258,6 @@ class _FastReader:
         line = num("line")
         redacted = num("is_redacted")
         fy = text("fy")
-        for p in parts:  # the block arrays above are copied now
-            for k in ("days", "ns", "pence", "line", "is_redacted", "gid"):
-                p.pop(k, None)
         df = pd.DataFrame({
             "anchor_id": _str_series([_repeat_str(self.anchor_id, n)]),
             "source_file": _str_series([_repeat_str(self.source, n)]),
@@ -1333,7 +1345,6 @@ def _str_series(chunks: list[pa.Array]) -> pd.Series:
 
 def _date_columns(part: dict, days: np.ndarray) -> None:
     """The payment date (as datetime64[ns] integers) and financial year of a part's rows."""
-    part["days"] = days
     part["ns"] = (days - _EPOCH_ORDINAL) * 86_400_000_000_000
     part["fy"] = _financial_years(days)
 
@@ -1490,13 +1501,27 @@ def _postcode(value) -> str | None:
 # --------------------------------------------------------------------------- duplicates, column-wise
 
 
-def _arrow_strings(values: pd.Series) -> pa.Array | None:
-    """The column as one Arrow string array (None when it is not a column of strings / nulls)."""
+def _encode(arr) -> tuple[pa.Array, np.ndarray]:
+    """(distinct values, per-row index into them, -1 for null) of a string array or chunked array."""
+    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks != 1:
+        enc = pc.dictionary_encode(arr).unify_dictionaries()
+        uniq = enc.chunk(0).dictionary if enc.num_chunks else pa.array([], arr.type)
+        idx = np.concatenate([pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+                              for c in enc.chunks]) if enc.num_chunks else np.zeros(0, np.int64)
+        return uniq, idx
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.chunk(0)
+    enc = pc.dictionary_encode(arr)
+    return enc.dictionary, pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _arrow_strings(values: pd.Series):
+    """The column as Arrow strings, chunked as it is (None when it is not a column of strings / nulls)."""
     try:
         arr = pa.array(values, from_pandas=True)
     except (pa.ArrowException, TypeError, ValueError):
         return None
-    if isinstance(arr, pa.ChunkedArray):
+    if isinstance(arr, pa.ChunkedArray) and pa.types.is_null(arr.type):
         arr = arr.combine_chunks()
     if pa.types.is_null(arr.type):
         arr = arr.cast(pa.string())
@@ -1530,9 +1555,8 @@ def _codes(values: pd.Series, norm: bool = False) -> np.ndarray:
         mapped = [_L._norm_text(u) for u in list(uniques)] + [_L._norm_text(None)]
         sub = np.asarray(pd.factorize(pd.Series(mapped, dtype=object))[0], dtype=np.int64)
         return sub[np.where(codes < 0, len(uniques), codes)]
-    enc = pc.dictionary_encode(arr)
-    uniq = enc.dictionary
-    idx = pc.fill_null(enc.indices, len(uniq)).to_numpy(zero_copy_only=False).astype(np.int64)
+    uniq, idx = _encode(arr)
+    idx = np.where(idx < 0, len(uniq), idx)
     if not norm:
         return idx  # null: a code of its own
     normed = pc.dictionary_encode(pa.concat_arrays([_norm_texts(uniq).cast(pa.string()), pa.array([""], pa.string())]))
@@ -1712,8 +1736,10 @@ def _has_text(values: pd.Series) -> np.ndarray:
         flag = np.asarray([bool(_L._norm_text(u)) for u in list(uniques)] + [False], dtype=bool)
         codes = np.asarray(codes, dtype=np.int64)
         return flag[np.where(codes < 0, len(uniques), codes)]
-    valid = arr.is_valid().to_numpy(zero_copy_only=False)
-    return valid & ~_Col(arr).blank()
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    if not chunks:
+        return np.zeros(0, dtype=bool)
+    return np.concatenate([c.is_valid().to_numpy(zero_copy_only=False) & ~_Col(c).blank() for c in chunks])
 
 
 def _first_of(key: np.ndarray, order: np.ndarray) -> np.ndarray:
