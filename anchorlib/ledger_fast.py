@@ -304,6 +304,19 @@ def _rows_of(offs: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return np.searchsorted(offs, positions, side="right") - 1
 
 
+_CONTROL_BYTES = bytes(range(32))
+
+
+def _find_bytes(raw: bytes, needle: bytes) -> np.ndarray:
+    """Every position of needle in raw (bytes.find: memchr speed; few hits expected)."""
+    hits = []
+    at = raw.find(needle)
+    while at != -1:
+        hits.append(at)
+        at = raw.find(needle, at + 1)
+    return np.asarray(hits, dtype=np.int64) if hits else _EMPTY
+
+
 def _find_all(low: np.ndarray, needle: bytes) -> np.ndarray:
     """Every position of a 2- or 4-byte needle in a byte array (compared as 16 / 32-bit words)."""
     k = len(needle)
@@ -331,7 +344,7 @@ class _Col:
         self.starts = self.offs[:-1]
         self.lens = (self.offs[1:] - self.offs[:-1]).astype(np.int64)
         self.nonempty = self.lens > 0
-        self._ctrl = self._mb = self._first = self._last = None
+        self._ctrl = self._mb = self._first = self._last = self._bytes = None
 
     def first(self) -> np.ndarray:
         """The first byte of each cell (0 for an empty cell)."""
@@ -348,16 +361,29 @@ class _Col:
     def byte_at(self, rel: int, rows: np.ndarray) -> np.ndarray:
         return self.data.take(self.starts[rows] + rel, mode="clip")
 
+    def raw(self) -> bytes:
+        """The cells' bytes end to end (for memchr-speed searches)."""
+        if self._bytes is None:
+            self._bytes = self.body.tobytes()
+        return self._bytes
+
     def ctrl(self) -> np.ndarray:
         """Positions of bytes below 0x20 (line breaks, tabs and other control characters)."""
         if self._ctrl is None:
-            self._ctrl = np.flatnonzero(self.body < 32) + self.lo if len(self.body) else _EMPTY
+            raw = self.raw()
+            if len(raw.translate(None, _CONTROL_BYTES)) == len(raw):  # none: the usual case
+                self._ctrl = _EMPTY
+            else:
+                self._ctrl = np.flatnonzero(self.body < 32) + self.lo
         return self._ctrl
 
     def mbws(self) -> np.ndarray:
         """Positions of multi-byte whitespace characters (NBSP, thin space, ...)."""
         if self._mb is None:
-            lead = np.flatnonzero(self.body >= 0xC2) + self.lo if len(self.body) else _EMPTY
+            raw = self.raw()
+            lead = _EMPTY
+            if any(raw.find(b) != -1 for b in (b"\xc2", b"\xe1", b"\xe2", b"\xe3")):
+                lead = np.flatnonzero(self.body >= 0xC2) + self.lo
             if len(lead):
                 lead = lead[_WS_LEAD[self.data[lead]]]
             if len(lead):
@@ -368,7 +394,7 @@ class _Col:
         return self._mb
 
     def double_spaces(self) -> np.ndarray:
-        return _find_all(self.body, b"  ") + self.lo if len(self.body) > 1 else _EMPTY
+        return _find_bytes(self.raw(), b"  ") + self.lo
 
     def newlines(self) -> np.ndarray | None:
         """Line breaks (CRLF, CR or LF) inside each cell, or None when there are none."""
@@ -858,22 +884,15 @@ class _FastReader:
 
     def _needle_rows(self, c: _Col) -> np.ndarray:
         """Rows with a cell holding one of the needles as a whole word (ASCII case ignored)."""
-        if len(c.body) < 4:
+        if len(c.body) < 2:
             return _EMPTY
-        low = c.body | np.uint8(0x20)  # ORing 0x20 maps exactly A-Z to a-z among letters
+        low = c.raw().lower()  # bytes.lower() changes exactly A-Z
         hits = []
         for needle in self.needles:
-            head = needle[:4] if len(needle) >= 4 else needle[:2]
-            at = _find_all(low, head)
+            at = _find_bytes(low, needle)
             if not len(at):
                 continue
             k = len(needle)
-            ok = at + k <= len(low)
-            at = at[ok]
-            for i in range(len(head), k):
-                at = at[low[at + i] == needle[i]]
-            if not len(at):
-                continue
             rows = _rows_of(c.offs, at + c.lo)
             at_start = at + c.lo == c.offs[rows]
             at_end = at + c.lo + k == c.offs[rows + 1]
