@@ -6,6 +6,8 @@
     anchor ledger read FILE...        payment files to one canonical, reconciled ledger
     anchor ingest COLLABORATIVE.yml   every anchor's files to outputs/<id>/data/
     anchor suppliers build COLLAB.yml the shared supplier register (keeps people's edits)
+    anchor indicators COLLAB.yml      spend indicators per anchor, combined and per year
+    anchor workforce COLLAB.yml       disclosure-controlled workforce aggregates
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import typer
 from anchorlib.errors import AnchorError
 from anchorlib.indicators_cli import indicators_cmd
 from anchorlib.ledger_cli import ledger_app
+from anchorlib.run_cli import run_cmd
 from anchorlib.suppliers_cli import suppliers_app
 
 app = typer.Typer(help="anchorlib: place baselines and spend analysis for anchor collaboratives.",
@@ -28,6 +31,7 @@ app.add_typer(data_app, name="data")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(suppliers_app, name="suppliers")
 app.command("indicators")(indicators_cmd)
+app.command("run")(run_cmd)
 
 
 def _fail(exc: Exception) -> None:
@@ -112,6 +116,30 @@ def ingest_cmd(
         _fail(exc)
     typer.echo(res.result.summary())
     for p in res.outputs.values():
+        typer.echo(str(p))
+
+
+@app.command("workforce")
+def workforce_cmd(
+    collaborative: str = typer.Argument(..., help="A collaborative YAML file, e.g. collaboratives/lancashire.yml."),
+    year: Optional[str] = typer.Option(None, "--year", help="Financial year, e.g. 2024-25 (default: the latest complete one)."),
+    threshold: int = typer.Option(10, "--threshold", min=1, help="Counts below this are suppressed."),
+) -> None:
+    """Workforce indicators, disclosure-controlled, into outputs/<collaborative>/workforce/<year>/.
+
+    Staff extracts are personal data: only aggregate tables are written, with
+    counts under the threshold suppressed (and secondary suppression so none
+    can be recovered from totals) and counts rounded.  Definitions:
+    docs/indicators/workforce.md.
+    """
+    from anchorlib.collaborative import load_collaborative
+    from anchorlib.workforce import run_workforce
+
+    try:
+        res = run_workforce(load_collaborative(collaborative), year, threshold=threshold)
+    except AnchorError as exc:
+        _fail(exc)
+    for p in res["outputs"].values():
         typer.echo(str(p))
 
 

@@ -1,0 +1,411 @@
+"""`anchor run`: notebooks, parameters, the batch runner (failure isolation, incremental, atomic) and the site.
+
+One small collaborative in fixture mode (two anchors with the test ledgers, the
+place Hyndburn and Burnley) is run once for the module (3 notebook executions);
+each test that runs again starts from a copy of that site, restored at the same
+path so that its parameters (and keys) are unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from anchorlib.notebook_params import ParameterError, check_parameters
+from anchorlib.runner import (RunError, discover_notebooks, execute_with_retry, is_kernel_start_failure, parse_param,
+                              publish_dir, recover, run_collaborative)
+
+from conftest import FIXTURES, ROOT, clear_anchorlib_caches
+
+LEDGERS = ROOT / "tests" / "data" / "ledgers"
+NOTEBOOKS = ROOT / "notebooks"
+REPORTS = {"place_baseline", "anchor_spend-council", "anchor_spend-fire"}
+
+
+# --------------------------------------------------------------------------- parameters (no kernel)
+
+def _ns(**kw):
+    ns = {"__annotations__": {"collaborative": str, "anchor": str, "suppliers_listed": int, "share": float},
+          "collaborative": "c.yml", "anchor": "a", "suppliers_listed": 20, "share": 0.5,
+          "check_parameters": check_parameters, "In": [], "_": None}
+    ns.update(kw)
+    return ns
+
+
+def test_parameters_pass_when_declared_and_typed():
+    check_parameters(_ns(share=1))  # an int is a float
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"suppliers_listd": 5}, "unknown parameter 'suppliers_listd' (did you mean 'suppliers_listed'?)"),
+    ({"suppliers_listed": "20"}, "parameter 'suppliers_listed' must be int, got str '20'"),
+    ({"suppliers_listed": True}, "parameter 'suppliers_listed' must be int, got bool True"),
+    ({"anchor": ["a"]}, "parameter 'anchor' must be str, got list ['a']"),
+])
+def test_a_typo_or_a_wrong_type_fails_at_once_with_a_clear_message(change, message):
+    with pytest.raises(ParameterError) as exc:
+        check_parameters(_ns(**change), "anchor_spend")
+    text = str(exc.value)
+    assert text.startswith("anchor_spend: ") and message in text
+    assert "Parameters: collaborative (str), anchor (str), suppliers_listed (int), share (float)" in text
+
+
+def test_param_overrides_parse_as_yaml():
+    assert parse_param("suppliers_listed=5") == (None, "suppliers_listed", 5)
+    assert parse_param('anchor_spend-fire:anchor="x"') == ("anchor_spend-fire", "anchor", "x")
+    assert parse_param("place_baseline:grants=false") == ("place_baseline", "grants", False)
+    for bad in ("noequals", "a:1x=2"):
+        with pytest.raises(RunError):
+            parse_param(bad)
+
+
+# --------------------------------------------------------------------------- the notebooks as committed
+
+def test_notebooks_are_paired_stripped_and_declare_typed_parameters():
+    import ast
+
+    import jupytext
+
+    names = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
+    assert {"place_baseline", "anchor_spend", "quickstart"} <= set(names)
+    for name in names:
+        nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        paired = jupytext.read(NOTEBOOKS / f"{name}.py")
+        assert [(c.cell_type, c.source) for c in nb.cells] == [(c.cell_type, c.source) for c in paired.cells], name
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), f"{name}.ipynb has outputs"
+        tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, name
+        body = ast.parse(tagged[0].source).body
+        assert body and all(isinstance(n, ast.AnnAssign) and n.value is not None for n in body), \
+            f"{name}: every parameter is `name: type = default`"
+        after = code[code.index(tagged[0]) + 1].source
+        assert "check_parameters(globals()" in after, f"{name}: parameters are checked right after injection"
+    specs = {s.name: s for s in discover_notebooks()}
+    assert set(specs) >= {"place_baseline", "anchor_spend"} and "quickstart" not in specs
+    assert specs["anchor_spend"].scope == "anchor" and specs["place_baseline"].scope == "collaborative"
+    assert all(s.problem is None for s in specs.values())
+
+
+# --------------------------------------------------------------------------- runner units
+
+def test_kernel_start_failures_are_retried_once_and_code_errors_never():
+    from papermill.exceptions import PapermillExecutionError
+
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    assert execute_with_retry(flaky) == 2
+    calls.clear()
+
+    def dead():
+        calls.append(1)
+        raise TimeoutError("Kernel didn't respond in 60 seconds")
+
+    with pytest.raises(TimeoutError):
+        execute_with_retry(dead)
+    assert len(calls) == 2
+    code_error = PapermillExecutionError(3, 1, "x", "ValueError", "bad", [])
+    assert not is_kernel_start_failure(code_error)
+    assert not is_kernel_start_failure(ValueError("a kernel of truth"))
+
+
+def test_publish_swaps_folders_and_recover_undoes_a_crash_between_the_renames(tmp_path):
+    out = tmp_path / "collab"
+    final = out / "reports" / "r1"
+    final.mkdir(parents=True)
+    (final / "index.html").write_text("old")
+    new = out / ".staging" / "run1" / "r1"
+    new.mkdir(parents=True)
+    (new / "index.html").write_text("new")
+    publish_dir(new, final)
+    assert (final / "index.html").read_text() == "new" and not list((out / "reports").glob(".old-*"))
+    # killed after the old folder was moved aside, before the new one moved in:
+    os.rename(final, out / "reports" / ".old-r1-0123abcd")
+    (out / ".staging" / "run2" / "r1").mkdir(parents=True)
+    recover(out)
+    assert (final / "index.html").read_text() == "new"
+    assert not (out / ".staging").exists() and not list((out / "reports").glob(".old-*"))
+
+
+# --------------------------------------------------------------------------- the fixture collaborative
+
+COLLAB = f"""id: fixture
+name: Fixture collaborative
+description: Two anchors with test ledgers in Hyndburn and Burnley.
+place: {{name: Hyndburn and Burnley, lads: [E07000120, E07000117]}}
+simulate_supplier_postcodes: true
+anchors:
+  - id: council
+    name: A council
+    type: local_authority
+    home_lad: E07000120
+    sites: [BB5 1LA]
+    ledger:
+      files: ["{LEDGERS}/overlap_a.csv", "{LEDGERS}/overlap_b.csv"]
+  - id: fire
+    name: A fire service
+    type: fire
+    sites: [BB11 1AE]
+    ledger:
+      files: ["{LEDGERS}/amount_formats.csv"]
+"""
+
+
+class Site:
+    def __init__(self, root: Path):
+        self.root = root
+        self.collab = root / "collab.yml"
+        self.work = root / "work"          # the outputs folder every run uses
+        self.base = root / "base"          # the site after the first run
+        self.dir = self.work / "fixture"
+
+    def manifest(self) -> dict:
+        return json.loads((self.dir / "manifest.json").read_text())
+
+    def reports(self) -> dict[str, dict]:
+        return {r["id"]: r for r in self.manifest()["reports"]}
+
+    def restore(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.copytree(self.base, self.work)
+
+    def run(self, **kw):
+        kw.setdefault("workers", 2)
+        kw.setdefault("progress", False)
+        return run_collaborative(self.collab, out_root=self.work, **kw)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, fixture_cache):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
+    mp.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
+    mp.setenv("ANCHOR_NO_SHARED", "1")
+    mp.setenv("ANCHOR_CACHE_DIR", str(fixture_cache))
+    clear_anchorlib_caches()
+    s = Site(tmp_path_factory.mktemp("site"))
+    s.collab.write_text(COLLAB)
+    first = s.run()
+    s.first = first
+    shutil.copytree(s.work, s.base)
+    yield s
+    mp.undo()
+    clear_anchorlib_caches()
+
+
+@pytest.fixture
+def fresh(site):
+    site.restore()
+    yield site
+    site.restore()
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.imgs, self.classes = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("href", "src"):
+            if a.get(key):
+                self.links.append(a[key])
+        if tag == "img":
+            self.imgs.append(a)
+        if a.get("class"):
+            self.classes += a["class"].split()
+
+
+def _parse(path: Path) -> _Links:
+    p = _Links()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def _broken_links(page: Path) -> list[str]:
+    broken = []
+    for link in _parse(page).links:
+        if re.match(r"^(https?:|mailto:|data:|#)", link):
+            continue
+        target = (page.parent / link.split("#")[0]).resolve()
+        if not target.exists():
+            broken.append(link)
+    return broken
+
+
+def test_end_to_end_all_green_and_every_page_readable(site):
+    res = site.first
+    assert res.ok, res.summary()
+    man = site.manifest()
+    reports = site.reports()
+    assert set(reports) == REPORTS
+    assert {r["status"] for r in reports.values()} == {"ok"} and man["run"]["failed"] == 0
+    for r in reports.values():
+        assert {"notebook", "parameters", "status", "duration", "error", "input_checksums", "code_version"} <= set(r)
+        assert r["error"] is None and r["duration"] > 0 and r["input_checksums"]
+    assert reports["anchor_spend-fire"]["parameters"] == {"collaborative": str(site.collab), "anchor": "fire",
+                                                          "outputs": str(site.work)}
+    assert set(man["assets"]) == {"ingest", "register", "place"}
+
+    pages = [site.work / "index.html", site.dir / "index.html"] + [site.dir / r["published"]["path"]
+                                                                   for r in reports.values()]
+    root_links = _parse(site.work / "index.html").links
+    assert "fixture/index.html" in root_links
+    index_links = _parse(site.dir / "index.html").links
+    for rid in REPORTS:
+        assert f"reports/{rid}/index.html" in index_links
+    for page in pages:
+        assert page.is_file()
+        text = page.read_text(encoding="utf-8")
+        parsed = _parse(page)
+        assert not _broken_links(page), (page, _broken_links(page))
+        assert not any(c.startswith(("jp-InputArea", "jp-InputPrompt", "jp-CodeMirror")) for c in parsed.classes)
+        assert "In&nbsp;[" not in text and "jp-InputArea" not in text and 'class="highlight' not in text
+        assert "jp-OutputArea-error" not in text and "Traceback" not in text and "ansi-red" not in text
+        assert all(img.get("alt", "").strip() for img in parsed.imgs), page
+        assert not any(link.startswith("/") or link.startswith("file:") for link in parsed.links)
+
+    baseline = (site.dir / "reports/place_baseline/index.html").read_text(encoding="utf-8")
+    spend = (site.dir / "reports/anchor_spend-council/index.html").read_text(encoding="utf-8")
+    for page in (baseline, spend):
+        assert "Open Government Licence" in page and "Data sources: vintages, licences and attributions" in page
+        assert "What stands out" in page and page.count("<img") >= 2
+        assert "data:image/png;base64," in page
+    assert "Simulated data." in spend and "Simulated data." not in baseline
+    assert "Simulated data." in (site.dir / "index.html").read_text(encoding="utf-8")
+    assert "Hyndburn and Burnley" in baseline and "IMD 2025" in baseline
+    # every table is offered as CSV and XLSX, and the CSV is the table
+    for rid in REPORTS:
+        tables = reports[rid]["published"]["tables"]
+        assert tables
+        for t in tables:
+            folder = site.dir / "reports" / rid
+            df = pd.read_csv(folder / t["csv"])
+            assert len(df) == t["rows"]
+            assert (folder / t["xlsx"]).is_file()
+            assert pd.read_excel(folder / t["xlsx"], sheet_name="table").shape == df.shape
+    top = pd.read_csv(site.dir / "reports/anchor_spend-council/tables" /
+                      next(t["csv"].split("/")[-1] for t in reports["anchor_spend-council"]["published"]["tables"]
+                           if t["name"] == "top_suppliers"))
+    assert "net spend (£)" in top.columns
+
+
+def test_second_run_executes_nothing_and_a_touched_parameter_reruns_only_its_report(fresh):
+    before = {rid: (fresh.dir / f"reports/{rid}/index.html").read_bytes() for rid in REPORTS}
+    again = fresh.run()
+    assert again.ok
+    assert {r["status"] for r in again.reports} == {"unchanged"}
+    assert again.manifest["run"]["executed"] == 0
+    assert {a["status"] for a in again.manifest["assets"].values()} == {"unchanged"}
+    assert {rid: (fresh.dir / f"reports/{rid}/index.html").read_bytes() for rid in REPORTS} == before
+
+    touched = fresh.run(params=["anchor_spend-council:suppliers_listed=2"])
+    status = {r["id"]: r["status"] for r in touched.reports}
+    assert status == {"place_baseline": "unchanged", "anchor_spend-council": "ok", "anchor_spend-fire": "unchanged"}
+    rec = fresh.reports()["anchor_spend-council"]
+    assert rec["parameters"]["suppliers_listed"] == 2
+    top = next(t for t in rec["published"]["tables"] if t["name"] == "top_suppliers")
+    assert top["rows"] <= 2
+    assert (fresh.dir / "reports/place_baseline/index.html").read_bytes() == before["place_baseline"]
+
+
+def test_a_failing_report_is_named_and_leaves_the_others_published(fresh):
+    from anchorlib.cli import app
+
+    old_council = (fresh.dir / "reports/anchor_spend-council/index.html").read_bytes()
+    result = CliRunner().invoke(app, ["run", str(fresh.collab), "--outputs", str(fresh.work), "-q", "-w", "2",
+                                      "-p", "anchor_spend-council:suppliers_listd=5",
+                                      "-p", "anchor_spend-fire:suppliers_listed=4"])
+    assert result.exit_code == 1, result.output
+    assert ("FAILED anchor_spend-council: ParameterError: anchor_spend: unknown parameter 'suppliers_listd' "
+            "(did you mean 'suppliers_listed'?)") in result.output
+    reports = fresh.reports()
+    assert reports["anchor_spend-council"]["status"] == "failed"
+    assert "unknown parameter 'suppliers_listd'" in reports["anchor_spend-council"]["error"]
+    assert reports["anchor_spend-fire"]["status"] == "ok" and reports["place_baseline"]["status"] == "unchanged"
+    assert fresh.manifest()["run"]["failed"] == 1
+    # the failed report's previous version is still published, untouched; its failed notebook is kept
+    assert (fresh.dir / "reports/anchor_spend-council/index.html").read_bytes() == old_council
+    assert (fresh.dir / reports["anchor_spend-council"]["failed_notebook"]).is_file()
+    index = (fresh.dir / "index.html").read_text(encoding="utf-8")
+    assert "The last run had failures." in index and "suppliers_listd" in index
+    assert not _broken_links(fresh.dir / "index.html")
+    # an override no notebook declares is refused before anything runs
+    bad = CliRunner().invoke(app, ["run", str(fresh.collab), "--outputs", str(fresh.work), "-q",
+                                   "-p", "suppliers_listd=5"])
+    assert bad.exit_code == 2 and "no report notebook has a parameter 'suppliers_listd'" in bad.output
+
+
+def test_a_killed_run_leaves_the_previous_site_intact(fresh):
+    def snapshot():
+        return {p.relative_to(fresh.dir).as_posix(): p.read_bytes()
+                for p in sorted((fresh.dir / "reports").rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    index = (fresh.dir / "index.html").read_bytes()
+    manifest = (fresh.dir / "manifest.json").read_bytes()
+    cmd = [sys.executable, "-m", "anchorlib.cli", "run", str(fresh.collab), "--outputs", str(fresh.work), "-q",
+           "-w", "2", "-p", "anchor_spend:suppliers_listed=7"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy(), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline and not list((fresh.dir / ".staging").glob("*/*")):
+            assert proc.poll() is None, "the run ended before it could be killed"
+            time.sleep(0.05)
+        assert list((fresh.dir / ".staging").glob("*/*")), "no report started"
+        time.sleep(0.5)  # mid-execution
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert snapshot() == before
+    assert (fresh.dir / "index.html").read_bytes() == index
+    assert (fresh.dir / "manifest.json").read_bytes() == manifest
+    recover(fresh.dir)
+    assert not (fresh.dir / ".staging").exists() and snapshot() == before
+
+
+def test_quickstart_runs_on_the_shared_assets(fresh, tmp_path):
+    import papermill as pm
+
+    pm.execute_notebook(str(NOTEBOOKS / "quickstart.ipynb"), str(tmp_path / "quickstart.ipynb"), cwd=str(ROOT),
+                        parameters={"collaborative": str(fresh.collab), "outputs": str(fresh.work)},
+                        progress_bar=False, extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+
+
+def test_the_readings_are_made_from_the_figures(fresh):
+    from anchorlib.assets import read_located_ledger
+    from anchorlib.baseline import baseline_reading, place_baseline, read_place_asset
+    from anchorlib.collaborative import load_collaborative
+    from anchorlib.spend_report import anchor_spend, spend_reading
+
+    collab = load_collaborative(fresh.collab)
+    b = place_baseline(collab, read_place_asset(collab, fresh.work))
+    text = baseline_reading(b)
+    n1 = int(b.deciles["neighbourhoods (LSOAs)"].iloc[0])
+    assert text[0] == f"Hyndburn and Burnley is home to {int(round(b.population)):,} people in {b.lsoa_count:,} " \
+                      "neighbourhoods (LSOAs)."
+    assert any(s.startswith(f"{n1:,} of its neighbourhoods") for s in text)
+    s = anchor_spend(collab, "fire", read_located_ledger(collab, fresh.work), out_root=fresh.work)
+    reading = spend_reading(s)
+    assert reading[0].startswith(f"A fire service paid £{s.indicators['total']:,.0f} in "
+                                 f"{s.indicators['transactions']:,} payments")
+    assert any("simulated" in r for r in reading)
