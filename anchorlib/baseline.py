@@ -127,7 +127,8 @@ def build_place_asset(collab, out_root: Path | None = None) -> dict[str, Path]:
     df = geo.merge(dep[keep], on="lsoa21_code", how="left", validate="one_to_one")
     b = boundaries("lsoa21")
     b = b[b["code"].isin(codes)].to_crs(BNG)
-    b = b.assign(geometry=b.geometry.simplify_coverage(SIMPLIFY_M))
+    simplify = getattr(b.geometry, "simplify_coverage", None)  # shared edges kept shared (GEOS 3.12+)
+    b = b.assign(geometry=simplify(SIMPLIFY_M) if simplify else b.geometry.simplify(SIMPLIFY_M))
     gdf = gpd.GeoDataFrame(df.merge(b[["code", "geometry"]].rename(columns={"code": "lsoa21_code"}),
                                     on="lsoa21_code", how="left"), geometry="geometry", crs=BNG)
     gdf = gdf.sort_values("lsoa21_code").reset_index(drop=True)
