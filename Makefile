@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/anchor data check
 	$(BIN)/anchor place data/places/lancashire.yml
-	$(BIN)/anchor ingest collaboratives/lancashire.yml
-	$(BIN)/anchor suppliers build collaboratives/lancashire.yml
+	$(BIN)/anchor run collaboratives/lancashire.yml
+	$(BIN)/anchor workforce collaboratives/lancashire.yml
+	@echo "The demo site: $(CURDIR)/outputs/index.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

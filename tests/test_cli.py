@@ -63,3 +63,11 @@ def test_place_unknown_lad_code_is_a_clear_error(fixture_data):
     res = _run("place", "E07000999")
     assert res.exit_code == 2
     assert "unknown LAD code 'E07000999'" in res.output
+
+
+@pytest.mark.parametrize("args", [["ingest"], ["suppliers", "build"], ["ledger", "read"], ["indicators"],
+                                  ["workforce"], ["run"]])
+def test_help_on_the_collaborative_commands(args):
+    res = _run(*args, "--help")
+    assert res.exit_code == 0, res.output
+    assert "Usage" in res.output
