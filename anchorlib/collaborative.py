@@ -25,10 +25,10 @@ import glob
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from anchorlib.catalogue import PROJECT_ROOT, data_roots, load_catalogue, resolve
 from anchorlib.errors import AnchorError, PlaceError
@@ -37,6 +37,16 @@ from anchorlib.places import Place, PlaceSpec, build_place, load_place
 ANCHOR_TYPES = ("local_authority", "nhs_trust", "icb", "university", "college", "police", "fire",
                 "housing_association", "cultural", "other")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_id(v: str) -> str:
+    if not _ID.match(v):
+        raise ValueError(f"{v!r}: ids are lower case letters, digits and _ (they name output folders)")
+    return v
+
+
+#: An anchor or collaborative id: it names output folders, so it is kept simple.
+Ident = Annotated[str, AfterValidator(_check_id)]
 
 
 class CollaborativeError(AnchorError, ValueError):
@@ -101,7 +111,7 @@ class Target(BaseModel):
 
 class AnchorSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str
+    id: Ident
     name: str
     type: Literal[ANCHOR_TYPES]  # type: ignore[valid-type]
     home_lad: str | None = None
@@ -112,17 +122,10 @@ class AnchorSpec(BaseModel):
     #: staff extract (one row per employee; personal data, never published), relative to this YAML
     staff: str | None = None
 
-    @field_validator("id")
-    @classmethod
-    def _id(cls, v: str) -> str:
-        if not _ID.match(v):
-            raise ValueError(f"{v!r}: ids are lower case letters, digits and _ (they name output folders)")
-        return v
-
 
 class CollaborativeSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str
+    id: Ident
     name: str
     description: str | None = None
     place: str | PlaceSpec
@@ -134,13 +137,6 @@ class CollaborativeSpec(BaseModel):
     indicators: IndicatorSettings = IndicatorSettings()
     targets: list[Target] = []
     anchors: list[AnchorSpec]
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, v: str) -> str:
-        if not _ID.match(v):
-            raise ValueError(f"{v!r}: ids are lower case letters, digits and _ (they name output folders)")
-        return v
 
     @model_validator(mode="after")
     def _unique(self):
