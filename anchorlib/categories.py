@@ -36,10 +36,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from anchorlib.catalogue import PROJECT_ROOT
 from anchorlib.errors import AnchorError
+from anchorlib.yamlfile import read_yaml
 
 __all__ = ["CategoryError", "CommonCategory", "CategoryRules", "UNCLASSIFIED", "DEFAULT_RULES",
            "load_common_categories", "normalise_category", "classify_text", "read_category_map",
@@ -126,14 +126,7 @@ def _parse_rules(raw, where: str) -> CategoryRules:
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> CategoryRules:
-    p = Path(path)
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CategoryError(f"Common category list not found: {p}") from None
-    except yaml.YAMLError as exc:
-        raise CategoryError(f"{p}: not valid YAML: {exc}") from None
-    return _parse_rules(raw, str(p))
+    return _parse_rules(read_yaml(path, CategoryError, "Common category list"), str(Path(path)))
 
 
 def load_common_categories(path: str | Path | None = None) -> CategoryRules:

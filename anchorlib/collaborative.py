@@ -27,12 +27,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from anchorlib.catalogue import PROJECT_ROOT, data_roots, load_catalogue, resolve
 from anchorlib.errors import AnchorError, PlaceError
 from anchorlib.places import Place, PlaceSpec, build_place, load_place
+from anchorlib.yamlfile import read_yaml
 
 ANCHOR_TYPES = ("local_authority", "nhs_trust", "icb", "university", "college", "police", "fire",
                 "housing_association", "cultural", "other")
@@ -233,12 +233,7 @@ def _errors(exc: ValidationError, raw: dict) -> str:
 def load_collaborative(path: str | Path) -> Collaborative:
     """Read and validate a collaborative YAML file (its place is resolved on first use)."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CollaborativeError(f"Collaborative file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise CollaborativeError(f"{path}: not valid YAML: {exc}") from None
+    raw = read_yaml(path, CollaborativeError, "Collaborative file")
     if not isinstance(raw, dict):
         raise CollaborativeError(f"{path}: expected a mapping of fields (id, name, place, anchors)")
     try:

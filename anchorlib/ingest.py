@@ -11,9 +11,7 @@ All outputs are replaced together only when the whole ingest succeeds.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from anchorlib import __version__
 from anchorlib.catalogue import data_roots, sha256_of, verified_sha256
 from anchorlib.collaborative import Collaborative
 from anchorlib.ledgers import LedgerResult, read_ledgers, write_outputs
+from anchorlib.atomic import write_all
 
 
 @dataclass
@@ -119,10 +118,4 @@ def _write_extras(collab: Collaborative, result: LedgerResult, files: pd.DataFra
     targets = {"reconciliation_anchors": out_dir / "reconciliation_anchors.csv", "manifest": out_dir / "ingest.json"}
     writers = {"reconciliation_anchors": lambda p: anchors.to_csv(p, index=False),
                "manifest": lambda p: Path(p).write_text(json.dumps(manifest, indent=2) + "\n")}
-    for key, target in targets.items():
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=out_dir)
-        os.close(fd)
-        writers[key](tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are for publishing
-        os.replace(tmp, target)
-    return targets
+    return write_all(targets, writers)

@@ -20,10 +20,8 @@ other than the header row, lands in exactly one of ledger and rejects.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from anchorlib.atomic import write_all
 from anchorlib.ledger_parse import (
     REDACTED_KEY,
     clean_text,
@@ -756,18 +755,4 @@ def write_outputs(result: LedgerResult, out_dir) -> dict[str, Path]:
         "columns": lambda p: result.mappings.to_csv(p, index=False),
         "summary": lambda p: Path(p).write_text(result.summary() + "\n", encoding="utf-8"),
     }
-    temps: dict[str, Path] = {}
-    try:
-        for key, target in targets.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
-            os.close(fd)
-            temps[key] = Path(tmp)
-            writers[key](temps[key])
-            os.chmod(temps[key], 0o644)  # mkstemp makes 0600; outputs are for publishing
-        for key, target in targets.items():
-            os.replace(temps[key], target)
-    finally:
-        for tmp in temps.values():
-            if tmp.exists():
-                tmp.unlink()
-    return targets
+    return write_all(targets, writers)

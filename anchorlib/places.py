@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from anchorlib.errors import PlaceError
 from anchorlib.geography import lsoa21_geography
+from anchorlib.yamlfile import read_yaml
 
 UNKNOWN = "unknown"
 COUNTRY_NAMES = {"E92000001": "England", "W92000004": "Wales", "S92000003": "Scotland",
@@ -167,12 +167,7 @@ def build_place(spec: PlaceSpec) -> Place:
 def load_place(path: str | Path) -> Place:
     """Read and resolve a place YAML file; errors name the file and the problem."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlaceError(f"Place file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise PlaceError(f"{path}: not valid YAML: {exc}") from None
+    raw = read_yaml(path, PlaceError, "Place file")
     if isinstance(raw, dict) and "place" in raw and isinstance(raw["place"], dict):
         raw = raw["place"]  # a collaborative file embeds its place under `place:`
     try:

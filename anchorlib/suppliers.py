@@ -19,10 +19,7 @@ last register, it keeps every supplier id and every human edit, honours
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -31,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from anchorlib.atomic import write_all
 from anchorlib.errors import AnchorError
 from anchorlib.ledger_parse import REDACTED_KEY, clean_text, is_blank, is_redacted, normalise_supplier_name
 from anchorlib.orgtype import ORG_TYPES, UNKNOWN, infer_org_type_many
@@ -904,25 +902,7 @@ def write_register(register: Register | pd.DataFrame, path_stem) -> dict[str, Pa
         "matches": lambda p: matches.to_csv(p, index=False, encoding="utf-8-sig"),
         "review": lambda p: review.to_csv(p, index=False, encoding="utf-8-sig"),
     }
-    temps: dict[str, Path] = {}
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        for key, target in targets.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=stem.parent)
-            os.close(fd)
-            temps[key] = Path(tmp)
-            writers[key](temps[key])
-            os.chmod(temps[key], 0o666 & ~umask)  # a register is shared: not mkstemp's owner-only mode
-        for key, target in targets.items():
-            os.replace(temps[key], target)
-        now = time.time()
-        for target in targets.values():  # one time for all: a later edit of either file shows as newer
-            os.utime(target, (now, now))
-    finally:
-        for tmp in temps.values():
-            if tmp.exists():
-                tmp.unlink()
+    write_all(targets, writers)  # one mtime for all: a later edit of either register file shows as newer
     return targets
 
 
