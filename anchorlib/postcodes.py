@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,6 +50,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from anchorlib.atomic import write_all
 from anchorlib.catalogue import cache_dir, load_catalogue, resolve, verified_sha256
 from anchorlib.geography import boundaries, lsoa11_to_lsoa21, lsoa21_geography
 from anchorlib.readers import read_source
@@ -268,12 +268,9 @@ def build_postcode_index(*, use_source_cache: bool = True) -> pd.DataFrame:
     return pc.sort_values("key", ignore_index=True)[INDEX_COLUMNS]  # sorted: see index_rows
 
 
-def _write_atomic(df: pd.DataFrame, target: Path) -> None:
-    # Write then rename, so a reader (or a concurrent build) never sees half a file.
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     # One row group (no dictionary unification on read) and LZ4 (cheapest to decompress): fastest load.
-    df.to_parquet(tmp, index=False, compression="lz4", row_group_size=max(len(df), 1))
-    tmp.replace(target)
+    df.to_parquet(path, index=False, compression="lz4", row_group_size=max(len(df), 1))
 
 
 @lru_cache(maxsize=2)
@@ -288,7 +285,7 @@ def postcode_index() -> pd.DataFrame:
     if target.exists():
         return pd.read_parquet(target, memory_map=True)  # mapped, not copied: fewer pages to fault in
     df = build_postcode_index()
-    _write_atomic(df, target)
+    write_all({"index": target}, {"index": lambda p: _write_parquet(df, p)})  # never half a file
     return df
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
+from anchorlib.atomic import write_all
 from anchorlib.catalogue import Catalogue, FileSpec, Source, cache_dir, load_catalogue, resolve, verified_sha256
 from anchorlib.errors import DataValidationError
 from anchorlib.validation import validate
@@ -78,12 +78,6 @@ def _read_geojson(path: Path):
     return gpd.read_file(path, engine="pyogrio", use_arrow=True)
 
 
-def _write_atomic(df: pd.DataFrame, target: Path) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    df.to_parquet(tmp, index=False)
-    tmp.replace(target)
-
-
 def parse_and_validate(source: Source, path: Path) -> pd.DataFrame:
     """Parse the published file and check it against its declared schema."""
     fmt = source.read.format
@@ -129,5 +123,5 @@ def read_source(source_id: str, *, columns: list[str] | None = None, index: int 
             return pd.read_parquet(target, columns=columns)
     df = parse_and_validate(source, path)
     if use_cache:
-        _write_atomic(df, target)
+        write_all({"cache": target}, {"cache": lambda p: df.to_parquet(p, index=False)})
     return df[columns] if columns else df
