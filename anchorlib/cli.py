@@ -22,6 +22,7 @@ from anchorlib.errors import AnchorError
 from anchorlib.indicators_cli import indicators_cmd
 from anchorlib.ledger_cli import ledger_app
 from anchorlib.run_cli import run_cmd
+from anchorlib.scaffold import new_cmd
 from anchorlib.suppliers_cli import suppliers_app
 
 app = typer.Typer(help="anchorlib: place baselines and spend analysis for anchor collaboratives.",
@@ -32,6 +33,7 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(suppliers_app, name="suppliers")
 app.command("indicators")(indicators_cmd)
 app.command("run")(run_cmd)
+app.command("new")(new_cmd)
 
 
 def _fail(exc: Exception) -> None:
