@@ -58,6 +58,23 @@ def data_check(
         raise typer.Exit(code=1)
 
 
+@data_app.command("sources-page")
+def data_sources_page(
+    out: Optional[str] = typer.Option(None, "--out", help="Where to write (default: docs/data_sources.md)."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 when the page is out of date."),
+) -> None:
+    """Write docs/data_sources.md from data/sources.yml (publisher, licence, attribution, files, checksums)."""
+    from anchorlib.sources_page import COMMAND, PAGE_PATH, page_is_current, write_sources_page
+
+    if check:
+        if not page_is_current(out):
+            typer.echo(f"{out or PAGE_PATH} is out of date with data/sources.yml: run `{COMMAND}`", err=True)
+            raise typer.Exit(code=1)
+        typer.echo(f"{out or PAGE_PATH} is up to date")
+        return
+    typer.echo(str(write_sources_page(out)))
+
+
 @app.command("place")
 def place(
     spec: str = typer.Argument(..., help="A place YAML file, or LAD codes: E07000120 or E07000117,E07000120."),
