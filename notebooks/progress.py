@@ -1,0 +1,115 @@
+# ---
+# jupyter:
+#   anchorlib:
+#     inputs:
+#     - collaborative
+#     - catalogue
+#     - ledger
+#     - register
+#     order: 40
+#     scope: collaborative
+#     title: Progress against the baseline
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: anchorlib
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# The collaborative YAML, relative to the project root (or absolute).
+collaborative: str = "collaboratives/lancashire.yml"
+# The outputs folder holding the shared assets; empty: outputs/ in the project.
+outputs: str = ""
+# Baseline financial year (e.g. "2022-23"); empty: the collaborative's baseline_year.
+baseline_year: str = ""
+# Judge each target on the last complete financial year only (12 months of payments from every anchor).
+complete_only: bool = True
+
+# %%
+from anchorlib.notebook_params import check_parameters
+
+check_parameters(globals(), "progress")
+
+# %%
+from anchorlib import progress_report, report
+from anchorlib.assets import read_located_ledger
+from anchorlib.collaborative import load_collaborative
+from anchorlib.notebook_params import project_path
+
+collab = load_collaborative(project_path(collaborative))
+ledger = read_located_ledger(collab, project_path(outputs) if outputs else None)
+p = progress_report.collaborative_progress(collab, ledger, complete_only=complete_only,
+                                           baseline_year=baseline_year or None)
+report.header(f"Progress: {p.name}", collaborative=collab.spec.name,
+              subtitle=f"Every headline indicator year by year against the baseline year ({p.baseline_year}) "
+                       "and the collaborative's targets.",
+              sources=progress_report.sources(collab), simulated=p.simulated)
+
+# %%
+report.reading(progress_report.progress_reading(p))
+
+# %% [markdown]
+# ## Which years can be compared
+#
+# Financial years run from April to March. A year is incomplete when an anchor published fewer than 12
+# months of payments in it: its totals are not comparable with full years. Combined figures for a year
+# cover the anchors with payments in it.
+
+# %%
+report.table(p.coverage, f"{p.name}: months with payments, by anchor and financial year", name="year_coverage")
+
+# %% [markdown]
+# ## Targets
+#
+# Each target declared in the collaborative's YAML, judged on the latest complete year (unless the
+# report was run with `complete_only` off). "Needed per year": the gap divided by the years left;
+# "achieved per year": the change since the baseline divided by the years since it.
+
+# %%
+if len(p.targets):
+    report.table(p.targets, f"{p.name}: targets", name="targets", units_from="indicator",
+                 notes="Units: each row's, in its indicator; gaps and paces of shares are in percentage points.")
+else:
+    report.text("The collaborative's YAML declares no targets yet.")
+
+# %%
+for (indicator, anchor), years in p.target_years.items():
+    fig = progress_report.progress_chart(p, indicator, anchor)
+    report.figure(fig, alt=progress_report.chart_alt(p, indicator, anchor))
+    report.table(years, f"{progress_report.indicator_label(indicator, p.place, unit=False)}: year by year "
+                        "against the target", name=f"target_{indicator}_{anchor}")
+
+# %% [markdown]
+# ## Every headline indicator, all anchors combined
+#
+# Combined: all anchors' payments less the payments between member anchors. Column headings mark the
+# baseline year and incomplete years. Open circles on the charts mark incomplete years.
+
+# %%
+fig = progress_report.progress_chart(p, "total")
+report.figure(fig, alt=progress_report.chart_alt(p, "total"))
+fig = progress_report.shares_chart(p)
+report.figure(fig, alt=progress_report.shares_alt(p))
+report.table(p.headline, f"{p.name}: headline indicators by financial year, all anchors combined",
+             name="headline_by_year", units_from="indicator")
+report.table(p.change, f"{p.name}: change since the baseline year {p.baseline_year}, all anchors combined",
+             name="change_since_baseline", units_from="indicator",
+             notes="Value in the year less the value in the baseline year; shares in percentage points.")
+
+# %% [markdown]
+# ## Every indicator for every anchor
+#
+# The full table (each anchor on its own, its payments to other members included, and all anchors
+# combined) is in the downloads.
+
+# %%
+report.table(p.long, f"{p.name}: every indicator by anchor and financial year", name="progress_all",
+             units_from="indicator", max_rows=12)
