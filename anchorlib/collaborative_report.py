@@ -320,6 +320,10 @@ def _money(v: float) -> str:
     return f"£{v / 1e6:,.1f} million" if abs(v) >= 1e6 else f"£{v:,.0f}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _largest_pair(overlap: pd.DataFrame) -> tuple[str, str, int] | None:
     """The two different anchors sharing the most suppliers, from the overlap table (None with fewer than two)."""
     m = overlap.set_index("anchor")
@@ -386,7 +390,7 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
     if len(c.intra):
         i = c.intra.iloc[0]
         out.append(f"The largest flow inside the collaborative: {i['paid by']} paid {i['paid to']} "
-                   f"{_money(i['spend (£)'])} in {int(i['payments (number)']):,} payments.")
+                   f"{_money(i['spend (£)'])} in {_count(int(i['payments (number)']), 'payment')}.")
     return out
 
 
