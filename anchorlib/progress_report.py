@@ -328,7 +328,11 @@ def _mark_baseline(ax, p: Progress, years: list[str]) -> None:
 
 
 def _fmt(v: float, unit: str) -> str:
-    return f"{v:.1f}%" if unit == "%" else f"£{v / 1e6:,.1f}m" if unit == "£" and abs(v) >= 1e6 else f"{v:,.0f}"
+    if unit == "%":
+        return f"{v:.1f}%"
+    if unit == "£":
+        return f"£{v / 1e6:,.1f}m" if abs(v) >= 1e6 else f"£{v:,.0f}"
+    return f"{v:,.0f}"
 
 
 def progress_chart(p: Progress, indicator: str, anchor: str = COMBINED):
