@@ -356,6 +356,9 @@ def scaffold(name: str, *, lads: list[str] | None = None, place: str | Path | No
     place_yaml: str | None = None
     if codes:
         place_path = (Path(places_dir) if places_dir else PLACES_DIR) / f"{name}.yml"
+        if place_path.resolve() == collab_path.resolve():
+            raise ScaffoldError(f"the place file and the collaborative file would both be {collab_path}: "
+                                "give --places-dir a different folder from --dir")
         if place_path.exists():
             raise ScaffoldError(f"{place_path} already exists: not overwritten; use --place {place_path} to "
                                 "refer to it, or choose another name")

@@ -78,6 +78,10 @@ def test_refuses_to_overwrite_and_writes_nothing_then(fixture_data, tmp_path):
         scaffold("other", lads=[HYNDBURN], **_dirs(tmp_path))
     assert not (tmp_path / "collaboratives" / "other.yml").exists()
     assert (tmp_path / "places" / "other.yml").read_text() == "name: mine\nlads: [E07000120]\n"
+    # the place file would be the collaborative file
+    with pytest.raises(ScaffoldError, match="give --places-dir a different folder"):
+        scaffold("third", lads=[HYNDBURN], collaboratives_dir=tmp_path / "x", places_dir=tmp_path / "x")
+    assert not (tmp_path / "x").exists()
 
 
 @pytest.mark.parametrize("name, anchors, message", [
