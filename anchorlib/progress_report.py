@@ -438,8 +438,9 @@ def progress_reading(p: Progress) -> list[str]:
     out = []
     flags = _year_flags(p.table)
     incomplete = [y for y in p.years if y in flags.index and not bool(flags.at[y, "complete"])]
-    out.append(f"Progress is measured against {p.baseline_year}, the baseline year, over {len(p.years)} financial "
-               f"years of payments ({p.years[0]} to {p.years[-1]}).")
+    span = f"{len(p.years)} financial years of payments ({p.years[0]} to {p.years[-1]})" if len(p.years) > 1 else \
+        f"one financial year of payments ({p.years[0]})"
+    out.append(f"Progress is measured against {p.baseline_year}, the baseline year, over {span}.")
     if incomplete:
         out.append(f"{', '.join(incomplete)}: fewer than 12 months of payments from at least one anchor, so "
                    f"{'its figures are' if len(incomplete) == 1 else 'their figures are'} marked incomplete and "

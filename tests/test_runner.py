@@ -32,7 +32,7 @@ from conftest import FIXTURES, ROOT, clear_anchorlib_caches
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"
 NOTEBOOKS = ROOT / "notebooks"
-REPORTS = {"place_baseline", "anchor_spend-council", "anchor_spend-fire"}
+REPORTS = {"place_baseline", "anchor_spend-council", "anchor_spend-fire", "collaborative_spend", "progress"}
 
 
 # --------------------------------------------------------------------------- parameters (no kernel)
@@ -319,7 +319,8 @@ def test_second_run_executes_nothing_and_a_touched_parameter_reruns_only_its_rep
 
     touched = fresh.run(params=["anchor_spend-council:suppliers_listed=2"])
     status = {r["id"]: r["status"] for r in touched.reports}
-    assert status == {"place_baseline": "unchanged", "anchor_spend-council": "ok", "anchor_spend-fire": "unchanged"}
+    assert status == {"place_baseline": "unchanged", "anchor_spend-council": "ok", "anchor_spend-fire": "unchanged",
+                      "collaborative_spend": "unchanged", "progress": "unchanged"}
     rec = fresh.reports()["anchor_spend-council"]
     assert rec["parameters"]["suppliers_listed"] == 2
     top = next(t for t in rec["published"]["tables"] if t["name"] == "top_suppliers")
