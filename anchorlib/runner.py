@@ -6,8 +6,10 @@
 1. **Shared assets**, built once per collaborative and skipped when their inputs
    are unchanged (a stamp in ``outputs/<id>/data/assets.json``): the ingest
    (ledger, rejects, reconciliation), the supplier register (rebuilt, keeping
-   people's edits, when the ledger or the register files change) and the place
-   asset (:mod:`anchorlib.baseline`).  Notebooks only read them.
+   people's edits, when the ledger or the register files change), the place
+   asset (:mod:`anchorlib.baseline`) and the workforce aggregates
+   (:func:`anchorlib.workforce.build_workforce_asset`; skipped when no anchor has
+   staff data).  Notebooks only read them.
 2. **Reports.**  Every notebook in ``notebooks/`` whose metadata has an
    ``anchorlib`` block (``scope: collaborative`` runs once, ``scope: anchor``
    once per anchor) is executed with papermill, in parallel (``--workers``,
@@ -187,7 +189,14 @@ INPUT_GROUPS: dict[str, Callable] = {
     "register": lambda c, d: [d / "data" / "suppliers.csv", d / "data" / "suppliers_matches.csv"],
     "ingest_quality": lambda c, d: [d / "data" / f for f in ("reconciliation_anchors.csv", "reconciliation.csv",
                                                              "rejects.csv")],
+    "workforce": lambda c, d: _workforce_files(d),
 }
+
+
+def _workforce_files(out_dir: Path) -> list[Path]:
+    from anchorlib.workforce import workforce_asset_files
+
+    return workforce_asset_files(out_dir)
 
 
 class _Checksums:
@@ -228,8 +237,9 @@ def _stamp(out_dir: Path) -> dict:
 
 def build_assets(collab, out_root: Path | None = None, *, force: bool = False, quiet: bool = True,
                  sums: _Checksums | None = None, log: Callable[[str], None] = lambda m: None) -> dict:
-    """Build the shared assets (ingest, supplier register, place asset), each skipped when its inputs are
-    unchanged.  Returns ``{asset: {"status": "built" | "unchanged", "duration": s, "key": ...}}``."""
+    """Build the shared assets (ingest, supplier register, place asset, workforce aggregates), each skipped when
+    its inputs are unchanged.  Returns ``{asset: {"status": "built" | "unchanged" | "skipped", "duration": s,
+    "key": ...}}`` (``skipped``: the workforce asset of a collaborative without staff data, with a ``note``)."""
     from anchorlib.baseline import build_place_asset, write_json
     from anchorlib.catalogue import verified_sha256
     from anchorlib.ingest import display_path
@@ -322,6 +332,32 @@ def build_assets(collab, out_root: Path | None = None, *, force: bool = False, q
                            "code": code_version(["anchorlib.baseline"])["code_sha256"]})
     step("place", place_key, INPUT_GROUPS["place_asset"](collab, out_dir),
          lambda: build_place_asset(collab, out_root))
+
+    # 4. the workforce aggregates (disclosure-controlled; staff-level rows stay in outputs/<id>/private/):
+    #    keyed by the collaborative and place files, the catalogue (postcodes, IMD), each anchor's staff extract
+    #    checksum or simulation seed and size, the Real Living Wage file and the code.  Skipped, with a note for
+    #    the report, when no anchor has staff data.
+    from anchorlib.workforce import RLW_PATH, build_workforce_asset, staff_plan
+
+    plan = staff_plan(collab)
+    wf_files = _workforce_files(out_dir)
+    if all(p["source"] == "none" for p in plan):
+        t0 = time.perf_counter()
+        meta = build_workforce_asset(collab, out_root)
+        sums.forget(wf_files)
+        if stamp.pop("workforce", None) is not None:
+            write_json(stamp, data / "assets.json")
+        result["workforce"] = {"status": "skipped", "duration": round(time.perf_counter() - t0, 2), "key": None,
+                               "note": meta["note"]}
+        log(f"{collab.id}: workforce: skipped (no staff data)")
+    else:
+        staff = [{"anchor": p["anchor"], "source": p["source"],
+                  **({"sha256": sums(p["path"])} if p["source"] == "extract" else
+                     {k: p[k] for k in ("size", "seed") if k in p})} for p in plan]
+        wf_key = _sha_text({"files": [sums(p) for p in place_files], "catalogue": sums(_catalogue_path()),
+                            "staff": staff, "rlw": sums(RLW_PATH),
+                            "code": code_version(["anchorlib.workforce", "anchorlib.demo_staff"])["code_sha256"]})
+        step("workforce", wf_key, wf_files, lambda: build_workforce_asset(collab, out_root))
     return result
 
 

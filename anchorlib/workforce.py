@@ -33,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,7 +53,8 @@ from anchorlib.ledger_read import LedgerReadError, column_letter, normalise_head
 __all__ = [
     "HOURS_PER_WEEK", "WEEKS_PER_YEAR", "IMPACT_HIRE_TARGET", "STAFF_COLUMNS", "StaffDataError",
     "rlw_rates", "rlw_rate", "read_staff", "postcode_problems", "WorkforceOptions", "workforce_indicators",
-    "write_workforce", "staff_for_collaborative", "run_workforce", "financial_year_bounds",
+    "write_workforce", "staff_for_collaborative", "run_workforce", "financial_year_bounds", "staff_plan",
+    "build_workforce_asset", "workforce_asset_files", "workforce_asset_dir",
 ]
 
 HOURS_PER_WEEK = 37.5
@@ -831,22 +831,17 @@ PUBLISHED_TABLES = ("summary", "staff_by_tier", "staff_within_tier", "staff_by_d
 
 
 def write_workforce(result: dict, out_dir: str | Path) -> dict[str, Path]:
-    """Write the published tables (CSV) and meta.json to ``out_dir``; aggregates only, each file written atomically."""
+    """Write the published tables (CSV) and meta.json to ``out_dir``; aggregates only, all or nothing
+    (:func:`anchorlib.atomic.write_all`: a failure leaves the previous files as they were)."""
+    from anchorlib.atomic import write_all
+
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = {}
-    for name in PUBLISHED_TABLES:
-        target = out_dir / f"{name}.csv"
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        result[name].to_csv(tmp, index=False)
-        tmp.replace(target)
-        written[name] = target
-    target = out_dir / "meta.json"
-    tmp = target.with_name(f".meta.json.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(result["meta"], indent=2, default=str) + "\n", encoding="utf-8")
-    tmp.replace(target)
-    written["meta"] = target
-    return written
+    targets = {name: out_dir / f"{name}.csv" for name in PUBLISHED_TABLES}
+    writers = {name: (lambda tmp, t=result[name]: t.to_csv(tmp, index=False)) for name in PUBLISHED_TABLES}
+    targets["meta"] = out_dir / "meta.json"
+    writers["meta"] = lambda tmp: Path(tmp).write_text(json.dumps(result["meta"], indent=2, default=str) + "\n",
+                                                       encoding="utf-8")
+    return write_all(targets, writers)
 
 
 def _site_in_london(anchor) -> bool:
@@ -858,34 +853,62 @@ def _site_in_london(anchor) -> bool:
     return bool(regions.notna().all() and (regions == LONDON_REGION).all())
 
 
+def staff_plan(collab, *, sizes: dict[str, int] | None = None, seed: int | None = None) -> list[dict]:
+    """Where each anchor's staff figures come from, without reading any staff data (for keys and notes):
+    ``{"anchor", "source": "extract", "path"}`` (its declared ``staff`` file, relative to the collaborative
+    YAML), ``{"anchor", "source": "simulated", "size", "seed"}`` (``simulate_staff: true``, anchorlib.demo_staff)
+    or ``{"anchor", "source": "none"}``."""
+    from anchorlib import demo_staff
+
+    out = []
+    for a in collab.anchors:
+        if a.staff:
+            path = Path(a.staff)
+            out.append({"anchor": a.id, "source": "extract",
+                        "path": path if path.is_absolute() else collab.path.parent / path})
+        elif collab.spec.simulate_staff:
+            n = (sizes or {}).get(a.id) or demo_staff.DEMO_SIZES.get(a.type, demo_staff.DEMO_SIZES["other"])
+            out.append({"anchor": a.id, "source": "simulated", "size": int(n),
+                        "seed": int(seed if seed is not None else demo_staff.SEED)})
+        else:
+            out.append({"anchor": a.id, "source": "none"})
+    return out
+
+
 def staff_for_collaborative(collab, year: str | None = None, *, out_root: str | Path | None = None,
-                            sizes: dict[str, int] | None = None, seed: int | None = None) -> dict[str, pd.DataFrame]:
+                            sizes: dict[str, int] | None = None, seed: int | None = None,
+                            skip_missing: bool = False) -> dict[str, pd.DataFrame]:
     """Each anchor's validated staff: its declared ``staff`` extract (path relative to the collaborative YAML),
     else, when the collaborative sets ``simulate_staff: true``, a seeded simulation (anchorlib.demo_staff)
     written to ``outputs/<id>/private/staff_<anchor>.csv`` and read back through :func:`read_staff`.
-    Anchors with neither are an error naming them all."""
+    Anchors with neither are an error naming them all (left out with ``skip_missing=True``).  A
+    :class:`StaffDataError` carries the anchor it is about in ``.anchor``."""
     from anchorlib import demo_staff
 
     year = year or latest_year()
-    missing = [a.id for a in collab.anchors if not a.staff and not collab.spec.simulate_staff]
-    if missing:
+    plan = staff_plan(collab, sizes=sizes, seed=seed)
+    missing = [p["anchor"] for p in plan if p["source"] == "none"]
+    if missing and not skip_missing:
         raise StaffDataError(
             f"{collab.path}: no staff extract for anchor(s) {missing}: give each a `staff: path/to/extract.csv` "
             "(relative to the collaborative file), or set `simulate_staff: true` for a labelled simulation (demo only)")
     out: dict[str, pd.DataFrame] = {}
-    for a in collab.anchors:
-        london = _site_in_london(a)
-        if a.staff:
-            path = Path(a.staff)
-            path = path if path.is_absolute() else collab.path.parent / path
-            out[a.id] = read_staff(path, a.id, london=london)
-        else:
-            n = (sizes or {}).get(a.id) or demo_staff.DEMO_SIZES.get(a.type, demo_staff.DEMO_SIZES["other"])
-            sim = demo_staff.simulate_staff(a, collab.place, n, seed if seed is not None else demo_staff.SEED,
-                                            year=year)
-            path = demo_staff.write_private(sim, collab.output_dir(Path(out_root) if out_root else None) / "private",
-                                            f"staff_{a.id}.csv")
-            out[a.id] = read_staff(path, a.id, london=london)
+    for p in plan:
+        if p["source"] == "none":
+            continue
+        a = collab.anchor(p["anchor"])
+        try:
+            london = _site_in_london(a)
+            if p["source"] == "extract":
+                out[a.id] = read_staff(p["path"], a.id, london=london)
+            else:
+                sim = demo_staff.simulate_staff(a, collab.place, p["size"], p["seed"], year=year)
+                path = demo_staff.write_private(sim, collab.output_dir(Path(out_root) if out_root else None)
+                                                / "private", f"staff_{a.id}.csv")
+                out[a.id] = read_staff(path, a.id, london=london)
+        except StaffDataError as exc:
+            exc.anchor = a.id
+            raise
     return out
 
 
@@ -905,3 +928,69 @@ def run_workforce(collab, year: str | None = None, *, out_root: str | Path | Non
     out_dir = collab.output_dir(Path(out_root) if out_root else None) / "workforce" / year
     result["outputs"] = write_workforce(result, out_dir)
     return result
+
+
+# =============================================================================== the shared asset of `anchor run`
+
+#: Where ``anchor run`` puts the workforce aggregates, under the collaborative's output folder (aggregates
+#: only: staff-level rows stay in ``outputs/<id>/private/``).
+ASSET_DIR = Path("data") / "workforce"
+SKIPPED_NOTE = ("No workforce figures: no anchor has a staff extract (`staff:` in the collaborative file) and the "
+                "collaborative does not set `simulate_staff: true`.")
+
+
+def workforce_asset_dir(collab, out_root: str | Path | None = None) -> Path:
+    return collab.output_dir(Path(out_root) if out_root else None) / ASSET_DIR
+
+
+def workforce_asset_files(out_dir: Path) -> list[Path]:
+    """The files of the workforce asset under a collaborative's output folder (tables, then meta.json)."""
+    folder = Path(out_dir) / ASSET_DIR
+    return [folder / f"{name}.csv" for name in PUBLISHED_TABLES] + [folder / "meta.json"]
+
+
+def _asset_meta_extra(collab, plan: list[dict]) -> dict:
+    names = {a.id: a.name for a in collab.anchors}
+    return {"collaborative": collab.id, "anchor_names": names,
+            "staff_data": {p["anchor"]: p["source"] for p in plan},
+            "anchors_without_staff": [p["anchor"] for p in plan if p["source"] == "none"]}
+
+
+def build_workforce_asset(collab, out_root: str | Path | None = None, year: str | None = None) -> dict:
+    """The workforce aggregates of ``anchor run``: every anchor with staff data (an extract, or the demo's
+    simulation), through :func:`workforce_indicators`, written all or nothing to ``outputs/<id>/data/workforce/``
+    (the tables of :func:`write_workforce` and meta.json, with ``status: built``).  Anchors without staff data
+    are left out and named in meta.json; with none at all, meta.json says ``status: skipped`` and why, and
+    no table is left behind.  Returns the meta.
+
+    A staff extract that cannot be used is an error naming the anchor and the number of problems only: the
+    details quote rows of personal data, so they are for the data owner (``anchor workforce``), not the site.
+    """
+    from anchorlib.atomic import write_all
+
+    year = year or latest_year()
+    plan = staff_plan(collab)
+    out_dir = workforce_asset_dir(collab, out_root)
+    extra = _asset_meta_extra(collab, plan)
+    if all(p["source"] == "none" for p in plan):
+        meta = {"status": "skipped", "year": year, "note": SKIPPED_NOTE, **extra}
+        write_all({"meta": out_dir / "meta.json"},
+                  {"meta": lambda tmp: Path(tmp).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")})
+        for p in workforce_asset_files(collab.output_dir(Path(out_root) if out_root else None))[:-1]:
+            p.unlink(missing_ok=True)
+        return meta
+    try:
+        staff = staff_for_collaborative(collab, year, out_root=out_root, skip_missing=True)
+    except StaffDataError as exc:
+        who = getattr(exc, "anchor", None)
+        n = len(exc.problems)
+        raise StaffDataError(
+            f"workforce: the staff extract of anchor '{who}' cannot be used"
+            + (f" ({n} problem(s))" if n else "")
+            + f"; the details quote staff records, so they are not shown here: run `anchor workforce "
+              f"{collab.path}` to see them") from None
+    result = workforce_indicators(pd.concat(staff.values(), ignore_index=True), collab.place, year,
+                                  collab.spec.indicators)
+    result["meta"] = {"status": "built", **result["meta"], **extra}
+    write_workforce(result, out_dir)
+    return result["meta"]
