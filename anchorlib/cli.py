@@ -75,6 +75,36 @@ def data_sources_page(
     typer.echo(str(write_sources_page(out)))
 
 
+@data_app.command("check-demo")
+def data_check_demo(
+    verify: bool = typer.Option(True, "--verify/--no-verify", help="Check sha256 checksums (cached by size and mtime)."),
+) -> None:
+    """Every source `make demo` reads: the full file or the demo extract (data/demo/) standing in for it.
+
+    Exits 1 when one is missing or fails its checksum.
+    """
+    from anchorlib.datacheck import check_demo, format_check
+
+    rows, ok = check_demo(verify=verify)
+    typer.echo(format_check(rows) if rows else "No demo extract catalogue (data/demo/sources.yml): run `anchor data build-demo`.")
+    if not ok:
+        raise typer.Exit(code=1)
+
+
+@data_app.command("build-demo")
+def data_build_demo() -> None:
+    """Cut the demo extract (data/demo/) from the full sources: what `make demo` needs, with its catalogue."""
+    from anchorlib.demo_data import build_demo, extract_sizes
+
+    try:
+        build_demo()
+    except AnchorError as exc:
+        _fail(exc)
+    sizes = extract_sizes()
+    typer.echo(sizes.to_string(index=False))
+    typer.echo(f"total: {sizes['bytes'].sum():,} bytes in data/demo/")
+
+
 @app.command("place")
 def place(
     spec: str = typer.Argument(..., help="A place YAML file, or LAD codes: E07000120 or E07000117,E07000120."),

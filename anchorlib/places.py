@@ -161,7 +161,11 @@ def build_place(spec: PlaceSpec) -> Place:
             notes.append(f"tier '{inner.name}' is not wholly inside tier '{outer.name}': "
                          f"{len(inner.lsoas - outer.lsoas)} of its LSOAs are outside it")
     lads = sorted(set(geo.loc[geo["lsoa21_code"].isin(place_lsoas), "lad24_code"]))
-    return Place(spec.name, sorted(place_lsoas), lads, tiers, spec, notes)
+    place = Place(spec.name, sorted(place_lsoas), lads, tiers, spec, notes)
+    from anchorlib.catalogue import check_place_in_extract
+
+    check_place_in_extract(place)  # only the demo extract here, and the place outside it: an error
+    return place
 
 
 def load_place(path: str | Path) -> Place:

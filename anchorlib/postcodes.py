@@ -155,7 +155,12 @@ def normalise_postcodes(values: Iterable | pd.Series) -> pd.DataFrame:
 # ---------------------------------------------------------------- the postcode index
 
 def _source_sha(source_id: str) -> str:
+    from anchorlib.catalogue import extract_in_use
+
     file = load_catalogue().get(source_id).files[0]
+    ext = extract_in_use(source_id)
+    if ext is not None:  # the demo extract stands in for the full file: a different index, a different key
+        return "demo-extract:" + ext.files[0].sha256
     return file.sha256 or verified_sha256(resolve(source_id))
 
 
@@ -404,6 +409,9 @@ def locate_postcodes(values: Iterable | pd.Series) -> pd.DataFrame:
     pos = index_rows(norm["key"])
     hit = postcode_index().reindex(pos).reset_index(drop=True)  # pos -1 (absent or invalid): an empty row
     status = hit["status"].astype("str").where(pos >= 0, np.where(norm["valid"], "unknown", "invalid"))
+    from anchorlib.catalogue import check_postcodes_in_extract
+
+    check_postcodes_in_extract(norm.loc[status == "unknown", "key"])  # demo extract: unknown, or outside it?
     out = pd.DataFrame({
         "input": norm["input"], "pcds": norm["pcds"], "status": status, "reason": _reasons(norm, hit, status),
         "lsoa21_code": hit["lsoa21_code"].astype("str"), "lsoa21_method": hit["lsoa21_method"].astype("str"),

@@ -17,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from anchorlib.atomic import write_all
-from anchorlib.catalogue import Catalogue, FileSpec, Source, cache_dir, load_catalogue, resolve, verified_sha256
-from anchorlib.errors import DataValidationError
+from anchorlib.catalogue import (Catalogue, FileSpec, Source, cache_dir, extract_for, load_catalogue, resolve,
+                                 verified_sha256)
+from anchorlib.errors import DataValidationError, MissingSourceFileError
 from anchorlib.validation import validate
 
 
@@ -109,7 +110,13 @@ def read_source(source_id: str, *, columns: list[str] | None = None, index: int 
     cat = catalogue or load_catalogue()
     source = cat.get(source_id)
     file = source.files[index]
-    path = resolve(source_id, index, catalogue=cat, roots=roots)
+    try:
+        path = resolve(source_id, index, catalogue=cat, roots=roots)
+    except MissingSourceFileError:
+        hit = extract_for(source_id, index, cat) if roots is None else None
+        if hit is None or hit[1].format == "raw":
+            raise
+        return read_extract(source_id, *hit, columns=columns, catalogue=cat)
     if source.read is None:
         raise DataValidationError(f"Source '{source_id}' declares no read: block; it is read by its own module.")
     geo = source.read.format == "geojson"
@@ -125,3 +132,39 @@ def read_source(source_id: str, *, columns: list[str] | None = None, index: int 
     if use_cache:
         write_all({"cache": target}, {"cache": lambda p: df.to_parquet(p, index=False)})
     return df[columns] if columns else df
+
+
+def read_extract(source_id: str, src, file, *, columns: list[str] | None = None,
+                 catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """A source read from its demo extract (data/demo/), as ``read_source`` would return it.
+
+    Says so on stderr (once per source).  The extract keeps only some columns of some
+    sources: asking for a column it does not keep (or for every column, ``columns=None``,
+    when it does not keep them all) is an OutsideExtractError naming the full file to get.
+    """
+    from anchorlib.catalogue import extract_path, note_extract, outside_extract_error
+
+    kept = list(src.columns or [])
+    full = list(src.all_columns or kept)
+    wanted = list(columns) if columns is not None else full
+    missing = [c for c in wanted if c not in kept and c not in src.derived]
+    if missing:
+        raise outside_extract_error(
+            f"Source '{source_id}': the demo extract keeps the columns {kept + list(src.derived)}, not "
+            f"{missing}.", [source_id], catalogue)
+    path = extract_path(src, file)
+    note_extract(src)
+    need = [c for c in wanted if c in kept]
+    for num, den in (src.derived[c] for c in wanted if c in src.derived):
+        need += [c for c in (num, den) if c not in need]
+    need = [c for c in kept if c in need]  # file order
+    if file.format == "geoparquet":
+        import geopandas as gpd
+
+        df = gpd.read_parquet(path, columns=need)
+    else:
+        df = pd.read_parquet(path, columns=need)
+    for col, (num, den) in src.derived.items():
+        if col in wanted:
+            df[col] = df[num] / df[den]
+    return df[wanted]
