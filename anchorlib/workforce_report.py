@@ -365,7 +365,8 @@ def share_chart(labels: Sequence[str], series: dict[str, Sequence], *, title: st
             from matplotlib.transforms import blended_transform_factory
 
             ax.text(reference, 0.01, f" {reference_label}", color="#333333", fontsize=8, va="bottom",
-                    transform=blended_transform_factory(ax.transData, ax.transAxes))
+                    transform=blended_transform_factory(ax.transData, ax.transAxes),
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1, "alpha": 0.85})
     if k > 1:
         ax.legend(frameon=False, loc="lower right", fontsize=8)
     ax.set_xlim(0, top * 1.25)
