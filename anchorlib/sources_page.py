@@ -171,9 +171,79 @@ def _source_section(src: Source) -> list[str]:
     return lines
 
 
-def render_sources_page(catalogue: Catalogue | None = None, source_path: str = "data/sources.yml") -> str:
-    """The Markdown page for ``catalogue`` (default: the project's data/sources.yml, never ANCHOR_CATALOGUE)."""
+_PROVENANCE = {"id", "title", "publisher", "licence", "attribution", "vintage", "url", "download", "origin"}
+
+
+def load_demo_extract():
+    """The demo extract's catalogue (data/demo/sources.yml) when anchorlib.catalogue declares one, else None."""
+    from anchorlib import catalogue as cat_mod
+
+    loader = getattr(cat_mod, "load_extract", None)
+    path = getattr(cat_mod, "DEMO_CATALOGUE_PATH", None)
+    if loader is None or path is None or not Path(path).is_file():
+        return None
+    return loader(path)
+
+
+def _extract_section(extract) -> list[str]:
+    """The demo extract: what it is, and per source what was kept, its files and checksums."""
+    if extract is None:
+        return []
+    top = {k: getattr(extract, k) for k in type(extract).model_fields if k != "sources"}
+    out = ["## The demo extract", "",
+           "A small cut of the sources, committed under `data/demo/` with its own catalogue "
+           "(`data/demo/sources.yml`), so that the demo runs without the full data bundle. When a full file "
+           "is missing, anchorlib falls back to the extract (with a note), and only when the extract was cut "
+           "from exactly the declared file.", "", "| | |", "| --- | --- |"]
+    for k, v in top.items():
+        if v not in (None, [], {}):
+            out.append(f"| {k.replace('_', ' ')} | {_cell(', '.join(map(str, v)) if isinstance(v, list) else _scalar(v))} |")
+    out.append("")
+    for src in getattr(extract, "sources", []) or []:
+        out += [f"### Extract of `{src.id}`", ""]
+        for k in type(src).model_fields:
+            if k in _PROVENANCE or k == "files":
+                continue
+            v = getattr(src, k)
+            if v in (None, [], {}):
+                continue
+            if k in ("columns", "all_columns") and isinstance(v, list):
+                out.append(f"- {k.replace('_', ' ')} ({len(v)}): " + ", ".join(_code(c) for c in v))
+            elif isinstance(_plain(v), (dict, list)):
+                out.append(f"- {k.replace('_', ' ')}:")
+                out += _generic(v, 1)
+            else:
+                out.append(f"- {k.replace('_', ' ')}: {_scalar(v)}")
+        files = getattr(src, "files", []) or []
+        if files:
+            names = [k for k in type(files[0]).model_fields]
+            out += ["", "| " + " | ".join(n.replace("_", " ") for n in names) + " |",
+                    "| " + " | ".join("---" for _ in names) + " |"]
+            for f in files:
+                cells = []
+                for n in names:
+                    v = getattr(f, n)
+                    cells.append("" if v is None else (f"{v:,}" if isinstance(v, int) and not isinstance(v, bool)
+                                                       else _code(v) if n in ("path", "sha256", "source_path",
+                                                                              "source_sha256") else _cell(v)))
+                out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return out
+
+
+_NO_EXTRACT = object()
+
+
+def render_sources_page(catalogue: Catalogue | None = None, source_path: str = "data/sources.yml",
+                        extract=_NO_EXTRACT) -> str:
+    """The Markdown page for ``catalogue`` (default: the project's data/sources.yml, never ANCHOR_CATALOGUE).
+
+    ``extract``: the demo extract's catalogue to describe (default: data/demo/sources.yml when present;
+    None: no extract section).
+    """
     cat = catalogue if catalogue is not None else load_catalogue(CATALOGUE_PATH)
+    if extract is _NO_EXTRACT:
+        extract = load_demo_extract()
     out = [
         "# Data sources",
         "",
@@ -220,6 +290,7 @@ def render_sources_page(catalogue: Catalogue | None = None, source_path: str = "
             out += [f"## {heading}", ""]
             for s in group:
                 out += _source_section(s)
+    out += _extract_section(extract)
     others = [s for s in cat.sources if s.kind not in ("reference", "ledger")]
     if others:
         out += ["## Other sources", ""]

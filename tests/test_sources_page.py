@@ -104,3 +104,19 @@ def test_sources_page_command(catalogue, tmp_path):
 def test_committed_page_is_up_to_date_with_sources_yml(catalogue):
     assert page_is_current(PAGE_PATH, catalogue), (
         f"{PAGE_PATH.name} is out of date with data/sources.yml: run `{COMMAND}` and commit docs/data_sources.md")
+
+
+def test_the_demo_extract_is_described_when_the_catalogue_declares_one(catalogue):
+    from anchorlib.sources_page import load_demo_extract
+
+    extract = load_demo_extract()
+    page = render_sources_page(catalogue)
+    if extract is None:
+        assert "## The demo extract" not in page
+        pytest.skip("no demo extract catalogue (data/demo/sources.yml) in this checkout")
+    assert "## The demo extract" in page
+    for src in extract.sources:
+        assert f"### Extract of `{src.id}`" in page
+        for f in src.files:
+            assert f.sha256 in page
+    assert "## The demo extract" not in render_sources_page(catalogue, extract=None)
