@@ -19,7 +19,6 @@ demo: $(STAMP)
 	$(BIN)/anchor data check
 	$(BIN)/anchor place data/places/lancashire.yml
 	$(BIN)/anchor run collaboratives/lancashire.yml
-	$(BIN)/anchor workforce collaboratives/lancashire.yml
 	@echo "The demo site: $(CURDIR)/outputs/index.html"
 
 test: $(STAMP)

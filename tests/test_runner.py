@@ -32,7 +32,7 @@ from conftest import FIXTURES, ROOT, clear_anchorlib_caches
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"
 NOTEBOOKS = ROOT / "notebooks"
-REPORTS = {"place_baseline", "anchor_spend-council", "anchor_spend-fire", "collaborative_spend", "progress"}
+REPORTS = {"place_baseline", "anchor_spend-council", "anchor_spend-fire", "collaborative_spend", "progress", "workforce"}
 
 
 # --------------------------------------------------------------------------- parameters (no kernel)
@@ -263,7 +263,7 @@ def test_end_to_end_all_green_and_every_page_readable(site):
         assert r["error"] is None and r["duration"] > 0 and r["input_checksums"]
     assert reports["anchor_spend-fire"]["parameters"] == {"collaborative": str(site.collab), "anchor": "fire",
                                                           "outputs": str(site.work)}
-    assert set(man["assets"]) == {"ingest", "register", "place"}
+    assert set(man["assets"]) == {"ingest", "register", "place", "workforce"}
 
     pages = [site.work / "index.html", site.dir / "index.html"] + [site.dir / r["published"]["path"]
                                                                    for r in reports.values()]
@@ -314,13 +314,16 @@ def test_second_run_executes_nothing_and_a_touched_parameter_reruns_only_its_rep
     assert again.ok
     assert {r["status"] for r in again.reports} == {"unchanged"}
     assert again.manifest["run"]["executed"] == 0
-    assert {a["status"] for a in again.manifest["assets"].values()} == {"unchanged"}
+    # the fixture collaborative has no staff data: its workforce asset is skipped, every time
+    assert {k: a["status"] for k, a in again.manifest["assets"].items()} == {
+        "ingest": "unchanged", "register": "unchanged", "place": "unchanged", "workforce": "skipped"}
     assert {rid: (fresh.dir / f"reports/{rid}/index.html").read_bytes() for rid in REPORTS} == before
 
     touched = fresh.run(params=["anchor_spend-council:suppliers_listed=2"])
     status = {r["id"]: r["status"] for r in touched.reports}
     assert status == {"place_baseline": "unchanged", "anchor_spend-council": "ok", "anchor_spend-fire": "unchanged",
-                      "collaborative_spend": "unchanged", "progress": "unchanged"}
+                      "collaborative_spend": "unchanged", "progress": "unchanged",
+                      "workforce": "unchanged"}
     rec = fresh.reports()["anchor_spend-council"]
     assert rec["parameters"]["suppliers_listed"] == 2
     top = next(t for t in rec["published"]["tables"] if t["name"] == "top_suppliers")
