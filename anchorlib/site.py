@@ -69,7 +69,7 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block notebook_css -%}<style type="text/css">{{ resources.anchor_css }}</style>{%- endblock notebook_css -%}
+{%- block notebook_css -%}{{ resources.anchor_icon }}<style type="text/css">{{ resources.anchor_css }}</style>{%- endblock notebook_css -%}
 {%- block body_header -%}
 <body class="anchor-report">
 <main>
@@ -85,6 +85,11 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 </body>
 {% endblock body_footer %}
 """
+
+
+#: An empty inline icon: without one, browsers ask the host for /favicon.ico, which a static site does not
+#: have (a 404 and a console error on every first page).
+ICON = '<link rel="icon" href="data:,">'
 
 
 class ReportExportError(AnchorError):
@@ -236,7 +241,7 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
     exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"anchor_report.html.j2": _TEMPLATE})],
                             template_file="anchor_report.html.j2", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"anchor_css": CSS,
+    body, _ = exporter.from_notebook_node(nb, resources={"anchor_css": CSS, "anchor_icon": ICON,
                                                          "anchor_footer": _attribution_footer(entries, run),
                                                          "metadata": {"name": meta["title"]}})
     atomic_write_text(dest / "index.html", body)
@@ -248,7 +253,7 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
 
 def _page(title: str, body: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n{ICON}\n<title>{html.escape(title)}</title>\n'
             f"<style>{CSS}</style>\n</head>\n<body class=\"anchor-page anchor-index\">\n{body}\n</body>\n</html>\n")
 
 

@@ -54,3 +54,73 @@ def real_data(monkeypatch):
     clear_anchorlib_caches()
     yield SHARED
     clear_anchorlib_caches()
+
+
+# --------------------------------------------------------------------------- the demo site, built once per session
+
+DEMO = ROOT / "collaboratives" / "lancashire.yml"
+
+
+def require_real_data() -> None:
+    if not SHARED.is_dir() or os.environ.get("ANCHOR_NO_SHARED"):
+        pytest.skip("the real data bundle ../shared/data is not on this machine (or ANCHOR_NO_SHARED is set): "
+                    "the demo collaborative's ledgers are in it")
+
+
+def real_data_env(mp: pytest.MonkeyPatch) -> None:
+    """What ``real_data`` does, for a session-scoped fixture: the real catalogue, ../shared allowed."""
+    for var in ("ANCHOR_CATALOGUE", "ANCHOR_NO_SHARED"):  # a user's ANCHOR_DATA_DIR may add optional files
+        mp.delenv(var, raising=False)
+
+
+class DemoSite:
+    """The demo collaborative after one ``anchor run`` into a temporary outputs folder.
+
+    ``root`` is the outputs folder (the published site: ``root/index.html``),
+    ``dir`` the collaborative's folder, ``result`` the :class:`RunResult`,
+    ``seconds`` how long the run took, ``staff_files`` the staff-level extracts
+    under ``dir/private/`` (written by the run, or else simulated here exactly as
+    ``anchor workforce`` would, so the site can be checked for them).
+    """
+
+    def __init__(self, root: Path, collaborative: Path, result, seconds: float, staff_files: list[Path]):
+        self.root, self.collaborative, self.result, self.seconds = root, collaborative, result, seconds
+        self.dir = result.manifest_path.parent if result.manifest_path else root
+        self.staff_files = staff_files
+
+    def manifest(self) -> dict:
+        import json
+
+        return json.loads((self.dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> DemoSite:
+    """``anchor run collaboratives/lancashire.yml`` into a temporary outputs folder, once per test session
+    (real data; skipped without ../shared).  Shared by tests/test_site_e2e.py and tests/test_browser.py;
+    read-only for them."""
+    import time
+
+    require_real_data()
+    from anchorlib.collaborative import load_collaborative
+    from anchorlib.runner import run_collaborative
+
+    root = tmp_path_factory.mktemp("demo-site")
+    with pytest.MonkeyPatch.context() as mp:
+        real_data_env(mp)
+        clear_anchorlib_caches()
+        try:
+            t0 = time.perf_counter()
+            result = run_collaborative(DEMO, out_root=root, progress=False)
+            seconds = time.perf_counter() - t0
+            collab = load_collaborative(DEMO)
+            private = collab.output_dir(root) / "private"
+            staff = sorted(private.glob("staff_*.csv"))
+            if not staff and collab.spec.simulate_staff:
+                from anchorlib.workforce import staff_for_collaborative
+
+                staff_for_collaborative(collab, out_root=root)
+                staff = sorted(private.glob("staff_*.csv"))
+        finally:
+            clear_anchorlib_caches()
+    return DemoSite(root, DEMO, result, seconds, staff)
