@@ -777,7 +777,8 @@ class RunResult:
         run = self.manifest.get("run", {})
         assets = ", ".join(f"{k} {v['status']}" for k, v in self.manifest.get("assets", {}).items())
         lines = [f"{self.collaborative}: {len(self.reports)} reports: {run.get('executed', 0)} executed, "
-                 f"{run.get('unchanged', 0)} unchanged, {run.get('failed', 0)} failed, in "
+                 f"{run.get('unchanged', 0)} unchanged, {run.get('failed', 0)} failed"
+                 + (f", {run['not_selected']} not selected (--only)" if run.get("not_selected") else "") + ", in "
                  f"{run.get('duration', 0):.1f} s ({run.get('workers')} workers)"
                  + (f"; shared assets: {assets}" if assets else "")]
         if self.error:
@@ -903,9 +904,11 @@ def run_collaborative(path: str | Path, *, out_root: Path | None = None, workers
 
         def save():
             manifest["reports"] = order()
-            st = [r["status"] for r in manifest["reports"]]
+            # this run's counts: reports left out by --only keep their earlier record but are not counted
+            st = [r["status"] for r in manifest["reports"] if r["id"] in chosen]
             manifest["run"].update(executed=st.count("ok"), unchanged=st.count("unchanged"),
                                    failed=st.count("failed") + st.count("not_run"), pending=st.count("pending"),
+                                   not_selected=len(manifest["reports"]) - len(st),
                                    duration=round(time.perf_counter() - t_start, 2), finished=_now())
             atomic_write_text(manifest_path, json.dumps(manifest, indent=2, default=str) + "\n")
             write_collaborative_index(out_dir, manifest)

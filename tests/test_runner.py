@@ -330,6 +330,13 @@ def test_second_run_executes_nothing_and_a_touched_parameter_reruns_only_its_rep
     assert top["rows"] <= 2
     assert (fresh.dir / "reports/place_baseline/index.html").read_bytes() == before["place_baseline"]
 
+    # --only runs and counts just the chosen report; the others keep their record and are not counted
+    only = fresh.run(force=True, only=["place_baseline"])
+    assert only.ok
+    run = only.manifest["run"]
+    assert (run["executed"], run["unchanged"], run["failed"], run["not_selected"]) == (1, 0, 0, len(REPORTS) - 1)
+    assert "1 executed, 0 unchanged, 0 failed, 5 not selected (--only)" in only.summary()
+
 
 def test_a_failing_report_is_named_and_leaves_the_others_published(fresh):
     from anchorlib.cli import app
