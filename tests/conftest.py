@@ -74,19 +74,22 @@ def real_data_env(mp: pytest.MonkeyPatch) -> None:
 
 
 class DemoSite:
-    """The demo collaborative after one ``anchor run`` into a temporary outputs folder.
+    """A collaborative after one ``anchor run`` into a temporary outputs folder.
 
     ``root`` is the outputs folder (the published site: ``root/index.html``),
     ``dir`` the collaborative's folder, ``result`` the :class:`RunResult`,
-    ``seconds`` how long the run took, ``staff_files`` the staff-level extracts
-    under ``dir/private/`` (written by the run, or else simulated here exactly as
-    ``anchor workforce`` would, so the site can be checked for them).
+    ``seconds`` how long the run took, ``mode`` which collaborative and data,
+    ``expected_reports`` the report ids the discovered notebooks make for it,
+    ``sites`` the anchors' site postcodes, ``staff_files`` the staff-level
+    extracts under ``dir/private/`` (written by the run, or else simulated here
+    exactly as ``anchor workforce`` would, so the site can be checked for them).
     """
 
-    def __init__(self, root: Path, collaborative: Path, result, seconds: float, staff_files: list[Path]):
-        self.root, self.collaborative, self.result, self.seconds = root, collaborative, result, seconds
+    def __init__(self, root: Path, collaborative: Path, mode: str, result, seconds: float, expected_reports: set,
+                 sites: list[str], staff_files: list[Path]):
+        self.root, self.collaborative, self.mode, self.result, self.seconds = root, collaborative, mode, result, seconds
         self.dir = result.manifest_path.parent if result.manifest_path else root
-        self.staff_files = staff_files
+        self.expected_reports, self.sites, self.staff_files = expected_reports, sites, staff_files
 
     def manifest(self) -> dict:
         import json
@@ -94,26 +97,68 @@ class DemoSite:
         return json.loads((self.dir / "manifest.json").read_text(encoding="utf-8"))
 
 
+#: Without ../shared: a small collaborative on the committed fixture data (test ledgers, Hyndburn and
+#: Burnley, simulated supplier postcodes and staff), so the site tests still run on a clean clone.
+SITE_FIXTURE_COLLAB = """id: fixture
+name: Fixture collaborative
+description: Two anchors with test ledgers in Hyndburn and Burnley (tests/conftest.py).
+place: {{name: Hyndburn and Burnley, lads: [E07000120, E07000117]}}
+simulate_supplier_postcodes: true
+simulate_staff: true
+anchors:
+  - id: council
+    name: A council
+    type: local_authority
+    home_lad: E07000120
+    sites: [BB5 1LA]
+    ledger:
+      files: ["{ledgers}/overlap_a.csv", "{ledgers}/overlap_b.csv"]
+  - id: fire
+    name: A fire service
+    type: fire
+    sites: [BB11 1AE]
+    ledger:
+      files: ["{ledgers}/amount_formats.csv"]
+"""
+
+
+def have_real_data() -> bool:
+    return SHARED.is_dir() and not os.environ.get("ANCHOR_NO_SHARED")
+
+
 @pytest.fixture(scope="session")
-def demo_site(tmp_path_factory) -> DemoSite:
-    """``anchor run collaboratives/lancashire.yml`` into a temporary outputs folder, once per test session
-    (real data; skipped without ../shared).  Shared by tests/test_site_e2e.py and tests/test_browser.py;
-    read-only for them."""
+def demo_site(tmp_path_factory, request) -> DemoSite:
+    """``anchor run collaboratives/lancashire.yml`` (real data) into a temporary outputs folder, once per test
+    session; without ../shared, the same for a small collaborative on the committed fixture data.  Shared by
+    tests/test_site_e2e.py and tests/test_browser.py; read-only for them."""
     import time
 
-    require_real_data()
     from anchorlib.collaborative import load_collaborative
-    from anchorlib.runner import run_collaborative
+    from anchorlib.runner import discover_notebooks, run_collaborative
 
     root = tmp_path_factory.mktemp("demo-site")
     with pytest.MonkeyPatch.context() as mp:
-        real_data_env(mp)
+        if have_real_data():
+            real_data_env(mp)
+            collaborative, mode = DEMO, "the demo collaborative, real data"
+        else:
+            mp.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
+            mp.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
+            mp.setenv("ANCHOR_NO_SHARED", "1")
+            mp.setenv("ANCHOR_CACHE_DIR", str(request.getfixturevalue("fixture_cache")))
+            collaborative = root.parent / "site-fixture.yml"
+            collaborative.write_text(SITE_FIXTURE_COLLAB.format(ledgers=ROOT / "tests" / "data" / "ledgers"))
+            mode = "a fixture collaborative on the committed fixture data (no ../shared)"
         clear_anchorlib_caches()
         try:
             t0 = time.perf_counter()
-            result = run_collaborative(DEMO, out_root=root, progress=False)
+            result = run_collaborative(collaborative, out_root=root, progress=False)
             seconds = time.perf_counter() - t0
-            collab = load_collaborative(DEMO)
+            collab = load_collaborative(collaborative)
+            expected = {s.name if s.scope == "collaborative" else f"{s.name}-{a.id}"
+                        for s in discover_notebooks() for a in ([None] if s.scope == "collaborative" else
+                                                                 [a for a in collab.anchors if a.ledger is not None])}
+            sites = [s for a in collab.anchors for s in (a.sites or [])]
             private = collab.output_dir(root) / "private"
             staff = sorted(private.glob("staff_*.csv"))
             if not staff and collab.spec.simulate_staff:
@@ -123,4 +168,4 @@ def demo_site(tmp_path_factory) -> DemoSite:
                 staff = sorted(private.glob("staff_*.csv"))
         finally:
             clear_anchorlib_caches()
-    return DemoSite(root, DEMO, result, seconds, staff)
+    return DemoSite(root, collaborative, mode, result, seconds, expected, sites, staff)

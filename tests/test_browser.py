@@ -1,4 +1,4 @@
-"""A real browser on the published demo site: headless Chromium (the system package, driven by Playwright)
+"""A real browser on the published demo site (the session fixture ``demo_site``, tests/conftest.py): headless Chromium (the system package, driven by Playwright)
 opens the site index, every collaborative index and every report over HTTP, as a static host would serve
 them, and fails on any console error, uncaught page error, failed request, HTTP status >= 400, or image that
 did not load. A full-page screenshot of each page is kept as a test artefact.
@@ -61,7 +61,7 @@ def chromium() -> str:
     path = find_chromium()
     note = ""
     if path is None and INSTALL_SCRIPT.is_file():
-        out = subprocess.run(["sh", str(INSTALL_SCRIPT)], capture_output=True, text=True, timeout=900)
+        out = subprocess.run(["/bin/sh", str(INSTALL_SCRIPT)], capture_output=True, text=True, timeout=900)
         note = (out.stdout + out.stderr).strip()
         path = find_chromium()
     if path is None:
@@ -154,3 +154,11 @@ def test_every_page_loads_in_chromium_without_errors(demo_site, served, browser,
     print(f"\nbrowser screenshots of {len(pages)} pages: {shots}")
     assert len(list(shots.glob("*.png"))) == len(pages)
     assert not problems, "\n".join(f"{rel}:\n  " + "\n  ".join(v) for rel, v in problems.items())
+
+
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("1", pytest.fail.Exception),
+                                         ("", pytest.skip.Exception), ("false", pytest.skip.Exception)])
+def test_without_chromium_the_test_skips_but_fails_in_ci(monkeypatch, ci, outcome):
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="Chromium is not installed"):
+        _unavailable("headless Chromium is not installed and could not be installed")
