@@ -153,7 +153,8 @@ def test_every_page_loads_in_chromium_without_errors(demo_site, served, browser,
         context.close()
     print(f"\nbrowser screenshots of {len(pages)} pages: {shots}")
     assert len(list(shots.glob("*.png"))) == len(pages)
-    assert not problems, "\n".join(f"{rel}:\n  " + "\n  ".join(v) for rel, v in problems.items())
+    assert not problems, (f"screenshots: {shots}\n" +
+                          "\n".join(f"{rel}:\n  " + "\n  ".join(v) for rel, v in problems.items()))
 
 
 @pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("1", pytest.fail.Exception),
