@@ -32,6 +32,13 @@ def run_cmd(
     notebooks: Optional[Path] = typer.Option(None, "--notebooks", help="Folder of report notebooks "
                                              "(default: notebooks/ in the project)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar; print only the summary."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run the notebooks on a Dask cluster: the "
+                                            "scheduler's address (tcp://host:8786) or scheduler file (.json), or "
+                                            "'local' for a LocalCluster here. Workers must see the project and "
+                                            "outputs folders at the same paths. Default: worker processes here."),
+    fresh_kernels: bool = typer.Option(False, "--fresh-kernels", help="Start a new Jupyter kernel for every "
+                                       "report (default: each worker reuses one warm kernel, reset before "
+                                       "every report)."),
 ) -> None:
     """Build the shared assets once, then execute every report notebook and publish the site.
 
@@ -56,7 +63,8 @@ def run_cmd(
     for p in paths:
         try:
             results.append(run_collaborative(p, out_root=outputs, workers=workers, force=force, params=param,
-                                             only=only, notebooks_dir=notebooks, progress=not quiet))
+                                             only=only, notebooks_dir=notebooks, progress=not quiet,
+                                             fresh_kernels=fresh_kernels, scheduler=scheduler))
         except RunError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(code=2)

@@ -13,7 +13,10 @@
 2. **Reports.**  Every notebook in ``notebooks/`` whose metadata has an
    ``anchorlib`` block (``scope: collaborative`` runs once, ``scope: anchor``
    once per anchor) is executed with papermill, in parallel (``--workers``,
-   default the cores available), each in a fresh kernel, with a progress bar.
+   default the cores available), with a progress bar, by long-lived worker
+   processes that each keep one warm kernel and reset it to a clean state
+   before every report (:mod:`anchorlib.warm_kernel`; ``--fresh-kernels`` starts
+   a new kernel for every report instead).
    A kernel that fails to start is retried once; any other failure is
    collected, never stops the others.
 3. **Incremental.**  A report whose key (the checksums of its declared inputs,
@@ -43,6 +46,7 @@ import os
 import queue
 import signal
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -535,14 +539,38 @@ def execute_with_retry(execute: Callable[[], None], retries: int = 1) -> int:
             raise
 
 
+def lean_imports() -> None:
+    """Keep notebook tooling imports fast in a batch process.
+
+    jupyterlab's dependency tree installs ``rfc3987_syntax``, which ``jsonschema``
+    imports when present and which builds a grammar at import time (about 1 s on a
+    2-core machine, in every process that imports nbformat).  Its only use is to
+    check the ``iri`` string format, which notebook validation never asks for, so the
+    batch worker tells Python it is absent.  Researchers' Jupyter is unaffected."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def _worker_init() -> None:
+    import atexit
     import logging
     import warnings
 
+    lean_imports()
     warnings.filterwarnings("ignore")
     logging.getLogger("papermill").setLevel(logging.ERROR)
     import nbconvert  # noqa: F401 - imported once per worker, not once per report
     import papermill  # noqa: F401
+
+    from anchorlib import warm_kernel
+
+    warm_kernel.register()
+    atexit.register(warm_kernel.shutdown)
+
+
+def _warm_engine() -> str:
+    from anchorlib import warm_kernel
+
+    return warm_kernel.register()
 
 
 def run_report(task: dict) -> dict:
@@ -557,11 +585,13 @@ def run_report(task: dict) -> dict:
     staging.mkdir(parents=True, exist_ok=True)
     executed = staging / f"{task['id']}.ipynb"
     res = {"id": task["id"], "status": "failed", "error": None, "error_detail": None, "attempts": 0,
+           "worker": f"{socket.gethostname()}:{os.getpid()}",
            "executed_at": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
     try:
+        engine = None if task.get("fresh_kernels") else _warm_engine()
         res["attempts"] = execute_with_retry(lambda: pm.execute_notebook(
             task["notebook"], str(executed), parameters=task["parameters"], cwd=str(PROJECT_ROOT),
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            engine_name=engine, progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             start_timeout=task.get("start_timeout", 60), extra_arguments=KERNEL_ARGS))
         info = export_report(executed, staging, task["site"])
         info["notebook"] = executed.name
@@ -790,6 +820,19 @@ class RunResult:
         return "\n".join(lines)
 
 
+def _make_pool(scheduler: str | None, n_workers: int):
+    """The embedded pool of worker processes, or a Dask cluster: ``local`` starts a ``LocalCluster`` of
+    ``n_workers`` processes; anything else is a scheduler address or scheduler file."""
+    if not scheduler:
+        return _Pool(n_workers)
+    from anchorlib.dask_pool import DaskPool
+
+    try:
+        return DaskPool(None if scheduler == "local" else scheduler, n_workers)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise RunError(f"--scheduler {scheduler}: cannot connect to the Dask scheduler: {exc}") from exc
+
+
 def default_workers() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -818,6 +861,7 @@ def _progress(total: int, desc: str, enabled: bool):
 def run_collaborative(path: str | Path, *, out_root: Path | None = None, workers: int | None = None,
                       force: bool = False, params: list[str] | None = None, only: list[str] | None = None,
                       notebooks_dir: Path | None = None, progress: bool = True, build: bool = True,
+                      fresh_kernels: bool = False, scheduler: str | None = None,
                       log: Callable[[str], None] | None = None) -> RunResult:
     """Build the shared assets and run every report notebook of one collaborative (see the module docstring)."""
     from anchorlib.collaborative import load_collaborative
@@ -920,13 +964,14 @@ def run_collaborative(path: str | Path, *, out_root: Path | None = None, workers
                 "root_href": "../../../index.html",
                 "generated": dt.datetime.now().strftime("%d %B %Y %H:%M")}
         tasks = {j.id: {"id": j.id, "notebook": str(j.notebook.path), "parameters": j.parameters,
-                        "staging": str(staging_root / j.id), "site": site} for j in todo}
+                        "staging": str(staging_root / j.id), "site": site, "fresh_kernels": fresh_kernels}
+                 for j in todo}
 
         def finish(j: Job, res: dict) -> None:
             rec = records[j.id]
             rec.update(status=res["status"], duration=res["duration"], error=res.get("error"),
                        error_detail=res.get("error_detail"), attempts=res.get("attempts"),
-                       executed_at=res.get("executed_at"))
+                       executed_at=res.get("executed_at"), worker=res.get("worker"))
             rec.pop("failed_notebook", None)
             if res["status"] == "ok":
                 final = out_dir / "reports" / j.id
@@ -946,7 +991,9 @@ def run_collaborative(path: str | Path, *, out_root: Path | None = None, workers
 
         if not todo:
             save()
-        pool = _Pool(n_workers)
+        pool = _make_pool(scheduler, n_workers) if todo else _Pool(n_workers)
+        if scheduler:
+            manifest["run"]["scheduler"] = getattr(pool, "address", scheduler)
         try:
             if todo:
                 bar = _progress(len(todo), collab.id, progress)

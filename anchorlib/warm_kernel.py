@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 from papermill.clientwrap import PapermillNotebookClient
@@ -80,8 +81,9 @@ get_ipython().reset(new_session=True)
 """
 
 
-class _Warm:
-    """The worker process's kernel: its manager, how many runs it has served, how it was started."""
+class _WarmState(threading.local):
+    """This thread's kernel: its manager, how many runs it has served, how it was started.  Per thread, so
+    a process running reports in several threads (a Dask worker with ``--nthreads 2``) gives each its own."""
 
     km = None
     runs = 0
@@ -89,15 +91,18 @@ class _Warm:
     max_runs = 200
 
 
+_Warm = _WarmState()
+
+
 def kernel_pid() -> int | None:
-    """The process id of this process's warm kernel (None when none is running): for tests."""
+    """The process id of this thread's warm kernel (None when none is running): for tests."""
     km = _Warm.km
     proc = getattr(getattr(km, "provisioner", None), "process", None)
     return getattr(proc, "pid", None)
 
 
 def shutdown() -> None:
-    """Stop this process's warm kernel, if any."""
+    """Stop this thread's warm kernel, if any."""
     km, _Warm.km, _Warm.runs, _Warm.signature = _Warm.km, None, 0, None
     if km is None:
         return
