@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv clean-cache fixtures
+.PHONY: demo test test-fast bench venv clean-cache fixtures demo-data
 
 venv: $(STAMP)
 
@@ -16,13 +16,22 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/anchor data check
+	$(BIN)/anchor data check-demo
 	$(BIN)/anchor place data/places/lancashire.yml
 	$(BIN)/anchor run collaboratives/lancashire.yml
 	@echo "The demo site: $(CURDIR)/outputs/index.html"
 
 test: $(STAMP)
+	scripts/install-browser
 	$(BIN)/python -m pytest -q
+
+# Everything but the site tests (notebooks, end-to-end demo run, browser): minutes faster.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not site"
+
+# Rebuild the committed demo extract data/demo/ from the full sources (needs ../shared or ANCHOR_DATA_DIR).
+demo-data: $(STAMP)
+	$(BIN)/anchor data build-demo
 
 bench: $(STAMP)
 	$(BIN)/python -m anchorlib.bench
