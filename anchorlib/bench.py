@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="size of the generated ledger for the ingest benchmark (0: skip it)")
     ap.add_argument("--memory-rows", type=int, default=None,
                     help="also ingest a generated ledger of this many rows once, for its peak memory (e.g. 20000000)")
+    ap.add_argument("--runner-notebooks", type=int, default=24,
+                    help="small notebooks for the runner-overhead benchmark (0: skip it)")
     args = ap.parse_args(argv)
     print(f"anchorlib benchmark on {platform.node()} ({platform.processor() or platform.machine()}), "
           f"best of {args.repeat}\n")
@@ -93,8 +95,17 @@ def main(argv: list[str] | None = None) -> None:
     print("\nIngest: full canonicalisation (read_ledger_file) vs a bare pyarrow.csv read of the same bytes")
     ingest = bench_ingest(args.ingest_rows, repeat=min(args.repeat, 2), memory_rows=args.memory_rows)
     print(format_ingest(ingest))
+    runner = incremental = None
+    if args.runner_notebooks:
+        from anchorlib.bench_runner import bench_incremental, bench_runner, format_runner
+
+        print("\nBatch runner: anchor run (warm kernels, export, manifest) vs a bare papermill loop, same workers")
+        runner = bench_runner(args.runner_notebooks, repeat=min(args.repeat, 2))
+        incremental = bench_incremental()
+        print(format_runner(runner, incremental))
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"reference": rows, "ingest": ingest}, indent=2))
+    args.json.write_text(json.dumps({"reference": rows, "ingest": ingest, "runner": runner,
+                                     "incremental": incremental}, indent=2))
     print(f"\nwritten {args.json}")
 
 
