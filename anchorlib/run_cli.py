@@ -49,7 +49,9 @@ def run_cmd(
     Writes outputs/<collaborative>/manifest.json and index.html, and
     outputs/index.html.  Exits 1 when anything failed.
     """
-    from anchorlib.runner import RunError, all_collaboratives, run_collaborative
+    from anchorlib.runner import RunError, all_collaboratives, lean_imports, run_collaborative
+
+    lean_imports()  # before anything imports nbformat (see anchorlib.runner.lean_imports)
 
     if run_all and collaboratives:
         typer.echo("error: give collaborative files or --all, not both", err=True)
