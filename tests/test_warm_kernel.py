@@ -92,3 +92,14 @@ def test_dead_kernel_is_replaced(tmp_path, warm):
     nb = _run(ok, tmp_path / "b.ipynb", x=2)
     assert _outputs(nb)[-1] == "3\n"
     assert warm_kernel.kernel_pid() != pid
+
+
+def test_lean_imports_keep_notebook_validation_working_without_the_slow_grammar():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom anchorlib.runner import lean_imports\nlean_imports()\nimport nbformat\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\nnbformat.validate(nb)\n"
+            "print(sys.modules['rfc3987_syntax'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "None"
