@@ -45,14 +45,30 @@ def display_path(path: Path) -> str:
 
 
 def _relabel(result: LedgerResult, names: dict[str, str]) -> LedgerResult:
-    """Replace absolute source paths by their display paths in every table."""
+    """Replace absolute source paths by their display paths in every table (and in the ledger's
+    ``duplicate_of``, which names the first publication as ``file:row``)."""
     def swap(df: pd.DataFrame, col: str) -> pd.DataFrame:
         if col in df.columns:
             df = df.assign(**{col: df[col].map(lambda v: names.get(v, v))})
         return df
 
+    def swap_location(df: pd.DataFrame, col: str) -> pd.DataFrame:
+        """``file:row`` (or ``file:sheet!row``) locations: swap the file part."""
+        if col not in df.columns or not len(df):
+            return df
+        by_length = sorted(names, key=len, reverse=True)  # the longest path first: one may prefix another
+
+        def one(v):
+            if isinstance(v, str):
+                for old in by_length:
+                    if v.startswith(old + ":"):
+                        return names[old] + v[len(old):]
+            return v
+        return df.assign(**{col: df[col].map(one).astype(df[col].dtype)})
+
     return LedgerResult(
-        ledger=swap(result.ledger, "source_file"), rejects=swap(result.rejects, "source_file"),
+        ledger=swap_location(swap(result.ledger, "source_file"), "duplicate_of"),
+        rejects=swap(result.rejects, "source_file"),
         reconciliation=swap(result.reconciliation, "file"), mappings=swap(result.mappings, "source_file"),
         warnings=[_swap_text(w, names) for w in result.warnings],
     )

@@ -88,7 +88,8 @@ def figure(fig, alt: str, caption: str | None = None, *, dpi: int = DPI) -> None
     if not alt or not alt.strip():
         raise ValueError("every figure needs alt text: say in words what it shows")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white",
+                metadata={"Software": None})  # no version stamp: the same figure gives the same bytes
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""

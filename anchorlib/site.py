@@ -29,6 +29,7 @@ import pandas as pd
 
 from anchorlib.errors import AnchorError
 from anchorlib.report import META_MIME, TABLE_MIME, simulated_banner, table_from_payload
+from anchorlib.xlsx import make_deterministic
 
 __all__ = ["ReportExportError", "export_report", "write_collaborative_index", "write_root_index",
            "source_entries", "atomic_write_text", "CSS"]
@@ -175,14 +176,19 @@ def _write_table(payload: dict, n: int, folder: Path, meta: dict, entries: list[
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = folder / f"{stem}.csv", folder / f"{stem}.xlsx"
     df.to_csv(csv_path, index=False)
-    about = pd.DataFrame({"field": ["table", "report", "collaborative", "notes", "units", "generated", "attribution"],
+    # no run time and no code checksum here (both are on the page and in the manifest): the same table gives
+    # the same bytes, run after run
+    made_by = f"anchorlib {(run.get('code_version') or {}).get('anchorlib', '')}"
+    about = pd.DataFrame({"field": ["table", "report", "collaborative", "notes", "units", "data", "made by",
+                                    "attribution"],
                           "value": [payload["caption"], meta.get("title", ""), run["collaborative_name"],
                                     payload.get("notes") or "", "in each column name, in brackets",
-                                    run.get("generated", ""),
+                                    "; ".join(f"{e['title']} ({e['vintage']})" for e in entries), made_by,
                                     " | ".join(dict.fromkeys(a for e in entries for a in e["attribution"]))]})
     with pd.ExcelWriter(xlsx_path, engine="openpyxl") as xw:
         df.to_excel(xw, sheet_name="table", index=False)
         about.to_excel(xw, sheet_name="about", index=False)
+    make_deterministic(xlsx_path)
     return {"name": payload["name"], "caption": payload["caption"], "rows": int(len(df)),
             "csv": f"tables/{csv_path.name}", "xlsx": f"tables/{xlsx_path.name}"}
 
@@ -218,6 +224,10 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
                 meta = dict(out["data"][META_MIME])
     if meta is None:
         raise ReportExportError(f"{executed.name}: no report header (call anchorlib.report.header in the notebook)")
+    for cell in nb.cells:  # papermill gives its injected cell a random id: a stable one, so reruns are identical
+        if "injected-parameters" in cell.metadata.get("tags", []) and cell.get("id") != "injected-parameters":
+            cell["id"] = "injected-parameters"
+            nbformat.write(nb, executed)
     entries = source_entries(meta.get("sources", []))
     dest.mkdir(parents=True, exist_ok=True)
     tables: list[dict] = []

@@ -876,6 +876,9 @@ def _write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
             for i, c in enumerate(df.columns, start=1):
                 width = min(max(len(str(c)), *(len(str(x)) for x in df[c].head(200))) + 2 if len(df) else len(str(c)) + 2, 50)
                 ws.column_dimensions[get_column_letter(i)].width = width
+    from anchorlib.xlsx import make_deterministic
+
+    make_deterministic(path)  # no save time in the file: the same register gives the same bytes
 
 
 def write_register(register: Register | pd.DataFrame, path_stem) -> dict[str, Path]:
