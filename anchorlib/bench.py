@@ -5,6 +5,7 @@ against the same table loaded from the Parquet/GeoParquet cache; the ratio is
 source time / cache time, both measured here, now, on this machine.
 
     python -m anchorlib.bench [--repeat 3] [--json outputs/bench.json]
+    python -m anchorlib.bench --national [--national-limit N]   # anchor run --places lads, timed
 """
 
 from __future__ import annotations
@@ -84,7 +85,24 @@ def main(argv: list[str] | None = None) -> None:
                     help="also ingest a generated ledger of this many rows once, for its peak memory (e.g. 20000000)")
     ap.add_argument("--runner-notebooks", type=int, default=24,
                     help="small notebooks for the runner-overhead benchmark (0: skip it)")
+    ap.add_argument("--national", action="store_true",
+                    help="only the national baseline batch: anchor run --places lads (every LAD 2024 in England) "
+                         "into a temporary folder: wall time, per-notebook median and breakdown")
+    ap.add_argument("--national-kind", choices=["lads", "icbs"], default="lads")
+    ap.add_argument("--national-limit", type=int, default=None, help="the first N places only")
+    ap.add_argument("--workers", type=int, default=2, help="workers for the national batch")
     args = ap.parse_args(argv)
+    if args.national:
+        from anchorlib.bench_national import bench_national, format_national
+
+        print(f"anchorlib national baseline batch on {platform.node()}\n")
+        national = bench_national(args.national_kind, workers=args.workers, limit=args.national_limit)
+        print(format_national(national))
+        path = args.json.with_name("bench_national.json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(national, indent=2))
+        print(f"\nwritten {path}")
+        return
     print(f"anchorlib benchmark on {platform.node()} ({platform.processor() or platform.machine()}), "
           f"best of {args.repeat}\n")
     print("Reference data: parse + validate the published file vs load the cache")

@@ -1,7 +1,8 @@
 """``anchor run``: shared assets once, then every report notebook in parallel, published as a static site.
 
 Mounted by anchorlib/cli.py as ``app.command("run")(run_cmd)``.  The work is
-done by :func:`anchorlib.runner.run_collaborative`; see docs/running_reports.md.
+done by :func:`anchorlib.runner.run_collaborative`; ``anchor run --places lads|icbs`` by
+:func:`anchorlib.national.run_places`.  See docs/running_reports.md.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ def run_cmd(
     collaboratives: Optional[list[str]] = typer.Argument(None, help="Collaborative YAML file(s), e.g. "
                                                          "collaboratives/lancashire.yml."),
     run_all: bool = typer.Option(False, "--all", help="Every collaborative in collaboratives/."),
+    places: Optional[str] = typer.Option(None, "--places", help="Instead of collaboratives: the place profile of "
+                                         "every place of England, 'lads' (the 296 LAD 2024) or 'icbs' (the 42 "
+                                         "ICBs), into outputs/places-<kind>/ with a national comparison table."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="With --places: only the first N places "
+                                        "(by code); the others keep their published reports."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1,
                                           help="Notebooks executed at once (default: the cores available)."),
     force: bool = typer.Option(False, "--force", help="Rebuild the shared assets and run every notebook, "
@@ -27,7 +33,8 @@ def run_cmd(
                                               "notebook declaring NAME), NOTEBOOK:NAME=VALUE or REPORT:NAME=VALUE "
                                               "(e.g. anchor_spend-hyndburn:suppliers_listed=30). Repeatable."),
     only: Optional[list[str]] = typer.Option(None, "--only", help="Only this notebook (e.g. anchor_spend) or "
-                                             "report (e.g. anchor_spend-hyndburn). Repeatable."),
+                                             "report (e.g. anchor_spend-hyndburn); with --places, a place code (e.g. "
+                                             "E07000120). Repeatable."),
     outputs: Optional[Path] = typer.Option(None, "--outputs", help="Outputs folder (default: outputs/ in the project)."),
     notebooks: Optional[Path] = typer.Option(None, "--notebooks", help="Folder of report notebooks "
                                              "(default: notebooks/ in the project)."),
@@ -56,6 +63,11 @@ def run_cmd(
     if run_all and collaboratives:
         typer.echo("error: give collaborative files or --all, not both", err=True)
         raise typer.Exit(code=2)
+    if places is not None or limit is not None:
+        _run_places(places, collaboratives, run_all, param, limit=limit, workers=workers, force=force, only=only,
+                    outputs=outputs, notebooks=notebooks, quiet=quiet, fresh_kernels=fresh_kernels,
+                    scheduler=scheduler)
+        return
     paths = [str(p) for p in all_collaboratives()] if run_all else list(collaboratives or [])
     if not paths:
         typer.echo("error: give a collaborative YAML (e.g. collaboratives/lancashire.yml) or --all", err=True)
@@ -78,4 +90,33 @@ def run_cmd(
     if len(results) > 1:
         typer.echo(f"{len(results)} collaboratives in {time.perf_counter() - t0:.1f} s")
     if not all(r.ok for r in results):
+        raise typer.Exit(code=1)
+
+
+def _run_places(kind, collaboratives, run_all, param, **kw) -> None:
+    """``anchor run --places lads|icbs``: every place of England (anchorlib.national.run_places)."""
+    from anchorlib.national import KINDS, run_places
+    from anchorlib.runner import RunError
+
+    if kind is None:
+        typer.echo("error: --limit goes with --places", err=True)
+        raise typer.Exit(code=2)
+    if collaboratives or run_all:
+        typer.echo("error: give --places or collaborative files (or --all), not both", err=True)
+        raise typer.Exit(code=2)
+    if kind not in KINDS:
+        typer.echo(f"error: --places {kind}: choose one of {', '.join(KINDS)}", err=True)
+        raise typer.Exit(code=2)
+    if param:
+        typer.echo("error: --param is not taken with --places (each report's parameter is its place)", err=True)
+        raise typer.Exit(code=2)
+    try:
+        res = run_places(kind, out_root=kw["outputs"], workers=kw["workers"], force=kw["force"], only=kw["only"],
+                         limit=kw["limit"], notebooks_dir=kw["notebooks"], progress=not kw["quiet"],
+                         fresh_kernels=kw["fresh_kernels"], scheduler=kw["scheduler"])
+    except (RunError, AnchorError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2)
+    typer.echo(res.summary())
+    if not res.ok:
         raise typer.Exit(code=1)

@@ -64,12 +64,15 @@ from anchorlib.errors import AnchorError
 
 __all__ = ["RunError", "NotebookSpec", "Job", "RunResult", "discover_notebooks", "parse_param", "code_version",
            "build_assets", "run_collaborative", "run_many", "is_kernel_start_failure", "NOTEBOOKS_DIR",
-           "INPUT_GROUPS", "default_workers"]
+           "INPUT_GROUPS", "default_workers", "execute_jobs", "report_id"]
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 COLLABORATIVES_DIR = PROJECT_ROOT / "collaboratives"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 SCOPES = ("collaborative", "anchor")
+#: Every scope a notebook can declare: ``place`` notebooks are run by :func:`anchorlib.national.run_places`
+#: (one report per place of England), never as a collaborative's report.
+ALL_SCOPES = SCOPES + ("place",)
 
 
 class RunError(AnchorError):
@@ -402,9 +405,14 @@ def _load_notebook(path: Path):
     return nbformat.read(path, as_version=4)
 
 
-def discover_notebooks(notebooks_dir: Path | None = None) -> list[NotebookSpec]:
-    """The report notebooks: ``*.ipynb`` whose metadata has an ``anchorlib`` block with a scope."""
+def discover_notebooks(notebooks_dir: Path | None = None, scopes: tuple[str, ...] = SCOPES,
+                       input_groups=None) -> list[NotebookSpec]:
+    """The report notebooks: ``*.ipynb`` whose metadata has an ``anchorlib`` block with a scope.
+
+    Only notebooks of ``scopes`` (default: a collaborative's, ``collaborative`` and ``anchor``); their
+    declared ``inputs`` must be names in ``input_groups`` (default :data:`INPUT_GROUPS`)."""
     d = Path(notebooks_dir or NOTEBOOKS_DIR)
+    groups = INPUT_GROUPS if input_groups is None else input_groups
     specs = []
     for path in sorted(d.glob("*.ipynb")):
         nb = _load_notebook(path)
@@ -412,11 +420,13 @@ def discover_notebooks(notebooks_dir: Path | None = None) -> list[NotebookSpec]:
         if not meta.get("scope"):
             continue
         where = f"{path}: metadata anchorlib"
-        if meta["scope"] not in SCOPES:
-            raise RunError(f"{where}.scope: {meta['scope']!r} is not one of {SCOPES}")
-        unknown = [g for g in meta.get("inputs", []) if g not in INPUT_GROUPS]
+        if meta["scope"] not in ALL_SCOPES:
+            raise RunError(f"{where}.scope: {meta['scope']!r} is not one of {ALL_SCOPES}")
+        if meta["scope"] not in scopes:
+            continue
+        unknown = [g for g in meta.get("inputs", []) if g not in groups]
         if unknown:
-            raise RunError(f"{where}.inputs: unknown input group(s) {unknown}; known: {sorted(INPUT_GROUPS)}")
+            raise RunError(f"{where}.inputs: unknown input group(s) {unknown}; known: {sorted(groups)}")
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         if len(tagged) != 1:
             raise RunError(f"{path}: needs exactly one cell tagged 'parameters', found {len(tagged)}")
@@ -593,9 +603,11 @@ def run_report(task: dict) -> dict:
             task["notebook"], str(executed), parameters=task["parameters"], cwd=str(PROJECT_ROOT),
             engine_name=engine, progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             start_timeout=task.get("start_timeout", 60), extra_arguments=KERNEL_ARGS))
+        t_exported = time.perf_counter()
         info = export_report(executed, staging, task["site"])
         info["notebook"] = executed.name
         res.update(status="ok", published=info)
+        res["timings"] = {"execute": round(t_exported - t0, 3), "export": round(time.perf_counter() - t_exported, 3)}
     except PapermillExecutionError as exc:
         res.update(attempts=getattr(exc, "attempts", 1), error=_first_line(f"{exc.ename}: {exc.evalue}"),
                    error_detail="\n".join(exc.traceback)[-4000:] if exc.traceback else str(exc))
@@ -865,7 +877,7 @@ def run_collaborative(path: str | Path, *, out_root: Path | None = None, workers
                       log: Callable[[str], None] | None = None) -> RunResult:
     """Build the shared assets and run every report notebook of one collaborative (see the module docstring)."""
     from anchorlib.collaborative import load_collaborative
-    from anchorlib.site import atomic_write_text, write_collaborative_index, write_root_index
+    from anchorlib.site import write_collaborative_index, write_root_index
 
     say = log or (lambda m: print(m, file=sys.stderr) if progress else None)
     t_start = time.perf_counter()
@@ -895,13 +907,10 @@ def run_collaborative(path: str | Path, *, out_root: Path | None = None, workers
         raise RunError(f"--only {unknown}: not a notebook or report; reports: {ids}")
     out_root = Path(out_root) if out_root else None
     out_dir = collab.output_dir(out_root)
-    site_root = out_dir.parent
-    manifest_path = out_dir / "manifest.json"
     code = code_version()
     sums = _Checksums()
     with _Lock(out_dir / ".run.lock"):
         recover(out_dir)
-        previous = {r["id"]: r for r in _read_manifest(manifest_path).get("reports", [])}
         manifest = {"collaborative": collab.id, "name": collab.spec.name, "description": collab.spec.description,
                     "source": _rel(collab.path, PROJECT_ROOT), "code_version": code, "assets": {}, "reports": [],
                     "run": {"started": started, "workers": None, "force": force, "params": params or [],
@@ -915,109 +924,148 @@ def run_collaborative(path: str | Path, *, out_root: Path | None = None, workers
                 error = f"shared assets: {_first_line(f'{type(exc).__name__}: {exc}')}"
         jobs = _jobs(collab, specs, out_root, out_dir, overrides, sums)
         selected = [j for j in jobs if not only or j.notebook.name in only or j.id in only]
-        records: dict[str, dict] = {}
-        # reports not selected keep their previous record
-        chosen = {j.id for j in selected}
-        for j in jobs:
-            if j.id not in chosen and j.id in previous:
-                records[j.id] = previous[j.id]
-        todo = []
-        for j in selected:
-            prev = previous.get(j.id, {})
-            pub = prev.get("published")
-            base = {"id": j.id, "notebook": _rel(j.notebook.path, PROJECT_ROOT), "title": j.title, "anchor": j.anchor,
-                    "parameters": j.parameters, "input_checksums": j.inputs, "notebook_sha256": j.notebook.sha256,
-                    "key": j.key, "code_version": j.code, "published": pub}
-            if error:
-                records[j.id] = {**base, "status": "not_run", "duration": 0.0, "error": error}
-            elif j.notebook.problem:
-                records[j.id] = {**base, "status": "failed", "duration": 0.0, "error": j.notebook.problem}
-            elif (not force and pub and pub.get("key") == j.key
-                  and (out_dir / pub.get("path", "")).is_file()):
-                records[j.id] = {**base, "status": "unchanged", "duration": 0.0, "error": None,
-                                 "last_executed_at": prev.get("executed_at") or prev.get("last_executed_at"),
-                                 "last_duration": prev.get("duration") or prev.get("last_duration")}
-            else:
-                records[j.id] = {**base, "status": "pending"}
-                todo.append(j)
-        n_workers = max(1, min(workers or default_workers(), len(todo) or 1))
-        manifest["run"]["workers"] = n_workers
-
-        def order():
-            return [records[j.id] for j in jobs if j.id in records]
-
-        def save():
-            manifest["reports"] = order()
-            # this run's counts: reports left out by --only keep their earlier record but are not counted
-            st = [r["status"] for r in manifest["reports"] if r["id"] in chosen]
-            manifest["run"].update(executed=st.count("ok"), unchanged=st.count("unchanged"),
-                                   failed=st.count("failed") + st.count("not_run"), pending=st.count("pending"),
-                                   not_selected=len(manifest["reports"]) - len(st),
-                                   duration=round(time.perf_counter() - t_start, 2), finished=_now())
-            atomic_write_text(manifest_path, json.dumps(manifest, indent=2, default=str) + "\n")
-            write_collaborative_index(out_dir, manifest)
-            write_root_index(site_root)
-
-        run_id = uuid.uuid4().hex[:8]
-        staging_root = out_dir / ".staging" / run_id
         site = {"collaborative_name": collab.spec.name, "code_version": code, "index_href": "../../index.html",
                 "root_href": "../../../index.html",
                 "generated": dt.datetime.now().strftime("%d %B %Y %H:%M")}
-        tasks = {j.id: {"id": j.id, "notebook": str(j.notebook.path), "parameters": j.parameters,
-                        "staging": str(staging_root / j.id), "site": site, "fresh_kernels": fresh_kernels}
-                 for j in todo}
 
-        def finish(j: Job, res: dict) -> None:
-            rec = records[j.id]
-            rec.update(status=res["status"], duration=res["duration"], error=res.get("error"),
-                       error_detail=res.get("error_detail"), attempts=res.get("attempts"),
-                       executed_at=res.get("executed_at"), worker=res.get("worker"))
-            rec.pop("failed_notebook", None)
-            if res["status"] == "ok":
-                final = out_dir / "reports" / j.id
-                publish_dir(staging_root / j.id, final)
-                info = res["published"]
-                rec["published"] = {**info, "path": f"reports/{j.id}/index.html", "key": j.key, "at": _now(),
-                                    "notebook": info.get("notebook")}
-                rec.pop("error_detail", None)
-            else:
-                if res.get("executed_notebook"):
-                    failed = out_dir / "failed" / f"{j.id}.ipynb"
-                    failed.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(res["executed_notebook"], failed)
-                    rec["failed_notebook"] = _rel(failed, out_dir)
-                say(f"FAILED {j.id}: {res.get('error')}")
-            save()
+        def write_index(d: Path, m: dict) -> None:
+            write_collaborative_index(d, m)
+            write_root_index(d.parent)
 
-        if not todo:
-            save()
-        pool = _make_pool(scheduler, n_workers) if todo else _Pool(n_workers)
-        if scheduler:
-            manifest["run"]["scheduler"] = getattr(pool, "address", scheduler)
-        try:
-            if todo:
-                bar = _progress(len(todo), collab.id, progress)
-                try:
-                    for j, res in pool.map([(j, tasks[j.id]) for j in todo]):
-                        finish(j, res)
-                        bar.update(1)
-                        bar.set_postfix_str(j.id)
-                finally:
-                    bar.close()
-            if not only and (out_dir / "reports").is_dir():  # reports no notebook or anchor makes any more
-                for old in (out_dir / "reports").iterdir():
-                    if old.is_dir() and not old.name.startswith(".") and old.name not in ids:
-                        shutil.rmtree(old, ignore_errors=True)
-        finally:
-            for j in todo:  # interrupted: what did not finish is not published
-                if records[j.id]["status"] == "pending":
-                    records[j.id].update(status="not_run", error="the run was interrupted", duration=0.0)
-            pool.close()
-            save()
-            shutil.rmtree(staging_root, ignore_errors=True)
-            if staging_root.parent.is_dir() and not any(staging_root.parent.iterdir()):
-                staging_root.parent.rmdir()
-    return RunResult(collab.id, manifest_path, manifest, error=error)
+        execute_jobs(jobs, out_dir=out_dir, manifest=manifest, site=site, write_index=write_index,
+                     label=collab.id, selected=None if not only else [j.id for j in selected], force=force,
+                     workers=workers, scheduler=scheduler, fresh_kernels=fresh_kernels, progress=progress,
+                     error=error, log=say, t_start=t_start)
+    return RunResult(collab.id, out_dir / "manifest.json", manifest, error=error)
+
+
+def execute_jobs(jobs: list[Job], *, out_dir: Path, manifest: dict, site: dict,
+                 write_index: Callable[[Path, dict], None], label: str, selected: list[str] | None = None,
+                 force: bool = False, workers: int | None = None, scheduler: str | None = None,
+                 fresh_kernels: bool = False, progress: bool = True, error: str | None = None,
+                 log: Callable[[str], None] = lambda m: None, t_start: float | None = None,
+                 save_every: float = 0.0) -> dict:
+    """Execute the reports ``jobs`` (those whose key changed), publish each into ``out_dir/reports/<id>/``,
+    keep ``out_dir/manifest.json`` and the index pages (``write_index(out_dir, manifest)``) up to date.
+
+    Used by :func:`run_collaborative` and by :func:`anchorlib.national.run_places`.  The caller holds the
+    run's lock on ``out_dir`` and has called :func:`recover`.  ``manifest``: the manifest's other keys
+    (its ``reports`` and ``run`` counts are filled in here); ``site``: the page header's links and labels
+    (:func:`anchorlib.site.export_report`); ``selected``: the report ids to consider (``--only``; None: all,
+    and published reports no job makes any more are removed); ``error``: the run cannot execute anything
+    (every selected report is ``not_run``); ``save_every``: at most one manifest and index rewrite per this
+    many seconds while reports finish (0: after every report; always at the end).  Returns ``manifest``.
+    """
+    from anchorlib.site import atomic_write_text
+
+    t_start = time.perf_counter() if t_start is None else t_start
+    manifest_path = out_dir / "manifest.json"
+    previous = {r["id"]: r for r in _read_manifest(manifest_path).get("reports", [])}
+    manifest.setdefault("run", {})
+    chosen = {j.id for j in jobs} if selected is None else set(selected)
+    records: dict[str, dict] = {}
+    for j in jobs:  # reports not selected keep their previous record
+        if j.id not in chosen and j.id in previous:
+            records[j.id] = previous[j.id]
+    todo = []
+    for j in jobs:
+        if j.id not in chosen:
+            continue
+        prev = previous.get(j.id, {})
+        pub = prev.get("published")
+        base = {"id": j.id, "notebook": _rel(j.notebook.path, PROJECT_ROOT), "title": j.title, "anchor": j.anchor,
+                "parameters": j.parameters, "input_checksums": j.inputs, "notebook_sha256": j.notebook.sha256,
+                "key": j.key, "code_version": j.code, "published": pub}
+        if error:
+            records[j.id] = {**base, "status": "not_run", "duration": 0.0, "error": error}
+        elif j.notebook.problem:
+            records[j.id] = {**base, "status": "failed", "duration": 0.0, "error": j.notebook.problem}
+        elif (not force and pub and pub.get("key") == j.key
+              and (out_dir / pub.get("path", "")).is_file()):
+            records[j.id] = {**base, "status": "unchanged", "duration": 0.0, "error": None,
+                             "last_executed_at": prev.get("executed_at") or prev.get("last_executed_at"),
+                             "last_duration": prev.get("duration") or prev.get("last_duration")}
+        else:
+            records[j.id] = {**base, "status": "pending"}
+            todo.append(j)
+    n_workers = max(1, min(workers or default_workers(), len(todo) or 1))
+    manifest["run"]["workers"] = n_workers
+    last_save = [0.0]
+
+    def save(final: bool = True) -> None:
+        if not final and save_every and time.perf_counter() - last_save[0] < save_every:
+            return
+        manifest["reports"] = [records[j.id] for j in jobs if j.id in records]
+        # this run's counts: reports left out by --only keep their earlier record but are not counted
+        st = [r["status"] for r in manifest["reports"] if r["id"] in chosen]
+        manifest["run"].update(executed=st.count("ok"), unchanged=st.count("unchanged"),
+                               failed=st.count("failed") + st.count("not_run"), pending=st.count("pending"),
+                               not_selected=len(manifest["reports"]) - len(st),
+                               duration=round(time.perf_counter() - t_start, 2), finished=_now())
+        atomic_write_text(manifest_path, json.dumps(manifest, indent=2, default=str) + "\n")
+        write_index(out_dir, manifest)
+        last_save[0] = time.perf_counter()
+
+    run_id = uuid.uuid4().hex[:8]
+    staging_root = out_dir / ".staging" / run_id
+    tasks = {j.id: {"id": j.id, "notebook": str(j.notebook.path), "parameters": j.parameters,
+                    "staging": str(staging_root / j.id), "site": site, "fresh_kernels": fresh_kernels}
+             for j in todo}
+
+    def finish(j: Job, res: dict) -> None:
+        rec = records[j.id]
+        rec.update(status=res["status"], duration=res["duration"], error=res.get("error"),
+                   error_detail=res.get("error_detail"), attempts=res.get("attempts"),
+                   executed_at=res.get("executed_at"), worker=res.get("worker"))
+        if res.get("timings"):
+            rec["timings"] = res["timings"]
+        rec.pop("failed_notebook", None)
+        if res["status"] == "ok":
+            final = out_dir / "reports" / j.id
+            publish_dir(staging_root / j.id, final)
+            info = res["published"]
+            rec["published"] = {**info, "path": f"reports/{j.id}/index.html", "key": j.key, "at": _now(),
+                                "notebook": info.get("notebook")}
+            rec.pop("error_detail", None)
+        else:
+            if res.get("executed_notebook"):
+                failed = out_dir / "failed" / f"{j.id}.ipynb"
+                failed.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(res["executed_notebook"], failed)
+                rec["failed_notebook"] = _rel(failed, out_dir)
+            log(f"FAILED {j.id}: {res.get('error')}")
+        save(final=False)
+
+    if not todo:
+        save()
+    pool = _make_pool(scheduler, n_workers) if todo else _Pool(n_workers)
+    if scheduler:
+        manifest["run"]["scheduler"] = getattr(pool, "address", scheduler)
+    try:
+        if todo:
+            bar = _progress(len(todo), label, progress)
+            try:
+                for j, res in pool.map([(j, tasks[j.id]) for j in todo]):
+                    finish(j, res)
+                    bar.update(1)
+                    bar.set_postfix_str(j.id)
+            finally:
+                bar.close()
+        if selected is None and (out_dir / "reports").is_dir():  # reports no job makes any more
+            ids = {j.id for j in jobs}
+            for old in (out_dir / "reports").iterdir():
+                if old.is_dir() and not old.name.startswith(".") and old.name not in ids:
+                    shutil.rmtree(old, ignore_errors=True)
+    finally:
+        for j in todo:  # interrupted: what did not finish is not published
+            if records[j.id]["status"] == "pending":
+                records[j.id].update(status="not_run", error="the run was interrupted", duration=0.0)
+        pool.close()
+        save()
+        shutil.rmtree(staging_root, ignore_errors=True)
+        if staging_root.parent.is_dir() and not any(staging_root.parent.iterdir()):
+            staging_root.parent.rmdir()
+    return manifest
 
 
 def run_many(paths: list[str | Path], **kw) -> list[RunResult]:

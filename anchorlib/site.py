@@ -1,6 +1,8 @@
 """The published site: executed notebooks to HTML without code, table downloads, index pages.
 
-    outputs/index.html                              every collaborative
+    outputs/index.html                              every collaborative (and the national baselines)
+    outputs/places-<kind>/index.html                every place of England (anchor run --places lads|icbs): its
+                                                    report, the national comparison table (CSV, XLSX)
     outputs/<id>/index.html                         the collaborative's reports, downloads, shared data, last run
     outputs/<id>/manifest.json                      what ran (written by anchorlib.runner)
     outputs/<id>/reports/<report>/index.html        one report: no code, figures embedded as PNG
@@ -23,6 +25,7 @@ import html
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +34,7 @@ from anchorlib.errors import AnchorError
 from anchorlib.report import META_MIME, TABLE_MIME, simulated_banner, table_from_payload
 from anchorlib.xlsx import make_deterministic
 
-__all__ = ["ReportExportError", "export_report", "write_collaborative_index", "write_root_index",
+__all__ = ["ReportExportError", "export_report", "write_collaborative_index", "write_root_index", "write_places_index",
            "source_entries", "atomic_write_text", "CSS"]
 
 CSS = """
@@ -155,7 +158,7 @@ def _attribution_footer(entries: list[dict], run: dict) -> str:
 
 
 def _header_html(meta: dict, entries: list[dict], run: dict) -> str:
-    nav = (f'<nav><a href="{run["root_href"]}">All collaboratives</a> › '
+    nav = (f'<nav><a href="{run["root_href"]}">{html.escape(run.get("root_label", "All collaboratives"))}</a> › '
            f'<a href="{run["index_href"]}">{html.escape(run["collaborative_name"])}</a> › {html.escape(meta["title"])}'
            "</nav>")
     parts = [f'<header class="anchor-header">{nav}<h1>{html.escape(meta["title"])}</h1>']
@@ -199,6 +202,25 @@ def _downloads_html(t: dict) -> str:
             f'<a href="{t["csv"]}" download>CSV</a> · <a href="{t["xlsx"]}" download>Excel (XLSX)</a></p>')
 
 
+_EXPORTERS = threading.local()
+
+
+def _exporter():
+    """This thread's HTML exporter, made once: a new one compiles its Jinja templates again (about 0.3 s on a
+    2-core machine, more than the export itself), so a worker process exporting many reports keeps it."""
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        from jinja2 import DictLoader
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="lab",
+                                extra_loaders=[DictLoader({"anchor_report.html.j2": _TEMPLATE})],
+                                template_file="anchor_report.html.j2", exclude_input=True,
+                                exclude_input_prompt=True, exclude_output_prompt=True)
+        _EXPORTERS.exporter = exporter
+    return exporter
+
+
 def export_report(executed: Path, dest: Path, run: dict) -> dict:
     """Publish an executed notebook into ``dest``: index.html (no code), tables/, the executed notebook.
 
@@ -210,8 +232,6 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
     no report header.
     """
     import nbformat
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
     meta = None
@@ -248,10 +268,7 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
             kept.append(out)
         cell["outputs"] = kept
     nb.metadata["title"] = f"{meta['title']} · {run['collaborative_name']}"
-    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"anchor_report.html.j2": _TEMPLATE})],
-                            template_file="anchor_report.html.j2", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"anchor_css": CSS, "anchor_icon": ICON,
+    body, _ = _exporter().from_notebook_node(nb, resources={"anchor_css": CSS, "anchor_icon": ICON,
                                                          "anchor_footer": _attribution_footer(entries, run),
                                                          "metadata": {"name": meta["title"]}})
     atomic_write_text(dest / "index.html", body)
@@ -352,8 +369,9 @@ def write_collaborative_index(coll_dir: Path, manifest: dict) -> Path:
 
 
 def write_root_index(out_root: Path) -> Path:
-    """outputs/index.html: every collaborative with a manifest under ``out_root``."""
-    rows = []
+    """outputs/index.html: every collaborative with a manifest under ``out_root``, then the national
+    baselines (``anchor run --places``: manifests with ``kind: places``)."""
+    rows, national = [], []
     for m in sorted(out_root.glob("*/manifest.json")):
         try:
             man = json.loads(m.read_text(encoding="utf-8"))
@@ -364,13 +382,85 @@ def write_root_index(out_root: Path) -> Path:
         failed = sum(r.get("status") == "failed" for r in reports)
         published = sum(bool(r.get("published")) for r in reports)
         state = f"{failed} failed" if failed else "all up to date"
-        rows.append(f'<tr><td><a href="{cid}/index.html">{html.escape(man.get("name") or cid)}</a></td>'
-                    f"<td>{published}</td><td>{html.escape(state)}</td>"
-                    f"<td>{_when(man.get('run', {}).get('finished'))}</td></tr>")
+        row = (f'<tr><td><a href="{cid}/index.html">{html.escape(man.get("name") or cid)}</a></td>'
+               f"<td>{published}</td><td>{html.escape(state)}</td>"
+               f"<td>{_when(man.get('run', {}).get('finished'))}</td></tr>")
+        (national if man.get("kind") == "places" else rows).append(row)
     body = ("<h1>Anchor collaboratives</h1><p>Place baselines and spend reports, one page per collaborative.</p>"
             '<table><thead><tr><th scope="col">Collaborative</th><th scope="col">Reports published</th>'
             '<th scope="col">Last run</th><th scope="col">Finished</th></tr></thead><tbody>' + "".join(rows) +
             "</tbody></table>")
+    if national:
+        body += ("<h2>Every place in England</h2><p>The place baseline of every local authority district or "
+                 "integrated care board, each on its own, with a national comparison table "
+                 "(<code>anchor run --places lads</code>, <code>--places icbs</code>).</p>"
+                 '<table><thead><tr><th scope="col">Places</th><th scope="col">Reports published</th>'
+                 '<th scope="col">Last run</th><th scope="col">Finished</th></tr></thead><tbody>' + "".join(national) +
+                 "</tbody></table>")
     path = out_root / "index.html"
     atomic_write_text(path, _page("Anchor collaboratives", body))
+    return path
+
+
+def write_places_index(site_dir: Path, manifest: dict, comparison: pd.DataFrame, meta: dict) -> Path:
+    """outputs/places-<kind>/index.html: every place of the kind with a link to its report, in the national
+    comparison table of the IMD 2025 summary measures (with ranks; downloads as CSV and XLSX), the shared
+    data and the last run.  ``comparison``: :func:`anchorlib.national.comparison_table`."""
+    reports = {r["id"]: r for r in manifest.get("reports", [])}
+    by_code = {(r.get("parameters") or {}).get("place_code", r["id"]): r for r in reports.values()}
+    name = manifest.get("name") or site_dir.name
+    parts = ['<nav><a href="../index.html">All collaboratives and places</a></nav>', f"<h1>{html.escape(name)}</h1>"]
+    if manifest.get("description"):
+        parts.append(f'<p class="anchor-subtitle">{html.escape(manifest["description"])}</p>')
+    failed = [r for r in reports.values() if r.get("status") == "failed"]
+    if failed:
+        parts.append('<div class="anchor-failed" role="alert"><strong>The last run had failures.</strong><ul>' +
+                     "".join(f"<li>{html.escape(r['id'])}: {html.escape(r.get('error') or '')}</li>" for r in failed)
+                     + "</ul>Where a report failed, the previous published version (if any) is still shown.</div>")
+    cols = list(comparison.columns)
+    numeric = {c: pd.api.types.is_numeric_dtype(comparison[c]) for c in cols}
+    head = "".join(f'<th scope="col"{" class=num" if numeric[c] else ""}>{html.escape(str(c))}</th>' for c in cols)
+    from anchorlib.report import format_value
+
+    body = []
+    for rec in comparison.itertuples(index=False, name=None):
+        row = dict(zip(cols, rec))
+        r = by_code.get(row["code"]) or {}
+        pub = r.get("published") or {}
+        cells = []
+        for c in cols:
+            text = html.escape(format_value(row[c], c))
+            if c == "place" and pub.get("path"):
+                text = f'<a href="{html.escape(pub["path"], quote=True)}">{text}</a>'
+            if c == "place" and r.get("status") == "failed":
+                text += ' <em class="anchor-note">(last run failed)</em>'
+            cells.append(f'<td{" class=num" if numeric[c] else ""}>{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    n = len(comparison)
+    parts.append(f"<h2>Every place: IMD 2025 summary measures and national ranks</h2>"
+                 f"<p>{n:,} places, most deprived on the population-weighted average rank first. Each rank is "
+                 f"among these {n:,} places, 1 = most deprived. The name links to the place's report. "
+                 f"Population: {html.escape(str(meta.get('population_source', '')))}.</p>"
+                 '<p class="anchor-downloads">Download this table: <a href="data/comparison.csv" download>CSV</a> · '
+                 '<a href="data/comparison.xlsx" download>Excel (XLSX)</a></p>'
+                 '<table class="anchor-table"><caption>IMD 2025 summary measures of every place, with ranks'
+                 f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    parts.append("<h2>Shared data</h2><p>Built once for every place and read by every report.</p><ul>"
+                 '<li><a href="data/comparison.csv" download>comparison.csv</a>, '
+                 '<a href="data/comparison.xlsx" download>comparison.xlsx</a>: the table above</li>'
+                 '<li><a href="data/lsoas.parquet" download>lsoas.parquet</a>: every LSOA 2021 in England with its '
+                 "place, IMD 2025 deciles, ranks and scores, and simplified boundaries (GeoParquet, EPSG:27700, one "
+                 "row group per place)</li>"
+                 '<li><a href="data/places.json" download>places.json</a>: the summary measures of every place, '
+                 "region and England, and each place's national ranks</li></ul>")
+    run = manifest.get("run", {})
+    code = manifest.get("code_version", {})
+    parts.append(f'<h2>Last run</h2><p class="anchor-run">{_when(run.get("finished"))}: {run.get("executed", 0)} '
+                 f'executed, {run.get("unchanged", 0)} unchanged, {run.get("failed", 0)} failed, in '
+                 f'{run.get("duration", 0):.1f} s with {run.get("workers", "")} workers; anchorlib '
+                 f'{html.escape(str(code.get("anchorlib", "")))} (code {html.escape(str(code.get("code_sha256", ""))[:12])}). '
+                 '<a href="manifest.json">manifest.json</a> records every report, parameter, input checksum and '
+                 "error.</p>")
+    path = site_dir / "index.html"
+    atomic_write_text(path, _page(name, "\n".join(parts)))
     return path
