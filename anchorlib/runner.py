@@ -877,7 +877,7 @@ def run_collaborative(path: str | Path, *, out_root: Path | None = None, workers
                       log: Callable[[str], None] | None = None) -> RunResult:
     """Build the shared assets and run every report notebook of one collaborative (see the module docstring)."""
     from anchorlib.collaborative import load_collaborative
-    from anchorlib.site import write_collaborative_index, write_root_index
+    from anchorlib.site import check_outputs_folder, write_collaborative_index, write_root_index
 
     say = log or (lambda m: print(m, file=sys.stderr) if progress else None)
     t_start = time.perf_counter()
@@ -906,6 +906,7 @@ def run_collaborative(path: str | Path, *, out_root: Path | None = None, workers
     if unknown:
         raise RunError(f"--only {unknown}: not a notebook or report; reports: {ids}")
     out_root = Path(out_root) if out_root else None
+    check_outputs_folder(out_root)  # never publish over files anchor did not write (--outputs docs, ~)
     out_dir = collab.output_dir(out_root)
     code = code_version()
     sums = _Checksums()

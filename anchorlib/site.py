@@ -34,8 +34,9 @@ from anchorlib.errors import AnchorError
 from anchorlib.report import META_MIME, TABLE_MIME, simulated_banner, table_from_payload
 from anchorlib.xlsx import make_deterministic
 
-__all__ = ["ReportExportError", "export_report", "write_collaborative_index", "write_root_index", "write_places_index",
-           "source_entries", "atomic_write_text", "CSS"]
+__all__ = ["ReportExportError", "OutputsFolderError", "check_outputs_folder", "export_report",
+           "write_collaborative_index", "write_root_index", "write_places_index", "source_entries", "atomic_write_text",
+           "CSS"]
 
 CSS = """
 :root { --anchor-ink: #1b1b1b; --anchor-muted: #555; --anchor-rule: #d0d0d0; --anchor-accent: #00224e; }
@@ -98,6 +99,41 @@ ICON = '<link rel="icon" href="data:,">'
 
 class ReportExportError(AnchorError):
     """An executed notebook cannot be published (an error output, or no report header)."""
+
+
+class OutputsFolderError(AnchorError):
+    """``--outputs`` names a folder that holds files `anchor run` did not write: nothing is written there."""
+
+
+def check_outputs_folder(root: Path | None) -> None:
+    """Refuse to publish into a folder that is not an anchor site, so a good file is never written over.
+
+    ``anchor run`` writes ``ROOT/index.html`` and ``ROOT/<id>/``: into the project's ``outputs/`` by default
+    (always allowed), or into the folder given with ``--outputs``, which must be new, empty, or one an
+    earlier run wrote (its ``index.html`` is the site's, or a ``ROOT/*/`` folder has a run's ``.run.lock``,
+    ``manifest.json`` or ``data/assets.json``).  A folder of other files (``--outputs docs``, ``--outputs ~``)
+    is refused before anything is written.
+    """
+    if root is None:
+        return
+    root = Path(root)
+    if not root.exists():
+        return
+    if not root.is_dir():
+        raise OutputsFolderError(f"--outputs {root}: not a folder")
+    index = root / "index.html"
+    ours = index.is_file() and 'class="anchor-page anchor-index"' in index.read_text(encoding="utf-8",
+                                                                                        errors="replace")
+    if ours or not any(root.iterdir()):
+        return
+    marks = [m for pattern in ("*/.run.lock", "*/manifest.json", "*/data/assets.json") for m in root.glob(pattern)]
+    if marks and not index.exists():
+        return
+    found = sorted(p.name for p in root.iterdir())[:3]
+    raise OutputsFolderError(
+        f"--outputs {root}: not an anchor outputs folder (it holds files `anchor run` did not write: "
+        f"{', '.join(found)}{', ...' if len(list(root.iterdir())) > 3 else ''}); nothing was written. Give a new "
+        "or empty folder, or one an earlier `anchor run` published into")
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -6,6 +6,7 @@ good is overwritten by a failed run.
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pandas as pd
@@ -166,3 +167,117 @@ def test_register_with_repeated_ids_is_refused():
     prev = pd.DataFrame({"supplier_id": ["S1", "S1"], "canonical_name": ["Acme", "Beta"]})
     with pytest.raises(SupplierRegisterError, match="repeats supplier_id S1"):
         build_register(led, previous=prev)
+
+
+# ------------------------------------------------------------- `anchor run` on bad input: nothing good overwritten
+#
+# A good site is published first (the fixture collaborative, id `fixture`: its ledger, supplier register and
+# two reports).  Each bad input is then given to `anchor run` with the same outputs folder: the command
+# gives its exact error and the good outputs stay byte-identical.  The collaborative files are in
+# tests/data/bad/ (id `fixture`, so they aim at the same outputs; ledger paths relative to the file).
+
+RUN_CASES = [
+    # (case, collaborative file in tests/data/bad/ or None for the good one, extra arguments, exit status,
+    #  the message, whether nothing at all may be written (else: the run is recorded, the outputs are kept))
+    ("unknown anchor field", "collab_unknown_anchor_field.yml", [], 1,
+     "invalid collaborative:\n  anchor 'council': budget: unknown field (check the spelling; allowed fields are "
+     "documented in anchorlib/collaborative.py)", True),
+    ("unknown home LAD", "collab_unknown_home_lad.yml", [], 1,
+     "collab_unknown_home_lad.yml: anchor 'council': home_lad: unknown LAD 2024 code 'E07009999'", True),
+    ("unknown LAD in the place", "collab_place_unknown_lad.yml", [], 1,
+     "collab_place_unknown_lad.yml: place 'Hyndburn and Burnley': unknown LAD code 'E07009998'. Codes are ONS "
+     "GSS codes", True),
+    ("not YAML", "collab_not_yaml.yml", [], 1, "collab_not_yaml.yml: not valid YAML", True),
+    ("ledger path outside the project", "collab_ledger_outside_project.yml", ["--only", "place_baseline"], 1,
+     "FAILED: shared assets: CollaborativeError: ", False),
+    ("notebook parameter of the wrong type", None,
+     ["--only", "anchor_spend-council", "-p", 'anchor_spend-council:suppliers_listed="20"'], 1,
+     "FAILED anchor_spend-council: ParameterError: anchor_spend: parameter 'suppliers_listed' must be int, "
+     "got str '20'", False),
+    ("notebook parameter that is not YAML", None, ["-p", "suppliers_listed=[1,"], 2,
+     "error: --param 'suppliers_listed=[1,': the value is not valid YAML", True),
+    ("notebook parameter no notebook has", None, ["-p", "suppliers_listd=5"], 2,
+     "error: --param suppliers_listd: no report notebook has a parameter 'suppliers_listd'", True),
+]
+
+
+def _tree(root) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != ".run.lock"}
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory, fixture_cache):
+    from conftest import FIXTURES, SITE_FIXTURE_COLLAB, clear_anchorlib_caches
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
+    mp.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
+    mp.setenv("ANCHOR_NO_SHARED", "1")
+    mp.setenv("ANCHOR_CACHE_DIR", str(fixture_cache))
+    clear_anchorlib_caches()
+    root = tmp_path_factory.mktemp("good-site")
+    collab = root / "fixture.yml"
+    collab.write_text(SITE_FIXTURE_COLLAB.format(ledgers=ROOT / "tests" / "data" / "ledgers")
+                      .replace("simulate_staff: true\n", ""))
+    out = root / "outputs"
+    res = CliRunner().invoke(app, ["run", str(collab), "--outputs", str(out), "-q", "-w", "2",
+                                   "--only", "place_baseline", "--only", "anchor_spend-council"])
+    assert res.exit_code == 0, res.output
+    site = out / "fixture"
+    good = {name: site / name for name in ("data/ledger.parquet", "data/suppliers.csv", "data/suppliers.xlsx",
+                                           "reports/anchor_spend-council/index.html",
+                                           "reports/place_baseline/index.html")}
+    assert all(p.is_file() for p in good.values())
+    yield {"collab": collab, "out": out, "site": site, "good": good}
+    mp.undo()
+    clear_anchorlib_caches()
+
+
+@pytest.mark.parametrize("case, collab, args, status, message, nothing_written", RUN_CASES,
+                         ids=[c[0] for c in RUN_CASES])
+def test_anchor_run_on_bad_input_gives_its_error_and_keeps_the_good_outputs(good_site, case, collab, args, status,
+                                                                           message, nothing_written):
+    path = BAD / collab if collab else good_site["collab"]
+    before = _tree(good_site["out"])
+    published = {rel: before[rel] for rel in before if rel.startswith("fixture/reports/")}
+    res = CliRunner().invoke(app, ["run", str(path), "--outputs", str(good_site["out"]), "-q", "-w", "1", *args])
+    assert res.exit_code == status, res.output
+    assert message in res.output, res.output
+    after = _tree(good_site["out"])
+    if nothing_written:
+        assert after == before
+    else:  # the run is recorded (manifest, index pages); every good output is kept, byte for byte
+        assert {rel: after.get(rel) for rel in published} == published
+        for p in good_site["good"].values():
+            rel = p.relative_to(good_site["out"]).as_posix()
+            assert after[rel] == before[rel], rel
+    if case == "ledger path outside the project":
+        assert ("/etc/passwd is outside the project and the data roots; copy it under" in res.output)
+        rec = {r["id"]: r for r in json.loads((good_site["site"] / "manifest.json").read_text())["reports"]}
+        assert rec["place_baseline"]["status"] == "not_run" and rec["place_baseline"]["published"]
+    if case == "notebook parameter of the wrong type":
+        assert (good_site["site"] / "failed" / "anchor_spend-council.ipynb").is_file()
+
+
+def test_anchor_run_refuses_an_outputs_folder_it_did_not_write(good_site, tmp_path):
+    """A path outside the project: `--outputs` is where the site is published (ROOT/index.html, ROOT/<id>/).
+    It must be new, empty, or a folder an earlier `anchor run` wrote; a folder of other files (say
+    `--outputs docs`) is refused before anything is written, so its index.html is never replaced."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.html").write_text("<html><body>Our team's pages</body></html>")
+    (docs / "notes.md").write_text("# notes\n")
+    before = _tree(docs)
+    res = CliRunner().invoke(app, ["run", str(good_site["collab"]), "--outputs", str(docs), "-q"])
+    assert res.exit_code == 2, res.output
+    assert (f"error: {good_site['collab']}: --outputs {docs}: not an anchor outputs folder (it holds files "
+            "`anchor run` did not write: index.html, notes.md); nothing was written.") in res.output, res.output
+    assert _tree(docs) == before and not (docs / "fixture").exists()
+    # a folder anchor wrote, a new one and an empty one are all accepted (checked without running)
+    from anchorlib.site import check_outputs_folder
+
+    for ok in (good_site["out"], tmp_path / "new", tmp_path):
+        if ok == tmp_path:
+            shutil.rmtree(docs)
+        check_outputs_folder(ok)
