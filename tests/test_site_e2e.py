@@ -11,21 +11,16 @@ anchors, never listed here.
 from __future__ import annotations
 
 import re
-import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from privacy_scan import BINARY, POSTCODE, TOKEN, norm_postcode as _norm_postcode, text_of as _text_of
+
 #: Link schemes that leave the site (allowed; not followed).
 EXTERNAL = re.compile(r"^(https?:|mailto:)", re.I)
-#: Images, fonts and other binaries with no text to scan.
-BINARY = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".woff", ".woff2", ".pdf"}
-#: data: URIs and long base64 runs (embedded figures) are removed before scanning text for personal data.
-BASE64 = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+|[A-Za-z0-9+/=\\n]{200,}")
-POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b", re.I)
-TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
 
 pytestmark = pytest.mark.site
 
@@ -177,31 +172,6 @@ def test_no_broken_relative_link_or_image(demo_site):
 
 
 # --------------------------------------------------------------------------- no staff-level data
-
-def _text_of(path: Path) -> str:
-    """The text in a published file: xlsx sheets (zipped XML), Parquet values, or the file decoded."""
-    if path.suffix == ".xlsx":
-        with zipfile.ZipFile(path) as z:
-            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
-    if path.suffix == ".parquet":
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-
-        table = pq.read_table(path)
-        parts = list(table.schema.names)
-        for name, col in zip(table.schema.names, table.columns):
-            if pa.types.is_dictionary(col.type):
-                col = col.cast(col.type.value_type)
-            if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-                parts += [v for v in pc.unique(col).to_pylist() if v is not None]
-        return "\n".join(parts)
-    return BASE64.sub(" ", path.read_bytes().decode("utf-8", "replace"))
-
-
-def _norm_postcode(pc: str) -> str:
-    return re.sub(r"\s+", "", str(pc)).upper()
-
 
 def test_no_staff_level_data_is_published(demo_site):
     """No staff id and no staff home postcode from the staff extracts (outputs/<id>/private/staff_*.csv)
