@@ -1,8 +1,8 @@
 """Benchmark: the national baseline batch, ``anchor run --places lads`` (every LAD 2024 in England).
 
-    python -m anchorlib.bench --national [--national-limit N] [--workers 2] [--kind lads]
+    python -m anchorlib.bench --national [--national-limit N] [--workers 2] [--national-kind lads]
 
-Runs :func:`anchorlib.national.run_places` into a temporary outputs folder, as a user's first run would
+Runs :func:`anchorlib.national_run.run_places` into a temporary outputs folder, as a user's first run would
 (the reference data already in the Parquet cache, the national asset not yet built), then once more with
 nothing changed.  Reports:
 
@@ -57,7 +57,7 @@ def report_breakdown(record: dict, executed: Path) -> dict:
 
 def bench_national(kind: str = "lads", *, workers: int = 2, limit: int | None = None,
                    out_root: Path | None = None) -> dict:
-    from anchorlib.national import run_places
+    from anchorlib.national_run import run_places
 
     with tempfile.TemporaryDirectory(prefix="anchor-bench-national-") as tmp:
         out = Path(out_root or tmp)

@@ -1,7 +1,7 @@
 """National baselines: the place profile of every local authority district (LAD 2024) or integrated care
 board (ICB, April 2024) in England, each its own place without a collaborative, published as one site.
 
-    anchor run --places lads        # the 296 LADs of England
+    anchor run --places lads        # the 296 LADs of England   (anchorlib.national_run.run_places)
     anchor run --places icbs        # the 42 ICBs
     anchor run --places lads --only E07000120 --limit 10 --workers 2 --force
 
@@ -25,10 +25,9 @@ and written all or nothing::
     outputs/places-<kind>/data/comparison.xlsx   measures and its rank on each (1 = most deprived)
 
 **Reports**: the notebooks with ``scope: place`` (``notebooks/place_profile.ipynb``), one per place, with
-the parameter ``place_code``, executed and published by the runner's machinery
-(:func:`anchorlib.runner.execute_jobs`: warm kernels, incremental keys, atomic publishing, manifest).  A
-report's key is the checksum of its own place's data (and the catalogue, the notebook, its parameters and
-the code), so a rebuild that changes some places runs only their reports.
+the parameter ``place_code``, read their place with :func:`place_profile`; :mod:`anchorlib.national_run`
+runs them.  This module never imports the runner: the code a report's figures come from (its key) is this
+module and what it imports, not the batch machinery or the spend and ledger code.
 """
 
 from __future__ import annotations
@@ -53,7 +52,7 @@ from anchorlib.errors import AnchorError
 
 __all__ = ["KINDS", "Kind", "site_dir", "asset_paths", "build_national_assets", "read_places", "read_place_lsoas",
            "read_place_outlines", "place_profile", "PlaceProfile", "profile_reading", "comparison_table",
-           "area_measures", "run_places", "kind_of", "PLACE_INPUTS", "COMPARISON_MEASURES"]
+           "area_measures", "kind_of", "PLACE_INPUTS", "COMPARISON_MEASURES", "map_alt"]
 
 ENGLAND = "England"
 EDITION = 2025
@@ -166,35 +165,28 @@ def _sha(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def national_key(kind: str) -> str:
-    """What the national asset of ``kind`` is made from: the catalogue (every source's checksum), the
-    optional sources present (they change figures) and the code."""
-    from anchorlib.catalogue import sha256_of
-    from anchorlib.runner import _catalogue_path, _optional_present, code_version
-
-    return _sha({"kind": kind, "catalogue": sha256_of(_catalogue_path()), "optional": _optional_present(),
-                 "code": code_version(["anchorlib.national"])["code_sha256"]})
-
-
 def _stamp_path(kind: str, out_root: Path | None) -> Path:
     return site_dir(kind, out_root) / "data" / "assets.json"
 
 
-def build_national_assets(kind: str, out_root: Path | None = None, *, force: bool = False,
+def build_national_assets(kind: str, out_root: Path | None = None, *, key: str | None = None, force: bool = False,
                           log: Callable[[str], None] = lambda m: None) -> dict:
-    """Build the national asset of ``kind`` (see the module docstring) unless it is there and its inputs are
-    unchanged.  Returns ``{"status": "built" | "unchanged", "duration": s, "key": ...}``."""
+    """Build the national asset of ``kind`` (see the module docstring) unless it is there and was built from
+    the same inputs: ``key`` (:func:`anchorlib.national_run.national_key`: the catalogue, the optional
+    sources present, the code); None: build only when missing (stamped unknown, so that the next
+    ``anchor run --places`` builds it again).  Returns ``{"status": "built" | "unchanged", "duration": s,
+    "key": ...}``."""
     t0 = time.perf_counter()
     paths = asset_paths(kind, out_root)
-    key = national_key(kind)
     stamp_path = _stamp_path(kind, out_root)
     try:
         stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         stamp = {}
-    if not force and stamp.get("national") == key and all(p.is_file() for p in paths.values()):
+    if (not force and all(p.is_file() for p in paths.values())
+            and (key is None or stamp.get("national") == key)):
         log(f"places-{kind}: national asset: unchanged")
-        return {"status": "unchanged", "duration": 0.0, "key": key}
+        return {"status": "unchanged", "duration": 0.0, "key": stamp.get("national")}
     log(f"places-{kind}: national asset: building (every LSOA in England, once)")
     lsoas, outlines, meta, comparison = _build(kind)
     meta["key"] = key
@@ -540,95 +532,3 @@ def map_alt(p: PlaceProfile) -> str:
             f"the most deprived 10% to yellow for the least deprived. {int(d['neighbourhoods (LSOAs)'].iloc[0])} are "
             f"in decile 1; the most common decile is {str(top['IMD decile (1 = most deprived)']).split(' ')[0]} "
             f"({int(top['neighbourhoods (LSOAs)'])} neighbourhoods).{where}")
-
-
-# --------------------------------------------------------------------------- the batch run
-
-def run_places(kind: str, *, out_root: Path | None = None, workers: int | None = None, force: bool = False,
-               only: list[str] | None = None, limit: int | None = None, notebooks_dir: Path | None = None,
-               progress: bool = True, fresh_kernels: bool = False, scheduler: str | None = None,
-               save_every: float = 5.0, log: Callable[[str], None] | None = None):
-    """``anchor run --places KIND``: build the national asset once, then run the place notebook(s) for every
-    place of ``kind`` (or the places in ``only``, or the first ``limit`` places by code) and publish
-    ``outputs/places-<kind>/``: a report per place, the index with the national comparison table, the
-    manifest.  Returns a :class:`anchorlib.runner.RunResult`."""
-    from anchorlib.catalogue import sha256_of
-    from anchorlib.runner import (Job, RunError, RunResult, _catalogue_path, _first_line, _Lock, _now,
-                                  _optional_present, _sha_text, code_version, discover_notebooks, execute_jobs,
-                                  recover, PUBLISHING)
-    from anchorlib.site import write_places_index, write_root_index
-
-    k = _kind(kind)
-    say = log or (lambda m: print(m, file=sys.stderr) if progress else None)
-    t_start = time.perf_counter()
-    started = _now()
-    specs = discover_notebooks(notebooks_dir, scopes=("place",), input_groups=PLACE_INPUTS)
-    if not specs:
-        raise RunError(f"no place notebooks in {notebooks_dir or 'notebooks/'} (notebooks with "
-                       "'anchorlib: {scope: place}' in their metadata)")
-    for s in specs:
-        if "place_code" not in s.parameters:
-            raise RunError(f"{s.path}: a place notebook declares the parameter place_code (str)")
-    if limit is not None and limit < 1:
-        raise RunError("--limit: give a number of places, 1 or more")
-    out_root = Path(out_root) if out_root else None
-    out_dir = site_dir(kind, out_root)
-    label = f"places-{kind}"
-    code = code_version()
-    with _Lock(out_dir / ".run.lock"):
-        recover(out_dir)
-        manifest = {"collaborative": label, "kind": "places", "places": kind, "name": k.label,
-                    "description": f"The place baseline of every {k.singular} in England ({k.geography}), "
-                                   "each on its own, with the IMD 2025 summary measures of all of them side by side.",
-                    "source": f"anchor run --places {kind}", "code_version": code, "assets": {}, "reports": [],
-                    "run": {"started": started, "workers": None, "force": force, "params": [],
-                            "only": only or [], "limit": limit}}
-        error = None
-        try:
-            manifest["assets"]["national"] = build_national_assets(kind, out_root, force=force, log=say)
-        except Exception as exc:  # noqa: BLE001 - reported; no report can run without the asset
-            error = f"national asset: {_first_line(f'{type(exc).__name__}: {exc}')}"
-        try:
-            meta = read_places(kind, out_root)
-        except AnchorError as exc:
-            return RunResult(label, None, manifest, error=error or str(exc))
-        codes = sorted(meta["places"])
-        wanted = [c.strip().upper() for c in only or []]
-        unknown = [c for c in wanted if c not in meta["places"]]
-        if unknown:
-            raise RunError(f"--only {unknown}: not a {k.singular} code of England; e.g. {', '.join(codes[:3])}")
-        chosen = [c for c in codes if not wanted or c in wanted]
-        if limit is not None:
-            chosen = chosen[:limit]
-        cat = {"catalogue": sha256_of(_catalogue_path()),
-               "optional sources present": ",".join(_optional_present()) or "none"}
-        jobs = []
-        for s in specs:
-            cv = code_version(s.modules + PUBLISHING)
-            for c in codes:
-                p = meta["places"][c]
-                params = {n: v for n, v in {"place_code": c, "outputs": str(out_root) if out_root else ""}.items()
-                          if n in s.parameters}
-                inputs = {**(cat if "catalogue" in s.inputs else {}), f"place data {c}": p["sha256"]}
-                key = _sha_text({"inputs": inputs, "notebook": s.sha256, "parameters": params,
-                                 "code": cv["code_sha256"]})
-                rid = c if len(specs) == 1 else f"{s.name}-{c}"
-                jobs.append(Job(rid, s, None, p["name"], params, inputs, key, cv))
-        selected = None
-        if wanted or limit is not None:
-            keep = set(chosen)
-            selected = [j.id for j in jobs if j.parameters["place_code"] in keep]
-        site = {"collaborative_name": k.label, "code_version": code, "index_href": "../../index.html",
-                "root_href": "../../../index.html", "root_label": "All collaboratives and places",
-                "generated": dt.datetime.now().strftime("%d %B %Y %H:%M")}
-        comparison = comparison_table(meta)
-
-        def write_index(d: Path, m: dict) -> None:
-            write_places_index(d, m, comparison, meta)
-            write_root_index(d.parent)
-
-        execute_jobs(jobs, out_dir=out_dir, manifest=manifest, site=site, write_index=write_index, label=label,
-                     selected=selected, force=force, workers=workers, scheduler=scheduler,
-                     fresh_kernels=fresh_kernels, progress=progress, error=error, log=say, t_start=t_start,
-                     save_every=save_every)
-    return RunResult(label, out_dir / "manifest.json", manifest, error=error)

@@ -2,7 +2,7 @@
 
 Mounted by anchorlib/cli.py as ``app.command("run")(run_cmd)``.  The work is
 done by :func:`anchorlib.runner.run_collaborative`; ``anchor run --places lads|icbs`` by
-:func:`anchorlib.national.run_places`.  See docs/running_reports.md.
+:func:`anchorlib.national_run.run_places`.  See docs/running_reports.md.
 """
 
 from __future__ import annotations
@@ -94,8 +94,8 @@ def run_cmd(
 
 
 def _run_places(kind, collaboratives, run_all, param, **kw) -> None:
-    """``anchor run --places lads|icbs``: every place of England (anchorlib.national.run_places)."""
-    from anchorlib.national import KINDS, run_places
+    """``anchor run --places lads|icbs``: every place of England (anchorlib.national_run.run_places)."""
+    from anchorlib.national_run import KINDS, run_places
     from anchorlib.runner import RunError
 
     if kind is None:

@@ -70,7 +70,7 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 COLLABORATIVES_DIR = PROJECT_ROOT / "collaboratives"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 SCOPES = ("collaborative", "anchor")
-#: Every scope a notebook can declare: ``place`` notebooks are run by :func:`anchorlib.national.run_places`
+#: Every scope a notebook can declare: ``place`` notebooks are run by :func:`anchorlib.national_run.run_places`
 #: (one report per place of England), never as a collaborative's report.
 ALL_SCOPES = SCOPES + ("place",)
 
@@ -949,7 +949,7 @@ def execute_jobs(jobs: list[Job], *, out_dir: Path, manifest: dict, site: dict,
     """Execute the reports ``jobs`` (those whose key changed), publish each into ``out_dir/reports/<id>/``,
     keep ``out_dir/manifest.json`` and the index pages (``write_index(out_dir, manifest)``) up to date.
 
-    Used by :func:`run_collaborative` and by :func:`anchorlib.national.run_places`.  The caller holds the
+    Used by :func:`run_collaborative` and by :func:`anchorlib.national_run.run_places`.  The caller holds the
     run's lock on ``out_dir`` and has called :func:`recover`.  ``manifest``: the manifest's other keys
     (its ``reports`` and ``run`` counts are filled in here); ``site``: the page header's links and labels
     (:func:`anchorlib.site.export_report`); ``selected``: the report ids to consider (``--only``; None: all,

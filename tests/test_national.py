@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from anchorlib import deprivation, national
+from anchorlib.national_run import national_key, run_places
 from anchorlib.runner import RunError, discover_notebooks
 
 from conftest import FIXTURES, clear_anchorlib_caches
@@ -34,7 +35,7 @@ def places(tmp_path_factory, fixture_cache):
     mp.setenv("ANCHOR_CACHE_DIR", str(fixture_cache))
     clear_anchorlib_caches()
     out = tmp_path_factory.mktemp("national")
-    res = national.run_places("lads", out_root=out, limit=2, workers=2, progress=False)
+    res = run_places("lads", out_root=out, limit=2, workers=2, progress=False)
     yield {"out": out, "dir": out / "places-lads", "first": res}
     mp.undo()
     clear_anchorlib_caches()
@@ -57,6 +58,14 @@ def _broken_links(page: Path) -> list[str]:
     p.feed(page.read_text(encoding="utf-8"))
     return [link for link in p.links if not re.match(r"^(https?:|mailto:|data:|#)", link)
             and not (page.parent / link.split("#")[0]).resolve().exists()]
+
+
+def test_the_reports_code_key_leaves_the_runner_and_the_ledger_code_out():
+    from anchorlib.runner import code_closure
+
+    closure = set(code_closure(["anchorlib.national"]))
+    assert "anchorlib.national" in closure and "anchorlib.deprivation" in closure
+    assert not closure & {"anchorlib.runner", "anchorlib.ledgers", "anchorlib.ingest", "anchorlib.national_run"}
 
 
 def test_the_place_notebook_is_not_a_collaborative_report():
@@ -126,7 +135,7 @@ def test_the_comparison_table_equals_the_summary_measures_computed_independently
 def test_a_second_run_executes_nothing(places):
     d = places["dir"]
     before = {c: (d / "reports" / c / "index.html").stat().st_mtime_ns for c in LIMITED}
-    res = national.run_places("lads", out_root=places["out"], limit=2, workers=2, progress=False)
+    res = run_places("lads", out_root=places["out"], limit=2, workers=2, progress=False)
     assert res.ok, res.summary()
     run = res.manifest["run"]
     assert run["executed"] == 0 and run["unchanged"] == 2 and run["failed"] == 0
@@ -136,13 +145,14 @@ def test_a_second_run_executes_nothing(places):
 
 def test_only_names_places_and_an_unknown_code_is_an_error(places):
     with pytest.raises(RunError, match="E07000999"):
-        national.run_places("lads", out_root=places["out"], only=["E07000999"], progress=False)
+        run_places("lads", out_root=places["out"], only=["E07000999"], progress=False)
     with pytest.raises(Exception, match="unknown kind of place"):
-        national.run_places("wards", out_root=places["out"], progress=False)
+        run_places("wards", out_root=places["out"], progress=False)
 
 
 def test_icbs_build_from_the_icb_lookup(places, tmp_path):
-    national.build_national_assets("icbs", tmp_path)
+    key = national_key("icbs")
+    assert national.build_national_assets("icbs", tmp_path, key=key)["status"] == "built"
     meta = national.read_places("icbs", tmp_path)
     lsc = meta["places"]["E54000048"]
     assert lsc["name"] == "NHS Lancashire and South Cumbria Integrated Care Board"
@@ -152,7 +162,8 @@ def test_icbs_build_from_the_icb_lookup(places, tmp_path):
     rows = national.read_place_lsoas("icbs", "E54000048", tmp_path)
     assert sorted(rows["lsoa21_code"]) == sorted(set(lsoas) & set(deprivation.lsoa_deprivation()["lsoa_code"]))
     assert rows.crs.to_epsg() == 27700
-    assert national.build_national_assets("icbs", tmp_path)["status"] == "unchanged"
+    assert national.build_national_assets("icbs", tmp_path, key=key)["status"] == "unchanged"
+    assert national.build_national_assets("icbs", tmp_path, key="other inputs")["status"] == "built"
 
 
 def test_cli_places_is_exclusive_with_collaboratives():
