@@ -352,8 +352,9 @@ def write_collaborative_index(coll_dir: Path, manifest: dict) -> Path:
     if manifest.get("description"):
         parts.append(f'<p class="anchor-subtitle">{html.escape(manifest["description"])}</p>')
     if any((r.get("published") or {}).get("simulated") for r in reports):
-        parts.append(simulated_banner("Reports marked 'simulated data' use the demo's simulated supplier "
-                                      "postcodes: their geographic spend figures illustrate the method only."))
+        parts.append(simulated_banner("Reports marked 'simulated data' use simulated data where real data "
+                                      "cannot be public (the demo's supplier postcodes, staff records): their "
+                                      "geographic spend and workforce figures illustrate the method only."))
     run = manifest.get("run", {})
     failed = [r for r in reports if r.get("status") == "failed"]
     if failed:
