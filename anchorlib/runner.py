@@ -69,6 +69,9 @@ __all__ = ["RunError", "NotebookSpec", "Job", "RunResult", "discover_notebooks",
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 COLLABORATIVES_DIR = PROJECT_ROOT / "collaboratives"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
+#: Parameters the runner gives every report itself; ``-p`` cannot change them.
+RESERVED_PARAMETERS = {"collaborative": "the collaborative file being run: run that other file instead",
+                       "outputs": "the outputs folder: use --outputs"}
 SCOPES = ("collaborative", "anchor")
 #: Every scope a notebook can declare: ``place`` notebooks are run by :func:`anchorlib.national_run.run_places`
 #: (one report per place of England), never as a collaborative's report.
@@ -893,6 +896,10 @@ def run_collaborative(path: str | Path, *, out_root: Path | None = None, workers
                        "'anchorlib' metadata block)")
     names = {s.name for s in specs}
     for target, name, _ in overrides:
+        if name in RESERVED_PARAMETERS:
+            # a report pointed at another collaborative's data would be published under this one
+            raise RunError(f"--param {name}: set by anchor run for every report ({RESERVED_PARAMETERS[name]}); "
+                           "it cannot be overridden")
         if target is None and not any(name in s.parameters for s in specs):
             raise RunError(f"--param {name}: no report notebook has a parameter {name!r}; parameters: "
                            + "; ".join(f"{s.name}: {', '.join(s.parameters)}" for s in specs))

@@ -198,6 +198,10 @@ RUN_CASES = [
      "error: --param 'suppliers_listed=[1,': the value is not valid YAML", True),
     ("notebook parameter no notebook has", None, ["-p", "suppliers_listd=5"], 2,
      "error: --param suppliers_listd: no report notebook has a parameter 'suppliers_listd'", True),
+    ("notebook parameter pointing a report at another collaborative", None,
+     ["-p", "anchor_spend:collaborative=collaboratives/lancashire.yml"], 2,
+     "error: --param collaborative: set by anchor run for every report (the collaborative file being run: run "
+     "that other file instead); it cannot be overridden", True),
 ]
 
 
