@@ -307,12 +307,16 @@ def _rows_of(offs: np.ndarray, positions: np.ndarray) -> np.ndarray:
 _CONTROL_BYTES = bytes(range(32))
 
 
-def _find_bytes(raw: bytes, needle: bytes) -> np.ndarray:
-    """Every position of needle in raw (bytes.find: memchr speed; few hits expected)."""
+def _find_bytes(raw: bytes, needle: bytes, limit: int | None = None) -> np.ndarray | None:
+    """Every position of needle in raw (bytes.find: memchr speed; few hits expected).
+
+    None when there are more than ``limit`` (the caller then searches another way)."""
     hits = []
     at = raw.find(needle)
     while at != -1:
         hits.append(at)
+        if limit is not None and len(hits) > limit:
+            return None
         at = raw.find(needle, at + 1)
     return np.asarray(hits, dtype=np.int64) if hits else _EMPTY
 
@@ -370,11 +374,8 @@ class _Col:
     def ctrl(self) -> np.ndarray:
         """Positions of bytes below 0x20 (line breaks, tabs and other control characters)."""
         if self._ctrl is None:
-            raw = self.raw()
-            if len(raw.translate(None, _CONTROL_BYTES)) == len(raw):  # none: the usual case
-                self._ctrl = _EMPTY
-            else:
-                self._ctrl = np.flatnonzero(self.body < 32) + self.lo
+            low = self.body < 32
+            self._ctrl = np.flatnonzero(low) + self.lo if low.any() else _EMPTY  # none: the usual case
         return self._ctrl
 
     def mbws(self) -> np.ndarray:
@@ -440,6 +441,55 @@ class _Col:
 
     def cells(self, rows: np.ndarray) -> list[str]:
         return self.arr.take(pa.array(rows, type=pa.int64())).to_pylist()
+
+
+#: A column whose first block has more distinct cells than this share of its rows is read cell by
+#: cell in the other blocks; the others are dictionary-encoded and checked once per distinct cell.
+DICT_RATIO = 0.5
+
+
+class _Cells:
+    """One column of a block: its distinct cells (``base``, decoded) and each row's index into them,
+    or, for a column whose cells hardly repeat, the cells themselves (``idx`` None)."""
+
+    __slots__ = ("base", "idx", "n")
+
+    def __init__(self, base: _Col, idx: np.ndarray | None = None):
+        self.base, self.idx = base, idx
+        self.n = base.n if idx is None else len(idx)
+
+    def rows(self, fact: np.ndarray) -> np.ndarray:
+        """A fact about each distinct cell (an array over base), per row."""
+        return fact if self.idx is None else fact[self.idx]
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """The positions in base of these rows' cells."""
+        return rows if self.idx is None else self.idx[rows]
+
+    def hit_rows(self, hit: np.ndarray) -> np.ndarray:
+        """The rows whose cell is one of the distinct cells ``hit`` (positions in base)."""
+        if self.idx is None or not len(hit):
+            return hit
+        mask = np.zeros(self.base.n, dtype=bool)
+        mask[hit] = True
+        return np.flatnonzero(mask[self.idx])
+
+    def cells(self, rows: np.ndarray) -> list[str]:
+        return self.base.cells(self.at(rows))
+
+    def take(self, rows: np.ndarray) -> pa.Array:
+        return self.base.arr.take(pa.array(self.at(rows), type=pa.int64()))
+
+    def pick(self, values: pa.Array, rows: np.ndarray | None, mask: pa.Array | None) -> pa.Array:
+        """values (one per distinct cell, or per row) for the rows selected (all when rows is None)."""
+        if self.idx is None:
+            return values if mask is None else values.filter(mask)
+        return values.take(pa.array(self.idx if rows is None else self.idx[rows]))
+
+    def slice(self, lo: int) -> "_Cells":
+        if self.idx is None:
+            return _Cells(_Col(self.base.arr.slice(lo)))
+        return _Cells(self.base, self.idx[lo:])
 
 
 def _tidy(col: _Col, cache: dict | None = None) -> pa.Array:
@@ -535,6 +585,9 @@ class FastResult:
     total_in: int
     mappings: list[dict]
     warnings: list[str]
+    #: per ledger row, a code for its supplier key (key_table[code] is the key): for flag_duplicates
+    key_codes: np.ndarray | None = None
+    key_table: list[str] | None = None
 
 
 def read_csv_fast(path, source: str, anchor_id: str, columns=None, block_size: int | None = None) -> FastResult | None:
@@ -578,6 +631,8 @@ class _FastReader:
         self.has_data: np.ndarray | None = None
         self.lock = threading.Lock()
         self.overflow: list[int] = []  # positions of rows with cells beyond the header's last named column
+        self.plain: set[int] | None = None  # columns read cell by cell (not dictionary-encoded), after block 1
+        self.key_codes: dict[str, int] = {}  # supplier key -> its code
 
     # ------------------------------------------------------------------ set-up: encoding, delimiter, header
 
@@ -677,6 +732,8 @@ class _FastReader:
             self.needles = sorted(needles)
         else:
             self.needles = [b"date", b"paid", b"posted"]
+        letters = ("".join(f"[{ch}{ch.upper()}]" if ch.isalpha() else ch for ch in nd.decode()) for nd in self.needles)
+        self.needle_re = "(?:^|[^A-Za-z0-9])(?:" + "|".join(letters) + ")(?:[^A-Za-z0-9]|$)"
 
     # ------------------------------------------------------------------ blocks
 
@@ -746,24 +803,35 @@ class _FastReader:
             raise _Fallback("a cell longer than the csv module's field limit")
         return col
 
+    def _column(self, arr: pa.Array, j: int) -> _Cells:
+        """Column j of a block: dictionary-encoded (its distinct cells decoded and checked once) unless its
+        cells hardly repeat.  Decoding is one byte string to another, so distinct cells stay distinct."""
+        if self.plain is not None and j in self.plain:
+            return _Cells(self._decode(arr))
+        enc = pc.dictionary_encode(arr)
+        return _Cells(self._decode(enc.dictionary), enc.indices.to_numpy(zero_copy_only=False))
+
     def _block(self, batch: pa.RecordBatch, row0: int) -> dict:
         """One block's rows: the payments column-wise, the rest kept for Python (line numbers from 0)."""
-        cols = [self._decode(batch.column(j)) for j in range(self.width)]
+        hidx = self.header_index
+        first_block = row0 <= hidx
+        cols = [self._column(batch.column(j), j) for j in range(self.width)]
+        if first_block and self.plain is None:  # the first block is read before any other starts
+            self.plain = {j for j, c in enumerate(cols) if c.base.n > DICT_RATIO * max(c.n, 1)}
         n = cols[0].n
         extra = np.zeros(n, dtype=np.int64)  # line breaks inside the cells of each record
         for c in cols:
-            nl = c.newlines()
+            nl = c.base.newlines()
             if nl is not None:
-                extra += nl
+                extra += c.rows(nl)
         lines = np.arange(n, dtype=np.int64)
         if extra.any():
             lines += np.concatenate([[0], np.cumsum(extra)[:-1]])
         out = {"lines": int(n + extra.sum()), "kept": [], "part": None, "uncertain": []}
         pos = row0 + np.arange(n, dtype=np.int64)
 
-        hidx = self.header_index
         lo = 0
-        if row0 <= hidx:  # the first block: Arrow must read the head as the csv module did
+        if first_block:  # the first block: Arrow must read the head as the csv module did
             k = min(len(self.head_records), n)
             got = [list(r) for r in zip(*(c.cells(np.arange(k)) for c in cols))]
             if got != self.head_records[:k] or (lines[:k] + 1).tolist() != self.head_numbers[:k]:
@@ -779,14 +847,15 @@ class _FastReader:
             lo = hidx + 1
             if lo >= n:
                 return out
-            cols = [_Col(c.arr.slice(lo)) for c in cols]
+            cols = [c.slice(lo) for c in cols]
             lines, pos, n = lines[lo:], pos[lo:], n - lo
 
         amount, sup, date = cols[self.ai], cols[self.si], cols[self.di]
-        pence, amount_ok, guard = self._amounts(amount)
-        sup_code, sup_idx, sup_dict, sup = self._supplier_codes(sup)
-        gid, date_idx, date_dict, dates = self._date_codes(date)
-        self._scan_for_headers(cols, guard, sup_idx, sup_dict, date_idx, date_dict)
+        pence_d, ok_d, guard_d = self._amounts_of(amount.base)  # per distinct amount cell
+        pence, amount_ok = amount.rows(pence_d), amount.rows(ok_d)
+        sup_code, sup = self._supplier_codes(sup)
+        gid, dates = self._date_codes(date)
+        self._scan_for_headers(cols, guard_d)
         if self.tied:
             self._note_data(cols)
         ord_t, ord_f, blank, first_big = dates
@@ -798,11 +867,11 @@ class _FastReader:
         else:
             date_ok &= (ord_t >= 0) | (ord_f >= 0)
             unsure = (ord_t < 0) | (ord_f < 0)
-        simple = sup["ok"][sup_code] & amount_ok & date_ok & ~self._maybe_repeated_header(cols, guard)
+        simple = sup["ok"][sup_code] & amount_ok & date_ok & ~self._maybe_repeated_header(cols, guard_d)
         if self.header_width < self.width and hasattr(_L, "_bad_shape"):
             over = np.zeros(n, dtype=bool)
             for c in cols[self.header_width :]:
-                over |= ~c.blank()
+                over |= c.rows(~c.base.blank())
             if over.any():
                 simple &= ~over
                 out["over"] = pos[over].tolist()
@@ -812,34 +881,41 @@ class _FastReader:
             for k, row in zip(kept.tolist(), zip(*(c.cells(kept) for c in cols))):
                 out["kept"].append((int(pos[k]), int(lines[k]), list(row)))
         if not len(kept):
-            take = None
+            rows = mask = None
         elif len(kept) == n:
             return out
         else:
-            take = pa.array(simple)
-
-        def sel(a):
-            return a if take is None else a.filter(take)
+            rows, mask = np.flatnonzero(simple), pa.array(simple)
 
         def sel_np(a):
-            return a if take is None else a[simple]
+            return a if rows is None else a[rows]
 
-        sc = pa.array(sel_np(sup_code))
+        codes = sel_np(sup_code)
+        sc = pa.array(codes)
         part = {
             "pos": sel_np(pos),
             "line": sel_np(lines).copy(),
             "gid": sel_np(gid).astype(np.int32),
             "pence": sel_np(pence),
-            "supplier_name": sup["name"].take(sc).cast(pa.large_string()),
-            "supplier_key": sup["key"].take(sc).cast(pa.large_string()),
-            "is_redacted": sup["redacted"][sel_np(sup_code)],
+            "supplier_name": sup["name"].take(sc),
+            "supplier_key": sup["key"].take(sc),
+            "key_code": sup["key_code"][codes],
+            "is_redacted": sup["redacted"][codes],
         }
         m = self.header.mapping
         for fld in ("category", "description", "transaction_id", "charity_number"):
-            part[fld] = sel(_tidy(cols[m[fld]], self.lookups.setdefault(fld, {}))).cast(pa.large_string()) if fld in m else None
+            if fld in m:
+                c = cols[m[fld]]
+                part[fld] = c.pick(_tidy(c.base, self.lookups.setdefault(fld, {})), rows, mask).cast(pa.large_string())
+            else:
+                part[fld] = None
         for fld, fn in (("company_number", _L._company_number), ("supplier_postcode", _postcode)):
-            part[fld] = (_per_value(sel(cols[m[fld]].arr), fn, self.lookups.setdefault(fld, {})).cast(pa.large_string())
-                         if fld in m else None)
+            if fld in m:
+                c = cols[m[fld]]
+                part[fld] = c.pick(_per_value(c.base.arr, fn, self.lookups.setdefault(fld, {})), rows, mask).cast(
+                    pa.large_string())
+            else:
+                part[fld] = None
         if first_big:  # the day/month order is settled: dates are final here, in parallel
             _date_columns(part, sel_np(ord_t))
         out["part"] = part
@@ -847,33 +923,22 @@ class _FastReader:
             u = np.flatnonzero(unsure & simple)
             if len(u):
                 out["uncertain"].append((pos[u], lines[u], gid[u], pa.RecordBatch.from_arrays(
-                    [c.arr.take(pa.array(u)) for c in cols], names=[f"c{j}" for j in range(len(cols))])))
+                    [c.take(u) for c in cols], names=[f"c{j}" for j in range(len(cols))])))
         return out
 
     # ------------------------------------------------------------------ checks
 
-    def _scan_for_headers(self, cols: list[_Col], guard: np.ndarray, sup_idx: np.ndarray, sup_dict: pa.Array,
-                          date_idx: np.ndarray, date_dict: pa.Array) -> None:
+    def _scan_for_headers(self, cols: list[_Cells], guard_d: np.ndarray) -> None:
         """A row below the header that is itself a header row makes the row reader split sections there."""
         cand: list[np.ndarray] = []
         for j, c in enumerate(cols):
-            if j == self.si:  # scan the distinct values, then map them to rows
-                hit = self._needle_rows(_Col(sup_dict))
-                if len(hit):
-                    cand.append(np.flatnonzero(np.isin(sup_idx, hit)))
-                continue
-            if j == self.di:
-                hit = self._needle_rows(_Col(date_dict))
-                if len(hit):
-                    cand.append(np.flatnonzero(np.isin(date_idx, hit)))
-                continue
             if j == self.ai:
-                rest = np.flatnonzero(~guard)  # a parsed amount has no letters
-                if len(rest):
-                    hit = self._needle_rows(_Col(c.arr.take(pa.array(rest))))
-                    cand.append(rest[hit])
-                continue
-            cand.append(self._needle_rows(c))
+                rest = np.flatnonzero(~guard_d)  # a parsed amount of the common forms has no letters
+                hit = rest[self._needle_rows(_Col(c.base.arr.take(pa.array(rest))))] if len(rest) else _EMPTY
+            else:
+                hit = self._needle_rows(c.base)
+            if len(hit):
+                cand.append(c.hit_rows(hit))
         rows = np.unique(np.concatenate(cand)) if cand else _EMPTY
         if not len(rows):
             return
@@ -889,7 +954,9 @@ class _FastReader:
         low = c.raw().lower()  # bytes.lower() changes exactly A-Z
         hits = []
         for needle in self.needles:
-            at = _find_bytes(low, needle)
+            at = _find_bytes(low, needle, limit=max(256, c.n // 64))
+            if at is None:  # the letters are common here: one regular expression over the cells
+                return np.flatnonzero(pc.match_substring_regex(c.arr, self.needle_re).to_numpy(zero_copy_only=False))
             if not len(at):
                 continue
             k = len(needle)
@@ -902,8 +969,8 @@ class _FastReader:
             hits.append(rows[word])
         return np.unique(np.concatenate(hits)) if hits else _EMPTY
 
-    def _note_data(self, cols: list[_Col]) -> None:
-        flags = [bool((~c.blank()).any()) for c in cols]
+    def _note_data(self, cols: list[_Cells]) -> None:
+        flags = [bool(c.rows(~c.base.blank()).any()) for c in cols]
         with self.lock:
             self._note_head_data()
             self.has_data |= np.asarray(flags, dtype=bool)
@@ -916,14 +983,16 @@ class _FastReader:
                     for j, v in enumerate(r):
                         self.has_data[j] |= not is_blank(v)
 
-    def _maybe_repeated_header(self, cols: list[_Col], guard: np.ndarray) -> np.ndarray:
+    def _maybe_repeated_header(self, cols: list[_Cells], guard_d: np.ndarray) -> np.ndarray:
         """A superset of the rows where two or more cells read as their column's header."""
-        count = np.zeros(cols[0].n, dtype=np.int32)
+        n = cols[0].n
+        count = np.zeros(n, dtype=np.int32)
         cands = {}
-        for j, c in enumerate(cols):
+        for j, col in enumerate(cols):
             norm = self.header_norms[j]
             if not norm:
                 continue
+            c = col.base
             squeezed = norm.replace(" ", "")
             words = norm.split()
             first, last = squeezed[0], squeezed[-1]
@@ -940,12 +1009,15 @@ class _FastReader:
             if "and" not in words:
                 cand &= c.lens >= len(squeezed)  # each letter or digit takes a byte at least
             if j == self.ai and any(ch.isalpha() for ch in squeezed):
-                cand &= ~guard  # an amount of the common forms normalises to digits only
+                cand &= ~guard_d  # an amount of the common forms normalises to digits only
+            if not cand.any():
+                continue
+            cand = col.rows(cand)
             count += cand
             cands[j] = cand
         rows = np.flatnonzero(count >= 2)
         if not len(rows):
-            return np.zeros(cols[0].n, dtype=bool)
+            return np.zeros(n, dtype=bool)
         # then exactly, for the few rows left: the cells that read as their header
         exact = np.zeros(len(rows), dtype=np.int32)
         for j, cand in cands.items():
@@ -954,25 +1026,12 @@ class _FastReader:
                 norm = self.header_norms[j]
                 hit = np.asarray([normalise_header(v) == norm for v in cols[j].cells(sub)], dtype=bool)
                 exact[np.searchsorted(rows, sub[hit])] += 1
-        out = np.zeros(cols[0].n, dtype=bool)
+        out = np.zeros(n, dtype=bool)
         out[rows[exact >= 2]] = True
         return out
 
-    def _amounts(self, c: _Col) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(pence, readable, common form) per cell: readable = not blank and parse_amount() succeeds.
-
-        Amounts repeat: when a block has at most 70% as many distinct amount cells as rows,
-        the distinct ones are parsed and spread back.
-        """
-        if c.n >= 4096:
-            enc = pc.dictionary_encode(c.arr)
-            if 10 * len(enc.dictionary) <= 7 * c.n:
-                idx = enc.indices.to_numpy(zero_copy_only=False)
-                pence, ok, guard = self._amounts_of(_Col(enc.dictionary))
-                return pence[idx], ok[idx], guard[idx]
-        return self._amounts_of(c)
-
     def _amounts_of(self, c: _Col) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pence, readable, common form) per cell: readable = not blank and parse_amount() succeeds."""
         n = c.n
         pence = np.zeros(n, dtype=np.int64)
         guard = pc.match_substring_regex(c.arr, _AMOUNT_GUARD).to_numpy(zero_copy_only=False)
@@ -1017,14 +1076,18 @@ class _FastReader:
             ok[rest] = readable[idx]
         return pence, ok, guard
 
-    def _supplier_codes(self, c: _Col):
-        """Per row, the index of its supplier cell in the distinct cells seen so far (grown block by block).
+    @staticmethod
+    def _distinct(c: _Cells) -> tuple[pa.Array, np.ndarray]:
+        """(distinct cells, per-row index into them) of a column."""
+        if c.idx is not None:
+            return c.base.arr, c.idx
+        enc = pc.dictionary_encode(c.base.arr)
+        return enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
 
-        Returns (codes, per-row index into this block's distinct cells, those cells, a snapshot of
-        the table the codes index).
-        """
-        enc = pc.dictionary_encode(c.arr)
-        values = enc.dictionary
+    def _supplier_codes(self, c: _Cells):
+        """Per row, the index of its supplier cell in the distinct cells seen so far (grown block by block),
+        and a snapshot of that table (clean name, key, key code, not-a-total, redacted per distinct cell)."""
+        values, idx = self._distinct(c)
         with self.lock:
             if self.sup is None:
                 where = np.full(len(values), -1, dtype=np.int64)
@@ -1034,31 +1097,32 @@ class _FastReader:
             if len(new):
                 raw_new = values.take(pa.array(new))
                 got = supplier_values(raw_new)
+                got["name"] = got["name"].cast(pa.large_string())
+                got["key"] = got["key"].cast(pa.large_string())
                 start = 0 if self.sup is None else len(self.sup["raw"])
+                # supplier keys as integers: equal codes for equal keys, across blocks
+                key_code = np.asarray([self.key_codes.setdefault(k, len(self.key_codes)) for k in got["key"].to_pylist()],
+                                      dtype=np.int64)
                 if self.sup is None:
-                    self.sup = {"raw": raw_new, **got}
+                    self.sup = {"raw": raw_new, **got, "key_code": key_code}
                 else:
                     self.sup = {
                         "raw": pa.concat_arrays([self.sup["raw"], raw_new]),
-                        "name": pa.concat_arrays([self.sup["name"], got["name"].cast(self.sup["name"].type)]),
+                        "name": pa.concat_arrays([self.sup["name"], got["name"]]),
                         "key": pa.concat_arrays([self.sup["key"], got["key"]]),
+                        "key_code": np.concatenate([self.sup["key_code"], key_code]),
                         "ok": np.concatenate([self.sup["ok"], got["ok"]]),
                         "redacted": np.concatenate([self.sup["redacted"], got["redacted"]]),
                     }
                 where = where.copy()
                 where[new] = start + np.arange(len(new))
             table = self.sup
-        idx = enc.indices.to_numpy(zero_copy_only=False)
-        return where[idx], idx, values, table
+        return where[idx], table
 
-    def _date_codes(self, c: _Col):
-        """Per row, the index of its date cell in self.dates (distinct cells, grown block by block).
-
-        Returns (codes, per-row index into this block's distinct cells, those cells,
-        (ordinals day first, ordinals month first, blank, first part above 12 seen)).
-        """
-        enc = pc.dictionary_encode(c.arr)
-        values = enc.dictionary
+    def _date_codes(self, c: _Cells):
+        """Per row, the index of its date cell in self.dates (distinct cells, grown block by block), and
+        (ordinals day first, ordinals month first, blank, first part above 12 seen) per distinct cell."""
+        values, idx = self._distinct(c)
         with self.lock:
             if self.date_values is None:
                 where = np.full(len(values), -1, dtype=np.int64)
@@ -1073,8 +1137,7 @@ class _FastReader:
             d = self.dates
             snapshot = (np.asarray(d.ord_t, dtype=np.int64), np.asarray(d.ord_f, dtype=np.int64),
                         np.asarray(d.blank, dtype=bool), d.first_big)
-        idx = enc.indices.to_numpy(zero_copy_only=False)
-        return where[idx], idx, values, snapshot
+        return where[idx], snapshot
 
     # ------------------------------------------------------------------ the end: Python rows, frames
 
@@ -1099,7 +1162,17 @@ class _FastReader:
             if len(self.overflow) * 2 < section:
                 self.overflowing = set(self.overflow)
         # rows decided in Python: blank, notes, totals, unreadable values, maybe repeated headers
-        decided = [(p, line) + self._python_row(row, line, dayfirst, p) for p, line, row in self.kept]
+        # (rows repeat: blank lines, notes, the same sub-total line ... each distinct one is decided once)
+        decided = []
+        seen: dict = {}
+        for p, line, row in self.kept:
+            key = (tuple(row), p in self.overflowing)
+            got = seen.get(key)
+            if got is None:
+                got = seen[key] = self._python_row(row, line, dayfirst, p)
+                decided.append((p, line) + got)
+            else:
+                decided.append((p, line) + got[:3] + ({**got[3], "source_row": line},))
         # a sheet's blank padding above its first and below its last content is not rows;
         # the header row is content, so the first non-blank row is at or above it
         nonblank = [d[0] for d in decided if not d[3]] + [self.header_index]
@@ -1134,7 +1207,7 @@ class _FastReader:
         mapping = {"source_file": self.source, "source_sheet": None, "header_row": self.header.row_number} | {
             f: self.header.header_of(f) for f in FIELDS}
         return FastResult(ledger, _L._rejects_frame([r for _, r in rejects]), rows_in, total_in, [mapping],
-                          list(self.header.warnings))
+                          list(self.header.warnings), self.row_key_codes, list(self.key_codes))
 
     def _describe(self, fld: str) -> str:
         i, name = self.col_desc[fld]
@@ -1237,9 +1310,12 @@ class _FastReader:
                 "line": np.asarray([r["source_row"] for r in rows], dtype=np.int64),
                 "pence": np.asarray([r["amount_pence"] for r in rows], dtype=np.int64),
                 "is_redacted": np.asarray([r["is_redacted"] for r in rows], dtype=bool),
+                "key_code": np.asarray([self.key_codes.setdefault(r["supplier_key"], len(self.key_codes)) for r in rows],
+                                       dtype=np.int64),
                 **{k: pa.array([r[k] for r in rows], type=pa.string()) for k in self._TEXT},
             })
             _date_columns(parts[-1], np.asarray([r["payment_date"].toordinal() for r in rows], dtype=np.int64))
+        self.row_key_codes = np.zeros(0, dtype=np.int64)
         if not parts:
             return _L._ledger_frame([])
         runs = _runs(parts, bad)
@@ -1276,6 +1352,7 @@ class _FastReader:
         pence = num("pence")
         line = num("line")
         redacted = num("is_redacted")
+        self.row_key_codes = num("key_code")
         fy = text("fy")
         df = pd.DataFrame({
             "anchor_id": _str_series([_repeat_str(self.anchor_id, n)]),
@@ -1374,7 +1451,7 @@ def _repeat_str(value: str, n: int) -> pa.Array:
     if not len(b) or not n:
         return pa.array([value] * n, type=pa.large_string())
     offs = np.arange(0, len(b) * n + 1, len(b), dtype=np.int64)
-    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offs), pa.py_buffer(np.tile(b, n))])
+    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offs), pa.py_buffer(b.tobytes() * n)])
 
 
 def _financial_years(ordinals: np.ndarray) -> pa.Array:
@@ -1630,27 +1707,36 @@ def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a * bound + b
 
 
-def _keys(ledger: pd.DataFrame, parts: list) -> tuple[np.ndarray, np.ndarray]:
+def _keys(ledger: pd.DataFrame, parts: list, base: np.ndarray | None = None, together: int = 2
+          ) -> tuple[np.ndarray, np.ndarray]:
     """(rows, keys): rows sharing a key with another row, and keys equal exactly where those rows
     agree on every part.  Every other row differs from all rows in some part.
 
-    The first part is taken for every row; a row whose key is then unique is unique whatever the
-    other parts say, so each further part is only computed for the rows still sharing a key.
+    ``base``: the ledger rows considered (positions; None: all), and ``rows`` are positions in it.
+    Each part is called as ``part(col, sel)``: ``col(name)`` is that column of the rows in question,
+    ``sel`` their ledger positions (None: every ledger row).  The first ``together`` parts are taken
+    for every row; a row whose key is then unique is unique whatever the other parts say, so each
+    further part is only computed for the rows still sharing a key.
     """
-    n = len(ledger)
+    n = len(ledger) if base is None else len(base)
     rows = np.arange(n)
 
-    def columns(sub):  # a part reads its own column, of the rows still in question
-        return (lambda name: ledger[name]) if sub is None else (lambda name: ledger[name].iloc[sub])
+    def call(part, sub):  # a part reads its own column, of the rows still in question
+        if base is None and sub is None:
+            return part(lambda name: ledger[name], None)
+        sel = (base if sub is None else base[sub]) if base is not None else sub
+        return part(lambda name: ledger[name].iloc[sel], sel)
 
-    key = _pair(parts[0](columns(None)), parts[1](columns(None))) if len(parts) > 1 else parts[0](columns(None))
-    for part in parts[2:]:
+    key = call(parts[0], None)
+    for part in parts[1:together]:
+        key = _pair(key, call(part, None))
+    for part in parts[together:]:
         shared = _shared(key)
         if not shared.all():
             rows, key = rows[shared], key[shared]
         if not len(rows):
             break
-        key = _pair(key, part(columns(rows if len(rows) < n else None)))
+        key = _pair(key, call(part, rows if len(rows) < n else None))
     if len(rows):
         shared = _shared(key)
         rows, key = rows[shared], key[shared]
@@ -1671,16 +1757,25 @@ def _int_codes(values: pd.Series) -> np.ndarray:
     return v - v.min(initial=0) if len(v) else v
 
 
-def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    """ledgers.flag_duplicates(), column-wise: the same flags, the same 'file:row' references, the same counts."""
+def flag_duplicates(ledger: pd.DataFrame, supplier_codes: np.ndarray | None = None,
+                    file_codes: tuple[np.ndarray, list] | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """ledgers.flag_duplicates(), column-wise: the same flags, the same 'file:row' references, the same counts.
+
+    What the readers already know may be given: ``supplier_codes``, per row an integer equal exactly
+    where ``supplier_key`` is equal (null as ''); ``file_codes``, (per row the index of its
+    ``source_file`` in the list of files in order of first appearance, that list).
+    """
     ledger = ledger.copy(deep=False)  # two columns are replaced, none written into
     if ledger.empty:
         return ledger, {}
     n = len(ledger)
-    file_code, files = pd.factorize(ledger["source_file"], use_na_sentinel=False)
-    file_code = np.asarray(file_code, dtype=np.int64)
+    if file_codes is not None and len(file_codes[0]) == n:
+        file_code, files = np.asarray(file_codes[0], dtype=np.int64), list(file_codes[1])
+    else:
+        file_code, files = pd.factorize(ledger["source_file"], use_na_sentinel=False)
+        file_code = np.asarray(file_code, dtype=np.int64)
 
-    def date(col):
+    def date(col, sel):
         when = col("payment_date")
         if pd.api.types.is_datetime64_any_dtype(when) and when.dt.tz is None:
             ns = when.dt.normalize().to_numpy(dtype="datetime64[ns]").view(np.int64)
@@ -1689,20 +1784,26 @@ def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
             return np.where(nat, 0, day - day[~nat].min(initial=0) + 1)  # the same day <=> the same '%Y-%m-%d'
         return _codes(when.dt.strftime("%Y-%m-%d").fillna(""))
 
-    def txn(col):
+    def txn(col, sel):
         return _codes(col("transaction_id"), norm=True)
 
     def text(name, norm=False, fill=None):
-        return lambda col: _codes(col(name) if fill is None else col(name).fillna(fill), norm=norm)
+        return lambda col, sel: _codes(col(name) if fill is None else col(name).fillna(fill), norm=norm)
 
     anchor, supplier = text("anchor_id"), text("supplier_key", fill="")
+    if supplier_codes is not None and len(supplier_codes) == n:
+        codes = np.asarray(supplier_codes, dtype=np.int64)
 
-    def amount(col):
+        def supplier(col, sel):
+            return codes if sel is None else codes[sel]
+
+    def amount(col, sel):
         v = col("amount_pence")
         return _int_codes(v) if v.dtype == np.int64 else _codes(v)
 
     # the content of a row; cheap keys first: rows they already tell apart need no more
-    c_rows, c_key = _keys(ledger, [amount, supplier, date, txn, text("description", True), text("category", True), anchor])
+    c_rows, c_key = _keys(ledger, [amount, supplier, date, txn, text("description", True), text("category", True), anchor],
+                          together=3)
     is_dup = np.zeros(n, dtype=bool)
     dup_from = np.full(n, -1, dtype=np.int64)
     if len(files) == 1:
@@ -1723,7 +1824,7 @@ def flag_duplicates(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
         dup_from[dup_c] = first_c[dup_c]
         t = np.flatnonzero(_has_text(ledger["transaction_id"]))
         if len(t):
-            kt = _all_keys(len(t), *_keys(ledger.iloc[t], [amount, supplier, txn, anchor]))
+            kt = _all_keys(len(t), *_keys(ledger, [amount, supplier, txn, anchor], base=t))
             prior_t, occ_t = _prior_max(kt, file_code[t])
             dup_t = (occ_t < prior_t) & ~dup_c[t]
             order_t = np.lexsort((t, file_code[t]))
