@@ -23,6 +23,7 @@ nothing changed.  Reports:
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -97,7 +98,17 @@ def bench_national(kind: str = "lads", *, workers: int = 2, limit: int | None = 
             "first_report_kernel_s": [r["kernel"] for r in rows if r["id"] in set(first.values())],
             "runner_share_s": reports_wall * man["run"]["workers"] - sum(durations),
             "rerun_unchanged_s": rerun, "rerun_executed": again.manifest["run"]["executed"],
+            # a re-run executes again only when something changed: e.g. anchorlib code edited during the bench
+            "rerun_code_changed": _code(res.manifest) != _code(again.manifest),
+            "rerun_reports_s_per_notebook": (statistics.median(r["duration"] for r in again.manifest["reports"]
+                                                               if r["status"] == "ok")
+                                             if again.manifest["run"]["executed"] else None),
+            "load_average": os.getloadavg(),
         }
+
+
+def _code(manifest: dict) -> set:
+    return {(r.get("code_version") or {}).get("code_sha256") for r in manifest.get("reports", [])}
 
 
 def format_national(b: dict) -> str:
@@ -112,7 +123,13 @@ def format_national(b: dict) -> str:
     ks = ", ".join(f"{k:.1f}" for k in b["first_report_kernel_s"])
     lines.append(f"kernel of the first report on each worker (start + warm imports): {ks} s")
     lines.append(f"runner's own share (wall x workers - reports): {b['runner_share_s']:.1f} worker-s")
-    lines.append(f"re-run, nothing changed: {b['rerun_unchanged_s']:.1f} s ({b['rerun_executed']} executed)")
+    if b["rerun_executed"] and b.get("rerun_code_changed"):
+        lines.append(f"re-run: {b['rerun_unchanged_s']:.1f} s, {b['rerun_executed']} executed again: the anchorlib "
+                     "code the reports use changed during the benchmark (edited meanwhile); median "
+                     f"{b['rerun_reports_s_per_notebook']:.2f} s a notebook")
+    else:
+        lines.append(f"re-run, nothing changed: {b['rerun_unchanged_s']:.1f} s ({b['rerun_executed']} executed)")
+    lines.append("load average at the end (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in b["load_average"]))
     return "\n".join(lines)
 
 
