@@ -480,8 +480,9 @@ def write_places_index(site_dir: Path, manifest: dict, comparison: pd.DataFrame,
                  f"Population: {html.escape(str(meta.get('population_source', '')))}.</p>"
                  '<p class="anchor-downloads">Download this table: <a href="data/comparison.csv" download>CSV</a> · '
                  '<a href="data/comparison.xlsx" download>Excel (XLSX)</a></p>'
-                 '<table class="anchor-table"><caption>IMD 2025 summary measures of every place, with ranks'
-                 f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+                 '<div style="overflow-x:auto"><table class="anchor-table"><caption>IMD 2025 summary measures of '
+                 f"every place, with ranks</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+                 "</table></div>")
     parts.append("<h2>Shared data</h2><p>Built once for every place and read by every report.</p><ul>"
                  '<li><a href="data/comparison.csv" download>comparison.csv</a>, '
                  '<a href="data/comparison.xlsx" download>comparison.xlsx</a>: the table above</li>'
