@@ -106,6 +106,8 @@ HEAD_BYTES = 1 << 20
 BLOCK_SIZE = 32 << 20
 #: Blocks canonicalised at once (threads: numpy and Arrow work outside the GIL).
 WORKERS = 2
+#: Rows below the head read on their own first (the rest of the first block then goes in parallel).
+FIRST_ROWS = 20_000
 #: The csv module's default field size limit: longer cells make the row reader fail.
 _FIELD_LIMIT = csv.field_size_limit()
 _EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
@@ -302,9 +304,6 @@ def _from_parts(offs: np.ndarray, data: np.ndarray, valid: np.ndarray | None = N
 def _rows_of(offs: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """The row (string index) of each byte position."""
     return np.searchsorted(offs, positions, side="right") - 1
-
-
-_CONTROL_BYTES = bytes(range(32))
 
 
 def _find_bytes(raw: bytes, needle: bytes, limit: int | None = None) -> np.ndarray | None:
@@ -567,9 +566,125 @@ class _DateTable:
                 errs.append(str(exc))
         return gid
 
+    def add_many(self, values: pa.Array) -> list[int]:
+        """add() of distinct new values; the common date forms are read column-wise (the same dates,
+        the same day/month evidence; the message of an unreadable one is made when asked for)."""
+        handled, ord_t, ord_f, first_big, second_big = _vector_dates(values)
+        self.first_big |= first_big
+        self.second_big |= second_big
+        gids = []
+        for k, v in enumerate(values.to_pylist()):
+            if not handled[k]:
+                gids.append(self.add(v))
+                continue
+            gid = len(self.blank)
+            self.ids[v] = gid
+            self.blank.append(False)
+            ot, of = int(ord_t[k]), int(ord_f[k])
+            self.ord_t.append(ot)
+            self.ord_f.append(of)
+            self.err_t.append(None if ot >= 0 else _LATER)
+            self.err_f.append(None if of >= 0 else _LATER)
+            gids.append(gid)
+        return gids
+
+    def error(self, gid: int, dayfirst: bool, value: str) -> str | None:
+        """The message of parse_date(value, dayfirst) for the value with this id (None: it parses)."""
+        err = (self.err_t if dayfirst else self.err_f)[gid]
+        if err is _LATER:
+            try:
+                parse_date(value, dayfirst)
+                err = None
+            except ValueError as exc:
+                err = str(exc)
+        return err
+
     @property
     def dayfirst(self) -> bool:
         return not (self.second_big and not self.first_big)
+
+
+#: An error message not made yet (see _DateTable.error).
+_LATER = object()
+
+_TIME_RE2 = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"
+# Subsets of parse_date's forms, for ASCII text with no whitespace to tidy: a value they match is
+# read by parse_date with the same pattern and the same groups (ISO, numeric, day-month-year,
+# compact, serial are tried in that order there, and no value matches two of these).
+_DATE_FORMS = (
+    ("iso", "^(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})[-/.](?P<d>[0-9]{1,2})" + _TIME_RE2 + "$"),
+    ("num", "^(?P<a>[0-9]{1,2})[-/.](?P<b>[0-9]{1,2})[-/.](?P<y>[0-9]{4}|[0-9]{2})" + _TIME_RE2 + "$"),
+    ("dmy", "^(?P<d>[0-9]{1,2})[- ](?P<mon>[A-Za-z]{3,9})[- ](?P<y>[0-9]{4}|[0-9]{2})$"),
+    ("compact", "^(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$"),
+)
+_SERIAL_RE2 = "^[0-9]{5}$"
+_MONTH_NAMES = pa.array(list(_P._MONTHS), pa.string())
+_MONTH_NUMBERS = np.asarray(list(_P._MONTHS.values()), dtype=np.int64)
+
+
+def _ordinals(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """date(y, m, d).toordinal() where parse_date's _checked accepts it, else -1."""
+    ok = (y >= _P.MIN_YEAR) & (y <= _P.MAX_YEAR) & (m >= 1) & (m <= 12) & (d >= 1)
+    yy, mm = np.where(ok, y, 2000) - 1970, np.where(ok, m, 1) - 1
+    month = (yy * 12 + mm).astype("datetime64[M]")
+    start = month.astype("datetime64[D]").astype(np.int64)
+    days = (month + 1).astype("datetime64[D]").astype(np.int64) - start
+    ok &= d <= days
+    return np.where(ok, start + d - 1 + _EPOCH_ORDINAL, -1)
+
+
+def _vector_dates(values: pa.Array):
+    """(read here, ordinal day first, ordinal month first, a first part above 12, a second part above 12)
+    for distinct date texts: -1 where parse_date raises; 'read here' False: leave to parse_date."""
+    n = len(values)
+    handled = np.zeros(n, dtype=bool)
+    ord_t = np.full(n, -1, dtype=np.int64)
+    ord_f = np.full(n, -1, dtype=np.int64)
+    first_big = second_big = False
+    if not n:
+        return handled, ord_t, ord_f, first_big, second_big
+    values = values.cast(pa.string())
+
+    def ints(struct, name):
+        return pc.cast(pc.struct_field(struct, name), pa.int64()).to_numpy(zero_copy_only=False)
+
+    def year(struct):
+        text = pc.struct_field(struct, "y")
+        y = pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
+        two = pc.equal(pc.utf8_length(text), 2).to_numpy(zero_copy_only=False)
+        return np.where(two, np.where(y < 70, 2000 + y, 1900 + y), y)
+
+    for name, pattern in _DATE_FORMS:
+        hit = np.flatnonzero(pc.fill_null(pc.match_substring_regex(values, pattern), False).to_numpy(zero_copy_only=False)
+                             & ~handled)
+        if not len(hit):
+            continue
+        g = pc.extract_regex(values.take(pa.array(hit)), pattern)
+        y = year(g)
+        if name == "num":
+            a, b = ints(g, "a"), ints(g, "b")
+            first_big |= bool((a > 12).any())
+            second_big |= bool((b > 12).any())
+            ord_t[hit] = _ordinals(y, b, a)
+            ord_f[hit] = _ordinals(y, a, b)
+        else:
+            if name == "dmy":
+                k = pc.index_in(pc.ascii_lower(pc.struct_field(g, "mon")), value_set=_MONTH_NAMES)
+                k = pc.fill_null(k, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+                m = np.where(k >= 0, _MONTH_NUMBERS[np.maximum(k, 0)], 0)
+                d = ints(g, "d")
+            else:
+                m, d = ints(g, "m"), ints(g, "d")
+            ord_t[hit] = ord_f[hit] = _ordinals(y, m, d)
+        handled[hit] = True
+    serial = np.flatnonzero(pc.fill_null(pc.match_substring_regex(values, _SERIAL_RE2), False).to_numpy(zero_copy_only=False))
+    if len(serial):
+        v = pc.cast(values.take(pa.array(serial)), pa.int64()).to_numpy(zero_copy_only=False)
+        ok = (v >= 25000) & (v <= 75000)
+        o = np.where(ok, _P._EXCEL_EPOCH.toordinal() + v, -1)
+        ord_t[serial] = ord_f[serial] = o
+        handled[serial] = True
+    return handled, ord_t, ord_f, first_big, second_big
 
 
 # --------------------------------------------------------------------------- the reader
@@ -754,8 +869,12 @@ class _FastReader:
             for batch in _prefetch(reader):
                 if not batch.num_rows:
                     continue
-                if row0 <= self.header_index:  # the first block (the head) before any other
-                    line0 = self._collect(self._block(batch, row0), line0)
+                if row0 <= self.header_index:  # the head before any other rows, and only the head:
+                    # the rest of the first block is read in parallel with the blocks that follow
+                    k = max(len(self.head_records), self.header_index + 1) + FIRST_ROWS
+                    line0 = self._collect(self._block(batch.slice(0, k), row0), line0)
+                    if k < batch.num_rows:
+                        pending.append(pool.submit(self._block, batch.slice(k), row0 + k))
                 else:
                     pending.append(pool.submit(self._block, batch, row0))
                     while len(pending) > WORKERS:
@@ -1132,7 +1251,7 @@ class _FastReader:
             if len(new):
                 raw_new = values.take(pa.array(new))
                 where = where.copy()
-                where[new] = [self.dates.add(v) for v in raw_new.to_pylist()]
+                where[new] = self.dates.add_many(raw_new)
                 self.date_values = raw_new if self.date_values is None else pa.concat_arrays([self.date_values, raw_new])
             d = self.dates
             snapshot = (np.asarray(d.ord_t, dtype=np.int64), np.asarray(d.ord_f, dtype=np.int64),
@@ -1151,7 +1270,6 @@ class _FastReader:
                 raise _Fallback("the column mapping depends on which columns hold data")
         dayfirst = self.dates.dayfirst
         ords = np.asarray(self.dates.ord_t if dayfirst else self.dates.ord_f, dtype=np.int64)
-        errs = self.dates.err_t if dayfirst else self.dates.err_f
 
         # rows with cells beyond the header: rejected when they are the exception (as _overflowing)
         self.overflowing = set()
@@ -1201,13 +1319,17 @@ class _FastReader:
                 p, gid = int(positions[k]), int(gids[k])
                 bad.append(p)
                 rejects.append((p, self._reject_dict(int(lines[k]), row, "unparseable_date",
-                                                     f"{detail}: {errs[gid]}", parse_amount(row[self.ai]))))
+                                                     f"{detail}: {self._date_error(gid, dayfirst)}",
+                                                     parse_amount(row[self.ai]))))
         rejects.sort(key=lambda t: t[0])
         ledger = self._ledger_frame(ledger_py, ords, np.asarray(sorted(bad), dtype=np.int64))
         mapping = {"source_file": self.source, "source_sheet": None, "header_row": self.header.row_number} | {
             f: self.header.header_of(f) for f in FIELDS}
         return FastResult(ledger, _L._rejects_frame([r for _, r in rejects]), rows_in, total_in, [mapping],
                           list(self.header.warnings), self.row_key_codes, list(self.key_codes))
+
+    def _date_error(self, gid: int, dayfirst: bool) -> str | None:
+        return self.dates.error(gid, dayfirst, self.date_values[gid].as_py())
 
     def _describe(self, fld: str) -> str:
         i, name = self.col_desc[fld]
@@ -1693,6 +1815,10 @@ def _shared(key: np.ndarray) -> np.ndarray:
     if n > 200_000:
         h = ((key.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)).astype(np.int64)
         cand = np.flatnonzero(np.bincount(h, minlength=1 << 24)[h] > 1)
+        if len(cand) > 200_000:  # again among those, with another hash into fewer buckets
+            bits = max(16, int(len(cand)).bit_length() + 2)
+            h = ((key[cand].astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)) >> np.uint64(64 - bits)).astype(np.int64)
+            cand = cand[np.bincount(h, minlength=1 << bits)[h] > 1]
     if len(cand):
         codes = np.asarray(pd.factorize(key[cand])[0], dtype=np.int64)
         out[cand] = np.bincount(codes)[codes] > 1
@@ -1777,6 +1903,11 @@ def flag_duplicates(ledger: pd.DataFrame, supplier_codes: np.ndarray | None = No
 
     def date(col, sel):
         when = col("payment_date")
+        if when.dtype == "datetime64[ns]":  # naive: the day is the floor of the nanoseconds
+            ns = when.to_numpy().view(np.int64)
+            nat = ns == np.iinfo(np.int64).min
+            day = np.where(nat, 0, ns // 86_400_000_000_000)
+            return np.where(nat, 0, day - day[~nat].min(initial=0) + 1)  # the same day <=> the same '%Y-%m-%d'
         if pd.api.types.is_datetime64_any_dtype(when) and when.dt.tz is None:
             ns = when.dt.normalize().to_numpy(dtype="datetime64[ns]").view(np.int64)
             nat = when.isna().to_numpy()
@@ -1794,8 +1925,10 @@ def flag_duplicates(ledger: pd.DataFrame, supplier_codes: np.ndarray | None = No
     if supplier_codes is not None and len(supplier_codes) == n:
         codes = np.asarray(supplier_codes, dtype=np.int64)
 
-        def supplier(col, sel):
+        def given(col, sel):
             return codes if sel is None else codes[sel]
+
+        supplier = given
 
     def amount(col, sel):
         v = col("amount_pence")

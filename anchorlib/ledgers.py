@@ -561,7 +561,11 @@ def _duplicate_hints(ledgers: list[pd.DataFrame], key_codes: list) -> dict:
     sources = [str(led["source_file"].iloc[0]) for led in ledgers if len(led)]
     codes, files = pd.factorize(pd.Series(sources, dtype=object), use_na_sentinel=False)
     lengths = [len(led) for led in ledgers if len(led)]
-    hints: dict = {"file_codes": (np.repeat(np.asarray(codes, dtype=np.int64), lengths), list(files))}
+    if len(lengths) == 1:
+        per_row = np.zeros(lengths[0], dtype=np.int64)
+    else:
+        per_row = np.repeat(np.asarray(codes, dtype=np.int64), lengths)
+    hints: dict = {"file_codes": (per_row, list(files))}
     if key_codes and len(key_codes) == len(ledgers) and all(k is not None for k in key_codes):
         common: dict[str, int] = {}
         parts = []

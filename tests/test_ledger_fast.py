@@ -469,3 +469,59 @@ def test_flag_duplicates_on_the_real_hyndburn_ledger(monkeypatch):
     if not HYNDBURN.is_dir():
         pytest.skip("the real data bundle ../shared/data is not on this machine")
     assert_same_duplicates(_ledger_of(sorted(HYNDBURN.glob("*.csv")), monkeypatch))
+
+
+# --------------------------------------------------------------------------- dates, column-wise
+
+
+def test_vector_dates_match_parse_date():
+    import datetime as dt
+
+    from anchorlib.ledger_gen import _date_pool
+    from anchorlib.ledger_parse import _NUMERIC, parse_date
+
+    values = _date_pool(dt.date(1989, 1, 1), 200) + _date_pool(dt.date(2023, 12, 1), 1500) + [
+        "31/02/2022", "00/01/2022", "1/13/2022", "13/13/2022", "29/02/2023", "29/02/2024", "2022-13-01", "2022-02-30",
+        "1-Foo-22", "1-Sept-22", "1 SEPTEMBER 2022", "01/04/69", "01/04/70", "01/04/1989", "01/04/2100", "20220230",
+        "20221301", "24999", "25000", "75000", "75001", "44652", "99999", "00000", "1-Apr-1989", "01.04.2022 13:45",
+        "01/04/2022T10:00", "2022-04-01 10:00:00", "2022/4/1", "1/4/22", "01-04-2022 1:00", "32/01/2022",
+        "01/04/2022 10:00 PM", " 01/04/2022", "01/04/2022 ", "01/04/2022  00:00", "Friday, 1 April 2022",
+        "April 1, 2022", "1st April 2022", "", " ", "0/0/00", "12-Dec-99", "12-dec-00", "01/01/1990", "31/12/1989",
+        "1-Apr-2022 10:00", "1 - Apr - 2022", "1-Apr.-2022", "01/04/2022\t", "\u0661/04/2022", "1-\u212aov-2022",
+    ]
+    values = list(dict.fromkeys(values))
+    handled, ord_t, ord_f, first_big, second_big = F._vector_dates(pa.array(values))
+    assert handled.sum() > 0.9 * len(values)
+    for k, v in enumerate(values):
+        if not handled[k]:
+            continue
+        for dayfirst, got in ((True, ord_t[k]), (False, ord_f[k])):
+            try:
+                d = parse_date(v, dayfirst)
+                expected = -1 if d is None else d.toordinal()
+            except ValueError:
+                expected = -1
+            assert got == expected, (v, dayfirst)
+    numeric = [_NUMERIC.match(v.strip()) for k, v in enumerate(values) if handled[k]]
+    assert first_big == any(int(m[1]) > 12 for m in numeric if m)
+    assert second_big == any(int(m[2]) > 12 for m in numeric if m)
+
+
+@pytest.mark.parametrize("ratio, first_rows", [(0.0, 20_000), (1.0, 20_000), (0.5, 7), (0.0, 0)])
+def test_plain_and_dictionary_columns_agree(tmp_path, monkeypatch, ratio, first_rows):
+    # every column after the first block read cell by cell (0.0) or dictionary-encoded (1.0); the head
+    # read on its own and the rest of the first block in parallel (first_rows: rows read with the head)
+    monkeypatch.setattr(F, "DICT_RATIO", ratio)
+    monkeypatch.setattr(F, "FIRST_ROWS", first_rows)
+    generate_ledger(tmp_path / "g.csv", 6_000, seed=21, encoding="cp1252", junk_rate=0.02)
+    assert_same(tmp_path / "g.csv", block_size=32 << 10)
+    generate_ledger(tmp_path / "u.csv", 3_000, seed=22, encoding="utf-8", junk_rate=0.02)
+    assert_same(tmp_path / "u.csv", block_size=32 << 10)
+
+
+def test_unreadable_dates_in_a_month_first_file(tmp_path):
+    # the day/month order is decided at the end: messages of dates read column-wise are made then
+    body = "".join(f"Acme {i} Ltd,{d},{i}.00,d,T{i},Cat\n" for i, d in enumerate(
+        ["04/13/2022", "13/04/2022", "02/30/2022", "2022-02-30", "1-Foo-22", "44652", "99999", "05/06/1980"] * 40))
+    fast = assert_same(write(tmp_path, "us.csv", HEADER + body), block_size=1 << 10)
+    assert (fast.rejects["reason"] == "unparseable_date").sum() >= 5 * 40
