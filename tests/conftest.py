@@ -34,13 +34,21 @@ def fixture_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("anchor-cache")
 
 
+def fixture_env(mp: pytest.MonkeyPatch, cache: Path) -> pytest.MonkeyPatch:
+    """Point anchorlib at the committed fixture data (never ../shared), with ``cache`` as its cache; memoised
+    tables forgotten.  For module-scoped fixtures: ``mp = fixture_env(pytest.MonkeyPatch(), fixture_cache)``,
+    then ``mp.undo(); clear_anchorlib_caches()`` after the yield."""
+    mp.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
+    mp.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
+    mp.setenv("ANCHOR_NO_SHARED", "1")
+    mp.setenv("ANCHOR_CACHE_DIR", str(cache))
+    clear_anchorlib_caches()
+    return mp
+
+
 @pytest.fixture
 def fixture_data(monkeypatch, fixture_cache):
-    monkeypatch.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
-    monkeypatch.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
-    monkeypatch.setenv("ANCHOR_NO_SHARED", "1")
-    monkeypatch.setenv("ANCHOR_CACHE_DIR", str(fixture_cache))
-    clear_anchorlib_caches()
+    fixture_env(monkeypatch, fixture_cache)
     yield FIXTURES / "data"
     clear_anchorlib_caches()
 
@@ -142,10 +150,7 @@ def demo_site(tmp_path_factory, request) -> DemoSite:
             real_data_env(mp)
             collaborative, mode = DEMO, "the demo collaborative, real data"
         else:
-            mp.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
-            mp.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
-            mp.setenv("ANCHOR_NO_SHARED", "1")
-            mp.setenv("ANCHOR_CACHE_DIR", str(request.getfixturevalue("fixture_cache")))
+            fixture_env(mp, request.getfixturevalue("fixture_cache"))
             collaborative = root.parent / "site-fixture.yml"
             collaborative.write_text(SITE_FIXTURE_COLLAB.format(ledgers=ROOT / "tests" / "data" / "ledgers"))
             mode = "a fixture collaborative on the committed fixture data (no ../shared)"

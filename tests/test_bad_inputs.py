@@ -212,14 +212,9 @@ def _tree(root) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def good_site(tmp_path_factory, fixture_cache):
-    from conftest import FIXTURES, SITE_FIXTURE_COLLAB, clear_anchorlib_caches
+    from conftest import SITE_FIXTURE_COLLAB, clear_anchorlib_caches, fixture_env
 
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
-    mp.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
-    mp.setenv("ANCHOR_NO_SHARED", "1")
-    mp.setenv("ANCHOR_CACHE_DIR", str(fixture_cache))
-    clear_anchorlib_caches()
+    mp = fixture_env(pytest.MonkeyPatch(), fixture_cache)
     root = tmp_path_factory.mktemp("good-site")
     collab = root / "fixture.yml"
     collab.write_text(SITE_FIXTURE_COLLAB.format(ledgers=ROOT / "tests" / "data" / "ledgers")

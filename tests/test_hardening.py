@@ -21,7 +21,7 @@ import pytest
 from anchorlib.collaborative import load_collaborative
 from anchorlib.runner import run_collaborative
 
-from conftest import FIXTURES, ROOT, SITE_FIXTURE_COLLAB, clear_anchorlib_caches
+from conftest import ROOT, SITE_FIXTURE_COLLAB, clear_anchorlib_caches, fixture_env
 from privacy_scan import found_in, staff_needles
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"
@@ -30,12 +30,7 @@ LEDGERS = ROOT / "tests" / "data" / "ledgers"
 @pytest.fixture(scope="module")
 def staff_site(tmp_path_factory, fixture_cache):
     """The fixture collaborative with simulated staff: shared assets and the workforce and spend reports."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
-    mp.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
-    mp.setenv("ANCHOR_NO_SHARED", "1")
-    mp.setenv("ANCHOR_CACHE_DIR", str(fixture_cache))
-    clear_anchorlib_caches()
+    mp = fixture_env(pytest.MonkeyPatch(), fixture_cache)
     root = tmp_path_factory.mktemp("privacy")
     collab = root / "collab.yml"
     collab.write_text(SITE_FIXTURE_COLLAB.format(ledgers=LEDGERS))

@@ -20,7 +20,7 @@ from anchorlib import deprivation, national
 from anchorlib.national_run import national_key, run_places
 from anchorlib.runner import RunError, discover_notebooks
 
-from conftest import FIXTURES, clear_anchorlib_caches
+from conftest import FIXTURES, clear_anchorlib_caches, fixture_env
 
 FIXTURE_LADS = {"E07000120": "Hyndburn", "E07000117": "Burnley", "E07000122": "Pendle", "E06000009": "Blackpool"}
 LIMITED = ["E06000009", "E07000117"]  # the first two places by code
@@ -28,12 +28,7 @@ LIMITED = ["E06000009", "E07000117"]  # the first two places by code
 
 @pytest.fixture(scope="module")
 def places(tmp_path_factory, fixture_cache):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
-    mp.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
-    mp.setenv("ANCHOR_NO_SHARED", "1")
-    mp.setenv("ANCHOR_CACHE_DIR", str(fixture_cache))
-    clear_anchorlib_caches()
+    mp = fixture_env(pytest.MonkeyPatch(), fixture_cache)
     out = tmp_path_factory.mktemp("national")
     res = run_places("lads", out_root=out, limit=2, workers=2, progress=False)
     yield {"out": out, "dir": out / "places-lads", "first": res}

@@ -28,7 +28,7 @@ from anchorlib.notebook_params import ParameterError, check_parameters
 from anchorlib.runner import (RunError, discover_notebooks, execute_with_retry, is_kernel_start_failure, parse_param,
                               publish_dir, recover, run_collaborative)
 
-from conftest import FIXTURES, ROOT, clear_anchorlib_caches
+from conftest import ROOT, clear_anchorlib_caches, fixture_env
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"
 NOTEBOOKS = ROOT / "notebooks"
@@ -195,12 +195,7 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, fixture_cache):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
-    mp.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
-    mp.setenv("ANCHOR_NO_SHARED", "1")
-    mp.setenv("ANCHOR_CACHE_DIR", str(fixture_cache))
-    clear_anchorlib_caches()
+    mp = fixture_env(pytest.MonkeyPatch(), fixture_cache)
     s = Site(tmp_path_factory.mktemp("site"))
     s.collab.write_text(COLLAB)
     first = s.run()

@@ -19,7 +19,7 @@ from anchorlib.collaborative import load_collaborative
 from anchorlib.runner import INPUT_GROUPS, build_assets, discover_notebooks, run_collaborative
 from anchorlib.workforce import PUBLISHED_TABLES, StaffDataError, read_staff
 
-from conftest import FIXTURES, ROOT, clear_anchorlib_caches
+from conftest import ROOT, clear_anchorlib_caches, fixture_env
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"
 STAFF = ROOT / "tests" / "data" / "staff"
@@ -60,12 +60,7 @@ def make_collab(folder: Path, simulate: bool = True, staff: bool = True, extract
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory, fixture_cache):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
-    mp.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
-    mp.setenv("ANCHOR_NO_SHARED", "1")
-    mp.setenv("ANCHOR_CACHE_DIR", str(fixture_cache))
-    clear_anchorlib_caches()
+    mp = fixture_env(pytest.MonkeyPatch(), fixture_cache)
     root = tmp_path_factory.mktemp("wfasset")
     path = make_collab(root / "c")
     first = build_assets(load_collaborative(path), root / "out")
