@@ -71,13 +71,18 @@ class FileSpec(BaseModel):
     @field_validator("sha256")
     @classmethod
     def _hex64(cls, v: str | None) -> str | None:
-        if v is not None and (len(v) != 64 or any(c not in "0123456789abcdef" for c in v)):
-            raise ValueError(f"sha256 must be 64 lowercase hex characters, got {v!r}")
-        return v
+        return None if v is None else check_sha256(v)
 
 
-class Source(BaseModel):
-    """One declared source: provenance, licence, files and schema."""
+def check_sha256(v: str) -> str:
+    """``v`` if it is a sha256 as the catalogue writes it (64 lowercase hex characters), else ValueError."""
+    if len(v) != 64 or any(c not in "0123456789abcdef" for c in v):
+        raise ValueError(f"sha256 must be 64 lowercase hex characters, got {v!r}")
+    return v
+
+
+class Provenance(BaseModel):
+    """Who published a source, under which licence, and where the official copy is."""
 
     model_config = ConfigDict(extra="forbid")
     id: str
@@ -89,6 +94,11 @@ class Source(BaseModel):
     url: str
     download: str | None = None
     origin: str | None = None
+
+
+class Source(Provenance):
+    """One declared source: provenance, licence, files and schema."""
+
     optional: bool = False
     kind: Literal["reference", "ledger"] = "reference"
     files: list[FileSpec]
@@ -285,24 +295,12 @@ class ExtractFile(BaseModel):
     @field_validator("sha256", "source_sha256")
     @classmethod
     def _hex64(cls, v: str) -> str:
-        if len(v) != 64 or any(c not in "0123456789abcdef" for c in v):
-            raise ValueError(f"sha256 must be 64 lowercase hex characters, got {v!r}")
-        return v
+        return check_sha256(v)
 
 
-class ExtractSource(BaseModel):
+class ExtractSource(Provenance):
     """A source of the extract: the provenance of data/sources.yml, and what was kept and how."""
 
-    model_config = ConfigDict(extra="forbid")
-    id: str
-    title: str
-    publisher: str
-    licence: str
-    attribution: list[str]
-    vintage: str
-    url: str
-    download: str | None = None
-    origin: str | None = None
     coverage: Literal["complete", "clipped"]
     coverage_note: str = Field(description="one line: what the extract covers (printed when it is used)")
     filter: str = Field(description="rows and columns kept, in plain words")
