@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from privacy_scan import BINARY, POSTCODE, TOKEN, norm_postcode as _norm_postcode, text_of as _text_of
+from privacy_scan import BINARY, POSTCODE, TOKEN, norm_postcode as _norm_postcode, staff_needles, text_of as _text_of
 
 #: Link schemes that leave the site (allowed; not followed).
 EXTERNAL = re.compile(r"^(https?:|mailto:)", re.I)
@@ -183,14 +183,7 @@ def test_no_staff_level_data_is_published(demo_site):
     import pandas as pd
 
     assert demo_site.staff_files, "no staff extract to look for (outputs/<id>/private/staff_*.csv)"
-    ids, postcodes = set(), set()
-    for f in demo_site.staff_files:
-        df = pd.read_csv(f, dtype=str)
-        id_col = next(c for c in df.columns if re.search(r"employee|staff|person", c, re.I) and
-                      re.search(r"\b(id|number|no)\b", c, re.I))
-        pc_col = next(c for c in df.columns if "postcode" in c.lower())
-        ids |= set(df[id_col].dropna().str.strip())
-        postcodes |= {_norm_postcode(p) for p in df[pc_col].dropna()}
+    ids, postcodes = staff_needles(demo_site.staff_files)
     assert ids and postcodes
 
     other = {_norm_postcode(s) for s in demo_site.sites}
