@@ -39,7 +39,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import mmap
 import os
 import queue
 import re
@@ -769,18 +768,19 @@ class _FastReader:
                 raise _Fallback("HTML / XML")
             if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
                 raise _Fallback("UTF-16")
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                if mm.find(b"\x00") != -1:
-                    raise _Fallback("NUL bytes")
-                whole = size <= len(head)
-                if head.startswith(codecs.BOM_UTF8):
-                    encoding = "utf-8-sig"
-                elif encoding is None:
-                    try:
-                        codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
-                        encoding = "utf-8"  # so far: the rest must be UTF-8 too (checked block by block)
-                    except UnicodeDecodeError:
-                        encoding = _single_byte_encoding(mm)
+            fh.seek(0)
+            has = _bytes_in(fh, b"\x00\x9c\xa3")
+            if has[0]:
+                raise _Fallback("NUL bytes")
+            whole = size <= len(head)
+            if head.startswith(codecs.BOM_UTF8):
+                encoding = "utf-8-sig"
+            elif encoding is None:
+                try:
+                    codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
+                    encoding = "utf-8"  # so far: the rest must be UTF-8 too (checked block by block)
+                except UnicodeDecodeError:
+                    encoding = _single_byte_encoding(self.path, has[1], has[2])
         self.encoding = encoding
         self.utf8 = encoding in ("utf-8", "utf-8-sig")
         if self.utf8:
@@ -1021,6 +1021,7 @@ class _FastReader:
             "key_code": sup["key_code"][codes],
             "is_redacted": sup["redacted"][codes],
         }
+        self._constant_columns(part, len(codes))
         m = self.header.mapping
         for fld in ("category", "description", "transaction_id", "charity_number"):
             if fld in m:
@@ -1416,6 +1417,11 @@ class _FastReader:
             "is_redacted": redacted,
         })
 
+    def _constant_columns(self, part: dict, n: int) -> None:
+        """anchor_id and source_file of a part's rows (built with the part, in its thread)."""
+        part["anchor_id"] = _repeat_str(self.anchor_id, n)
+        part["source_file"] = _repeat_str(self.source, n)
+
     _TEXT = ("supplier_name", "supplier_key", "category", "description", "transaction_id",
              "company_number", "charity_number", "supplier_postcode")
 
@@ -1437,6 +1443,7 @@ class _FastReader:
                 **{k: pa.array([r[k] for r in rows], type=pa.string()) for k in self._TEXT},
             })
             _date_columns(parts[-1], np.asarray([r["payment_date"].toordinal() for r in rows], dtype=np.int64))
+            self._constant_columns(parts[-1], len(rows))
         self.row_key_codes = np.zeros(0, dtype=np.int64)
         if not parts:
             return _L._ledger_frame([])
@@ -1477,8 +1484,8 @@ class _FastReader:
         self.row_key_codes = num("key_code")
         fy = text("fy")
         df = pd.DataFrame({
-            "anchor_id": _str_series([_repeat_str(self.anchor_id, n)]),
-            "source_file": _str_series([_repeat_str(self.source, n)]),
+            "anchor_id": text("anchor_id"),
+            "source_file": text("source_file"),
             "source_sheet": _str_series([_nulls(n)]),
             "source_row": line.astype("int64", copy=False),
             "payment_date": ns.view("datetime64[ns]"),
@@ -1675,17 +1682,34 @@ def _transcode(offs: np.ndarray, d: np.ndarray, lo: int, lengths: np.ndarray, ta
     return _from_parts(new_offs, out)
 
 
-def _single_byte_encoding(mm) -> str:
+def _bytes_in(fh, needles: bytes, chunk: int = 16 << 20) -> list[bool]:
+    """Whether each byte of needles occurs in the rest of the file (read in chunks into one buffer:
+    memory stays small, where a memory map of the file would count it all in the resident size)."""
+    found = [False] * len(needles)
+    buf = bytearray(chunk)
+    while not all(found):
+        got = fh.readinto(buf)
+        if not got:
+            break
+        part = buf if got == chunk else buf[:got]
+        for k in range(len(needles)):
+            if not found[k] and part.find(needles[k : k + 1]) != -1:
+                found[k] = True
+    return found
+
+
+def _single_byte_encoding(path: Path, has_9c: bool, has_a3: bool) -> str:
     # decode_text's rule: byte 0x9C is '£' (code page 850) only when no 0xA3 byte exists and
     # the 0x9C bytes sit where a pound sign would.  Decided on the whole text, as it does.
-    if mm.find(b"\x9c") != -1 and mm.find(b"\xa3") == -1:
-        return decode_text(mm[:])[1]
+    if has_9c and not has_a3:
+        return decode_text(Path(path).read_bytes())[1]
     return "cp1252"
 
 
 def _single_byte_encoding_of(path: Path) -> str:
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        return _single_byte_encoding(mm)
+    with open(path, "rb") as fh:
+        has = _bytes_in(fh, b"\x9c\xa3")
+    return _single_byte_encoding(path, *has)
 
 
 def _is_header(row: list, found: dict) -> bool:
@@ -1813,8 +1837,11 @@ def _shared(key: np.ndarray) -> np.ndarray:
     out = np.zeros(n, dtype=bool)
     cand = np.arange(n)
     if n > 200_000:
-        h = ((key.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)).astype(np.int64)
-        cand = np.flatnonzero(np.bincount(h, minlength=1 << 24)[h] > 1)
+        h = key.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # (memory: one array of n, in place)
+        h >>= np.uint64(40)
+        h = h.view(np.int64)
+        cand = np.flatnonzero((np.bincount(h, minlength=1 << 24) > 1)[h])
+        del h
         if len(cand) > 200_000:  # again among those, with another hash into fewer buckets
             bits = max(16, int(len(cand)).bit_length() + 2)
             h = ((key[cand].astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)) >> np.uint64(64 - bits)).astype(np.int64)
@@ -1830,7 +1857,9 @@ def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     bound = int(b.max(initial=0)) + 1
     if int(a.max(initial=0)) >= (2**62) // bound:
         a = np.asarray(pd.factorize(a)[0], dtype=np.int64)
-    return a * bound + b
+    out = a * bound
+    out += b
+    return out
 
 
 def _keys(ledger: pd.DataFrame, parts: list, base: np.ndarray | None = None, together: int = 2
@@ -1906,6 +1935,10 @@ def flag_duplicates(ledger: pd.DataFrame, supplier_codes: np.ndarray | None = No
         if when.dtype == "datetime64[ns]":  # naive: the day is the floor of the nanoseconds
             ns = when.to_numpy().view(np.int64)
             nat = ns == np.iinfo(np.int64).min
+            if not nat.any():  # (memory: one array of n, in place)
+                day = ns // 86_400_000_000_000
+                day -= day.min(initial=0) - 1
+                return day
             day = np.where(nat, 0, ns // 86_400_000_000_000)
             return np.where(nat, 0, day - day[~nat].min(initial=0) + 1)  # the same day <=> the same '%Y-%m-%d'
         if pd.api.types.is_datetime64_any_dtype(when) and when.dt.tz is None:

@@ -573,8 +573,11 @@ def _duplicate_hints(ledgers: list[pd.DataFrame], key_codes: list) -> dict:
             if len(codes_f) != len(led):
                 return hints
             to_common = np.asarray([common.setdefault(k, len(common)) for k in table], dtype=np.int64)
-            parts.append(to_common[codes_f] if len(codes_f) else np.zeros(0, dtype=np.int64))
-        hints["supplier_codes"] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            if np.array_equal(to_common, np.arange(len(to_common))):  # the first file's codes are the common ones
+                parts.append(codes_f)
+            else:
+                parts.append(to_common[codes_f] if len(codes_f) else np.zeros(0, dtype=np.int64))
+        hints["supplier_codes"] = (parts[0] if len(parts) == 1 else np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
     return hints
 
 
