@@ -525,3 +525,17 @@ def test_unreadable_dates_in_a_month_first_file(tmp_path):
         ["04/13/2022", "13/04/2022", "02/30/2022", "2022-02-30", "1-Foo-22", "44652", "99999", "05/06/1980"] * 40))
     fast = assert_same(write(tmp_path, "us.csv", HEADER + body), block_size=1 << 10)
     assert (fast.rejects["reason"] == "unparseable_date").sum() >= 5 * 40
+
+
+def test_memory_pool_restored(tmp_path, monkeypatch):
+    before = pa.default_memory_pool().backend_name
+    with F._system_memory_pool():
+        with F._system_memory_pool():
+            assert pa.default_memory_pool().backend_name == "system"
+        assert pa.default_memory_pool().backend_name == "system"
+    assert pa.default_memory_pool().backend_name == before
+    generate_ledger(tmp_path / "g.csv", 500, seed=3)
+    assert_same(tmp_path / "g.csv")
+    assert pa.default_memory_pool().backend_name == before
+    monkeypatch.setenv("ANCHOR_LEDGER_POOL", "default")  # Arrow's default pool throughout: the same result
+    assert_same(tmp_path / "g.csv")
