@@ -534,6 +534,8 @@ def test_memory_pool_restored(tmp_path, monkeypatch):
             assert pa.default_memory_pool().backend_name == "system"
         assert pa.default_memory_pool().backend_name == "system"
     assert pa.default_memory_pool().backend_name == before
+    with F._system_memory_pool(F.POOL_MAX_BYTES + 1):  # a very large file: Arrow's default pool
+        assert pa.default_memory_pool().backend_name == before
     generate_ledger(tmp_path / "g.csv", 500, seed=3)
     assert_same(tmp_path / "g.csv")
     assert pa.default_memory_pool().backend_name == before
