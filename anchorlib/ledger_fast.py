@@ -1271,7 +1271,7 @@ class _FastReader:
                 start = 0 if self.sup is None else len(self.sup["raw"])
                 # supplier keys as integers: equal codes for equal keys, across blocks
                 key_code = np.asarray([self.key_codes.setdefault(k, len(self.key_codes)) for k in got["key"].to_pylist()],
-                                      dtype=np.int64)
+                                      dtype=np.int32)
                 if self.sup is None:
                     self.sup = {"raw": raw_new, **got, "key_code": key_code}
                 else:
@@ -1488,12 +1488,12 @@ class _FastReader:
                 "pence": np.asarray([r["amount_pence"] for r in rows], dtype=np.int64),
                 "is_redacted": np.asarray([r["is_redacted"] for r in rows], dtype=bool),
                 "key_code": np.asarray([self.key_codes.setdefault(r["supplier_key"], len(self.key_codes)) for r in rows],
-                                       dtype=np.int64),
+                                       dtype=np.int32),
                 **{k: pa.array([r[k] for r in rows], type=pa.string()) for k in self._TEXT},
             })
             _date_columns(parts[-1], np.asarray([r["payment_date"].toordinal() for r in rows], dtype=np.int64))
             self._constant_columns(parts[-1], len(rows))
-        self.row_key_codes = np.zeros(0, dtype=np.int64)
+        self.row_key_codes = np.zeros(0, dtype=np.int32)
         if not parts:
             return _L._ledger_frame([])
         runs = _runs(parts, bad)
@@ -1884,13 +1884,21 @@ def _shared(key: np.ndarray) -> np.ndarray:
     """
     n = len(key)
     out = np.zeros(n, dtype=bool)
-    cand = np.arange(n)
-    if n > 200_000:
-        h = key.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # (memory: one array of n, in place)
-        h >>= np.uint64(40)
-        h = h.view(np.int64)
-        cand = np.flatnonzero((np.bincount(h, minlength=1 << 24) > 1)[h])
-        del h
+    if n <= 200_000:
+        cand = np.arange(n)
+    else:
+        def bucket(k):  # (memory: the hashes of one slice of keys at a time)
+            h = k.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            h >>= np.uint64(40)
+            return h.view(np.int64)
+
+        step = 1 << 22
+        counts = np.zeros(1 << 24, dtype=np.int64)
+        for i in range(0, n, step):
+            counts += np.bincount(bucket(key[i : i + step]), minlength=1 << 24)
+        many = counts > 1
+        del counts
+        cand = np.concatenate([np.flatnonzero(many[bucket(key[i : i + step])]) + i for i in range(0, n, step)])
         if len(cand) > 200_000:  # again among those, with another hash into fewer buckets
             bits = max(16, int(len(cand)).bit_length() + 2)
             h = ((key[cand].astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)) >> np.uint64(64 - bits)).astype(np.int64)
@@ -1906,7 +1914,7 @@ def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     bound = int(b.max(initial=0)) + 1
     if int(a.max(initial=0)) >= (2**62) // bound:
         a = np.asarray(pd.factorize(a)[0], dtype=np.int64)
-    out = a * bound
+    out = a.astype(np.int64, copy=False) * bound
     out += b
     return out
 
@@ -2005,7 +2013,9 @@ def flag_duplicates(ledger: pd.DataFrame, supplier_codes: np.ndarray | None = No
 
     anchor, supplier = text("anchor_id"), text("supplier_key", fill="")
     if supplier_codes is not None and len(supplier_codes) == n:
-        codes = np.asarray(supplier_codes, dtype=np.int64)
+        codes = np.asarray(supplier_codes)  # (any integer type: they are only ever added to a key)
+        if codes.dtype.kind not in "iu":
+            codes = codes.astype(np.int64)
 
         def given(col, sel):
             return codes if sel is None else codes[sel]
