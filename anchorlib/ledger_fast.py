@@ -704,13 +704,18 @@ class FastResult:
     key_table: list[str] | None = None
 
 
-def read_csv_fast(path, source: str, anchor_id: str, columns=None, block_size: int | None = None) -> FastResult | None:
-    """The row reader's result for one CSV file, computed column-wise; None when the row reader must do it."""
+def read_csv_fast(path, source: str, anchor_id: str, columns=None, block_size: int | None = None,
+                  compact: bool = False) -> FastResult | None:
+    """The row reader's result for one CSV file, computed column-wise; None when the row reader must do it.
+
+    ``compact``: the ledger's ``anchor_id`` and ``source_file`` (one value repeated on every row) are
+    left as pandas Categoricals (a byte per row instead of the text; ``ledgers._expand_constants``
+    turns them into the usual 'str' columns), for the readers in :mod:`anchorlib.ledgers`."""
     if not fast_path_enabled():
         return None
     try:
         with _system_memory_pool(_size(path)):
-            return _read(Path(path), source, anchor_id, columns, block_size or BLOCK_SIZE)
+            return _read(Path(path), source, anchor_id, columns, block_size or BLOCK_SIZE, compact)
     except (_Fallback, pa.ArrowException, UnicodeError, LedgerError, csv.Error, OSError):
         return None
 
@@ -772,16 +777,17 @@ def fallback_reason(path, columns=None, block_size: int | None = None) -> str | 
     return None
 
 
-def _read(path: Path, source: str, anchor_id: str, columns, block_size: int) -> FastResult:
+def _read(path: Path, source: str, anchor_id: str, columns, block_size: int, compact: bool = False) -> FastResult:
     try:
-        return _FastReader(path, source, anchor_id, columns, block_size).read(None)
+        return _FastReader(path, source, anchor_id, columns, block_size, compact).read(None)
     except _Restart as r:
-        return _FastReader(path, source, anchor_id, columns, block_size).read(r.encoding)
+        return _FastReader(path, source, anchor_id, columns, block_size, compact).read(r.encoding)
 
 
 class _FastReader:
-    def __init__(self, path: Path, source: str, anchor_id: str, columns, block_size: int):
+    def __init__(self, path: Path, source: str, anchor_id: str, columns, block_size: int, compact: bool = False):
         self.path, self.source, self.anchor_id, self.columns = path, source, anchor_id, columns
+        self.compact = compact  # anchor_id / source_file left as Categoricals (see read_csv_fast)
         self.block_size = block_size
         self.dates = _DateTable()
         self.sup: dict | None = None  # distinct supplier cells and what they give
@@ -1070,7 +1076,6 @@ class _FastReader:
             "key_code": sup["key_code"][codes],
             "is_redacted": sup["redacted"][codes],
         }
-        self._constant_columns(part, len(codes))
         m = self.header.mapping
         for fld in ("category", "description", "transaction_id", "charity_number"):
             if fld in m:
@@ -1466,11 +1471,6 @@ class _FastReader:
             "is_redacted": redacted,
         })
 
-    def _constant_columns(self, part: dict, n: int) -> None:
-        """anchor_id and source_file of a part's rows (built with the part, in its thread)."""
-        part["anchor_id"] = _repeat_str(self.anchor_id, n)
-        part["source_file"] = _repeat_str(self.source, n)
-
     _TEXT = ("supplier_name", "supplier_key", "category", "description", "transaction_id",
              "company_number", "charity_number", "supplier_postcode")
 
@@ -1492,7 +1492,6 @@ class _FastReader:
                 **{k: pa.array([r[k] for r in rows], type=pa.string()) for k in self._TEXT},
             })
             _date_columns(parts[-1], np.asarray([r["payment_date"].toordinal() for r in rows], dtype=np.int64))
-            self._constant_columns(parts[-1], len(rows))
         self.row_key_codes = np.zeros(0, dtype=np.int32)
         if not parts:
             return _L._ledger_frame([])
@@ -1533,8 +1532,8 @@ class _FastReader:
         self.row_key_codes = num("key_code")
         fy = text("fy")
         df = pd.DataFrame({
-            "anchor_id": text("anchor_id"),
-            "source_file": text("source_file"),
+            "anchor_id": _L._constant_column(self.anchor_id, n),  # (memory: a byte per row, not the text)
+            "source_file": _L._constant_column(self.source, n),
             "source_sheet": _str_series([_nulls(n)]),
             "source_row": line.astype("int64", copy=False),
             "payment_date": ns.view("datetime64[ns]"),
@@ -1546,8 +1545,8 @@ class _FastReader:
             "is_refund": pence < 0,
             "is_duplicate": np.zeros(n, dtype=bool),
             "duplicate_of": _str_series([_nulls(n)]),
-        }, copy=False)
-        return df[_L.READ_COLUMNS]
+        }, copy=False)[_L.READ_COLUMNS]
+        return df if self.compact else _L._expand_constants(df)
 
 
 def _prefetch(reader, depth: int = 2):
@@ -1621,15 +1620,6 @@ def _date_columns(part: dict, days: np.ndarray) -> None:
     """The payment date (as datetime64[ns] integers) and financial year of a part's rows."""
     part["ns"] = (days - _EPOCH_ORDINAL) * 86_400_000_000_000
     part["fy"] = _financial_years(days)
-
-
-def _repeat_str(value: str, n: int) -> pa.Array:
-    """A string array of n times the same value (built with numpy: pa.repeat is slow for strings)."""
-    b = np.frombuffer(value.encode("utf-8"), dtype=np.uint8)
-    if not len(b) or not n:
-        return pa.array([value] * n, type=pa.large_string())
-    offs = np.arange(0, len(b) * n + 1, len(b), dtype=np.int64)
-    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offs), pa.py_buffer(b.tobytes() * n)])
 
 
 def _financial_years(ordinals: np.ndarray) -> pa.Array:
@@ -2061,8 +2051,8 @@ def flag_duplicates(ledger: pd.DataFrame, supplier_codes: np.ndarray | None = No
     dup = np.flatnonzero(is_dup)
     if len(dup):
         src = dup_from[dup]
-        sheet = ledger["source_sheet"].to_numpy(dtype=object)[src]
-        files_src = ledger["source_file"].to_numpy(dtype=object)[src]
+        sheet = ledger["source_sheet"].iloc[src].to_numpy(dtype=object)  # (memory: the rows in question only)
+        files_src = ledger["source_file"].iloc[src].to_numpy(dtype=object)
         rows_src = ledger["source_row"].to_numpy()[src]
         locs = [f"{f}:" + (f"{s}!" if isinstance(s, str) and s else "") + str(r)
                 for f, s, r in zip(files_src, sheet, rows_src.tolist())]

@@ -514,7 +514,7 @@ def _read_one(path, anchor_id: str, columns) -> tuple[pd.DataFrame, pd.DataFrame
     source = str(path)
     from anchorlib.ledger_fast import read_csv_fast  # CSV column-wise, same result; None: read row by row
 
-    fast = read_csv_fast(path, source, anchor_id, columns)
+    fast = read_csv_fast(path, source, anchor_id, columns, compact=True)  # (expanded by _finish)
     if fast is not None:
         recon = _reconcile(anchor_id, source, fast.rows_in, fast.total_in, fast.ledger, fast.rejects)
         codes = (fast.key_codes, fast.key_table) if fast.key_codes is not None else None
@@ -581,18 +581,95 @@ def _duplicate_hints(ledgers: list[pd.DataFrame], key_codes: list) -> dict:
     return hints
 
 
+#: Ledger columns with one value per file (or per anchor): the readers may hand them to _finish as
+#: Categoricals (a byte per row: at 20 million rows the text of a file's path is over a gigabyte),
+#: which turns them into the usual 'str' columns once the duplicates are flagged.
+_CONSTANT = ("anchor_id", "source_file")
+
+
+def _constant_column(value: str, n: int) -> pd.Categorical:
+    """n times the same text, as a Categorical (see _CONSTANT)."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([value], dtype="str"))
+
+
+def _is_categorical(values) -> bool:
+    return isinstance(values.dtype, pd.CategoricalDtype)
+
+
+def _unify_constants(ledgers: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """The ledgers with their _CONSTANT columns as Categoricals of the same categories (pd.concat then
+    keeps them Categorical), when any ledger has them so; otherwise the ledgers as they are."""
+    if not any(_is_categorical(led[c]) for led in ledgers for c in _CONSTANT if c in led.columns):
+        return ledgers
+    out = [led.copy(deep=False) for led in ledgers]
+    for c in _CONSTANT:
+        for led in out:
+            if not _is_categorical(led[c]):
+                led[c] = pd.Categorical(led[c])
+        categories = list(dict.fromkeys(v for led in out for v in led[c].cat.categories))
+        union = pd.Index(categories, dtype="str")
+        for led in out:
+            if list(led[c].cat.categories) != categories:  # (in this order: codes equal across ledgers)
+                led[c] = led[c].cat.set_categories(union)
+    return out
+
+
+def _expand_constants(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The ledger with its Categorical _CONSTANT columns as 'str' columns, chunked as the other text columns
+    (exactly the column the readers otherwise build: the same values, dtype and Parquet bytes)."""
+    cols = [c for c in _CONSTANT if c in ledger.columns and _is_categorical(ledger[c])]
+    if not cols:
+        return ledger
+    import pyarrow as pa
+
+    from anchorlib.ledger_fast import _str_series
+
+    n = len(ledger)
+    lengths = [n]
+    if "supplier_name" in ledger.columns:
+        try:
+            ref = pa.array(ledger["supplier_name"], from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError):
+            ref = None
+        if isinstance(ref, pa.ChunkedArray) and sum(len(ch) for ch in ref.chunks) == n:
+            lengths = [len(ch) for ch in ref.chunks]
+    ledger = ledger.copy(deep=False)
+    for c in cols:
+        cat = ledger[c].array
+        dictionary = pa.array(list(cat.categories), type=pa.large_string())
+        codes = np.asarray(cat.codes)
+        chunks, at = [], 0
+        for size in lengths:
+            part = codes[at : at + size]
+            at += size
+            missing = part < 0
+            index = pa.array(part, mask=missing) if missing.any() else pa.array(part)
+            chunks.append(pa.DictionaryArray.from_arrays(index, dictionary).cast(pa.large_string()))
+        ledger[c] = pd.Series(_str_series(chunks).array, index=ledger.index)
+    return ledger
+
+
 def _finish(ledgers, rejects, recons, mappings, warnings, key_codes=None) -> LedgerResult:
-    ledger = pd.concat(ledgers, ignore_index=True) if ledgers else _ledger_frame([])
+    parts = _unify_constants(ledgers) if ledgers else []
+    ledger = pd.concat(parts, ignore_index=True) if parts else _ledger_frame([])
+    del parts
     rej = pd.concat(rejects, ignore_index=True) if rejects else _rejects_frame([])
     hints = _duplicate_hints(ledgers, key_codes) if ledgers else {}
+    ledgers = None  # (memory: the files' frames are in the ledger now)
     ledger, within = flag_duplicates(ledger, **hints)
     recon = pd.DataFrame(recons, columns=RECONCILIATION_COLUMNS + _RECON_EXTRA)
     if len(recon):
-        is_dup = ledger["is_duplicate"].to_numpy()
-        dup = ledger.loc[is_dup, ["source_file", "amount_pence"]].groupby("source_file")["amount_pence"].agg(["count", "sum"])
+        # (memory: only the duplicate rows are taken, column by column, and source_file while it is
+        # still Categorical; ledger.loc[mask, columns], or a take of an Arrow string column, copies the
+        # whole column first: over a gigabyte at 20 million rows)
+        rows = np.flatnonzero(ledger["is_duplicate"].to_numpy())
+        files = ledger["source_file"].iloc[rows].to_numpy(dtype=object) if len(rows) else np.zeros(0, dtype=object)
+        dup = pd.DataFrame({"source_file": files, "amount_pence": ledger["amount_pence"].to_numpy()[rows]})
+        dup = dup.groupby("source_file")["amount_pence"].agg(["count", "sum"])
         recon["rows_duplicate"] = recon["file"].map(dup["count"]).fillna(0).astype("int64")
         recon["total_duplicate_pence"] = recon["file"].map(dup["sum"]).fillna(0).astype("int64")
         recon["rows_repeated_within_file"] = recon["file"].map(within).fillna(0).astype("int64")
+    ledger = _expand_constants(ledger)  # after the duplicates: their peak without the text
     result = LedgerResult(ledger, rej, recon, pd.DataFrame(mappings), warnings)
     for _, a in result.anchor_reconciliation().iterrows():
         if a["difference_pence"] != 0 or a["rows_in"] != a["rows_ledger"] + a["rows_rejected"]:
@@ -704,7 +781,7 @@ def flag_duplicates(ledger: pd.DataFrame, supplier_codes=None, file_codes=None) 
 
     if len(ledger) >= 50_000 and ledger_fast.fast_path_enabled():  # the same result, column-wise
         return ledger_fast.flag_duplicates(ledger, supplier_codes=supplier_codes, file_codes=file_codes)
-    ledger = ledger.copy()
+    ledger = _expand_constants(ledger).copy()
     if ledger.empty:
         return ledger, {}
     files = list(dict.fromkeys(ledger["source_file"]))

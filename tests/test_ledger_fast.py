@@ -541,3 +541,30 @@ def test_memory_pool_restored(tmp_path, monkeypatch):
     assert pa.default_memory_pool().backend_name == before
     monkeypatch.setenv("ANCHOR_LEDGER_POOL", "default")  # Arrow's default pool throughout: the same result
     assert_same(tmp_path / "g.csv")
+
+
+def test_constant_columns_kept_compact_until_the_end(tmp_path):
+    """compact=True: anchor_id / source_file as Categoricals (a byte per row); expanded, they are the
+    default frame's columns exactly (values, dtype, Arrow chunks: the same Parquet bytes)."""
+    path = tmp_path / "g.csv"
+    generate_ledger(path, 60_000, seed=5, junk_rate=0.01)
+    plain = F.read_csv_fast(path, str(path), "t", block_size=1 << 18)
+    compact = F.read_csv_fast(path, str(path), "t", block_size=1 << 18, compact=True)
+    assert plain is not None and compact is not None
+    for c in L._CONSTANT:
+        assert isinstance(compact.ledger[c].dtype, pd.CategoricalDtype)
+        assert plain.ledger[c].dtype == "str"
+    expanded = L._expand_constants(compact.ledger)
+    assert_frame_equal(expanded, plain.ledger, check_exact=True)
+    for c in L._CONSTANT:
+        a, b = pa.array(expanded[c]), pa.array(plain.ledger[c])
+        assert a.type == b.type and [len(x) for x in a.chunks] == [len(x) for x in b.chunks]
+        assert a.num_chunks > 1
+    # the public readers: 'str' columns, several files (Categoricals of different files unified)
+    other = tmp_path / "h.csv"
+    generate_ledger(other, 1_000, seed=6)
+    result = L.read_ledgers([path, other], "t", progress=False)
+    assert (result.ledger.dtypes == L.read_ledger_file(path, "t").ledger.dtypes).all()
+    assert result.ledger["source_file"].dtype == "str"
+    assert list(dict.fromkeys(result.ledger["source_file"])) == [str(path), str(other)]
+    assert (result.ledger["anchor_id"] == "t").all()
