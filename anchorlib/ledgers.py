@@ -607,10 +607,12 @@ def _unify_constants(ledgers: list[pd.DataFrame]) -> list[pd.DataFrame]:
             if not _is_categorical(led[c]):
                 led[c] = pd.Categorical(led[c])
         categories = list(dict.fromkeys(v for led in out for v in led[c].cat.categories))
-        union = pd.Index(categories, dtype="str")
-        for led in out:
-            if list(led[c].cat.categories) != categories:  # (in this order: codes equal across ledgers)
-                led[c] = led[c].cat.set_categories(union)
+        dtype = pd.CategoricalDtype(pd.Index(categories, dtype="str"))
+        where = {v: i for i, v in enumerate(categories)}
+        for led in out:  # codes into the common categories (-1, null, stays -1)
+            cat = led[c].array
+            remap = np.asarray([where[v] for v in cat.categories] + [-1], dtype=np.int32)
+            led[c] = pd.Categorical.from_codes(remap[np.asarray(cat.codes)], dtype=dtype)
     return out
 
 
