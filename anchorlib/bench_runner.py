@@ -45,6 +45,10 @@ anchors:
 """
 
 
+#: Kernels' own log lines off on both sides (as the runner does): they change no timing, only the noise.
+_QUIET = ["--IPKernelApp.log_level=CRITICAL"]
+
+
 def _write_notebooks(folder: Path, n: int) -> list[Path]:
     import nbformat
 
@@ -69,7 +73,7 @@ def _bare_share(paths: list[str], out: str) -> None:
 
     for p in paths:
         pm.execute_notebook(p, str(Path(out) / Path(p).name), parameters={"n": 1}, progress_bar=False,
-                            log_output=False)
+                            log_output=False, extra_arguments=_QUIET)
 
 
 def _bare(paths: list[Path], out: Path, workers: int) -> float:
