@@ -364,9 +364,12 @@ def _write_xlsx(df: pd.DataFrame, path, meta: dict) -> None:
                                     "in %", meta["population_source"],
                                     "; ".join(f"{e['title']} ({e['vintage']})" for e in entries),
                                     " | ".join(dict.fromkeys(a for e in entries for a in e["attribution"]))]})
+    from anchorlib.xlsx import make_deterministic
+
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         df.to_excel(xw, sheet_name="table", index=False)
         about.to_excel(xw, sheet_name="about", index=False)
+    make_deterministic(path)  # same table, same bytes (no save time)
 
 
 # --------------------------------------------------------------------------- reading (in a report)

@@ -47,7 +47,7 @@ def run_places(kind: str, *, out_root: Path | None = None, workers: int | None =
     ``outputs/places-<kind>/``: a report per place, the index with the national comparison table, the
     manifest.  Returns a :class:`anchorlib.runner.RunResult`."""
     from anchorlib.catalogue import sha256_of
-    from anchorlib.site import write_places_index, write_root_index
+    from anchorlib.site import check_outputs_folder, write_places_index, write_root_index
 
     k = _kind(kind)
     say = log or (lambda m: print(m, file=sys.stderr) if progress else None)
@@ -63,6 +63,7 @@ def run_places(kind: str, *, out_root: Path | None = None, workers: int | None =
     if limit is not None and limit < 1:
         raise RunError("--limit: give a number of places, 1 or more")
     out_root = Path(out_root) if out_root else None
+    check_outputs_folder(out_root)  # never publish over files anchor did not write
     out_dir = site_dir(kind, out_root)
     label = f"places-{kind}"
     code = code_version()

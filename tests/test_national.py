@@ -107,6 +107,12 @@ def test_the_comparison_table_equals_the_summary_measures_computed_independently
     table = pd.read_csv(places["dir"] / "data" / "comparison.csv", dtype={"code": str}).set_index("code")
     assert set(FIXTURE_LADS) <= set(table.index)
     assert len(pd.read_excel(places["dir"] / "data" / "comparison.xlsx", sheet_name="table")) == len(table)
+    import zipfile
+
+    from anchorlib.xlsx import FIXED_TIME
+
+    with zipfile.ZipFile(places["dir"] / "data" / "comparison.xlsx") as z:  # no save time: same table, same bytes
+        assert {i.date_time for i in z.infolist()} == {FIXED_TIME}
     expected = {c: deprivation.place_measures(deprivation.lad_lsoas(c))["imd"] for c in table.index}
     row = table.loc["E07000120"]
     m = expected["E07000120"]
