@@ -28,7 +28,7 @@ from anchorlib import collective as C
 from anchorlib import spend
 from anchorlib.baseline import decile_label
 from anchorlib.places import UNKNOWN
-from anchorlib.spend_report import ORG_TYPE_LABELS, _band, _p, _pct, _tier_label
+from anchorlib.spend_report import ORG_TYPE_LABELS, _band, _p, _pct, _tier_label, concentration_sentence
 
 __all__ = ["CollaborativeSpend", "collaborative_spend", "collaborative_reading", "sources", "anchor_names",
            "summary_table", "anchor_table", "tier_table", "decile_table", "tier_deprivation_table",
@@ -380,13 +380,7 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
     else:
         out.append(f"No category is bought from outside {c.place} by two or more anchors.")
     if ind["top_n_share"] is not None and len(c.top_suppliers):
-        first = c.top_suppliers.iloc[0]
-        hhi = ind["hhi_10000"]
-        level = ("highly concentrated" if hhi > 2500 else "moderately concentrated" if hhi > 1500
-                 else "not concentrated")
-        out.append(f"The {ind['top_n']} largest suppliers took {_p(ind['top_n_share'])} of named-supplier spend, the "
-                   f"largest being {first['supplier']} ({first['share of named-supplier spend (%)']:.1f}%); by the "
-                   f"HHI ({hhi:,.0f} of 10,000) combined spend is {level}.")
+        out.append(concentration_sentence(ind, c.top_suppliers, "combined spend"))
     if len(c.intra):
         i = c.intra.iloc[0]
         out.append(f"The largest flow inside the collaborative: {i['paid by']} paid {i['paid to']} "

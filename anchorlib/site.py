@@ -355,7 +355,6 @@ def write_collaborative_index(coll_dir: Path, manifest: dict) -> Path:
         parts.append(simulated_banner("Reports marked 'simulated data' use simulated data where real data "
                                       "cannot be public (the demo's supplier postcodes, staff records): their "
                                       "geographic spend and workforce figures illustrate the method only."))
-    run = manifest.get("run", {})
     failed = [r for r in reports if r.get("status") == "failed"]
     if failed:
         parts.append('<div class="anchor-failed" role="alert"><strong>The last run had failures.</strong><ul>' +
@@ -393,16 +392,22 @@ def write_collaborative_index(coll_dir: Path, manifest: dict) -> Path:
         parts.append("<h2>Shared data</h2><p>Built once per collaborative and read by every report.</p><ul>" +
                      "".join(f'<li><a href="data/{f}" download>{html.escape(f)}</a>: {html.escape(label)}</li>'
                              for f, label in data) + "</ul>")
-    code = manifest.get("code_version", {})
-    parts.append(f'<h2>Last run</h2><p class="anchor-run">{_when(run.get("finished"))}: {run.get("executed", 0)} '
-                 f'executed, {run.get("unchanged", 0)} unchanged, {run.get("failed", 0)} failed, in '
-                 f'{run.get("duration", 0):.1f} s with {run.get("workers", "")} workers; anchorlib '
-                 f'{html.escape(str(code.get("anchorlib", "")))} (code {html.escape(str(code.get("code_sha256", ""))[:12])}). '
-                 '<a href="manifest.json">manifest.json</a> records every notebook, parameter, input checksum and '
-                 "error.</p>")
+    parts.append(_last_run(manifest, "notebook"))
     path = coll_dir / "index.html"
     atomic_write_text(path, _page(name, "\n".join(parts)))
     return path
+
+
+def _last_run(manifest: dict, unit: str) -> str:
+    """The index page's 'Last run' section: counts, duration, workers, code version (``unit``: what the
+    manifest records one of per line, in words)."""
+    run, code = manifest.get("run", {}), manifest.get("code_version", {})
+    return (f'<h2>Last run</h2><p class="anchor-run">{_when(run.get("finished"))}: {run.get("executed", 0)} '
+            f'executed, {run.get("unchanged", 0)} unchanged, {run.get("failed", 0)} failed, in '
+            f'{run.get("duration", 0):.1f} s with {run.get("workers", "")} workers; anchorlib '
+            f'{html.escape(str(code.get("anchorlib", "")))} (code {html.escape(str(code.get("code_sha256", ""))[:12])}). '
+            f'<a href="manifest.json">manifest.json</a> records every {unit}, parameter, input checksum and '
+            "error.</p>")
 
 
 def write_root_index(out_root: Path) -> Path:
@@ -491,14 +496,7 @@ def write_places_index(site_dir: Path, manifest: dict, comparison: pd.DataFrame,
                  "row group per place)</li>"
                  '<li><a href="data/places.json" download>places.json</a>: the summary measures of every place, '
                  "region and England, and each place's national ranks</li></ul>")
-    run = manifest.get("run", {})
-    code = manifest.get("code_version", {})
-    parts.append(f'<h2>Last run</h2><p class="anchor-run">{_when(run.get("finished"))}: {run.get("executed", 0)} '
-                 f'executed, {run.get("unchanged", 0)} unchanged, {run.get("failed", 0)} failed, in '
-                 f'{run.get("duration", 0):.1f} s with {run.get("workers", "")} workers; anchorlib '
-                 f'{html.escape(str(code.get("anchorlib", "")))} (code {html.escape(str(code.get("code_sha256", ""))[:12])}). '
-                 '<a href="manifest.json">manifest.json</a> records every report, parameter, input checksum and '
-                 "error.</p>")
+    parts.append(_last_run(manifest, "report"))
     path = site_dir / "index.html"
     atomic_write_text(path, _page(name, "\n".join(parts)))
     return path

@@ -210,6 +210,18 @@ def _band(deciles: list[int]) -> str:
     return f"IMD deciles {', '.join(map(str, deciles))}"
 
 
+def concentration_sentence(ind: dict, top_suppliers: pd.DataFrame, what: str = "spend") -> str:
+    """The reading's sentence on concentration: the top-N share, the largest supplier, and the HHI
+    (:func:`anchorlib.spend.hhi`) in the competition authorities' bands: above 2,500 highly, above 1,500
+    moderately concentrated."""
+    first = top_suppliers.iloc[0]
+    hhi = ind["hhi_10000"]
+    level = "highly concentrated" if hhi > 2500 else "moderately concentrated" if hhi > 1500 else "not concentrated"
+    return (f"The {ind['top_n']} largest suppliers took {_p(ind['top_n_share'])} of named-supplier spend, the "
+            f"largest being {first['supplier']} ({first['share of named-supplier spend (%)']:.1f}%); by the HHI "
+            f"({hhi:,.0f} of 10,000) {what} is {level}.")
+
+
 def spend_reading(s: AnchorSpend) -> list[str]:
     """Short plain-English sentences on what stands out in the anchor's spend, generated from its figures."""
     ind = s.indicators
@@ -242,13 +254,7 @@ def spend_reading(s: AnchorSpend) -> list[str]:
                    f"({_p(big[1])}); the social economy (charities, social enterprises, co-operatives) "
                    f"{_p(ind['social_economy_share'])}; the type of {_p(org.get('unknown'))} is not known.")
     if ind["top_n_share"] is not None and len(s.top_suppliers):
-        first = s.top_suppliers.iloc[0]
-        hhi = ind["hhi_10000"]
-        level = ("highly concentrated" if hhi > 2500 else "moderately concentrated" if hhi > 1500
-                 else "not concentrated")
-        out.append(f"The {ind['top_n']} largest suppliers took {_p(ind['top_n_share'])} of named-supplier spend, "
-                   f"the largest being {first['supplier']} ({first['share of named-supplier spend (%)']:.1f}%); "
-                   f"by the HHI ({hhi:,.0f} of 10,000) spend is {level}.")
+        out.append(concentration_sentence(ind, s.top_suppliers))
     tr = s.trend
     full = tr[tr["months with payments (months)"] >= 12]
     col = f"in {s.place}, of all spend (%)" if s.place_tier else None
