@@ -34,7 +34,7 @@ demo-data: $(STAMP)
 	$(BIN)/anchor data build-demo
 
 bench: $(STAMP)
-	$(BIN)/python -m anchorlib.bench
+	$(BIN)/python -m benchmarks
 
 fixtures: $(STAMP)
 	$(BIN)/python tests/fixtures/make_fixtures.py

@@ -36,15 +36,17 @@ opportunities_listed: int = 10
 min_anchors: int = 2
 
 # %%
-from anchorlib.notebook_params import check_parameters
+from anchorlib.reports.params import check_parameters
 
 check_parameters(globals(), "collaborative_spend")
 
 # %%
-from anchorlib import charts, collaborative_report, report
-from anchorlib.assets import read_located_ledger
-from anchorlib.collaborative import load_collaborative
-from anchorlib.notebook_params import project_path
+from anchorlib.assets.register import read_located_ledger
+from anchorlib.config.collaborative import load_collaborative
+from anchorlib.reports import charts
+from anchorlib.reports import collaborative_spend as collaborative_report
+from anchorlib.reports import display as report
+from anchorlib.reports.params import project_path
 
 collab = load_collaborative(project_path(collaborative))
 ledger = read_located_ledger(collab, project_path(outputs) if outputs else None)

@@ -31,14 +31,16 @@ outputs: str = ""
 grants: bool = True
 
 # %%
-from anchorlib.notebook_params import check_parameters
+from anchorlib.reports.params import check_parameters
 
 check_parameters(globals(), "place_baseline")
 
 # %%
-from anchorlib import baseline, charts, report
-from anchorlib.collaborative import load_collaborative
-from anchorlib.notebook_params import project_path
+from anchorlib.assets import place as baseline
+from anchorlib.config.collaborative import load_collaborative
+from anchorlib.reports import charts
+from anchorlib.reports import display as report
+from anchorlib.reports.params import project_path
 
 collab = load_collaborative(project_path(collaborative))
 asset = baseline.read_place_asset(collab, project_path(outputs) if outputs else None)

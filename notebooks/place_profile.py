@@ -29,13 +29,15 @@ place_code: str = "E07000120"
 outputs: str = ""
 
 # %%
-from anchorlib.notebook_params import check_parameters
+from anchorlib.reports.params import check_parameters
 
 check_parameters(globals(), "place_profile")
 
 # %% tags=["timing-imports"]
-from anchorlib import charts, national, report
-from anchorlib.notebook_params import project_path
+from anchorlib.assets import national
+from anchorlib.reports import charts
+from anchorlib.reports import display as report
+from anchorlib.reports.params import project_path
 
 # %% tags=["timing-load"]
 p = national.place_profile(place_code, project_path(outputs) if outputs else None)

@@ -34,15 +34,16 @@ baseline_year: str = ""
 complete_only: bool = True
 
 # %%
-from anchorlib.notebook_params import check_parameters
+from anchorlib.reports.params import check_parameters
 
 check_parameters(globals(), "progress")
 
 # %%
-from anchorlib import progress_report, report
-from anchorlib.assets import read_located_ledger
-from anchorlib.collaborative import load_collaborative
-from anchorlib.notebook_params import project_path
+from anchorlib.assets.register import read_located_ledger
+from anchorlib.config.collaborative import load_collaborative
+from anchorlib.reports import display as report
+from anchorlib.reports import progress as progress_report
+from anchorlib.reports.params import project_path
 
 collab = load_collaborative(project_path(collaborative))
 ledger = read_located_ledger(collab, project_path(outputs) if outputs else None)

@@ -30,7 +30,7 @@ collaborative: str = "collaboratives/lancashire.yml"
 outputs: str = ""
 
 # %%
-from anchorlib.notebook_params import check_parameters
+from anchorlib.reports.params import check_parameters
 
 check_parameters(globals(), "quickstart")
 
@@ -40,8 +40,8 @@ check_parameters(globals(), "quickstart")
 # The YAML names the place, the anchors and their payment files. Loading it checks every code.
 
 # %%
-from anchorlib.collaborative import load_collaborative
-from anchorlib.notebook_params import project_path
+from anchorlib.config.collaborative import load_collaborative
+from anchorlib.reports.params import project_path
 
 collab = load_collaborative(project_path(collaborative))
 out_root = project_path(outputs) if outputs else None
@@ -55,7 +55,7 @@ print("anchors:", [a.id for a in collab.anchors])
 # `place_measures` gives MHCLG's summary measures of the IMD 2025 for any set of LSOAs.
 
 # %%
-from anchorlib.deprivation import place_measures
+from anchorlib.data.deprivation import place_measures
 
 m = place_measures(collab.place.lsoas, name=collab.place.name)
 {k: m[k] for k in ("name", "lsoa_count", "population")} | {"imd": m["imd"]}
@@ -67,8 +67,8 @@ m = place_measures(collab.place.lsoas, name=collab.place.name)
 # (tier, IMD decile, organisation type) on every row.
 
 # %%
-from anchorlib.assets import read_located_ledger
-from anchorlib.baseline import read_place_asset
+from anchorlib.assets.place import read_place_asset
+from anchorlib.assets.register import read_located_ledger
 
 ledger = read_located_ledger(collab, out_root)
 asset = read_place_asset(collab, out_root)
@@ -85,7 +85,7 @@ ledger[["anchor_id", "payment_date", "supplier_name", "amount", "tier", "imd25_d
 # %%
 import pandas as pd
 
-from anchorlib.spend import spend_indicators
+from anchorlib.indicators.spend import spend_indicators
 
 ind = spend_indicators(ledger, collab.place, collab.spec.indicators, anchors=[a.id for a in collab.anchors])
 pd.DataFrame({g: {k: ind[g][k] for k in ("total", "located_share", "place_share_of_all",
@@ -98,7 +98,7 @@ pd.DataFrame({g: {k: ind[g][k] for k in ("total", "located_share", "place_share_
 # The place asset holds simplified LSOA boundaries (British National Grid) with the IMD 2025 deciles.
 
 # %%
-from anchorlib import charts
+from anchorlib.reports import charts
 
 fig = charts.decile_map(asset.lsoas, "imd_decile", lads=asset.lads, sites=asset.sites,
                         title=f"{collab.place.name}: IMD 2025 decile by neighbourhood")

@@ -30,14 +30,16 @@ outputs: str = ""
 anchor: str = ""
 
 # %%
-from anchorlib.notebook_params import check_parameters
+from anchorlib.reports.params import check_parameters
 
 check_parameters(globals(), "workforce")
 
 # %%
-from anchorlib import charts, report, workforce_report
-from anchorlib.collaborative import load_collaborative
-from anchorlib.notebook_params import project_path
+from anchorlib.config.collaborative import load_collaborative
+from anchorlib.reports import charts
+from anchorlib.reports import display as report
+from anchorlib.reports import workforce as workforce_report
+from anchorlib.reports.params import project_path
 
 collab = load_collaborative(project_path(collaborative))
 asset = workforce_report.read_workforce_asset(collab, project_path(outputs) if outputs else None)

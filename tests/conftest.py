@@ -56,8 +56,13 @@ def fixture_data(monkeypatch, fixture_cache):
 @pytest.fixture
 def real_data(monkeypatch):
     if not SHARED.is_dir() or os.environ.get("ANCHOR_NO_SHARED"):
-        pytest.skip("the real data bundle ../shared/data is not on this machine (or ANCHOR_NO_SHARED is set)")
-    for var in ("ANCHOR_CATALOGUE", "ANCHOR_NO_SHARED"):  # a user's ANCHOR_DATA_DIR may add optional files
+        pytest.skip(
+            "the real data bundle ../shared/data is not on this machine (or ANCHOR_NO_SHARED is set)"
+        )
+    for var in (
+        "ANCHOR_CATALOGUE",
+        "ANCHOR_NO_SHARED",
+    ):  # a user's ANCHOR_DATA_DIR may add optional files
         monkeypatch.delenv(var, raising=False)
     clear_anchorlib_caches()
     yield SHARED
@@ -71,13 +76,18 @@ DEMO = ROOT / "collaboratives" / "lancashire.yml"
 
 def require_real_data() -> None:
     if not SHARED.is_dir() or os.environ.get("ANCHOR_NO_SHARED"):
-        pytest.skip("the real data bundle ../shared/data is not on this machine (or ANCHOR_NO_SHARED is set): "
-                    "the demo collaborative's ledgers are in it")
+        pytest.skip(
+            "the real data bundle ../shared/data is not on this machine (or ANCHOR_NO_SHARED is set): "
+            "the demo collaborative's ledgers are in it"
+        )
 
 
 def real_data_env(mp: pytest.MonkeyPatch) -> None:
     """What ``real_data`` does, for a session-scoped fixture: the real catalogue, ../shared allowed."""
-    for var in ("ANCHOR_CATALOGUE", "ANCHOR_NO_SHARED"):  # a user's ANCHOR_DATA_DIR may add optional files
+    for var in (
+        "ANCHOR_CATALOGUE",
+        "ANCHOR_NO_SHARED",
+    ):  # a user's ANCHOR_DATA_DIR may add optional files
         mp.delenv(var, raising=False)
 
 
@@ -93,9 +103,24 @@ class DemoSite:
     exactly as ``anchor workforce`` would, so the site can be checked for them).
     """
 
-    def __init__(self, root: Path, collaborative: Path, mode: str, result, seconds: float, expected_reports: set,
-                 sites: list[str], staff_files: list[Path]):
-        self.root, self.collaborative, self.mode, self.result, self.seconds = root, collaborative, mode, result, seconds
+    def __init__(
+        self,
+        root: Path,
+        collaborative: Path,
+        mode: str,
+        result,
+        seconds: float,
+        expected_reports: set,
+        sites: list[str],
+        staff_files: list[Path],
+    ):
+        self.root, self.collaborative, self.mode, self.result, self.seconds = (
+            root,
+            collaborative,
+            mode,
+            result,
+            seconds,
+        )
         self.dir = result.manifest_path.parent if result.manifest_path else root
         self.expected_reports, self.sites, self.staff_files = expected_reports, sites, staff_files
 
@@ -141,8 +166,8 @@ def demo_site(tmp_path_factory, request) -> DemoSite:
     tests/test_site_e2e.py and tests/test_browser.py; read-only for them."""
     import time
 
-    from anchorlib.collaborative import load_collaborative
-    from anchorlib.runner import discover_notebooks, run_collaborative
+    from anchorlib.config.collaborative import load_collaborative
+    from anchorlib.run.runner import discover_notebooks, run_collaborative
 
     root = tmp_path_factory.mktemp("demo-site")
     with pytest.MonkeyPatch.context() as mp:
@@ -152,7 +177,9 @@ def demo_site(tmp_path_factory, request) -> DemoSite:
         else:
             fixture_env(mp, request.getfixturevalue("fixture_cache"))
             collaborative = root.parent / "site-fixture.yml"
-            collaborative.write_text(SITE_FIXTURE_COLLAB.format(ledgers=ROOT / "tests" / "data" / "ledgers"))
+            collaborative.write_text(
+                SITE_FIXTURE_COLLAB.format(ledgers=ROOT / "tests" / "data" / "ledgers")
+            )
             mode = "a fixture collaborative on the committed fixture data (no ../shared)"
         clear_anchorlib_caches()
         try:
@@ -160,14 +187,20 @@ def demo_site(tmp_path_factory, request) -> DemoSite:
             result = run_collaborative(collaborative, out_root=root, progress=False)
             seconds = time.perf_counter() - t0
             collab = load_collaborative(collaborative)
-            expected = {s.name if s.scope == "collaborative" else f"{s.name}-{a.id}"
-                        for s in discover_notebooks() for a in ([None] if s.scope == "collaborative" else
-                                                                 [a for a in collab.anchors if a.ledger is not None])}
+            expected = {
+                s.name if s.scope == "collaborative" else f"{s.name}-{a.id}"
+                for s in discover_notebooks()
+                for a in (
+                    [None]
+                    if s.scope == "collaborative"
+                    else [a for a in collab.anchors if a.ledger is not None]
+                )
+            }
             sites = [s for a in collab.anchors for s in (a.sites or [])]
             private = collab.output_dir(root) / "private"
             staff = sorted(private.glob("staff_*.csv"))
             if not staff and collab.spec.simulate_staff:
-                from anchorlib.workforce import staff_for_collaborative
+                from anchorlib.workforce.staff import staff_for_collaborative
 
                 staff_for_collaborative(collab, out_root=root)
                 staff = sorted(private.glob("staff_*.csv"))

@@ -24,7 +24,9 @@ def text_of(path: Path) -> str:
     decoded (base64 runs removed)."""
     if path.suffix == ".xlsx":
         with zipfile.ZipFile(path) as z:
-            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+            return "\n".join(
+                z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml")
+            )
     if path.suffix == ".parquet":
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -52,8 +54,12 @@ def staff_needles(staff_files: list[Path]) -> tuple[set[str], set[str]]:
     ids, postcodes = set(), set()
     for f in staff_files:
         df = pd.read_csv(f, dtype=str)
-        id_col = next(c for c in df.columns if re.search(r"employee|staff|person", c, re.I) and
-                      re.search(r"\b(id|number|no)\b", c, re.I))
+        id_col = next(
+            c
+            for c in df.columns
+            if re.search(r"employee|staff|person", c, re.I)
+            and re.search(r"\b(id|number|no)\b", c, re.I)
+        )
         pc_col = next(c for c in df.columns if "postcode" in c.lower())
         ids |= set(df[id_col].dropna().str.strip())
         postcodes |= {norm_postcode(p) for p in df[pc_col].dropna()}
@@ -65,5 +71,9 @@ def found_in(path: Path, ids: set[str], postcodes: set[str]) -> tuple[list[str],
     if path.suffix.lower() in BINARY:
         return [], []
     text = text_of(path)
-    return (sorted(set(TOKEN.findall(text)) & ids),
-            sorted({m.group(1).upper() + m.group(2).upper() for m in POSTCODE.finditer(text)} & postcodes))
+    return (
+        sorted(set(TOKEN.findall(text)) & ids),
+        sorted(
+            {m.group(1).upper() + m.group(2).upper() for m in POSTCODE.finditer(text)} & postcodes
+        ),
+    )

@@ -25,7 +25,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 INSTALL_SCRIPT = ROOT / "scripts" / "install-browser"
@@ -61,12 +60,16 @@ def chromium() -> str:
     path = find_chromium()
     note = ""
     if path is None and INSTALL_SCRIPT.is_file():
-        out = subprocess.run(["/bin/sh", str(INSTALL_SCRIPT)], capture_output=True, text=True, timeout=900)
+        out = subprocess.run(
+            ["/bin/sh", str(INSTALL_SCRIPT)], capture_output=True, text=True, timeout=900
+        )
         note = (out.stdout + out.stderr).strip()
         path = find_chromium()
     if path is None:
-        _unavailable("headless Chromium is not installed and could not be installed "
-                     f"({' '.join(CANDIDATES)} not on PATH, ANCHOR_CHROMIUM not set). {note}")
+        _unavailable(
+            "headless Chromium is not installed and could not be installed "
+            f"({' '.join(CANDIDATES)} not on PATH, ANCHOR_CHROMIUM not set). {note}"
+        )
     return path
 
 
@@ -108,7 +111,9 @@ def _pages(site) -> list[str]:
     """The pages a reader opens: the site index, each collaborative's index, each published report."""
     man = site.manifest()
     pages = ["index.html", f"{site.dir.name}/index.html"]
-    pages += [f"{site.dir.name}/{r['published']['path']}" for r in man["reports"] if r.get("published")]
+    pages += [
+        f"{site.dir.name}/{r['published']['path']}" for r in man["reports"] if r.get("published")
+    ]
     return pages
 
 
@@ -125,27 +130,56 @@ def test_every_page_loads_in_chromium_without_errors(demo_site, served, browser,
         for rel in pages:
             issues: list[str] = []
             page = context.new_page()
-            page.on("console", lambda m, issues=issues: issues.append(
-                f"console {m.type}: {m.text} ({(m.location or {}).get('url', '')[:120]})") if m.type == "error" else None)
+            page.on(
+                "console",
+                lambda m, issues=issues: (
+                    issues.append(
+                        f"console {m.type}: {m.text} ({(m.location or {}).get('url', '')[:120]})"
+                    )
+                    if m.type == "error"
+                    else None
+                ),
+            )
             page.on("pageerror", lambda e, issues=issues: issues.append(f"page error: {e}"))
-            page.on("requestfailed", lambda r, issues=issues: issues.append(
-                f"request failed: {r.url[:120]} ({r.failure})"))
-            page.on("response", lambda r, issues=issues: issues.append(f"HTTP {r.status}: {r.url[:120]}")
-                    if r.status >= 400 else None)
+            page.on(
+                "requestfailed",
+                lambda r, issues=issues: issues.append(
+                    f"request failed: {r.url[:120]} ({r.failure})"
+                ),
+            )
+            page.on(
+                "response",
+                lambda r, issues=issues: (
+                    issues.append(f"HTTP {r.status}: {r.url[:120]}") if r.status >= 400 else None
+                ),
+            )
             response = page.goto(f"{served}/{rel}", wait_until="load")
             if response is None or not response.ok:
-                issues.append(f"the page itself: HTTP {response.status if response else 'no response'}")
+                issues.append(
+                    f"the page itself: HTTP {response.status if response else 'no response'}"
+                )
             # scroll to the end so that lazily loaded images are requested, then wait for every image
             page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
             page.wait_for_load_state("networkidle")
-            page.evaluate("Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null)))")
-            broken = page.evaluate("Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
-                                   ".map(i => (i.getAttribute('src') || '').slice(0, 80))")
+            page.evaluate(
+                "Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null)))"
+            )
+            broken = page.evaluate(
+                "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
+                ".map(i => (i.getAttribute('src') || '').slice(0, 80))"
+            )
             issues += [f"image did not load: {src}" for src in broken]
             images = page.evaluate("document.images.length")
-            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", rel.removesuffix("/index.html").removesuffix(".html")) or "index"
+            name = (
+                re.sub(
+                    r"[^A-Za-z0-9_.-]+", "_", rel.removesuffix("/index.html").removesuffix(".html")
+                )
+                or "index"
+            )
             page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-            (shots / f"{name}.txt").write_text(f"{served}/{rel}\nimages: {images}\n" + "\n".join(issues) + "\n")
+            (shots / f"{name}.txt").write_text(
+                f"{served}/{rel}\nimages: {images}\n" + "\n".join(issues) + "\n"
+            )
             page.close()
             if issues:
                 problems[rel] = issues
@@ -153,12 +187,20 @@ def test_every_page_loads_in_chromium_without_errors(demo_site, served, browser,
         context.close()
     print(f"\nbrowser screenshots of {len(pages)} pages: {shots}")
     assert len(list(shots.glob("*.png"))) == len(pages)
-    assert not problems, (f"screenshots: {shots}\n" +
-                          "\n".join(f"{rel}:\n  " + "\n  ".join(v) for rel, v in problems.items()))
+    assert not problems, f"screenshots: {shots}\n" + "\n".join(
+        f"{rel}:\n  " + "\n  ".join(v) for rel, v in problems.items()
+    )
 
 
-@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("1", pytest.fail.Exception),
-                                         ("", pytest.skip.Exception), ("false", pytest.skip.Exception)])
+@pytest.mark.parametrize(
+    "ci, outcome",
+    [
+        ("true", pytest.fail.Exception),
+        ("1", pytest.fail.Exception),
+        ("", pytest.skip.Exception),
+        ("false", pytest.skip.Exception),
+    ],
+)
 def test_without_chromium_the_test_skips_but_fails_in_ci(monkeypatch, ci, outcome):
     monkeypatch.setenv("CI", ci)
     with pytest.raises(outcome, match="Chromium is not installed"):

@@ -6,13 +6,17 @@ import shutil
 
 import pytest
 import yaml
-
-from anchorlib import catalogue
-from anchorlib.catalogue import Catalogue, load_catalogue, resolve
-from anchorlib.errors import ChecksumMismatchError, DataValidationError, MissingSourceFileError, UnknownSourceError
-from anchorlib.readers import read_source
-
 from conftest import FIXTURES, ROOT
+
+from anchorlib.core.errors import (
+    ChecksumMismatchError,
+    DataValidationError,
+    MissingSourceFileError,
+    UnknownSourceError,
+)
+from anchorlib.data import catalogue
+from anchorlib.data.catalogue import Catalogue, load_catalogue, resolve
+from anchorlib.data.readers import read_source
 
 
 def test_every_source_declares_provenance_and_licence():
@@ -76,10 +80,12 @@ def test_resolution_order_repo_data_then_env_then_shared(fixture_data, tmp_path,
         assert roots[-1] == catalogue.shared_data_dir()
 
 
-def test_schema_failure_lists_every_problem_with_row_and_column(fixture_data, tmp_path, monkeypatch):
+def test_schema_failure_lists_every_problem_with_row_and_column(
+    fixture_data, tmp_path, monkeypatch
+):
     src = (fixture_data / "reference" / "lookup_lad24_region24.csv").read_text().splitlines()
-    src[3] = src[3].replace("E12", "X12")          # bad region code on data row 3
-    src[5] = src[5].replace("E0", "Q0", 1)          # bad LAD code on data row 5
+    src[3] = src[3].replace("E12", "X12")  # bad region code on data row 3
+    src[5] = src[5].replace("E0", "Q0", 1)  # bad LAD code on data row 5
     bad = tmp_path / "reference" / "lookup_lad24_region24.csv"
     bad.parent.mkdir(parents=True)
     bad.write_text("\n".join(src) + "\n")

@@ -1,4 +1,4 @@
-"""The collaborative spend report (anchorlib.collaborative_report): its tables and reading on the hand example.
+"""The collaborative spend report (anchorlib.reports.collaborative_spend): its tables and reading on the hand example.
 
 The ledger is tests/test_collective.py's: three anchors of "Testshire" (council ``c``,
 police ``p``, fire ``f``), eleven payments in 2022-23 plus one republished row.  Worked by hand:
@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from anchorlib import collaborative_report as R
-from anchorlib import collective as C
-from anchorlib.categories import load_common_categories
-
 from test_collective import PLACE, ROWS, make_collab, make_ledger
 
+from anchorlib.config.categories import load_common_categories
+from anchorlib.indicators import collective as C
+from anchorlib.reports import collaborative_spend as R
+
 approx = pytest.approx
-NAMES = {"c": "Testborough Borough Council", "p": "Police and Crime Commissioner for Testshire",
-         "f": "Testshire Fire and Rescue Service"}
+NAMES = {
+    "c": "Testborough Borough Council",
+    "p": "Police and Crime Commissioner for Testshire",
+    "f": "Testshire Fire and Rescue Service",
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +61,12 @@ def test_summary_table(rep):
     assert m["Combined spend with suppliers used by two or more anchors (£)"] == 9000
     assert m["Spend with a located supplier (%)"] == approx(100 * 12600 / 12900)
     assert m["Spend with suppliers in Testshire, of all spend (%)"] == approx(100 * 2800 / 12900)
-    assert m["Spend with suppliers in Testshire, of located spend (%)"] == approx(100 * 2800 / 12600)
-    assert m["Spend in the most deprived neighbourhoods, of located spend (%)"] == approx(100 * 2800 / 12600)
+    assert m["Spend with suppliers in Testshire, of located spend (%)"] == approx(
+        100 * 2800 / 12600
+    )
+    assert m["Spend in the most deprived neighbourhoods, of located spend (%)"] == approx(
+        100 * 2800 / 12600
+    )
     assert m["Addressable spend (£)"] == 12100
     assert m["Spend located by a simulated postcode (%)"] == 0
     assert not rep.simulated and rep.shared_count == 2 and rep.shared_spend == 9000
@@ -70,8 +76,14 @@ def test_summary_table(rep):
 def test_anchor_table(rep):
     t = rep.anchors.set_index("anchor")
     assert list(t.index) == [NAMES["c"], NAMES["p"], NAMES["f"], "All anchors combined"]
-    assert t.loc[NAMES["p"], ["spend as published (£)", "paid to member anchors (£)",
-                              "spend outside the collaborative (£)"]].tolist() == [8200, 2700, 5500]
+    assert t.loc[
+        NAMES["p"],
+        [
+            "spend as published (£)",
+            "paid to member anchors (£)",
+            "spend outside the collaborative (£)",
+        ],
+    ].tolist() == [8200, 2700, 5500]
     assert t.loc[NAMES["c"], "spend outside the collaborative (£)"] == 5100
     assert t.loc["All anchors combined", "spend outside the collaborative (£)"] == 12900
     assert t.loc["All anchors combined", "payments to member anchors (number)"] == 2
@@ -85,7 +97,7 @@ def test_tier_table(rep):
     assert t.loc["wider", "share of located spend (%)"] == approx(100 * 5000 / 12600)
     assert pd.isna(t.loc["location not known", "share of located spend (%)"])
     assert t[f"{NAMES['c']} (£)"].tolist() == [-200, 4000, 1000, 300]
-    assert t[f"{NAMES['p']} (£)"].tolist() == [2500, 0, 3000, 0]   # the 2,700 to members left out
+    assert t[f"{NAMES['p']} (£)"].tolist() == [2500, 0, 3000, 0]  # the 2,700 to members left out
 
 
 def test_decile_table_leaves_out_the_deprived_summary_row(rep):
@@ -106,8 +118,14 @@ def test_tier_deprivation_table(rep):
     assert t.loc["place (Testshire)", "in the most deprived neighbourhoods (£)"] == 2800
     assert t.loc["place (Testshire)", "share of spend in England (%)"] == 100
     assert t.loc["wider", "in the most deprived neighbourhoods (£)"] == 0
-    assert t.loc["all located tiers", ["spend (£)", "spend with suppliers in England (£)",
-                                       "in the most deprived neighbourhoods (£)"]].tolist() == [12600, 12600, 2800]
+    assert t.loc[
+        "all located tiers",
+        [
+            "spend (£)",
+            "spend with suppliers in England (£)",
+            "in the most deprived neighbourhoods (£)",
+        ],
+    ].tolist() == [12600, 12600, 2800]
     assert t.loc["all located tiers", "share of spend in England (%)"] == approx(100 * 2800 / 12600)
 
 
@@ -127,7 +145,12 @@ def test_shared_supplier_table(rep):
     assert t[f"{NAMES['p']} (£)"].tolist() == [0, 3000]
     assert t["organisation type"].tolist() == ["Companies", "Companies"]
     assert t["tier"].tolist() == ["wider", "rest of uk"]
-    assert len(R.collaborative_spend(make_collab(), make_ledger(), suppliers_listed=1).shared_suppliers) == 1
+    assert (
+        len(
+            R.collaborative_spend(make_collab(), make_ledger(), suppliers_listed=1).shared_suppliers
+        )
+        == 1
+    )
 
 
 def test_opportunity_table(rep):
@@ -136,7 +159,9 @@ def test_opportunity_table(rep):
     assert t["category"].tolist() == [rules.get("it_telecoms").label, rules.get("laundry").label]
     it, laundry = t.iloc[0], t.iloc[1]
     assert it["bought from outside the place (£)"] == 5000 and it["bought in the place (£)"] == 0
-    assert it["local share of located spend (%)"] == 0 and it["anchors buying outside (number)"] == 2
+    assert (
+        it["local share of located spend (%)"] == 0 and it["anchors buying outside (number)"] == 2
+    )
     assert it["anchors"] == f"{NAMES['c']}, {NAMES['f']}"
     assert laundry["local share of located spend (%)"] == approx(100 * 500 / 4500)
     assert laundry[f"{NAMES['c']} outside the place (£)"] == 1000
@@ -144,7 +169,14 @@ def test_opportunity_table(rep):
     assert laundry["local suppliers already paid (number)"] == 1
     assert laundry["largest local suppliers"] == "Local Wash CIC (£500)"
     assert laundry["bought jointly elsewhere"] and it["moveable spend (HAN)"]
-    assert len(R.collaborative_spend(make_collab(), make_ledger(), opportunities_listed=1).opportunities) == 1
+    assert (
+        len(
+            R.collaborative_spend(
+                make_collab(), make_ledger(), opportunities_listed=1
+            ).opportunities
+        )
+        == 1
+    )
     # with three anchors required, no category qualifies
     assert R.collaborative_spend(make_collab(), make_ledger(), min_anchors=3).opportunities.empty
 
@@ -152,65 +184,128 @@ def test_opportunity_table(rep):
 def test_left_out_table():
     rules = load_common_categories()
     t = R.left_out_table({"unclassified": 50.0, "insurance": 120.0}, rules)
-    assert t.values.tolist() == [[rules.get("insurance").label, 120.0],
-                                 ["Unclassified (no category rule matched)", 50.0]]
-    assert R.left_out_table({}).columns.tolist() == ["category left out", "bought from outside the place (£)"]
+    assert t.values.tolist() == [
+        [rules.get("insurance").label, 120.0],
+        ["Unclassified (no category rule matched)", 50.0],
+    ]
+    assert R.left_out_table({}).columns.tolist() == [
+        "category left out",
+        "bought from outside the place (£)",
+    ]
 
 
 def test_left_out_on_the_hand_example_is_empty(rep):
-    assert rep.left_out.empty   # every addressable category in the example is on the list and addressable
+    assert (
+        rep.left_out.empty
+    )  # every addressable category in the example is on the list and addressable
 
 
 def test_concentration_and_top_suppliers(rep):
     m = _measures(rep.concentration)
-    hhi = (5000 ** 2 + 4000 ** 2 + 2300 ** 2 + 800 ** 2 + 500 ** 2) / 12600 ** 2
+    hhi = (5000**2 + 4000**2 + 2300**2 + 800**2 + 500**2) / 12600**2
     assert m["HHI, 0 to 10,000 (index)"] == approx(10000 * hhi)
     assert m["Share of named-supplier spend with the 10 largest suppliers (%)"] == approx(100)
-    assert m["Suppliers paid (number)"] == 5 and len(m) == 3      # top_n is 10: one top-N row
+    assert m["Suppliers paid (number)"] == 5 and len(m) == 3  # top_n is 10: one top-N row
     t = rep.top_suppliers
     assert t["supplier id"].tolist() == ["S3", "S1", "S7", "S8", "S2"]
     assert t["net spend (£)"].tolist() == [5000, 4000, 2300, 800, 500]
     assert t.loc[0, "share of named-supplier spend (%)"] == approx(100 * 5000 / 12600)
-    assert t["anchors using it (number)"].tolist() == [2, 2, 1, 1, 1]   # c's Builder Bros net is negative
+    assert t["anchors using it (number)"].tolist() == [
+        2,
+        2,
+        1,
+        1,
+        1,
+    ]  # c's Builder Bros net is negative
     assert t["rank"].tolist() == [1, 2, 3, 4, 5]
 
 
 def test_intra_table(rep):
-    assert rep.intra[["paid by", "paid to", "payments (number)", "spend (£)", "an anchor paying itself"]] \
-        .values.tolist() == [[NAMES["p"], NAMES["c"], 1, 2000.0, False], [NAMES["p"], NAMES["f"], 1, 700.0, False]]
-    empty = R.intra_table(pd.DataFrame(columns=["anchor_id", "payee_anchor", "payments", "spend", "payee_names",
-                                                "self"]), NAMES)
+    assert rep.intra[
+        ["paid by", "paid to", "payments (number)", "spend (£)", "an anchor paying itself"]
+    ].values.tolist() == [
+        [NAMES["p"], NAMES["c"], 1, 2000.0, False],
+        [NAMES["p"], NAMES["f"], 1, 700.0, False],
+    ]
+    empty = R.intra_table(
+        pd.DataFrame(
+            columns=["anchor_id", "payee_anchor", "payments", "spend", "payee_names", "self"]
+        ),
+        NAMES,
+    )
     assert empty.empty and "spend (£)" in empty.columns
 
 
 def test_every_column_carries_a_unit_or_is_a_label(rep):
-    labels = {"anchor", "tier (innermost first)", "IMD 2025 decile of the supplier's neighbourhood", "supplier",
-              "anchors", "organisation type", "tier", "rank", "category", "largest local suppliers",
-              "largest suppliers outside the place", "moveable spend (HAN)", "bought jointly elsewhere",
-              "supplier id", "paid by", "paid to", "an anchor paying itself", "payee names as published",
-              "category left out", "measure", "value"}
-    for name in ("anchors", "tiers", "deciles", "tier_deprivation", "overlap", "shared_suppliers", "opportunities",
-                 "left_out", "top_suppliers", "intra"):
+    labels = {
+        "anchor",
+        "tier (innermost first)",
+        "IMD 2025 decile of the supplier's neighbourhood",
+        "supplier",
+        "anchors",
+        "organisation type",
+        "tier",
+        "rank",
+        "category",
+        "largest local suppliers",
+        "largest suppliers outside the place",
+        "moveable spend (HAN)",
+        "bought jointly elsewhere",
+        "supplier id",
+        "paid by",
+        "paid to",
+        "an anchor paying itself",
+        "payee names as published",
+        "category left out",
+        "measure",
+        "value",
+    }
+    for name in (
+        "anchors",
+        "tiers",
+        "deciles",
+        "tier_deprivation",
+        "overlap",
+        "shared_suppliers",
+        "opportunities",
+        "left_out",
+        "top_suppliers",
+        "intra",
+    ):
         for col in getattr(rep, name).columns:
             assert col in labels or col.endswith(")"), (name, col)
 
 
 def test_reading_is_made_from_the_figures(rep):
     text = R.collaborative_reading(rep)
-    assert text[0] == ("The 3 anchors paid £15,600 in 2022-23. £2,700 of it went from one member anchor to another, "
-                       "which leaves combined spend of £12,900 with 5 suppliers (refunds netted off, payments "
-                       "published twice counted once).")
-    assert "Together, 22% of combined spend went to suppliers based in Testshire (22% of the spend whose " \
-           "location is known)." in text
-    assert any(s.startswith("22% of located combined spend went to suppliers in the most deprived 20%") for s in text)
-    assert (f"2 suppliers are used by two or more anchors; they take £9,000 (70% of combined spend). "
-            f"{NAMES['c']} and {NAMES['p']} share the most suppliers (1).") in text
+    assert text[0] == (
+        "The 3 anchors paid £15,600 in 2022-23. £2,700 of it went from one member anchor to another, "
+        "which leaves combined spend of £12,900 with 5 suppliers (refunds netted off, payments "
+        "published twice counted once)."
+    )
+    assert (
+        "Together, 22% of combined spend went to suppliers based in Testshire (22% of the spend whose "
+        "location is known)." in text
+    )
+    assert any(
+        s.startswith("22% of located combined spend went to suppliers in the most deprived 20%")
+        for s in text
+    )
+    assert (
+        f"2 suppliers are used by two or more anchors; they take £9,000 (70% of combined spend). "
+        f"{NAMES['c']} and {NAMES['p']} share the most suppliers (1)."
+    ) in text
     it = load_common_categories().get("it_telecoms").label
-    assert (f"The largest collective opportunity is {it}: 2 anchors ({NAMES['c']}, {NAMES['f']}) together buy "
-            "£5,000 of it from suppliers outside Testshire; 0% of the located spend in it is local already, with "
-            "0 local suppliers paid.") in text
+    assert (
+        f"The largest collective opportunity is {it}: 2 anchors ({NAMES['c']}, {NAMES['f']}) together buy "
+        "£5,000 of it from suppliers outside Testshire; 0% of the located spend in it is local already, with "
+        "0 local suppliers paid."
+    ) in text
     assert any("HHI (2,972 of 10,000) combined spend is highly concentrated" in s for s in text)
-    assert text[-1] == f"The largest flow inside the collaborative: {NAMES['p']} paid {NAMES['c']} £2,000 in 1 payment."
+    assert (
+        text[-1]
+        == f"The largest flow inside the collaborative: {NAMES['p']} paid {NAMES['c']} £2,000 in 1 payment."
+    )
     assert not any("simulated" in s for s in text)
 
 
@@ -230,17 +325,27 @@ def test_simulated_postcodes_raise_the_banner():
     led.loc[led["postcode_source"].notna(), "postcode_source"] = "simulated"
     c = R.collaborative_spend(make_collab(), led)
     assert c.simulated
-    assert any(s.startswith("Supplier locations are simulated for this demo (98% of spend)")
-               for s in R.collaborative_reading(c))
+    assert any(
+        s.startswith("Supplier locations are simulated for this demo (98% of spend)")
+        for s in R.collaborative_reading(c)
+    )
 
 
 def test_sources():
-    assert R.sources(make_collab()) == ["imd2025", "onspd_lookup", "codepoint_open", "lookup_lsoa21_ward24",
-                                        "lookup_lad24_region"]
+    assert R.sources(make_collab()) == [
+        "imd2025",
+        "onspd_lookup",
+        "codepoint_open",
+        "lookup_lsoa21_ward24",
+        "lookup_lad24_region",
+    ]
 
 
 def test_figures_agree_with_anchorlib_collective():
     led, collab = make_ledger(), make_collab()
     c = R.collaborative_spend(collab, led)
     assert c.indicators == {**C.combined_indicators(led, collab)}
-    assert c.tiers["spend (£)"].tolist() == C.combined_by_tier(led, collab, place=PLACE)["spend"].tolist()
+    assert (
+        c.tiers["spend (£)"].tolist()
+        == C.combined_by_tier(led, collab, place=PLACE)["spend"].tolist()
+    )

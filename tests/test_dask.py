@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from anchorlib.runner import run_collaborative  # noqa: E402
+from anchorlib.run.runner import run_collaborative
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BIN = Path(sys.executable).parent
@@ -33,14 +33,29 @@ anchors:
 def _report(path: Path, scope: str, order: int) -> None:
     """A trivial report notebook: it sleeps, then prints which process ran it."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["anchorlib"] = {"scope": scope, "order": order, "title": path.stem, "inputs": ["collaborative"]}
-    params = 'collaborative: str = "c.yml"\nsleep: float = 0.0\n' + ('anchor: str = "one"\n' if scope == "anchor" else "")
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["anchorlib"] = {
+        "scope": scope,
+        "order": order,
+        "title": path.stem,
+        "inputs": ["collaborative"],
+    }
+    params = 'collaborative: str = "c.yml"\nsleep: float = 0.0\n' + (
+        'anchor: str = "one"\n' if scope == "anchor" else ""
+    )
     cell = nbformat.v4.new_code_cell(params)
     cell.metadata["tags"] = ["parameters"]
-    nb.cells = [cell, nbformat.v4.new_code_cell(
-        "import os, time\nfrom anchorlib import report\nreport.header('Tiny', collaborative='Tiny')\n"
-        "time.sleep(sleep)\nprint('ran in', os.getpid())")]
+    nb.cells = [
+        cell,
+        nbformat.v4.new_code_cell(
+            "import os, time\nfrom anchorlib import report\nreport.header('Tiny', collaborative='Tiny')\n"
+            "time.sleep(sleep)\nprint('ran in', os.getpid())"
+        ),
+    ]
     nbformat.write(nb, path)
 
 
@@ -66,14 +81,42 @@ class Cluster:
         env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
         self.env = env
         self.procs["scheduler"] = subprocess.Popen(
-            [str(BIN / "dask"), "scheduler", "--scheduler-file", str(self.file), "--port", "0",
-             "--no-dashboard", "--host", "127.0.0.1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                str(BIN / "dask"),
+                "scheduler",
+                "--scheduler-file",
+                str(self.file),
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--host",
+                "127.0.0.1",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self._wait(lambda: self.file.is_file(), "the scheduler file")
         for name in ("w1", "w2"):
             self.procs[name] = subprocess.Popen(
-                [str(BIN / "dask"), "worker", "--scheduler-file", str(self.file), "--nthreads", "1", "--no-nanny",
-                 "--name", name, "--no-dashboard", "--host", "127.0.0.1"], env=env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    str(BIN / "dask"),
+                    "worker",
+                    "--scheduler-file",
+                    str(self.file),
+                    "--nthreads",
+                    "1",
+                    "--no-nanny",
+                    "--name",
+                    name,
+                    "--no-dashboard",
+                    "--host",
+                    "127.0.0.1",
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         from distributed import Client
 
         self.client = Client(scheduler_file=str(self.file), timeout="30s")
@@ -88,7 +131,9 @@ class Cluster:
             time.sleep(0.1)
 
     def address_of(self, name: str) -> str:
-        return next(a for a, w in self.client.scheduler_info()["workers"].items() if w["name"] == name)
+        return next(
+            a for a, w in self.client.scheduler_info()["workers"].items() if w["name"] == name
+        )
 
     def close(self):
         self.client.close()
@@ -114,8 +159,15 @@ def _manifest(root: Path) -> dict:
 
 
 def test_a_batch_runs_on_the_cluster_and_the_manifest_names_the_workers(tiny, cluster):
-    res = run_collaborative(tiny / "c.yml", out_root=tiny / "out", notebooks_dir=tiny / "notebooks", build=False,
-                            progress=False, workers=2, scheduler=str(cluster.file))
+    res = run_collaborative(
+        tiny / "c.yml",
+        out_root=tiny / "out",
+        notebooks_dir=tiny / "notebooks",
+        build=False,
+        progress=False,
+        workers=2,
+        scheduler=str(cluster.file),
+    )
     assert res.ok, res.summary()
     man = _manifest(tiny)
     assert man["run"]["scheduler"] == cluster.client.scheduler.address
@@ -134,8 +186,15 @@ def test_killing_a_worker_mid_run_loses_nothing(tiny, cluster):
 
     def run():
         result["res"] = run_collaborative(
-            tiny / "c.yml", out_root=tiny / "out", notebooks_dir=tiny / "notebooks", build=False, progress=False,
-            workers=2, scheduler=str(cluster.file), params=["sleep=2.0"])
+            tiny / "c.yml",
+            out_root=tiny / "out",
+            notebooks_dir=tiny / "notebooks",
+            build=False,
+            progress=False,
+            workers=2,
+            scheduler=str(cluster.file),
+            params=["sleep=2.0"],
+        )
 
     t = threading.Thread(target=run)
     t.start()

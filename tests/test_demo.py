@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from anchorlib.demo import SIMULATED, simulate_postcodes
-from anchorlib.places import classify_postcodes, place_from_codes
+from anchorlib.config.places import classify_postcodes, place_from_codes
+from anchorlib.demo.supplier_postcodes import SIMULATED, simulate_postcodes
 
 
 @pytest.fixture
@@ -22,8 +22,11 @@ def test_simulated_postcodes_are_real_and_in_their_stated_tier(hyndburn):
 
 
 def test_shares_are_honoured(hyndburn):
-    sim = simulate_postcodes([f"S{i}" for i in range(4000)], hyndburn,
-                             shares={"place": 0.5, "wider": 0.3, "rest_of_uk": 0.2})
+    sim = simulate_postcodes(
+        [f"S{i}" for i in range(4000)],
+        hyndburn,
+        shares={"place": 0.5, "wider": 0.3, "rest_of_uk": 0.2},
+    )
     got = sim["tier"].value_counts(normalize=True)
     assert got["place"] == pytest.approx(0.5, abs=0.03)
     assert got["wider"] == pytest.approx(0.3, abs=0.03)
@@ -35,11 +38,15 @@ def test_draws_are_stable_when_ids_are_added(hyndburn):
     b = simulate_postcodes(["S0", "S3", "S2", "S1", "S9"], hyndburn).set_index("id")
     assert b.loc[a["id"], "postcode"].tolist() == a["postcode"].tolist()
     ids = [f"S{i}" for i in range(50)]
-    assert simulate_postcodes(ids, hyndburn, seed=1)["postcode"].tolist() != \
-        simulate_postcodes(ids, hyndburn)["postcode"].tolist()
+    assert (
+        simulate_postcodes(ids, hyndburn, seed=1)["postcode"].tolist()
+        != simulate_postcodes(ids, hyndburn)["postcode"].tolist()
+    )
 
 
-@pytest.mark.parametrize("shares, message", [({"place": 0.5, "moon": 0.5}, "moon"), ({"place": 0.5}, "sum to 1")])
+@pytest.mark.parametrize(
+    "shares, message", [({"place": 0.5, "moon": 0.5}, "moon"), ({"place": 0.5}, "sum to 1")]
+)
 def test_bad_shares(hyndburn, shares, message):
     with pytest.raises(ValueError, match=message):
         simulate_postcodes(["S1"], hyndburn, shares=shares)

@@ -7,7 +7,6 @@ import hashlib
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT, SHARED, clear_anchorlib_caches
 
 DEMO = ROOT / "data" / "demo"
@@ -22,7 +21,7 @@ def extract_cache(tmp_path_factory):
 @pytest.fixture
 def extract_only(monkeypatch, extract_cache):
     """The real catalogue with only the demo extract: no ../shared, no ANCHOR_DATA_DIR, a cache of its own."""
-    import anchorlib.catalogue as catalogue
+    import anchorlib.data.catalogue as catalogue
 
     monkeypatch.delenv("ANCHOR_CATALOGUE", raising=False)
     monkeypatch.delenv("ANCHOR_DATA_DIR", raising=False)
@@ -35,7 +34,7 @@ def extract_only(monkeypatch, extract_cache):
 
 
 def test_extract_files_match_their_catalogue():
-    from anchorlib.catalogue import load_catalogue, load_extract
+    from anchorlib.data.catalogue import load_catalogue, load_extract
 
     ext = load_extract()
     assert ext is not None, "data/demo/sources.yml is missing: run `anchor data build-demo`"
@@ -43,27 +42,40 @@ def test_extract_files_match_their_catalogue():
     listed = set()
     for src in ext.sources:
         full = cat.get(src.id)
-        for key in ("title", "publisher", "licence", "attribution", "vintage", "url", "download", "origin"):
+        for key in (
+            "title",
+            "publisher",
+            "licence",
+            "attribution",
+            "vintage",
+            "url",
+            "download",
+            "origin",
+        ):
             assert getattr(src, key) == getattr(full, key), (src.id, key)  # the same provenance
         declared = {f.path: f.sha256 for f in full.files}
         for f in src.files:
             data = (DEMO / f.path).read_bytes()
             assert hashlib.sha256(data).hexdigest() == f.sha256, f.path
             assert len(data) == f.bytes, f.path
-            assert declared[f.source_path] == f.source_sha256, f.path  # cut from the declared release
+            assert declared[f.source_path] == f.source_sha256, (
+                f.path
+            )  # cut from the declared release
             if f.format == "raw":
                 assert f.sha256 == f.source_sha256  # ledgers as published
             listed.add(f.path)
-    on_disk = {p.relative_to(DEMO).as_posix() for p in DEMO.rglob("*") if p.is_file()} - {"sources.yml"}
+    on_disk = {p.relative_to(DEMO).as_posix() for p in DEMO.rglob("*") if p.is_file()} - {
+        "sources.yml"
+    }
     assert on_disk == listed
     assert ext.built_by == "anchor data build-demo"
     assert sum(p.stat().st_size for p in DEMO.rglob("*") if p.is_file()) <= 25 * 1024 * 1024
 
 
 def test_outside_the_extract_is_an_error_naming_the_full_file(extract_only):
-    from anchorlib.catalogue import OutsideExtractError
-    from anchorlib.places import load_place, place_from_codes
-    from anchorlib.readers import read_source
+    from anchorlib.config.places import load_place, place_from_codes
+    from anchorlib.data.catalogue import OutsideExtractError
+    from anchorlib.data.readers import read_source
 
     with pytest.raises(OutsideExtractError) as err:
         place_from_codes("E09000001")  # City of London
@@ -74,7 +86,7 @@ def test_outside_the_extract_is_an_error_naming_the_full_file(extract_only):
     with pytest.raises(OutsideExtractError, match="keeps the columns"):
         read_source("iod2019_imd")  # the extract keeps two columns; all were asked for
 
-    from anchorlib.postcodes import locate_postcodes
+    from anchorlib.data.postcodes import locate_postcodes
 
     load_place(ROOT / "data" / "places" / "lancashire.yml")  # inside: fine
     got = locate_postcodes(["BB5 1LA", "BB5 9XX"])  # a covered district: found, or truly unknown
@@ -84,7 +96,7 @@ def test_outside_the_extract_is_an_error_naming_the_full_file(extract_only):
 
 
 def test_extract_used_only_with_a_note(extract_only, capfd):
-    from anchorlib.readers import read_source
+    from anchorlib.data.readers import read_source
 
     df = read_source("census2021_tenure")
     err = capfd.readouterr().err
@@ -93,15 +105,17 @@ def test_extract_used_only_with_a_note(extract_only, capfd):
 
 
 def _place_figures():
-    from anchorlib.census import population_lsoa21
-    from anchorlib.demo import simulate_postcodes
-    from anchorlib.deprivation import place_measures
-    from anchorlib.places import classify_postcodes, load_place, tier_breakdown
+    from anchorlib.config.places import classify_postcodes, load_place, tier_breakdown
+    from anchorlib.data.census import population_lsoa21
+    from anchorlib.data.deprivation import place_measures
+    from anchorlib.demo.supplier_postcodes import simulate_postcodes
 
     place = load_place(ROOT / "data" / "places" / "lancashire.yml")
     ids = [f"S{i:05d}" for i in range(400)]
     sim = simulate_postcodes(ids, place)
-    located = classify_postcodes(place, sim["postcode"].tolist() + ["BB5 1LA", "PR1 0LD", "PR2 3LH", "M1 1AE"])
+    located = classify_postcodes(
+        place, sim["postcode"].tolist() + ["BB5 1LA", "PR1 0LD", "PR2 3LH", "M1 1AE"]
+    )
     return {
         "lsoa_count": len(place.lsoas),
         "population": int(population_lsoa21().reindex(place.lsoas).sum()),
@@ -109,7 +123,9 @@ def _place_figures():
         "tiers": tier_breakdown(place, population_lsoa21()).to_dict(orient="records"),
         "simulated": sim.to_dict(orient="records"),
         "located": located[["pcds", "status", "lsoa21_code", "lad24_code", "imd25_decile", "tier"]]
-        .astype(object).where(lambda d: d.notna(), None).to_dict(orient="records"),
+        .astype(object)
+        .where(lambda d: d.notna(), None)
+        .to_dict(orient="records"),
     }
 
 
@@ -131,7 +147,9 @@ def test_place_figures_same_on_extract_as_on_full_data(monkeypatch, extract_cach
     assert extract["measures"] == full["measures"]
     assert extract["tiers"] == full["tiers"]
     assert extract["simulated"] == full["simulated"]
-    assert pd.Series([r["tier"] for r in full["simulated"]]).nunique() == 3  # place, wider and rest of UK drawn
+    assert (
+        pd.Series([r["tier"] for r in full["simulated"]]).nunique() == 3
+    )  # place, wider and rest of UK drawn
     assert extract["located"] == full["located"]
 
 
@@ -139,7 +157,7 @@ def test_place_figures_same_on_extract_as_on_full_data(monkeypatch, extract_cach
 def test_build_demo_is_deterministic(tmp_path):
     if not SHARED.is_dir():
         pytest.skip("needs the full data in ../shared/data")
-    from anchorlib.demo_data import build_demo, sha256_tree
+    from anchorlib.demo.extract import build_demo, sha256_tree
 
     clear_anchorlib_caches()
     build_demo(tmp_path, quiet=True)

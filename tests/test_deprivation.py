@@ -1,4 +1,4 @@
-"""MHCLG summary measures of deprivation (anchorlib.deprivation).
+"""MHCLG summary measures of deprivation (anchorlib.data.deprivation).
 
 Hand-computed examples for the pure function; fixture-data checks against the raw
 CSVs read independently with the csv module; real-data checks (all LADs, the
@@ -15,15 +15,28 @@ import shutil
 
 import numpy as np
 import pytest
-
-from anchorlib import deprivation as dep
-from anchorlib.errors import MissingSourceFileError, PlaceError
-
 from conftest import clear_anchorlib_caches
 
-LADS = {"E07000120": "Hyndburn", "E07000117": "Burnley", "E07000122": "Pendle", "E06000009": "Blackpool"}
+from anchorlib.core.errors import MissingSourceFileError, PlaceError
+from anchorlib.data import deprivation as dep
+
+LADS = {
+    "E07000120": "Hyndburn",
+    "E07000117": "Burnley",
+    "E07000122": "Pendle",
+    "E06000009": "Blackpool",
+}
 BLACKPOOL = "E06000009"
-TOP_KEYS = {"name", "edition", "lsoa_count", "population", "population_source", "imd", "domains", "notes"}
+TOP_KEYS = {
+    "name",
+    "edition",
+    "lsoa_count",
+    "population",
+    "population_source",
+    "imd",
+    "domains",
+    "notes",
+}
 
 
 # ------------------------------------------------------------------------------------------
@@ -40,8 +53,12 @@ TOP_KEYS = {"name", "edition", "lsoa_count", "population", "population_source", 
 #   F      60         41        140     5     6        60          0
 # Total population 1000.
 HAND = {  # name: (rank, pop, score, decile)
-    "D": (20, 100, 20.0, 2), "A": (5, 60, 50.0, 1), "F": (60, 140, 5.0, 6),
-    "C": (11, 300, 30.0, 2), "E": (30, 200, 10.0, 3), "B": (10, 200, 40.0, 1),
+    "D": (20, 100, 20.0, 2),
+    "A": (5, 60, 50.0, 1),
+    "F": (60, 140, 5.0, 6),
+    "C": (11, 300, 30.0, 2),
+    "E": (30, 200, 10.0, 3),
+    "B": (10, 200, 40.0, 1),
 }
 
 
@@ -75,8 +92,12 @@ def test_summary_measures_alternative_extent_reading():
     # extent = (60 + 200 + 300*0.95 + 100*0.5236842105 + 200*0.05) / 1000
     #        = (60 + 200 + 285 + 52.36842105 + 10) / 1000 = 0.60736842105
     assert m["extent"] == pytest.approx(0.60736842105)
-    assert dep.extent_weight([11, 20, 30, 31], "equal_steps_to_0.05") == pytest.approx([0.95, 0.5236842105, 0.05, 0])
-    assert dep.extent_weight([1, 10, 11, 12, 29, 30, 31]) == pytest.approx([1, 1, 0.95, 0.9, 0.05, 0, 0])
+    assert dep.extent_weight([11, 20, 30, 31], "equal_steps_to_0.05") == pytest.approx(
+        [0.95, 0.5236842105, 0.05, 0]
+    )
+    assert dep.extent_weight([1, 10, 11, 12, 29, 30, 31]) == pytest.approx(
+        [1, 1, 0.95, 0.9, 0.05, 0, 0]
+    )
     with pytest.raises(ValueError, match="Unknown extent scheme"):
         dep.extent_weight([1], "nope")
 
@@ -117,6 +138,7 @@ def test_percentile_rule_matches_the_published_decile_1_boundary():
 # Fixture data: the four Lancashire districts, against the raw files read with csv
 # ------------------------------------------------------------------------------------------
 
+
 def _rows(path, encoding="utf-8"):
     with open(path, encoding=encoding, newline="") as fh:
         return list(csv.DictReader(fh))
@@ -128,18 +150,31 @@ def _int(text: str) -> int:
 
 def _raw_2025(root):
     imd = {r["lsoa21_code"]: r for r in _rows(root / "reference" / "imd2025_lsoa21.csv")}
-    lad = {r["lsoa21_code"]: r["ltla24_code"] for r in _rows(root / "reference" / "lookup_lsoa21_ward24_lad24.csv")}
-    pop = {r["lsoa21_code"]: int(r["total_residents"])
-           for r in _rows(root / "reference" / "census2021" / "ethnicity_lsoa21.csv")}
+    lad = {
+        r["lsoa21_code"]: r["ltla24_code"]
+        for r in _rows(root / "reference" / "lookup_lsoa21_ward24_lad24.csv")
+    }
+    pop = {
+        r["lsoa21_code"]: int(r["total_residents"])
+        for r in _rows(root / "reference" / "census2021" / "ethnicity_lsoa21.csv")
+    }
     return imd, lad, pop
 
 
 def _raw_2019(root):
     d = root / "reference" / "imd2019"
-    f1 = {r["LSOA code (2011)"]: r for r in _rows(d / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv", "utf-8-sig")}
-    f2 = {r["LSOA code (2011)"]: r for r in _rows(d / "File_2_-_IoD2019_Domains_of_Deprivation.csv", "utf-8-sig")}
-    f6 = {r["LSOA code (2011)"]: _int(r["Total population: mid 2015 (excluding prisoners)"])
-          for r in _rows(d / "File_6_-_IoD2019_Population_Denominators.csv", "utf-8-sig")}
+    f1 = {
+        r["LSOA code (2011)"]: r
+        for r in _rows(d / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv", "utf-8-sig")
+    }
+    f2 = {
+        r["LSOA code (2011)"]: r
+        for r in _rows(d / "File_2_-_IoD2019_Domains_of_Deprivation.csv", "utf-8-sig")
+    }
+    f6 = {
+        r["LSOA code (2011)"]: _int(r["Total population: mid 2015 (excluding prisoners)"])
+        for r in _rows(d / "File_6_-_IoD2019_Population_Denominators.csv", "utf-8-sig")
+    }
     return f1, f2, f6
 
 
@@ -165,7 +200,9 @@ def test_proportion_in_most_deprived_10pct_equals_a_raw_count(fixture_data, lad)
             continue
         col = f"{stem} Decile (where 1 is most deprived 10% of LSOAs)"
         want = sum(f2[c][col] == "1" for c in mine) / len(mine)
-        assert got["domains"][key]["proportion_lsoas_most_deprived_10pct"] == pytest.approx(want, abs=1e-12), key
+        assert got["domains"][key]["proportion_lsoas_most_deprived_10pct"] == pytest.approx(
+            want, abs=1e-12
+        ), key
 
 
 def test_population_weighting_matches_a_manual_weighted_mean(fixture_data):
@@ -173,7 +210,10 @@ def test_population_weighting_matches_a_manual_weighted_mean(fixture_data):
     f1, f2, f6 = _raw_2019(fixture_data)
     mine = [c for c, r in f1.items() if r["Local Authority District code (2019)"] == "E07000117"]
     total = sum(f6[c] for c in mine)
-    want = sum(f6[c] * (32845 - _int(f1[c]["Index of Multiple Deprivation (IMD) Rank"])) for c in mine) / total
+    want = (
+        sum(f6[c] * (32845 - _int(f1[c]["Index of Multiple Deprivation (IMD) Rank"])) for c in mine)
+        / total
+    )
     got = dep.lad_measures("E07000117", 2019)
     assert got["population"] == total
     assert got["imd"]["average_rank"] == pytest.approx(want, rel=1e-12)
@@ -190,15 +230,22 @@ def test_population_weighting_matches_a_manual_weighted_mean(fixture_data):
     assert got["population"] == total
     assert "Census 2021" in got["population_source"]
     assert got["imd"]["average_score"] == pytest.approx(
-        sum(pop[c] * float(imd[c]["IMD_score"]) for c in mine) / total, rel=1e-12)
+        sum(pop[c] * float(imd[c]["IMD_score"]) for c in mine) / total, rel=1e-12
+    )
     assert got["imd"]["average_rank"] == pytest.approx(
-        sum(pop[c] * (33756 - int(imd[c]["IMD_rank"])) for c in mine) / total, rel=1e-12)
+        sum(pop[c] * (33756 - int(imd[c]["IMD_rank"])) for c in mine) / total, rel=1e-12
+    )
     assert got["domains"]["housing"]["average_score"] == pytest.approx(
-        sum(pop[c] * float(imd[c]["Housing_and_Services_score"]) for c in mine) / total, rel=1e-12)
+        sum(pop[c] * float(imd[c]["Housing_and_Services_score"]) for c in mine) / total, rel=1e-12
+    )
     # income scale: sum of the File 8 numerators
-    ind = {r["lsoa21_code"]: r for r in _rows(fixture_data / "reference" / "imd2025_lsoa21_indicators.csv")}
+    ind = {
+        r["lsoa21_code"]: r
+        for r in _rows(fixture_data / "reference" / "imd2025_lsoa21_indicators.csv")
+    }
     assert got["domains"]["income"]["scale"] == pytest.approx(
-        sum(float(ind[c]["income_domain_numerator"] or 0) for c in mine))
+        sum(float(ind[c]["income_domain_numerator"] or 0) for c in mine)
+    )
 
 
 def test_extent_and_local_concentration_on_fixture_match_a_direct_computation(fixture_data):
@@ -206,8 +253,18 @@ def test_extent_and_local_concentration_on_fixture_match_a_direct_computation(fi
     mine = [c for c in imd if lad_of.get(c) == "E07000122"]  # Pendle
     items = sorted((int(imd[c]["IMD_rank"]), pop[c]) for c in mine)
     total = sum(p for _, p in items)
-    extent = sum(p * (1 if math.ceil(100 * r / 33755) <= 10 else max(0, (30 - math.ceil(100 * r / 33755)) / 20))
-                 for r, p in items) / total
+    extent = (
+        sum(
+            p
+            * (
+                1
+                if math.ceil(100 * r / 33755) <= 10
+                else max(0, (30 - math.ceil(100 * r / 33755)) / 20)
+            )
+            for r, p in items
+        )
+        / total
+    )
     left, acc = total / 10, 0.0
     for r, p in items:  # most deprived first
         take = min(p, left)
@@ -282,7 +339,9 @@ def test_unknown_lsoa_codes_are_named(fixture_data):
     bridge = _rows(fixture_data / "reference" / "lookup_lsoa11_lsoa21_lad22.csv")
     f1, _, _ = _raw_2019(fixture_data)
     new21 = sorted({r["lsoa21_code"] for r in bridge} - set(f1))
-    assert new21, "the fixtures should hold at least one LSOA 2021 code that is not an LSOA 2011 code"
+    assert new21, (
+        "the fixtures should hold at least one LSOA 2021 code that is not an LSOA 2011 code"
+    )
     with pytest.raises(PlaceError, match=f"{new21[0]}.*LSOA 2021 codes") as exc:
         dep.place_measures(new21, 2019)
     assert "edition 2025" in str(exc.value)
@@ -314,7 +373,13 @@ def test_iod2025_population_denominators_are_used_when_present(fixture_data, tmp
     pops = {c: 1000 + 7 * i for i, c in enumerate(every)}
     with open(target, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["LSOA code (2021)", "LSOA name (2021)", "Total population: mid 2022 (excluding prisoners)"])
+        w.writerow(
+            [
+                "LSOA code (2021)",
+                "LSOA name (2021)",
+                "Total population: mid 2022 (excluding prisoners)",
+            ]
+        )
         for c in every:
             w.writerow([c, "x", f"{pops[c]:,}"])
     monkeypatch.setenv("ANCHOR_DATA_DIR", str(tmp_path))
@@ -331,6 +396,7 @@ def test_iod2025_population_denominators_are_used_when_present(fixture_data, tmp
 # Real data
 # ------------------------------------------------------------------------------------------
 
+
 def test_real_2019_all_317_lads_blackpool_most_deprived_on_average_rank(real_data):
     t = dep.lad_table(2019)
     assert len(t) == 317 and t["lad_code"].is_unique
@@ -339,15 +405,25 @@ def test_real_2019_all_317_lads_blackpool_most_deprived_on_average_rank(real_dat
     # IoD2019 statistical release: the five districts with the highest proportion of LSOAs in the most
     # deprived decile were Middlesbrough, Liverpool, Knowsley, Kingston upon Hull and Manchester
     # (this measure needs no population, so it must be reproduced exactly).
-    top5 = t.sort_values("imd_proportion_lsoas_most_deprived_10pct", ascending=False)["lad_name"].head(5)
-    assert top5.tolist() == ["Middlesbrough", "Liverpool", "Knowsley", "Kingston upon Hull, City of", "Manchester"]
+    top5 = t.sort_values("imd_proportion_lsoas_most_deprived_10pct", ascending=False)[
+        "lad_name"
+    ].head(5)
+    assert top5.tolist() == [
+        "Middlesbrough",
+        "Liverpool",
+        "Knowsley",
+        "Kingston upon Hull, City of",
+        "Manchester",
+    ]
     t25 = dep.lad_table(2025)
     assert len(t25) == 296 and t25["lsoa_count"].sum() == 33755
 
 
 def test_real_lad_codes_of_the_other_edition_are_explained(real_data):
     with pytest.raises(PlaceError) as exc:
-        dep.lad_lsoas("E06000063", 2019)  # Cumberland (2023) -> Allerdale, Carlisle, Copeland in 2019
+        dep.lad_lsoas(
+            "E06000063", 2019
+        )  # Cumberland (2023) -> Allerdale, Carlisle, Copeland in 2019
     msg = str(exc.value)
     assert "LAD 2024 code of Cumberland" in msg
     assert all(c in msg for c in ("E07000026", "E07000028", "E07000029"))
@@ -358,9 +434,9 @@ def test_real_lad_codes_of_the_other_edition_are_explained(real_data):
 def _mye2020_on_lsoa21():
     """ONS mid-2020 LSOA 2011 estimates carried to LSOA 2021: each LSOA 2011's people shared among its
     LSOA 2021 successors in proportion to their Census 2021 residents (exact for unchanged LSOAs)."""
-    from anchorlib.census import population_lsoa21
-    from anchorlib.geography import lsoa11_to_lsoa21
-    from anchorlib.readers import read_source
+    from anchorlib.data.census import population_lsoa21
+    from anchorlib.data.geography import lsoa11_to_lsoa21
+    from anchorlib.data.readers import read_source
 
     mye = read_source("population_mye2020_lsoa11", columns=["lsoa11_code", "total_population"])
     mye = mye.set_index("lsoa11_code")["total_population"]
@@ -373,21 +449,30 @@ def _mye2020_on_lsoa21():
 
 # Max absolute difference over all LADs, IMD, documented in docs/deprivation_measures.md.
 SENSITIVITY_2019 = {"average_rank": 746.18, "extent": 0.0189, "local_concentration": 1190.29}
-SENSITIVITY_2025 = {"average_score": 1.287, "average_rank": 904.14, "extent": 0.0303, "local_concentration": 388.59}
+SENSITIVITY_2025 = {
+    "average_score": 1.287,
+    "average_rank": 904.14,
+    "extent": 0.0303,
+    "local_concentration": 388.59,
+}
 
 
 def test_real_population_sensitivity_of_the_weighted_measures(real_data):
-    from anchorlib.readers import read_source
+    from anchorlib.data.readers import read_source
 
     mye = read_source("population_mye2020_lsoa11", columns=["lsoa11_code", "total_population"])
     base = dep.lad_table(2019)
     alt = dep.lad_table(2019, population=mye.set_index("lsoa11_code")["total_population"])
     diff19 = dep.measure_differences(base, alt).set_index(["key", "measure"])
-    diff25 = dep.measure_differences(dep.lad_table(2025), dep.lad_table(2025, population=_mye2020_on_lsoa21()))
+    diff25 = dep.measure_differences(
+        dep.lad_table(2025), dep.lad_table(2025, population=_mye2020_on_lsoa21())
+    )
     diff25 = diff25.set_index(["key", "measure"])
     for diff, documented in ((diff19, SENSITIVITY_2019), (diff25, SENSITIVITY_2025)):
         # the proportion of LSOAs needs no population: identical whatever the denominators
-        assert (diff.xs("proportion_lsoas_most_deprived_10pct", level="measure")["max_abs"] == 0).all()
+        assert (
+            diff.xs("proportion_lsoas_most_deprived_10pct", level="measure")["max_abs"] == 0
+        ).all()
         for measure, value in documented.items():
             assert diff.loc[("imd", measure), "max_abs"] == pytest.approx(value, rel=1e-3), measure
 
@@ -397,39 +482,70 @@ def test_official_summary_file_is_read_with_its_rounding(fixture_data, tmp_path,
     # "Rank of ..." columns), values rounded as published: checks the reader and the comparison rule.
     shutil.copytree(fixture_data, tmp_path, dirs_exist_ok=True)
     ours = dep.lad_table(2019).set_index("lad_code")
-    target = tmp_path / "reference" / "imd2019" / "File_10_-_IoD2019_Local_Authority_District_Summaries__lower-tier__IMD.csv"
-    header = ["Local Authority District code (2019)", "Local Authority District name (2019)",
-              "IMD - Average rank ", "IMD - Rank of average rank ",
-              "IMD - Proportion of LSOAs in most deprived 10% nationally ",
-              "IMD - Rank of proportion of LSOAs in most deprived 10% nationally ",
-              "IMD 2019 - Extent ", "IMD 2019 - Rank of extent ",
-              "IMD 2019 - Local concentration ", "IMD 2019 - Rank of local concentration "]
+    target = (
+        tmp_path
+        / "reference"
+        / "imd2019"
+        / "File_10_-_IoD2019_Local_Authority_District_Summaries__lower-tier__IMD.csv"
+    )
+    header = [
+        "Local Authority District code (2019)",
+        "Local Authority District name (2019)",
+        "IMD - Average rank ",
+        "IMD - Rank of average rank ",
+        "IMD - Proportion of LSOAs in most deprived 10% nationally ",
+        "IMD - Rank of proportion of LSOAs in most deprived 10% nationally ",
+        "IMD 2019 - Extent ",
+        "IMD 2019 - Rank of extent ",
+        "IMD 2019 - Local concentration ",
+        "IMD 2019 - Rank of local concentration ",
+    ]
     with open(target, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(header)
         for code, r in ours.iterrows():
-            w.writerow([code, r["lad_name"], f"{r['imd_average_rank']:,.2f}", 1,
-                        f"{r['imd_proportion_lsoas_most_deprived_10pct']:.4f}", 1, f"{r['imd_extent']:.4f}", 1,
-                        f"{r['imd_local_concentration']:,.2f}", 1])
+            w.writerow(
+                [
+                    code,
+                    r["lad_name"],
+                    f"{r['imd_average_rank']:,.2f}",
+                    1,
+                    f"{r['imd_proportion_lsoas_most_deprived_10pct']:.4f}",
+                    1,
+                    f"{r['imd_extent']:.4f}",
+                    1,
+                    f"{r['imd_local_concentration']:,.2f}",
+                    1,
+                ]
+            )
     monkeypatch.setenv("ANCHOR_DATA_DIR", str(tmp_path))
     clear_anchorlib_caches()
     official = dep.read_official_lad_summaries(2019).set_index("lad_code")
     assert set(official.index) == set(ours.index)
-    for m, dec in (("average_rank", 2), ("proportion_lsoas_most_deprived_10pct", 4), ("extent", 4),
-                   ("local_concentration", 2)):
+    for m, dec in (
+        ("average_rank", 2),
+        ("proportion_lsoas_most_deprived_10pct", 4),
+        ("extent", 4),
+        ("local_concentration", 2),
+    ):
         assert (official[f"{m}_decimals"] == dec).all()
         diff = (official[m] - ours.loc[official.index, f"imd_{m}"]).abs()
-        assert (diff <= 0.5 * 10.0 ** -dec + 1e-9).all(), m
+        assert (diff <= 0.5 * 10.0**-dec + 1e-9).all(), m
     assert "average_score" not in official.columns
 
 
 def _rounding_tolerance(value: float, decimals: int) -> float:
-    return 0.5 * 10.0 ** -decimals + 1e-9 * max(1.0, abs(value))
+    return 0.5 * 10.0**-decimals + 1e-9 * max(1.0, abs(value))
 
 
 # Tolerances for 2025 when the IoD2025 denominators are absent (Census 2021 weights instead): the
 # largest differences seen in the population sensitivity experiments above, with some headroom.
-TOLERANCE_2025_CENSUS = {"average_score": 1.5, "average_rank": 1300.0, "extent": 0.045, "local_concentration": 2200.0}
+TOLERANCE_2025_CENSUS = {
+    "average_score": 1.5,
+    "average_rank": 1300.0,
+    "extent": 0.045,
+    "local_concentration": 2200.0,
+}
 
 
 @pytest.mark.parametrize("edition", dep.EDITIONS)
@@ -437,11 +553,15 @@ def test_real_official_lad_summaries_are_reproduced(real_data, edition):
     try:
         official = dep.read_official_lad_summaries(edition)
     except MissingSourceFileError:
-        pytest.skip(f"MHCLG's IoD{edition} LA district summaries (source "
-                    f"'{dep.OFFICIAL_SUMMARY_SOURCES[edition]}') are not in the bundle; see "
-                    "docs/deprivation_measures.md for where to download them and where to put them")
+        pytest.skip(
+            f"MHCLG's IoD{edition} LA district summaries (source "
+            f"'{dep.OFFICIAL_SUMMARY_SOURCES[edition]}') are not in the bundle; see "
+            "docs/deprivation_measures.md for where to download them and where to put them"
+        )
     exact_population = edition == 2019 or "File 6" in dep.population_source(2025)
-    mine = {s: dep.lad_table(edition, extent_scheme=s).set_index("lad_code") for s in dep.EXTENT_SCHEMES}
+    mine = {
+        s: dep.lad_table(edition, extent_scheme=s).set_index("lad_code") for s in dep.EXTENT_SCHEMES
+    }
     ours = mine[dep.EXTENT_SCHEME]
     assert set(official["lad_code"]) == set(ours.index)
     measures = [m for m in dep.MEASURES if m in official.columns]
@@ -464,7 +584,9 @@ def test_real_official_lad_summaries_are_reproduced(real_data, edition):
     if any(" extent:" in f for f in failures):
         other = [s for s in dep.EXTENT_SCHEMES if s != dep.EXTENT_SCHEME][0]
         alt_bad = sum(
-            not abs(mine[other].loc[r.lad_code, "imd_extent"] - r.extent) <= _rounding_tolerance(r.extent, r.extent_decimals)
-            for r in official.itertuples(index=False))
+            not abs(mine[other].loc[r.lad_code, "imd_extent"] - r.extent)
+            <= _rounding_tolerance(r.extent, r.extent_decimals)
+            for r in official.itertuples(index=False)
+        )
         failures.append(f"(extent with the other reading, {other!r}: {alt_bad} LADs off)")
     assert not failures, f"{len(failures)} mismatches:\n" + "\n".join(failures[:40])

@@ -29,7 +29,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, SITE_FIXTURE_COLLAB
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"
@@ -38,34 +37,67 @@ LEDGERS = ROOT / "tests" / "data" / "ledgers"
 RUN_TIME = re.compile(r"\b\d{2} [A-Z][a-z]+ \d{4} \d{2}:\d{2}\b")
 #: The run's duration on the collaborative's index: "in 22.6 s with 2 workers".
 RUN_DURATION = re.compile(r"\bin \d+(?:\.\d+)? s with\b")
-TIMING_KEYS = {"started", "finished", "duration", "timings", "executed_at", "at", "last_executed_at", "last_duration", "worker"}
+TIMING_KEYS = {
+    "started",
+    "finished",
+    "duration",
+    "timings",
+    "executed_at",
+    "at",
+    "last_executed_at",
+    "last_duration",
+    "worker",
+}
 NOT_OUTPUTS = {".run.lock"}
 
 
 def anchor_env(cache: Path) -> dict:
     env = os.environ.copy()
-    env.update(ANCHOR_CATALOGUE=str(FIXTURES / "sources.yml"), ANCHOR_DATA_DIR=str(FIXTURES / "data"),
-               ANCHOR_NO_SHARED="1", ANCHOR_CACHE_DIR=str(cache))
+    env.update(
+        ANCHOR_CATALOGUE=str(FIXTURES / "sources.yml"),
+        ANCHOR_DATA_DIR=str(FIXTURES / "data"),
+        ANCHOR_NO_SHARED="1",
+        ANCHOR_CACHE_DIR=str(cache),
+    )
     return env
 
 
-def anchor_run(collab: Path, out: Path, cache: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "anchorlib.cli", "run", str(collab), "--outputs", str(out), "-q", "-w", "2", *args]
-    res = subprocess.run(cmd, cwd=ROOT, env=anchor_env(cache), capture_output=True, text=True, timeout=600)
+def anchor_run(
+    collab: Path, out: Path, cache: Path, *args: str, check: bool = True
+) -> subprocess.CompletedProcess:
+    cmd = [
+        sys.executable,
+        "-m",
+        "anchorlib.cli",
+        "run",
+        str(collab),
+        "--outputs",
+        str(out),
+        "-q",
+        "-w",
+        "2",
+        *args,
+    ]
+    res = subprocess.run(
+        cmd, cwd=ROOT, env=anchor_env(cache), capture_output=True, text=True, timeout=600
+    )
     if check:
         assert res.returncode == 0, res.stdout + res.stderr
     return res
 
 
 def code_sha() -> str:
-    from anchorlib.runner import code_version
+    from anchorlib.run.runner import code_version
 
     return code_version()["code_sha256"]
 
 
 def files_under(root: Path) -> dict[str, Path]:
-    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name not in NOT_OUTPUTS}
+    return {
+        p.relative_to(root).as_posix(): p
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name not in NOT_OUTPUTS
+    }
 
 
 def without_timings(obj):
@@ -77,7 +109,9 @@ def without_timings(obj):
 
 
 def html_without_run_time(path: Path) -> str:
-    return RUN_DURATION.sub("in <duration> s with", RUN_TIME.sub("<run time>", path.read_text(encoding="utf-8")))
+    return RUN_DURATION.sub(
+        "in <duration> s with", RUN_TIME.sub("<run time>", path.read_text(encoding="utf-8"))
+    )
 
 
 def notebook_without_timings(path: Path) -> dict:
@@ -119,7 +153,9 @@ def two_runs(tmp_path_factory, fixture_cache):
     root = tmp_path_factory.mktemp("determinism")
     collab = root / "collab.yml"
     collab.write_text(SITE_FIXTURE_COLLAB.format(ledgers=LEDGERS))
-    for attempt in range(2):  # the code is an input: when someone edits anchorlib meanwhile, try again once
+    for attempt in range(
+        2
+    ):  # the code is an input: when someone edits anchorlib meanwhile, try again once
         shutil.rmtree(root / "out", ignore_errors=True)
         shutil.rmtree(root / "first", ignore_errors=True)
         code_before = code_sha()
@@ -129,19 +165,36 @@ def two_runs(tmp_path_factory, fixture_cache):
         if code_sha() == code_before:
             break
     else:
-        pytest.skip("anchorlib's source changed during both pairs of runs (someone is editing it): not the "
-                    "same inputs")
-    return {"first": root / "first", "second": root / "out", "summary": second.stdout, "collab": collab,
-            "cache": fixture_cache}
+        pytest.skip(
+            "anchorlib's source changed during both pairs of runs (someone is editing it): not the "
+            "same inputs"
+        )
+    return {
+        "first": root / "first",
+        "second": root / "out",
+        "summary": second.stdout,
+        "collab": collab,
+        "cache": fixture_cache,
+    }
 
 
 def test_two_runs_on_the_same_inputs_publish_the_same_bytes(two_runs):
-    assert "6 executed" in two_runs["summary"] and "ingest built" in two_runs["summary"], two_runs["summary"]
+    assert "6 executed" in two_runs["summary"] and "ingest built" in two_runs["summary"], two_runs[
+        "summary"
+    ]
     diffs, kinds = compare_runs(two_runs["first"], two_runs["second"])
     print("compared:", kinds)
     assert not diffs, "the runs differ beyond their times:\n" + "\n".join(diffs)
     # every kind of output was compared: shared data, tables, downloads, pages, notebooks
-    for kind in ("data .parquet", "data .csv", "data .xlsx", "data .json", "html", "manifest", "notebook"):
+    for kind in (
+        "data .parquet",
+        "data .csv",
+        "data .xlsx",
+        "data .json",
+        "html",
+        "manifest",
+        "notebook",
+    ):
         assert kinds.get(kind), (kind, kinds)
 
 
@@ -154,10 +207,11 @@ def test_the_comparison_sees_a_changed_byte_and_a_changed_figure(two_runs, tmp_p
     page = copy / "fixture" / "reports" / "place_baseline" / "index.html"
     text = page.read_text(encoding="utf-8")
     i = text.index("data:image/png;base64,") + len("data:image/png;base64,") + 500
-    page.write_text(text[:i] + ("A" if text[i] != "A" else "B") + text[i + 1:], encoding="utf-8")
+    page.write_text(text[:i] + ("A" if text[i] != "A" else "B") + text[i + 1 :], encoding="utf-8")
     diffs, _ = compare_runs(two_runs["first"], copy)
     assert sorted(d.split(": ", 1)[1] for d in diffs) == sorted(
-        [csv.relative_to(copy).as_posix(), page.relative_to(copy).as_posix()])
+        [csv.relative_to(copy).as_posix(), page.relative_to(copy).as_posix()]
+    )
 
 
 def test_what_used_to_differ(two_runs):
@@ -168,32 +222,44 @@ def test_what_used_to_differ(two_runs):
 
     import pandas as pd
 
-    from anchorlib.xlsx import FIXED_TIME
+    from anchorlib.core.xlsx import FIXED_TIME
 
     out = two_runs["second"] / "fixture"
     ledger = pd.read_parquet(out / "data" / "ledger.parquet")
     dup = ledger.loc[ledger["is_duplicate"], ["source_file", "duplicate_of"]]
-    assert len(dup) and all(d.rsplit(":", 1)[0] in set(ledger["source_file"]) for d in dup["duplicate_of"])
+    assert len(dup) and all(
+        d.rsplit(":", 1)[0] in set(ledger["source_file"]) for d in dup["duplicate_of"]
+    )
     for xlsx in [out / "data" / "suppliers.xlsx", *out.glob("reports/*/tables/*.xlsx")]:
         with zipfile.ZipFile(xlsx) as z:
             assert {i.date_time for i in z.infolist()} == {FIXED_TIME}, xlsx
             assert "1980-01-01T00:00:00Z" in z.read("docProps/core.xml").decode()
-    about = pd.read_excel(next(out.glob("reports/place_baseline/tables/01_*.xlsx")), sheet_name="about")
+    about = pd.read_excel(
+        next(out.glob("reports/place_baseline/tables/01_*.xlsx")), sheet_name="about"
+    )
     assert "generated" not in set(about["field"]) and {"made by", "data"} <= set(about["field"])
     nb = json.loads(next(out.glob("reports/anchor_spend-fire/*.ipynb")).read_text())
-    assert [c["id"] for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])] == [
-        "injected-parameters"]
-    assert 'id="cell-id=injected-parameters"' in (out / "reports/anchor_spend-fire/index.html").read_text()
+    assert [
+        c["id"] for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])
+    ] == ["injected-parameters"]
+    assert (
+        'id="cell-id=injected-parameters"'
+        in (out / "reports/anchor_spend-fire/index.html").read_text()
+    )
 
 
 def test_duplicate_of_names_the_first_publication_by_its_display_path():
     """ingest relabels source paths to their data-root paths (portable between machines): duplicate_of
     ('file:row' of the first publication) too, not only source_file."""
-    from anchorlib.ingest import _relabel
-    from anchorlib.ledgers import read_ledgers
+    from anchorlib.assets.ingest import _relabel
+    from anchorlib.ledgers.canonical import read_ledgers
 
     paths = [LEDGERS / "overlap_a.csv", LEDGERS / "overlap_b.csv"]
-    res = _relabel(read_ledgers(paths, "council"), {str(p): f"ledgers/council/{p.name}" for p in paths})
+    res = _relabel(
+        read_ledgers(paths, "council"), {str(p): f"ledgers/council/{p.name}" for p in paths}
+    )
     dup = res.ledger.loc[res.ledger["is_duplicate"], "duplicate_of"].tolist()
     assert dup == ["ledgers/council/overlap_a.csv:2", "ledgers/council/overlap_a.csv:4"]
-    assert not any(str(ROOT) in str(v) for col in ("source_file", "duplicate_of") for v in res.ledger[col])
+    assert not any(
+        str(ROOT) in str(v) for col in ("source_file", "duplicate_of") for v in res.ledger[col]
+    )

@@ -10,15 +10,33 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anchorlib.disclosure import (TOTAL, LinkedCells, check_safe, determined, dominated, protect, round_to_base,
-                                  suppress, suppression_mask)
-
+from anchorlib.workforce.disclosure import (
+    TOTAL,
+    LinkedCells,
+    check_safe,
+    determined,
+    dominated,
+    protect,
+    round_to_base,
+    suppress,
+    suppression_mask,
+)
 
 # ----------------------------------------------------------------------------- hand-worked examples
 
 
 def test_round_to_base():
-    assert [round_to_base(v) for v in (0, 2, 3, 7, 8, 12, 12.5, 13, 10)] == [0, 0, 5, 5, 10, 10, 15, 15, 10]
+    assert [round_to_base(v) for v in (0, 2, 3, 7, 8, 12, 12.5, 13, 10)] == [
+        0,
+        0,
+        5,
+        5,
+        10,
+        10,
+        15,
+        15,
+        10,
+    ]
     assert round_to_base(123, None) == 123
     assert round_to_base(1234, 1000) == 1000 and round_to_base(1500, 1000) == 2000
     assert pd.isna(round_to_base(None)) and pd.isna(round_to_base(float("nan")))
@@ -27,7 +45,9 @@ def test_round_to_base():
 def test_one_way_table_by_hand():
     # rest_of_uk 6 is small; it is the only hidden count, so the next smallest (wider, 40) is hidden
     # with it: 166 - 120 - 0 = 46 = wider + rest, which pins neither.  Zero is published; total rounded.
-    out = suppress(pd.Series({"place": 120, "wider": 40, "rest_of_uk": 6, "unknown": 0}, name="staff"))
+    out = suppress(
+        pd.Series({"place": 120, "wider": 40, "rest_of_uk": 6, "unknown": 0}, name="staff")
+    )
     assert out["staff"].isna().tolist() == [False, True, True, False, False]
     assert out.loc["place", "staff"] == 120
     assert out.loc[TOTAL, "staff"] == 165  # 166 rounded to base 5
@@ -40,7 +60,9 @@ def test_two_way_table_by_hand():
     hidden = {(r, c) for r in out.index for c in out.columns if pd.isna(out.loc[r, c])}
     # the cheapest cycle of complements through (x, a) = 3: (x, c) = 20, (y, a) = 40, (y, c) = 20
     assert hidden == {("x", "a"), ("x", "c"), ("y", "a"), ("y", "c")}
-    assert out.loc["z", "c"] == 0 and out.loc[TOTAL, TOTAL] == 200 and out.loc["x", TOTAL] == 75  # 73 -> 75
+    assert (
+        out.loc["z", "c"] == 0 and out.loc[TOTAL, TOTAL] == 200 and out.loc["x", TOTAL] == 75
+    )  # 73 -> 75
     assert out.loc["y", "b"] == 10  # 12 published (>= 10), rounded to 10
     assert check_safe(t, out) == []
 
@@ -48,7 +70,9 @@ def test_two_way_table_by_hand():
 def test_small_totals_are_suppressed_too():
     t = pd.DataFrame({"a": [4, 30], "b": [3, 40]}, index=["x", "y"])  # row x totals 7
     out = suppress(t)
-    assert pd.isna(out.loc["x", TOTAL]) and pd.isna(out.loc["x", "a"]) and pd.isna(out.loc["x", "b"])
+    assert (
+        pd.isna(out.loc["x", TOTAL]) and pd.isna(out.loc["x", "a"]) and pd.isna(out.loc["x", "b"])
+    )
     assert check_safe(t, out) == []
 
 
@@ -66,8 +90,17 @@ def test_recovery_through_several_relations_is_found():
     # Two 2x2 blocks each hide a cycle, and one cell links them: hidden cells whose every row and column has
     # two hidden cells, yet the link is a bridge and its value follows from combining the lines.
     cells = LinkedCells()
-    grid = {(0, 0): 5, (0, 1): 20, (1, 0): 30, (1, 1): 40, (2, 2): 15, (2, 3): 25, (3, 2): 35, (3, 3): 45,
-            (0, 2): 4}
+    grid = {
+        (0, 0): 5,
+        (0, 1): 20,
+        (1, 0): 30,
+        (1, 1): 40,
+        (2, 2): 15,
+        (2, 3): 25,
+        (3, 2): 35,
+        (3, 3): 45,
+        (0, 2): 4,
+    }
     rows, cols = range(4), range(4)
     for r, c in itertools.product(rows, cols):
         cells.add((r, c), grid.get((r, c), 50))
@@ -80,7 +113,9 @@ def test_recovery_through_several_relations_is_found():
     hidden = {(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3), (0, 2)}
     for relation in cells.constraints:  # no line has exactly one hidden cell ...
         assert sum(k in hidden for k in relation) != 1
-    assert (0, 2) in determined(cells.values, cells.constraints, hidden)  # ... yet the bridge is recovered
+    assert (0, 2) in determined(
+        cells.values, cells.constraints, hidden
+    )  # ... yet the bridge is recovered
     fixed = cells.protect({(0, 2), (0, 0)})
     assert cells.check(fixed, {(0, 2), (0, 0)}) == []
 
@@ -90,7 +125,15 @@ def test_linked_tables_share_cells():
     # one table alone would leave "unknown" recoverable from the other.
     def system(total_weight):
         cells = LinkedCells()
-        for k, v in {"t": 100, "unknown": 4, "place": 60, "wider": 36, "d1": 30, "d2": 50, "noimd": 16}.items():
+        for k, v in {
+            "t": 100,
+            "unknown": 4,
+            "place": 60,
+            "wider": 36,
+            "d1": 30,
+            "d2": 50,
+            "noimd": 16,
+        }.items():
             cells.add(k, v, weight=total_weight if k == "t" else 1)
         cells.relate("t", ["place", "wider", "unknown"])
         cells.relate("t", ["d1", "d2", "noimd", "unknown"])
@@ -149,8 +192,11 @@ def tables(draw, max_side=4):
     r = draw(st.integers(1, max_side))
     c = draw(st.integers(1, max_side))
     values = draw(st.lists(counts, min_size=r * c, max_size=r * c))
-    return pd.DataFrame(np.array(values).reshape(r, c), index=[f"r{i}" for i in range(r)],
-                        columns=[f"c{j}" for j in range(c)])
+    return pd.DataFrame(
+        np.array(values).reshape(r, c),
+        index=[f"r{i}" for i in range(r)],
+        columns=[f"c{j}" for j in range(c)],
+    )
 
 
 def _another_value_fits(table: pd.DataFrame, mask: pd.DataFrame, cell: tuple) -> bool:
@@ -165,8 +211,10 @@ def _another_value_fits(table: pd.DataFrame, mask: pd.DataFrame, cell: tuple) ->
     v = table.to_numpy(dtype=int).tolist()
     hidden_cell = [[bool(mask.iloc[i, j]) for j in range(n_c)] for i in range(n_r)]
     row_tot = [None if n_c == 1 or mask.loc[rows[i], TOTAL] else sum(v[i]) for i in range(n_r)]
-    col_tot = [None if n_r == 1 or mask.loc[TOTAL, cols[j]] else sum(v[i][j] for i in range(n_r))
-               for j in range(n_c)]
+    col_tot = [
+        None if n_r == 1 or mask.loc[TOTAL, cols[j]] else sum(v[i][j] for i in range(n_r))
+        for j in range(n_c)
+    ]
     grand = None if n_r == 1 or n_c == 1 or mask.loc[TOTAL, TOTAL] else sum(map(sum, v))
     r = rows.index(cell[0]) if cell[0] != TOTAL else -1
     c = cols.index(cell[1]) if cell[1] != TOTAL else -1
@@ -176,8 +224,12 @@ def _another_value_fits(table: pd.DataFrame, mask: pd.DataFrame, cell: tuple) ->
         hidden.insert(0, (r, c))
     x = [[0 if hidden_cell[i][j] else v[i][j] for j in range(n_c)] for i in range(n_r)]
     cap = sum(map(sum, v)) + 2
-    last_in_row = {i: max((k for k, h in enumerate(hidden) if h[0] == i), default=-1) for i in range(n_r)}
-    last_in_col = {j: max((k for k, h in enumerate(hidden) if h[1] == j), default=-1) for j in range(n_c)}
+    last_in_row = {
+        i: max((k for k, h in enumerate(hidden) if h[0] == i), default=-1) for i in range(n_r)
+    }
+    last_in_col = {
+        j: max((k for k, h in enumerate(hidden) if h[1] == j), default=-1) for j in range(n_c)
+    }
 
     def value(t):
         if r >= 0 and c >= 0:
@@ -213,13 +265,18 @@ def _another_value_fits(table: pd.DataFrame, mask: pd.DataFrame, cell: tuple) ->
                 options = [val for val in options if val != v[i][j]]
         for val in options:
             x[i][j] = val
-            if (last_in_row[i] != k or row_ok(i)) and (last_in_col[j] != k or col_ok(j)) and search(k + 1):
+            if (
+                (last_in_row[i] != k or row_ok(i))
+                and (last_in_col[j] != k or col_ok(j))
+                and search(k + 1)
+            ):
                 return True
         x[i][j] = 0
         return False
 
-    if not all(row_ok(i) for i in range(n_r) if last_in_row[i] == -1) or \
-            not all(col_ok(j) for j in range(n_c) if last_in_col[j] == -1):
+    if not all(row_ok(i) for i in range(n_r) if last_in_row[i] == -1) or not all(
+        col_ok(j) for j in range(n_c) if last_in_col[j] == -1
+    ):
         return False
     return search(0)
 
@@ -269,8 +326,13 @@ def linked_systems(draw):
     """Several anchors' one-way tables (sharing categories) plus the combined table, as the workforce tables are."""
     n_anchors = draw(st.integers(1, 4))
     n_cats = draw(st.integers(1, 5))
-    values = draw(st.lists(st.lists(counts, min_size=n_cats, max_size=n_cats), min_size=n_anchors,
-                           max_size=n_anchors))
+    values = draw(
+        st.lists(
+            st.lists(counts, min_size=n_cats, max_size=n_cats),
+            min_size=n_anchors,
+            max_size=n_anchors,
+        )
+    )
     cells = LinkedCells()
     for a, row in enumerate(values):
         for c, v in enumerate(row):
@@ -293,7 +355,9 @@ def test_linked_tables_never_reveal_a_small_cell(cells):
     assert cells.check(hidden, primary) == []
     for relation in cells.constraints:  # no relation with a single hidden figure
         assert sum(k in hidden for k in relation) != 1
-    assert all(cells.values[k] != 0 for k in hidden - primary), "zeros protect nothing and are never complements"
+    assert all(cells.values[k] != 0 for k in hidden - primary), (
+        "zeros protect nothing and are never complements"
+    )
 
 
 def test_protect_is_deterministic():
@@ -301,4 +365,6 @@ def test_protect_is_deterministic():
     assert suppression_mask(t).equals(suppression_mask(t))
     values = {i: float(v) for i, v in enumerate([3, 30, 30, 63])}
     constraints = [{0: 1, 1: 1, 2: 1, 3: -1}]
-    assert protect(values, constraints, {0}) == protect(dict(values), list(constraints), [0]) == {0, 1}
+    assert (
+        protect(values, constraints, {0}) == protect(dict(values), list(constraints), [0]) == {0, 1}
+    )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
+
 import tomllib
-
 import yaml
-
 from conftest import ROOT
 
 GEO_STACK = {"numpy", "pandas", "pyarrow", "shapely", "pyogrio", "geopandas", "matplotlib"}
@@ -35,12 +34,14 @@ def test_conda_packages_are_pyproject_dependencies_with_the_same_bounds():
         if name in ("python", "pip"):
             continue
         assert name in runtime, f"environment.yml has {name}, pyproject.toml does not"
-        assert bound == runtime[name], f"{name}: environment.yml {bound!r} vs pyproject.toml {runtime[name]!r}"
+        assert bound == runtime[name], (
+            f"{name}: environment.yml {bound!r} vs pyproject.toml {runtime[name]!r}"
+        )
 
 
 def test_geo_stack_comes_from_conda_forge_and_the_rest_from_pip():
     conda, pip = _conda()
-    assert GEO_STACK <= set(conda), f"missing from environment.yml: {GEO_STACK - set(conda)}"
+    assert set(conda) >= GEO_STACK, f"missing from environment.yml: {GEO_STACK - set(conda)}"
     assert "-e .[test]" in pip
 
 

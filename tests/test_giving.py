@@ -1,4 +1,4 @@
-"""Place-based giving (anchorlib.giving): a hand-computed example, the committed extract, the real bundle.
+"""Place-based giving (anchorlib.indicators.giving): a hand-computed example, the committed extract, the real bundle.
 
 The hand example: five LSOAs in three 2024 wards and two districts; the place is district L1.
 
@@ -32,30 +32,54 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from anchorlib import giving as G
-from anchorlib.places import Place, PlaceSpec, Tier
+from anchorlib.config.places import Place, PlaceSpec, Tier
+from anchorlib.indicators import giving as G
 
 approx = pytest.approx
 
-GEO = pd.DataFrame({
-    "lsoa21_code": ["A", "B", "C", "D", "E"], "ward24_code": ["W1", "W1", "W2", "W3", "W3"],
-    "ward24_name": ["Ward one", "Ward one", "Ward two", "Ward three", "Ward three"],
-    "lad24_code": ["L1", "L1", "L1", "L2", "L2"], "lad24_name": ["One", "One", "One", "Two", "Two"],
-    "region_name": ["North West"] * 5, "population": [100, 300, 200, 100, 100],
-    "imd_score": [50.0, 10.0, 40.0, 5.0, 15.0], "imd_decile": [1, 6, 2, 9, 5]})
+GEO = pd.DataFrame(
+    {
+        "lsoa21_code": ["A", "B", "C", "D", "E"],
+        "ward24_code": ["W1", "W1", "W2", "W3", "W3"],
+        "ward24_name": ["Ward one", "Ward one", "Ward two", "Ward three", "Ward three"],
+        "lad24_code": ["L1", "L1", "L1", "L2", "L2"],
+        "lad24_name": ["One", "One", "One", "Two", "Two"],
+        "region_name": ["North West"] * 5,
+        "population": [100, 300, 200, 100, 100],
+        "imd_score": [50.0, 10.0, 40.0, 5.0, 15.0],
+        "imd_decile": [1, 6, 2, 9, 5],
+    }
+)
 
-PLACE = Place("L1", ["A", "B", "C"], ["L1"], [Tier("place", frozenset({"A", "B", "C"}))],
-              PlaceSpec(name="L1", lads=["E07000120"]))
+PLACE = Place(
+    "L1",
+    ["A", "B", "C"],
+    ["L1"],
+    [Tier("place", frozenset({"A", "B", "C"}))],
+    PlaceSpec(name="L1", lads=["E07000120"]),
+)
 
-GRANTS = pd.DataFrame([
-    ("F1", 2015, "L1", "W1", "North West", "One", 1000.0, 2),
-    ("F1", 2016, "L1", "W2", "North West", "One", 500.0, 1),
-    ("F2", 2016, "L1", "E05099999", "North West", "One", 2000.0, 3),
-    ("F2", 2017, "L2", "W3", "North West", "Two", 700.0, 1),
-    ("F3", 2017, "E06000028", "X1", "South West", "Bournemouth", 300.0, 1),
-    ("F3", 2018, "E09999999", "Y1", "North West", "Gone", 400.0, 1),
-    ("F1", 2018, "L1", "E05099999", "North West", "One", 100.0, 1),
-], columns=["funder", "award_year", "lad_code", "ward_code", "region", "district_name", "amount", "grants"])
+GRANTS = pd.DataFrame(
+    [
+        ("F1", 2015, "L1", "W1", "North West", "One", 1000.0, 2),
+        ("F1", 2016, "L1", "W2", "North West", "One", 500.0, 1),
+        ("F2", 2016, "L1", "E05099999", "North West", "One", 2000.0, 3),
+        ("F2", 2017, "L2", "W3", "North West", "Two", 700.0, 1),
+        ("F3", 2017, "E06000028", "X1", "South West", "Bournemouth", 300.0, 1),
+        ("F3", 2018, "E09999999", "Y1", "North West", "Gone", 400.0, 1),
+        ("F1", 2018, "L1", "E05099999", "North West", "One", 100.0, 1),
+    ],
+    columns=[
+        "funder",
+        "award_year",
+        "lad_code",
+        "ward_code",
+        "region",
+        "district_name",
+        "amount",
+        "grants",
+    ],
+)
 
 LAD_MAP = {"L1": "L1", "L2": "L2", "E06000028": None, "E09999999": None}
 DEPRIVED = [1, 2, 3, 4]
@@ -67,20 +91,54 @@ def test_ward_table_by_hand():
     assert w["ward_rank"].tolist() == [2, 1, 3]
     assert w["ward_decile"].tolist() == [7, 4, 10]
     assert w["deprived_pop_share"].tolist() == approx([0.25, 1.0, 0.0])
-    assert w["n_deprived_lsoas"].tolist() == [1, 1, 0] and w["population"].tolist() == [400, 200, 200]
-    wales = pd.concat([GEO, pd.DataFrame({"lsoa21_code": ["W"], "ward24_code": ["W9"], "ward24_name": ["Cymru"],
-                                          "lad24_code": ["L9"], "lad24_name": ["Nine"], "region_name": ["Wales"],
-                                          "population": [50], "imd_score": [None], "imd_decile": [None]})])
+    assert w["n_deprived_lsoas"].tolist() == [1, 1, 0] and w["population"].tolist() == [
+        400,
+        200,
+        200,
+    ]
+    wales = pd.concat(
+        [
+            GEO,
+            pd.DataFrame(
+                {
+                    "lsoa21_code": ["W"],
+                    "ward24_code": ["W9"],
+                    "ward24_name": ["Cymru"],
+                    "lad24_code": ["L9"],
+                    "lad24_name": ["Nine"],
+                    "region_name": ["Wales"],
+                    "population": [50],
+                    "imd_score": [None],
+                    "imd_decile": [None],
+                }
+            ),
+        ]
+    )
     w2 = G.ward_table(wales, DEPRIVED).set_index("ward24_code")
     assert pd.isna(w2.loc["W9", "ward_decile"]) and pd.isna(w2.loc["W9", "imd_score"])
-    assert w2.loc["W2", "ward_decile"] == 4   # ranks only among wards with a score
+    assert w2.loc["W2", "ward_decile"] == 4  # ranks only among wards with a score
 
 
 def test_locate_grants_by_hand():
     g = G.locate_grants(GRANTS, PLACE, deprived_deciles=DEPRIVED, geo=GEO, lad_map=LAD_MAP)
-    assert g["place_status"].tolist() == ["in_place", "in_place", "in_place", "outside", "outside", "unresolved",
-                                          "in_place"]
-    assert g["placed_by"].tolist() == ["ward", "ward", "district", "ward", "region", None, "district"]
+    assert g["place_status"].tolist() == [
+        "in_place",
+        "in_place",
+        "in_place",
+        "outside",
+        "outside",
+        "unresolved",
+        "in_place",
+    ]
+    assert g["placed_by"].tolist() == [
+        "ward",
+        "ward",
+        "district",
+        "ward",
+        "region",
+        None,
+        "district",
+    ]
     assert g["ward_decile"].tolist()[:2] == [7, 4]
     assert pd.isna(g.loc[2, "ward_decile"]) and g.loc[2, "ward24_code"] is None
 
@@ -91,17 +149,28 @@ def test_place_giving_by_hand():
     assert s["amount"] == 3600 and s["grants"] == 7 and s["funders"] == 2
     assert s["placed_by_ward"] == 1500 and s["placed_by_district"] == 2100
     assert s["ward_resolved_share"] == approx(1500 / 3600)
-    assert s["deprived_wards_amount"] == 500 and s["deprived_wards_share_of_resolved"] == approx(1 / 3)
+    assert s["deprived_wards_amount"] == 500 and s["deprived_wards_share_of_resolved"] == approx(
+        1 / 3
+    )
     assert s["deprived_apportioned_amount"] == approx(750)
     assert s["deprived_apportioned_mixed_amount"] == approx(1800)
-    assert s["unresolved_amount"] == 400 and s["outside_amount"] == 1000 and s["unmatched_ward_codes"] == 1
+    assert (
+        s["unresolved_amount"] == 400
+        and s["outside_amount"] == 1000
+        and s["unmatched_ward_codes"] == 1
+    )
     f = r.by_funder.set_index("funder")
     assert f.index.tolist() == ["F2", "F1"]
-    assert f.loc["F1", ["amount", "ward_resolved", "deprived_wards", "deprived_apportioned", "grants"]].tolist() \
-        == approx([1600, 1500, 500, 750, 4])
+    assert f.loc[
+        "F1", ["amount", "ward_resolved", "deprived_wards", "deprived_apportioned", "grants"]
+    ].tolist() == approx([1600, 1500, 500, 750, 4])
     assert f.loc["F2", "share"] == approx(2000 / 3600)
     d = r.by_deprivation.set_index("ward_decile")
-    assert d.loc["4", "amount"] == 500 and d.loc["7", "amount"] == 1000 and d.loc[G.UNRESOLVED, "amount"] == 2100
+    assert (
+        d.loc["4", "amount"] == 500
+        and d.loc["7", "amount"] == 1000
+        and d.loc[G.UNRESOLVED, "amount"] == 2100
+    )
     assert d["amount"].sum() == 3600 and d.loc["1", "amount"] == 0
     assert d.loc["7", "place_population_share"] == approx(400 / 600)
     assert d.loc["4", "place_wards"] == 1
@@ -111,13 +180,15 @@ def test_place_giving_by_hand():
     y = r.by_year.set_index("award_year")["amount"]
     assert y.to_dict() == {2015: 1000, 2016: 2500, 2018: 100}
     dist = r.by_district.set_index("lad24_code")
-    assert dist.loc["L1", "amount"] == 3600 and dist.loc["L1", "district_deprived_pop_share"] == approx(0.5)
+    assert dist.loc["L1", "amount"] == 3600 and dist.loc[
+        "L1", "district_deprived_pop_share"
+    ] == approx(0.5)
 
 
 def test_the_committed_extract(fixture_data):
     """Hyndburn from the committed extracts (every LSOA of four districts), against plain pandas."""
-    from anchorlib.places import place_from_codes
-    from anchorlib.readers import read_source
+    from anchorlib.config.places import place_from_codes
+    from anchorlib.data.readers import read_source
 
     raw = read_source("grants_360giving_wards")
     place = place_from_codes("E07000120")
@@ -132,30 +203,37 @@ def test_the_committed_extract(fixture_data):
     assert r.by_deprivation["amount"].sum() == approx(r.summary["amount"])
     # nothing silently dropped: in + outside + unresolved = every grant in the file
     s = r.summary
-    assert s["amount"] + s["outside_amount"] + s["unresolved_amount"] == approx(raw["Amount Awarded"].sum())
+    assert s["amount"] + s["outside_amount"] + s["unresolved_amount"] == approx(
+        raw["Amount Awarded"].sum()
+    )
 
 
 @pytest.mark.shared
 def test_real_lancashire_giving(real_data):
-    from anchorlib.catalogue import PROJECT_ROOT
-    from anchorlib.census import population_lsoa21
-    from anchorlib.collaborative import load_collaborative
-    from anchorlib.deprivation import lsoa_deprivation
-    from anchorlib.geography import lsoa21_geography
-    from anchorlib.readers import read_source
+    from anchorlib.config.collaborative import load_collaborative
+    from anchorlib.data.catalogue import PROJECT_ROOT
+    from anchorlib.data.census import population_lsoa21
+    from anchorlib.data.deprivation import lsoa_deprivation
+    from anchorlib.data.geography import lsoa21_geography
+    from anchorlib.data.readers import read_source
 
     collab = load_collaborative(PROJECT_ROOT / "collaboratives" / "lancashire.yml")
     r = G.place_giving(collab)
     raw = read_source("grants_360giving_wards")
     lads = set(collab.place.lad_codes)
-    mine = raw[raw["Recipient District Geographic Code"].isin(lads)]   # Lancashire's codes did not change
+    mine = raw[
+        raw["Recipient District Geographic Code"].isin(lads)
+    ]  # Lancashire's codes did not change
     assert r.summary["amount"] == approx(mine["Amount Awarded"].sum())
     geo = lsoa21_geography()
     resolved = mine[mine["Recipient Ward Geographic Code"].isin(set(geo["ward24_code"]))]
     assert r.summary["placed_by_ward"] == approx(resolved["Amount Awarded"].sum())
-    assert r.unmatched["amount"].sum() == approx(mine["Amount Awarded"].sum() - resolved["Amount Awarded"].sum())
-    assert r.summary["amount"] + r.summary["outside_amount"] + r.summary["unresolved_amount"] == \
-        approx(raw["Amount Awarded"].sum())
+    assert r.unmatched["amount"].sum() == approx(
+        mine["Amount Awarded"].sum() - resolved["Amount Awarded"].sum()
+    )
+    assert r.summary["amount"] + r.summary["outside_amount"] + r.summary[
+        "unresolved_amount"
+    ] == approx(raw["Amount Awarded"].sum())
     # one ward's deprivation, independently
     ward = resolved.groupby("Recipient Ward Geographic Code")["Amount Awarded"].sum().idxmax()
     lsoas = geo.loc[geo["ward24_code"] == ward, "lsoa21_code"]
@@ -165,5 +243,13 @@ def test_real_lancashire_giving(real_data):
     dep = float(pop[imd["imd_decile"].isin([1, 2]).to_numpy()].sum() / pop.sum())
     w = G.ward_deprivation([1, 2]).set_index("ward24_code").loc[ward]
     assert w["imd_score"] == approx(score) and w["deprived_pop_share"] == approx(dep)
-    print("\n", r.summary, "\n", r.by_funder.head(10).to_string(), "\n", r.by_deprivation.to_string(),
-          "\n", r.by_district.to_string())
+    print(
+        "\n",
+        r.summary,
+        "\n",
+        r.by_funder.head(10).to_string(),
+        "\n",
+        r.by_deprivation.to_string(),
+        "\n",
+        r.by_district.to_string(),
+    )

@@ -17,12 +17,11 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from anchorlib.collaborative import load_collaborative
-from anchorlib.runner import run_collaborative
-
 from conftest import ROOT, SITE_FIXTURE_COLLAB, clear_anchorlib_caches, fixture_env
 from privacy_scan import found_in, staff_needles
+
+from anchorlib.config.collaborative import load_collaborative
+from anchorlib.run.runner import run_collaborative
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"
 
@@ -34,10 +33,19 @@ def staff_site(tmp_path_factory, fixture_cache):
     root = tmp_path_factory.mktemp("privacy")
     collab = root / "collab.yml"
     collab.write_text(SITE_FIXTURE_COLLAB.format(ledgers=LEDGERS))
-    res = run_collaborative(collab, out_root=root / "out", workers=2, progress=False,
-                            only=["workforce", "anchor_spend-council"])
+    res = run_collaborative(
+        collab,
+        out_root=root / "out",
+        workers=2,
+        progress=False,
+        only=["workforce", "anchor_spend-council"],
+    )
     assert res.ok, res.summary()
-    yield {"out": root / "out", "dir": load_collaborative(collab).output_dir(root / "out"), "cache": fixture_cache}
+    yield {
+        "out": root / "out",
+        "dir": load_collaborative(collab).output_dir(root / "out"),
+        "cache": fixture_cache,
+    }
     mp.undo()
     clear_anchorlib_caches()
 
@@ -49,26 +57,42 @@ def test_the_cache_and_the_outputs_hold_no_staff_level_data(staff_site):
     ids, postcodes = staff_needles(staff)
     assert len(ids) > 100 and len(postcodes) > 100
 
-    outputs = [p for p in staff_site["out"].rglob("*") if p.is_file() and p.name != ".run.lock"
-               and "private" not in p.relative_to(staff_site["out"]).parts]
-    assert any("workforce" in p.parts for p in outputs) and any(p.suffix == ".xlsx" for p in outputs)
+    outputs = [
+        p
+        for p in staff_site["out"].rglob("*")
+        if p.is_file()
+        and p.name != ".run.lock"
+        and "private" not in p.relative_to(staff_site["out"]).parts
+    ]
+    assert any("workforce" in p.parts for p in outputs) and any(
+        p.suffix == ".xlsx" for p in outputs
+    )
     leaks = []
     for path in outputs:
         found_ids, found_pcs = found_in(path, ids, postcodes)
         # a staff postcode that is also an anchor's site or a supplier's postcode is not about a person
-        found_pcs = [pc for pc in found_pcs if pc not in {"BB51LA", "BB111AE"}
-                     and "suppliers" not in path.name and path.name != "ledger.parquet"]
+        found_pcs = [
+            pc
+            for pc in found_pcs
+            if pc not in {"BB51LA", "BB111AE"}
+            and "suppliers" not in path.name
+            and path.name != "ledger.parquet"
+        ]
         if found_ids or found_pcs:
-            leaks.append(f"{path.relative_to(staff_site['out'])}: ids {found_ids[:3]}, postcodes {found_pcs[:3]}")
+            leaks.append(
+                f"{path.relative_to(staff_site['out'])}: ids {found_ids[:3]}, postcodes {found_pcs[:3]}"
+            )
     assert not leaks, "staff-level data outside private/:\n" + "\n".join(leaks)
 
     cache = [p for p in staff_site["cache"].rglob("*") if p.is_file()]
     assert cache, "nothing in the cache: the scan would be vacuous"
-    from anchorlib.catalogue import load_catalogue
+    from anchorlib.data.catalogue import load_catalogue
 
     sources = {s.id for s in load_catalogue().sources} | {"postcode_index", "verified"}
     strangers = [p.name for p in cache if re.sub(r"-[0-9a-f]{8,}$", "", p.stem) not in sources]
-    assert not strangers, f"the cache holds files that are not conversions of reference sources: {strangers}"
+    assert not strangers, (
+        f"the cache holds files that are not conversions of reference sources: {strangers}"
+    )
     assert not [p.name for p in cache if found_in(p, ids, set())[0]], "staff ids in the cache"
 
 

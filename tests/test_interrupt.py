@@ -30,7 +30,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SITE_FIXTURE_COLLAB
 from test_determinism import anchor_env, anchor_run
 
@@ -59,7 +58,13 @@ def descendants(pid: int) -> dict[int, str]:
 
 def cmdline(pid: int) -> str:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        return (
+            Path(f"/proc/{pid}/cmdline")
+            .read_bytes()
+            .replace(b"\0", b" ")
+            .decode(errors="replace")
+            .strip()
+        )
     except OSError:
         return ""
 
@@ -76,8 +81,13 @@ def alive(pid: int) -> bool:
 def snapshot(folder: Path) -> dict[str, dict[str, bytes]]:
     """Each published report folder: relative file name -> bytes."""
     reports = folder / "reports"
-    return {d.name: {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
-            for d in sorted(reports.iterdir()) if d.is_dir() and not d.name.startswith(".")}
+    return {
+        d.name: {
+            p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()
+        }
+        for d in sorted(reports.iterdir())
+        if d.is_dir() and not d.name.startswith(".")
+    }
 
 
 def complete(report_dir: Path, record: dict | None = None) -> list[str]:
@@ -86,21 +96,31 @@ def complete(report_dir: Path, record: dict | None = None) -> list[str]:
     if not page.is_file():
         return [f"{report_dir.name}: no index.html"]
     text = page.read_text(encoding="utf-8")
-    missing = [f"{report_dir.name}: {link}" for link in re.findall(r'href="(tables/[^"]+)"', text)
-               if not (report_dir / link).is_file()]
+    missing = [
+        f"{report_dir.name}: {link}"
+        for link in re.findall(r'href="(tables/[^"]+)"', text)
+        if not (report_dir / link).is_file()
+    ]
     if not list(report_dir.glob("*.ipynb")):
         missing.append(f"{report_dir.name}: no executed notebook")
     if not text.rstrip().endswith("</html>"):
         missing.append(f"{report_dir.name}: index.html is cut short")
     if record and (record.get("published") or {}).get("tables"):
-        missing += [f"{report_dir.name}: {t['csv']}" for t in record["published"]["tables"]
-                    if not (report_dir / t["csv"]).is_file()]
+        missing += [
+            f"{report_dir.name}: {t['csv']}"
+            for t in record["published"]["tables"]
+            if not (report_dir / t["csv"]).is_file()
+        ]
     return missing
 
 
 def index_links_ok(folder: Path) -> list[str]:
     text = (folder / "index.html").read_text(encoding="utf-8")
-    return [link for link in re.findall(r'href="(reports/[^"#]+)"', text) if not (folder / link).is_file()]
+    return [
+        link
+        for link in re.findall(r'href="(reports/[^"#]+)"', text)
+        if not (folder / link).is_file()
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -112,30 +132,64 @@ def base(tmp_path_factory, fixture_cache):
     return {"root": root, "collab": collab, "cache": fixture_cache}
 
 
-@pytest.mark.parametrize("sig, group", [(signal.SIGINT, True), (signal.SIGINT, False), (signal.SIGKILL, True)],
-                         ids=["SIGINT (Ctrl-C: the process group)", "SIGINT to the runner only", "SIGKILL"])
-def test_an_interrupted_run_leaves_the_site_intact_and_the_next_run_completes_it(base, tmp_path, sig, group):
+@pytest.mark.parametrize(
+    "sig, group",
+    [(signal.SIGINT, True), (signal.SIGINT, False), (signal.SIGKILL, True)],
+    ids=["SIGINT (Ctrl-C: the process group)", "SIGINT to the runner only", "SIGKILL"],
+)
+def test_an_interrupted_run_leaves_the_site_intact_and_the_next_run_completes_it(
+    base, tmp_path, sig, group
+):
     out = tmp_path / "out"
     shutil.copytree(base["root"] / "base", out)
     collab = tmp_path / "collab.yml"
-    collab.write_text(base["collab"].read_text().replace("(tests/conftest.py)", "(changed, so every report runs again)"))
+    collab.write_text(
+        base["collab"]
+        .read_text()
+        .replace("(tests/conftest.py)", "(changed, so every report runs again)")
+    )
     folder = out / "fixture"
     before = snapshot(folder)
     old_manifest = json.loads((folder / "manifest.json").read_text())
-    assert {r["status"] for r in old_manifest["reports"]} == {"ok"} and len(before) == len(old_manifest["reports"])
+    assert {r["status"] for r in old_manifest["reports"]} == {"ok"} and len(before) == len(
+        old_manifest["reports"]
+    )
 
-    cmd = [sys.executable, "-m", "anchorlib.cli", "run", str(collab), "--outputs", str(out), "-q", "-w", "2"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=anchor_env(base["cache"]), start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "anchorlib.cli",
+        "run",
+        str(collab),
+        "--outputs",
+        str(out),
+        "-q",
+        "-w",
+        "2",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=anchor_env(base["cache"]),
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     children: dict[int, str] = {}
     try:
         deadline = time.time() + 240
         while True:  # mid-batch: one report published by this run, others still executing
-            assert proc.poll() is None, "the run ended before it could be interrupted:\n" + proc.stdout.read()
+            assert proc.poll() is None, (
+                "the run ended before it could be interrupted:\n" + proc.stdout.read()
+            )
             assert time.time() < deadline, "no report was published in time"
             children.update(descendants(proc.pid))
             try:
-                status = [r["status"] for r in json.loads((folder / "manifest.json").read_text())["reports"]]
+                status = [
+                    r["status"]
+                    for r in json.loads((folder / "manifest.json").read_text())["reports"]
+                ]
             except (OSError, json.JSONDecodeError, KeyError):
                 status = []
             if "pending" in status and "ok" in status and list((folder / ".staging").glob("*/*")):
@@ -149,7 +203,7 @@ def test_an_interrupted_run_leaves_the_site_intact_and_the_next_run_completes_it
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     kernels = {p: c for p, c in children.items() if "ipykernel" in c}
-    workers = {p: c for p, c in children.items() if "anchorlib.runner --worker" in c}
+    workers = {p: c for p, c in children.items() if "anchorlib.run.runner --worker" in c}
     assert workers and kernels, children  # what is checked below is not vacuous
 
     # every child process is gone: workers at once, kernels within their parent-poll interval
@@ -167,14 +221,21 @@ def test_an_interrupted_run_leaves_the_site_intact_and_the_next_run_completes_it
     assert done and done != set(records), (sig, {rid: r["status"] for rid, r in records.items()})
     for rid, files in after.items():
         if files != before[rid]:
-            assert not complete(folder / "reports" / rid, records.get(rid)), complete(folder / "reports" / rid)
+            assert not complete(folder / "reports" / rid, records.get(rid)), complete(
+                folder / "reports" / rid
+            )
     for rid in done:  # what the manifest says is published is this run's version, complete
-        assert records[rid]["published"]["key"] == records[rid]["key"] and not complete(folder / "reports" / rid)
+        assert records[rid]["published"]["key"] == records[rid]["key"] and not complete(
+            folder / "reports" / rid
+        )
     assert not index_links_ok(folder)
     if sig == signal.SIGINT:
         assert proc.returncode != 0
         for rid in set(records) - done:
-            assert records[rid]["status"] == "not_run" and records[rid]["error"] == "the run was interrupted"
+            assert (
+                records[rid]["status"] == "not_run"
+                and records[rid]["error"] == "the run was interrupted"
+            )
             assert after[rid] == before[rid], rid  # not finished: the previous version, untouched
         assert not (folder / ".staging").exists(), "the interrupted run left its staging folder"
 

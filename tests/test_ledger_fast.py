@@ -1,4 +1,4 @@
-"""The vectorised CSV reader (anchorlib.ledger_fast) gives exactly what the row reader gives.
+"""The vectorised CSV reader (anchorlib.ledgers.fast) gives exactly what the row reader gives.
 
 Every comparison reads the same file twice, once with the fast path off
 (ANCHOR_LEDGER_FAST=0: the row-by-row reader) and once column-wise, and
@@ -17,11 +17,11 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from pandas.testing import assert_frame_equal
+from support.ledger_gen import generate_ledger
 
-from anchorlib import ledger_fast as F
-from anchorlib import ledgers as L
-from anchorlib.ledger_gen import generate_ledger
-from anchorlib.ledger_parse import is_redacted, normalise_supplier_name, parse_amount
+from anchorlib.ledgers import canonical as L
+from anchorlib.ledgers import fast as F
+from anchorlib.ledgers.parse import is_redacted, normalise_supplier_name, parse_amount
 
 DATA = Path(__file__).parent / "data" / "ledgers"
 SHARED_LEDGERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ledgers" / "lancashire"
@@ -32,8 +32,14 @@ def row_reader(path, columns=None, anchor="t"):
     """The row reader's (ledger, rejects, rows_in, total_in, mappings, warnings) for one file."""
     reader = L._FileReader(Path(path), str(path), anchor, columns)
     reader.read()
-    return (L._ledger_frame(reader.ledger), L._rejects_frame(reader.rejects), reader.rows_in, reader.total_in,
-            reader.mappings, reader.warnings)
+    return (
+        L._ledger_frame(reader.ledger),
+        L._rejects_frame(reader.rejects),
+        reader.rows_in,
+        reader.total_in,
+        reader.mappings,
+        reader.warnings,
+    )
 
 
 def assert_same(path, columns=None, block_size=None, expect_fast=True):
@@ -73,10 +79,14 @@ def write(tmp_path, name, text, encoding="utf-8", newline="\r\n") -> Path:
 # --------------------------------------------------------------------------- the hand-made files
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.csv") if p.name != "ambiguous.csv"))
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in DATA.glob("*.csv") if p.name != "ambiguous.csv")
+)
 def test_hand_made_files_identical(name, monkeypatch):
     assert_same_public([DATA / name], monkeypatch)
-    falls_back = {"us_dates_repeated_header.csv"}  # a repeated header row: sections are the row reader's
+    falls_back = {
+        "us_dates_repeated_header.csv"
+    }  # a repeated header row: sections are the row reader's
     assert_same(DATA / name, expect_fast=name not in falls_back)
 
 
@@ -94,15 +104,24 @@ def test_all_hand_made_files_together_and_errors_unchanged(monkeypatch):
 
 @pytest.mark.parametrize(
     "rows, seed, encoding, bom",
-    [(1, 0, "cp1252", False), (60, 1, "utf-8", False), (2_000, 2, "cp1252", False),
-     (5_000, 3, "utf-8", True), (40_000, 4, "cp1252", False)],
+    [
+        (1, 0, "cp1252", False),
+        (60, 1, "utf-8", False),
+        (2_000, 2, "cp1252", False),
+        (5_000, 3, "utf-8", True),
+        (40_000, 4, "cp1252", False),
+    ],
 )
 def test_generated_ledgers_identical(tmp_path, rows, seed, encoding, bom):
-    meta = generate_ledger(tmp_path / "gen.csv", rows, seed=seed, encoding=encoding, bom=bom, junk_rate=0.01)
+    meta = generate_ledger(
+        tmp_path / "gen.csv", rows, seed=seed, encoding=encoding, bom=bom, junk_rate=0.01
+    )
     fast = assert_same(tmp_path / "gen.csv", block_size=64 << 10)  # many Arrow blocks
     assert len(fast.ledger) == meta["payments"]
     assert int(fast.ledger["amount_pence"].sum()) == meta["total_pence"]
-    assert fast.total_in == 2 * meta["total_pence"] + meta["junk_pence"]  # payments, junk, the total line
+    assert (
+        fast.total_in == 2 * meta["total_pence"] + meta["junk_pence"]
+    )  # payments, junk, the total line
 
 
 def test_generator_is_deterministic_and_messy(tmp_path):
@@ -124,7 +143,9 @@ def test_read_ledger_file_on_a_generated_ledger(tmp_path, monkeypatch):
     generate_ledger(tmp_path / "g.csv", 20_000, seed=11, junk_rate=0.005)
     fast = assert_same_public([tmp_path / "g.csv"], monkeypatch)
     rec = fast.reconciliation.iloc[0]
-    assert rec["difference_pence"] == 0 and rec["rows_in"] == rec["rows_ledger"] + rec["rows_rejected"]
+    assert (
+        rec["difference_pence"] == 0 and rec["rows_in"] == rec["rows_ledger"] + rec["rows_rejected"]
+    )
 
 
 # --------------------------------------------------------------------------- edge cases, one file each
@@ -133,11 +154,54 @@ HEADER = "Supplier Name,Payment Date,Net Amount,Description,Transaction ID,Expen
 
 
 def test_amount_forms(tmp_path):
-    forms = ["£1,234.56", "1234.5", "(1,234.56)", "-1234.56", "-£1,234.56", "£-1,234.56", "1,234.56-", "1,234.56 CR",
-             "1,234.56 DR", " £ 12 ", "GBP 12.30", "1.2345E+05", "0.005", "-", "--", "\u22121.00", "(-12.00)",
-             "(12)-", "-12-", "(£-1.00)", "12.", ".5", "0012.50", "1,23", "1.234,56", "$100", "€100", "12abc", "TBC",
-             "1,2345.00", "(12", "12)", "£", "+12", "١٢", "99999999999999.99", "1,000,000,000,000.00", "12.345",
-             "1,234.5 cr", "£(12)", "-(12)", "Â£12.00", "12 000", "\xa012.00", "n/a", ""]
+    forms = [
+        "£1,234.56",
+        "1234.5",
+        "(1,234.56)",
+        "-1234.56",
+        "-£1,234.56",
+        "£-1,234.56",
+        "1,234.56-",
+        "1,234.56 CR",
+        "1,234.56 DR",
+        " £ 12 ",
+        "GBP 12.30",
+        "1.2345E+05",
+        "0.005",
+        "-",
+        "--",
+        "\u22121.00",
+        "(-12.00)",
+        "(12)-",
+        "-12-",
+        "(£-1.00)",
+        "12.",
+        ".5",
+        "0012.50",
+        "1,23",
+        "1.234,56",
+        "$100",
+        "€100",
+        "12abc",
+        "TBC",
+        "1,2345.00",
+        "(12",
+        "12)",
+        "£",
+        "+12",
+        "١٢",
+        "99999999999999.99",
+        "1,000,000,000,000.00",
+        "12.345",
+        "1,234.5 cr",
+        "£(12)",
+        "-(12)",
+        "Â£12.00",
+        "12 000",
+        "\xa012.00",
+        "n/a",
+        "",
+    ]
     body = "".join(f'Acme Ltd,01/04/2022,"{a}",d{i},T{i},Cat\n' for i, a in enumerate(forms))
     p = write(tmp_path, "amounts.csv", HEADER + body)
     fast = assert_same(p)
@@ -175,8 +239,9 @@ def test_whitespace_and_unicode_cells(tmp_path):
 def test_blank_padding_notes_totals_and_missing_values(tmp_path):
     text = (
         "\n,,,,,\n"  # blank lines above the title: padding, not rows
-        "Council payments over £500,,,,,\n,,,,,\n" + HEADER +
-        "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n,,,,,\n   ,  , ,\t,,\n"
+        "Council payments over £500,,,,,\n,,,,,\n"
+        + HEADER
+        + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n,,,,,\n   ,  , ,\t,,\n"
         "Total,,,,,\nSub-total for April,,,20.00,,\n,,123.45,,,\n"
         "Total Hygiene Ltd,02/04/2022,30.00,d,T2,Cat\nREDACTED,03/04/2022,40.00,d,T3,Cat\n"
         ",04/04/2022,50.00,d,T4,Cat\nAcme Ltd,,60.00,d,T5,Cat\nAcme Ltd,31/02/2022,70.00,d,T6,Cat\n"
@@ -185,23 +250,44 @@ def test_blank_padding_notes_totals_and_missing_values(tmp_path):
     )
     p = write(tmp_path, "messy.csv", text, encoding="cp1252")
     fast = assert_same(p)
-    assert set(fast.rejects["reason"]) >= {"blank_row", "note_row", "total_row", "missing_supplier",
-                                           "missing_date", "unparseable_date", "missing_amount", "unparseable_amount"}
+    assert set(fast.rejects["reason"]) >= {
+        "blank_row",
+        "note_row",
+        "total_row",
+        "missing_supplier",
+        "missing_date",
+        "unparseable_date",
+        "missing_amount",
+        "unparseable_amount",
+    }
 
 
 def test_repeated_header_cells_in_a_data_row(tmp_path):
     # two cells equal to their headers: a repeated header; one is not
-    text = HEADER + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\nSupplier Name,Payment Date,10.00,d,T2,Cat\n" \
-                    "Supplier  name!,01/04/2022,11.00,DESCRIPTION,T3,Cat\nacme,02/04/2022,12.00,Description,T4,Cat\n"
+    text = (
+        HEADER + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\nSupplier Name,Payment Date,10.00,d,T2,Cat\n"
+        "Supplier  name!,01/04/2022,11.00,DESCRIPTION,T3,Cat\nacme,02/04/2022,12.00,Description,T4,Cat\n"
+    )
     assert_same(write(tmp_path, "rep.csv", text))
 
 
-@pytest.mark.parametrize("dates", [
-    ["04/13/2022", "04/14/2022", "05/01/2022"],  # month first: a second part above 12
-    ["13/04/2022", "04/13/2022"],  # both: day first, the second is unreadable
-    ["01/04/2022", "02/04/2022", "2022-04-03", "3 April 2022", "44652", "20220401", "Friday, 1 April 2022"],
-    ["05/06/22", "7-Jun-22", "01.04.2022 13:45", "April 1, 2022"],
-])
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ["04/13/2022", "04/14/2022", "05/01/2022"],  # month first: a second part above 12
+        ["13/04/2022", "04/13/2022"],  # both: day first, the second is unreadable
+        [
+            "01/04/2022",
+            "02/04/2022",
+            "2022-04-03",
+            "3 April 2022",
+            "44652",
+            "20220401",
+            "Friday, 1 April 2022",
+        ],
+        ["05/06/22", "7-Jun-22", "01.04.2022 13:45", "April 1, 2022"],
+    ],
+)
 def test_date_orders(tmp_path, dates):
     body = "".join(f'Acme Ltd,"{d}",10.00,d,T{i},Cat\n' for i, d in enumerate(dates * 3))
     assert_same(write(tmp_path, "dates.csv", HEADER + body), block_size=1 << 10)
@@ -209,13 +295,18 @@ def test_date_orders(tmp_path, dates):
 
 def test_month_first_file_over_many_blocks(tmp_path):
     rng = np.random.default_rng(3)
-    body = "".join(f"Supplier {k % 97} Ltd,{m:02d}/{d:02d}/2023,{k}.50,desc {k},T{k},Cat\n"
-                   for k, (m, d) in enumerate(zip(rng.integers(1, 13, 3000), rng.integers(1, 29, 3000))))
+    body = "".join(
+        f"Supplier {k % 97} Ltd,{m:02d}/{d:02d}/2023,{k}.50,desc {k},T{k},Cat\n"
+        for k, (m, d) in enumerate(zip(rng.integers(1, 13, 3000), rng.integers(1, 29, 3000)))
+    )
     assert_same(write(tmp_path, "us.csv", HEADER + body), block_size=16 << 10)
 
 
 def test_encodings(tmp_path):
-    text = HEADER + "Café Rouge Ltd,01/04/2022,£10.00,crème brûlée,T1,Catering\nAcme Ltd,02/04/2022,£11.00,d,T2,Cat\n"
+    text = (
+        HEADER
+        + "Café Rouge Ltd,01/04/2022,£10.00,crème brûlée,T1,Catering\nAcme Ltd,02/04/2022,£11.00,d,T2,Cat\n"
+    )
     assert_same(write(tmp_path, "cp1252.csv", text, encoding="cp1252"))
     assert_same(write(tmp_path, "utf8.csv", text, encoding="utf-8"))
     bom = tmp_path / "bom.csv"
@@ -230,17 +321,27 @@ def test_encodings(tmp_path):
     (tmp_path / "late.csv").write_bytes(raw)
     assert_same(tmp_path / "late.csv", block_size=16 << 10)
     # undefined Windows-1252 bytes are kept as Latin-1 characters
-    (tmp_path / "undef.csv").write_bytes(HEADER.encode() + b"Acme \x81\x8d Ltd,01/04/2022,\xa310.00,d\x9d,T1,Cat\n")
+    (tmp_path / "undef.csv").write_bytes(
+        HEADER.encode() + b"Acme \x81\x8d Ltd,01/04/2022,\xa310.00,d\x9d,T1,Cat\n"
+    )
     assert_same(tmp_path / "undef.csv")
 
 
-@pytest.mark.parametrize("case", ["ragged", "bom_invalid", "nul", "utf16", "sections", "no_header_in_head"])
+@pytest.mark.parametrize(
+    "case", ["ragged", "bom_invalid", "nul", "utf16", "sections", "no_header_in_head"]
+)
 def test_files_left_to_the_row_reader(tmp_path, monkeypatch, case):
     if case == "ragged":
-        p = write(tmp_path, "x.csv", HEADER + "Acme Ltd,01/04/2022,10.00\nB Ltd,02/04/2022,11.00,d,T2,Cat\n")
+        p = write(
+            tmp_path,
+            "x.csv",
+            HEADER + "Acme Ltd,01/04/2022,10.00\nB Ltd,02/04/2022,11.00,d,T2,Cat\n",
+        )
     elif case == "bom_invalid":
         p = tmp_path / "x.csv"
-        p.write_bytes(codecs.BOM_UTF8 + HEADER.encode() + b"Acme \xff Ltd,01/04/2022,10.00,d,T1,Cat\n")
+        p.write_bytes(
+            codecs.BOM_UTF8 + HEADER.encode() + b"Acme \xff Ltd,01/04/2022,10.00,d,T1,Cat\n"
+        )
     elif case == "nul":
         p = tmp_path / "x.csv"
         p.write_bytes(HEADER.encode() + b"Acme\x00 Ltd,01/04/2022,10.00,d,T1,Cat\n")
@@ -248,24 +349,42 @@ def test_files_left_to_the_row_reader(tmp_path, monkeypatch, case):
         p = tmp_path / "x.csv"
         p.write_bytes((HEADER + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n").encode("utf-16"))
     elif case == "sections":
-        p = write(tmp_path, "x.csv", HEADER + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n"
-                  "Transaction ID,Supplier Name,Amount,Date,Description,Expense Type\nT2,B Ltd,11.00,02/04/2022,d,Cat\n")
+        p = write(
+            tmp_path,
+            "x.csv",
+            HEADER + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n"
+            "Transaction ID,Supplier Name,Amount,Date,Description,Expense Type\nT2,B Ltd,11.00,02/04/2022,d,Cat\n",
+        )
     else:
-        p = write(tmp_path, "x.csv", "title,,,,,\n" * (F.HEAD_ROWS + 5) + HEADER + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n")
+        p = write(
+            tmp_path,
+            "x.csv",
+            "title,,,,,\n" * (F.HEAD_ROWS + 5) + HEADER + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n",
+        )
     assert_same(p, expect_fast=False)
     assert_same_public([p], monkeypatch)
 
 
 def test_tied_columns_and_overrides(tmp_path, monkeypatch):
-    text = ("Supplier Name,Payment Date,Net Amount,Description,Description,Reference\n"
-            "Acme Ltd,01/04/2022,10.00,,second,R1\nB Ltd,02/04/2022,11.00,,other,R2\n")
+    text = (
+        "Supplier Name,Payment Date,Net Amount,Description,Description,Reference\n"
+        "Acme Ltd,01/04/2022,10.00,,second,R1\nB Ltd,02/04/2022,11.00,,other,R2\n"
+    )
     p = write(tmp_path, "tie.csv", text)
     assert_same_public([p], monkeypatch)
-    assert_same_public([p], monkeypatch, columns={"amount": "Net Amount", "payment_date": ["Paid on", "Payment Date"]})
+    assert_same_public(
+        [p],
+        monkeypatch,
+        columns={"amount": "Net Amount", "payment_date": ["Paid on", "Payment Date"]},
+    )
 
 
 def test_header_below_title_rows_and_data_above_it(tmp_path, monkeypatch):
-    p = write(tmp_path, "bottom.csv", "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n" + HEADER + "B Ltd,02/04/2022,11.00,d,T2,Cat\n")
+    p = write(
+        tmp_path,
+        "bottom.csv",
+        "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n" + HEADER + "B Ltd,02/04/2022,11.00,d,T2,Cat\n",
+    )
     assert_same(p)
     assert_same_public([p], monkeypatch)
 
@@ -275,7 +394,10 @@ def test_cells_beyond_the_header(tmp_path, monkeypatch, over):
     # the header names 6 columns, the rows have 7 fields: values in the 7th are a shifted row
     # (rejected) when they are the exception, an unnamed column (kept) when they are the rule
     header = HEADER.rstrip("\n") + ",\n"
-    body = "".join(f"Acme {i} Ltd,01/04/2022,{i}.00,d,T{i},Cat," + ("x" if i < over else "") + "\n" for i in range(40))
+    body = "".join(
+        f"Acme {i} Ltd,01/04/2022,{i}.00,d,T{i},Cat," + ("x" if i < over else "") + "\n"
+        for i in range(40)
+    )
     p = write(tmp_path, "over.csv", "Title,,,,,,\n" + header + body, encoding="cp1252")
     fast = assert_same(p, block_size=1 << 10)
     assert_same_public([p], monkeypatch)
@@ -322,21 +444,72 @@ def test_every_real_hyndburn_csv_identical(monkeypatch):
 # --------------------------------------------------------------------------- supplier keys, column-wise
 
 TRICKY_NAMES = [
-    "Acme Widgets Ltd", "ACME WIDGETS LIMITED", "The Acme Widgets Co. Ltd.", "Smith & Sons plc", "Smith & Co", "Jones LLP",
-    "O'Neill's Bakery", "B.T. plc", "Café Rouge", "  insight   direct (uk) ltd ", "Lancashire County Council (200398)",
-    "The Coach Company", "Limited Editions Ltd", "Co-op Group Ltd", "The", "LTD", "REDACTED", "Personal data",
-    "Redacted – personal information", "Redactive Publishing Ltd", "Personal Alarms Ltd", "THIRD PARTY", "XXXXX", "",
-    "Total", "Grand Total:", "Sub-total for April", "Total Hygiene Ltd", "TotalEnergies", "Totals (April)", "total of",
-    "AND CO", "Smith and Co", "X LTD LTD", "Acme Public Limited Company", "Acme Community Interest Company", "A + B Ltd",
-    "Private individual", "an individual", "3rd party supplier", "Name withheld", "GDPR", "data protection",
-    "* * *", "...", "x-x", "Not disclosed.", "Acme [123]", "Acme (12) Ltd", "Acme ( 12 )", "!!!", "&", "the the",
-    "Acme`s Ltd", "Acme\tLtd", "Acme\x1cLtd", "ACME\u00a0LTD", "\u212aelvin Ltd", "Stra\u00dfe GmbH", "Zo\u00eb BV",
+    "Acme Widgets Ltd",
+    "ACME WIDGETS LIMITED",
+    "The Acme Widgets Co. Ltd.",
+    "Smith & Sons plc",
+    "Smith & Co",
+    "Jones LLP",
+    "O'Neill's Bakery",
+    "B.T. plc",
+    "Café Rouge",
+    "  insight   direct (uk) ltd ",
+    "Lancashire County Council (200398)",
+    "The Coach Company",
+    "Limited Editions Ltd",
+    "Co-op Group Ltd",
+    "The",
+    "LTD",
+    "REDACTED",
+    "Personal data",
+    "Redacted – personal information",
+    "Redactive Publishing Ltd",
+    "Personal Alarms Ltd",
+    "THIRD PARTY",
+    "XXXXX",
+    "",
+    "Total",
+    "Grand Total:",
+    "Sub-total for April",
+    "Total Hygiene Ltd",
+    "TotalEnergies",
+    "Totals (April)",
+    "total of",
+    "AND CO",
+    "Smith and Co",
+    "X LTD LTD",
+    "Acme Public Limited Company",
+    "Acme Community Interest Company",
+    "A + B Ltd",
+    "Private individual",
+    "an individual",
+    "3rd party supplier",
+    "Name withheld",
+    "GDPR",
+    "data protection",
+    "* * *",
+    "...",
+    "x-x",
+    "Not disclosed.",
+    "Acme [123]",
+    "Acme (12) Ltd",
+    "Acme ( 12 )",
+    "!!!",
+    "&",
+    "the the",
+    "Acme`s Ltd",
+    "Acme\tLtd",
+    "Acme\x1cLtd",
+    "ACME\u00a0LTD",
+    "\u212aelvin Ltd",
+    "Stra\u00dfe GmbH",
+    "Zo\u00eb BV",
 ]
 
 
 def test_supplier_values_match_the_python_functions():
     got = F.supplier_values(pa.array(TRICKY_NAMES))
-    from anchorlib.ledger_parse import clean_text
+    from anchorlib.ledgers.parse import clean_text
 
     for i, raw in enumerate(TRICKY_NAMES):
         name = clean_text(raw)
@@ -344,7 +517,9 @@ def test_supplier_values_match_the_python_functions():
         if name is None:
             continue
         assert got["redacted"][i] == is_redacted(name), raw
-        assert got["key"][i].as_py() == (L.REDACTED_KEY if is_redacted(name) else normalise_supplier_name(name)), raw
+        assert got["key"][i].as_py() == (
+            L.REDACTED_KEY if is_redacted(name) else normalise_supplier_name(name)
+        ), raw
         assert got["ok"][i] == (not L._TOTAL.match(name)), raw
 
 
@@ -370,14 +545,28 @@ def test_supplier_values_on_every_real_supplier_name():
 def test_supplier_values_on_random_text():
     hypothesis = pytest.importorskip("hypothesis")
     st = hypothesis.strategies
-    tokens = st.sampled_from(list("abcXYZ &+.'`-()[]0129 \t") + ["LTD", " Ltd", " CO", "THE ", "Total", " for",
-                                                                   "redacted", "\u00e9", "\u00a0", "PLC", "AND "])
+    tokens = st.sampled_from(
+        list("abcXYZ &+.'`-()[]0129 \t")
+        + [
+            "LTD",
+            " Ltd",
+            " CO",
+            "THE ",
+            "Total",
+            " for",
+            "redacted",
+            "\u00e9",
+            "\u00a0",
+            "PLC",
+            "AND ",
+        ]
+    )
     names = st.lists(tokens, max_size=10).map("".join)
 
     @hypothesis.settings(max_examples=300, deadline=None)
     @hypothesis.given(st.lists(names, min_size=1, max_size=20))
     def check(values):
-        from anchorlib.ledger_parse import clean_text
+        from anchorlib.ledgers.parse import clean_text
 
         got = F.supplier_values(pa.array(values))
         for i, raw in enumerate(values):
@@ -385,7 +574,9 @@ def test_supplier_values_on_random_text():
             assert got["name"][i].as_py() == name
             if name is not None:
                 r = is_redacted(name)
-                assert got["key"][i].as_py() == (L.REDACTED_KEY if r else normalise_supplier_name(name))
+                assert got["key"][i].as_py() == (
+                    L.REDACTED_KEY if r else normalise_supplier_name(name)
+                )
                 assert got["ok"][i] == (not L._TOTAL.match(name))
 
     check()
@@ -394,15 +585,45 @@ def test_supplier_values_on_random_text():
 def test_random_cells_identical(tmp_path):
     hypothesis = pytest.importorskip("hypothesis")
     st = hypothesis.strategies
-    cells = st.sampled_from([
-        "", " ", "Acme Ltd", " Acme  Ltd ", "REDACTED", "Total", "Supplier Name", "Payment Date", "£1,234.56", "(12.00)",
-        "-12.5", "12-", "1,23", "n/a", "01/04/2022", "13/04/2022", "04/13/2022", "31/02/2022", "2022-04-01", "44652",
-        '"quoted, comma"', '"two\nlines"', "Caf\u00e9", "\u00a0", "Net Amount", "d", "T1", "1 CR", "Sub-total for May",
-    ])
+    cells = st.sampled_from(
+        [
+            "",
+            " ",
+            "Acme Ltd",
+            " Acme  Ltd ",
+            "REDACTED",
+            "Total",
+            "Supplier Name",
+            "Payment Date",
+            "£1,234.56",
+            "(12.00)",
+            "-12.5",
+            "12-",
+            "1,23",
+            "n/a",
+            "01/04/2022",
+            "13/04/2022",
+            "04/13/2022",
+            "31/02/2022",
+            "2022-04-01",
+            "44652",
+            '"quoted, comma"',
+            '"two\nlines"',
+            "Caf\u00e9",
+            "\u00a0",
+            "Net Amount",
+            "d",
+            "T1",
+            "1 CR",
+            "Sub-total for May",
+        ]
+    )
 
     @hypothesis.settings(max_examples=60, deadline=None)
-    @hypothesis.given(st.lists(st.lists(cells, min_size=6, max_size=6), min_size=1, max_size=25),
-                      st.sampled_from(["utf-8", "cp1252"]))
+    @hypothesis.given(
+        st.lists(st.lists(cells, min_size=6, max_size=6), min_size=1, max_size=25),
+        st.sampled_from(["utf-8", "cp1252"]),
+    )
     def check(rows, encoding):
         p = tmp_path / "h.csv"
         p.write_bytes((HEADER + "".join(",".join(r) + "\n" for r in rows)).encode(encoding))
@@ -445,11 +666,15 @@ def assert_same_duplicates(ledger):
 
 
 def test_flag_duplicates_column_wise(monkeypatch, tmp_path):
-    led = _ledger_of([DATA / "overlap_a.csv", DATA / "overlap_b.csv", DATA / "overlap_a.csv"], monkeypatch)
+    led = _ledger_of(
+        [DATA / "overlap_a.csv", DATA / "overlap_b.csv", DATA / "overlap_a.csv"], monkeypatch
+    )
     assert_same_duplicates(led)
     copy = tmp_path / "copy.csv"
     copy.write_bytes((DATA / "overlap_a.csv").read_bytes())
-    fast, _ = assert_same_duplicates(_ledger_of([DATA / "overlap_a.csv", copy, DATA / "overlap_b.csv"], monkeypatch))
+    fast, _ = assert_same_duplicates(
+        _ledger_of([DATA / "overlap_a.csv", copy, DATA / "overlap_b.csv"], monkeypatch)
+    )
     assert fast["is_duplicate"].sum() == 5 + 2
     # generated rows republished with case and spacing changes, files interleaved, sheets named
     generate_ledger(tmp_path / "g.csv", 3_000, seed=5)
@@ -457,8 +682,10 @@ def test_flag_duplicates_column_wise(monkeypatch, tmp_path):
     again = base.sample(800, random_state=1).assign(source_file="again.csv")
     again["description"] = again["description"].str.upper().str.replace(" ", "  ")
     sheeted = base.sample(300, random_state=2).assign(source_file="book.xlsx", source_sheet="Apr")
-    mixed = pd.concat([base, again, sheeted, base.sample(200, random_state=3).assign(transaction_id=None)],
-                      ignore_index=True)
+    mixed = pd.concat(
+        [base, again, sheeted, base.sample(200, random_state=3).assign(transaction_id=None)],
+        ignore_index=True,
+    )
     assert_same_duplicates(mixed)
     assert_same_duplicates(mixed.sample(frac=1, random_state=4).reset_index(drop=True))
     assert_same_duplicates(mixed.iloc[:0])
@@ -477,18 +704,68 @@ def test_flag_duplicates_on_the_real_hyndburn_ledger(monkeypatch):
 def test_vector_dates_match_parse_date():
     import datetime as dt
 
-    from anchorlib.ledger_gen import _date_pool
-    from anchorlib.ledger_parse import _NUMERIC, parse_date
+    from support.ledger_gen import _date_pool
 
-    values = _date_pool(dt.date(1989, 1, 1), 200) + _date_pool(dt.date(2023, 12, 1), 1500) + [
-        "31/02/2022", "00/01/2022", "1/13/2022", "13/13/2022", "29/02/2023", "29/02/2024", "2022-13-01", "2022-02-30",
-        "1-Foo-22", "1-Sept-22", "1 SEPTEMBER 2022", "01/04/69", "01/04/70", "01/04/1989", "01/04/2100", "20220230",
-        "20221301", "24999", "25000", "75000", "75001", "44652", "99999", "00000", "1-Apr-1989", "01.04.2022 13:45",
-        "01/04/2022T10:00", "2022-04-01 10:00:00", "2022/4/1", "1/4/22", "01-04-2022 1:00", "32/01/2022",
-        "01/04/2022 10:00 PM", " 01/04/2022", "01/04/2022 ", "01/04/2022  00:00", "Friday, 1 April 2022",
-        "April 1, 2022", "1st April 2022", "", " ", "0/0/00", "12-Dec-99", "12-dec-00", "01/01/1990", "31/12/1989",
-        "1-Apr-2022 10:00", "1 - Apr - 2022", "1-Apr.-2022", "01/04/2022\t", "\u0661/04/2022", "1-\u212aov-2022",
-    ]
+    from anchorlib.ledgers.parse import _NUMERIC, parse_date
+
+    values = (
+        _date_pool(dt.date(1989, 1, 1), 200)
+        + _date_pool(dt.date(2023, 12, 1), 1500)
+        + [
+            "31/02/2022",
+            "00/01/2022",
+            "1/13/2022",
+            "13/13/2022",
+            "29/02/2023",
+            "29/02/2024",
+            "2022-13-01",
+            "2022-02-30",
+            "1-Foo-22",
+            "1-Sept-22",
+            "1 SEPTEMBER 2022",
+            "01/04/69",
+            "01/04/70",
+            "01/04/1989",
+            "01/04/2100",
+            "20220230",
+            "20221301",
+            "24999",
+            "25000",
+            "75000",
+            "75001",
+            "44652",
+            "99999",
+            "00000",
+            "1-Apr-1989",
+            "01.04.2022 13:45",
+            "01/04/2022T10:00",
+            "2022-04-01 10:00:00",
+            "2022/4/1",
+            "1/4/22",
+            "01-04-2022 1:00",
+            "32/01/2022",
+            "01/04/2022 10:00 PM",
+            " 01/04/2022",
+            "01/04/2022 ",
+            "01/04/2022  00:00",
+            "Friday, 1 April 2022",
+            "April 1, 2022",
+            "1st April 2022",
+            "",
+            " ",
+            "0/0/00",
+            "12-Dec-99",
+            "12-dec-00",
+            "01/01/1990",
+            "31/12/1989",
+            "1-Apr-2022 10:00",
+            "1 - Apr - 2022",
+            "1-Apr.-2022",
+            "01/04/2022\t",
+            "\u0661/04/2022",
+            "1-\u212aov-2022",
+        ]
+    )
     values = list(dict.fromkeys(values))
     handled, ord_t, ord_f, first_big, second_big = F._vector_dates(pa.array(values))
     assert handled.sum() > 0.9 * len(values)
@@ -521,8 +798,22 @@ def test_plain_and_dictionary_columns_agree(tmp_path, monkeypatch, ratio, first_
 
 def test_unreadable_dates_in_a_month_first_file(tmp_path):
     # the day/month order is decided at the end: messages of dates read column-wise are made then
-    body = "".join(f"Acme {i} Ltd,{d},{i}.00,d,T{i},Cat\n" for i, d in enumerate(
-        ["04/13/2022", "13/04/2022", "02/30/2022", "2022-02-30", "1-Foo-22", "44652", "99999", "05/06/1980"] * 40))
+    body = "".join(
+        f"Acme {i} Ltd,{d},{i}.00,d,T{i},Cat\n"
+        for i, d in enumerate(
+            [
+                "04/13/2022",
+                "13/04/2022",
+                "02/30/2022",
+                "2022-02-30",
+                "1-Foo-22",
+                "44652",
+                "99999",
+                "05/06/1980",
+            ]
+            * 40
+        )
+    )
     fast = assert_same(write(tmp_path, "us.csv", HEADER + body), block_size=1 << 10)
     assert (fast.rejects["reason"] == "unparseable_date").sum() >= 5 * 40
 
@@ -539,7 +830,9 @@ def test_memory_pool_restored(tmp_path, monkeypatch):
     generate_ledger(tmp_path / "g.csv", 500, seed=3)
     assert_same(tmp_path / "g.csv")
     assert pa.default_memory_pool().backend_name == before
-    monkeypatch.setenv("ANCHOR_LEDGER_POOL", "default")  # Arrow's default pool throughout: the same result
+    monkeypatch.setenv(
+        "ANCHOR_LEDGER_POOL", "default"
+    )  # Arrow's default pool throughout: the same result
     assert_same(tmp_path / "g.csv")
 
 

@@ -1,4 +1,4 @@
-"""Ledger reading and canonicalisation (anchorlib.ledgers).
+"""Ledger reading and canonicalisation (anchorlib.ledgers.canonical).
 
 Small hand-made messy files live in tests/data/ledgers/; XLSX workbooks are
 built here with openpyxl.  The last tests read every real Lancashire file
@@ -14,10 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from anchorlib.errors import AnchorError
-from anchorlib.ledger_parse import parse_amount, parse_date
-from anchorlib.ledger_read import header_matches, normalise_header
-from anchorlib.ledgers import (
+from anchorlib.core.errors import AnchorError
+from anchorlib.ledgers.canonical import (
     LEDGER_COLUMNS,
     RECONCILIATION_COLUMNS,
     REDACTED_KEY,
@@ -30,10 +28,11 @@ from anchorlib.ledgers import (
     read_ledgers,
     write_outputs,
 )
+from anchorlib.ledgers.parse import parse_amount, parse_date
+from anchorlib.ledgers.read import header_matches, normalise_header
 
 DATA = Path(__file__).parent / "data" / "ledgers"
 SHARED_LEDGERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ledgers" / "lancashire"
-
 
 
 def assert_reconciles(result):
@@ -80,7 +79,10 @@ def test_parse_amount(text, pence):
     assert parse_amount(text) == pence
 
 
-@pytest.mark.parametrize("text", ["n/a", "1,23", "1.234,56", "$100", "€100", "12abc", "TBC", "1,2345.00", float("inf"), True])
+@pytest.mark.parametrize(
+    "text",
+    ["n/a", "1,23", "1.234,56", "$100", "€100", "12abc", "TBC", "1,2345.00", float("inf"), True],
+)
 def test_parse_amount_rejects(text):
     with pytest.raises(ValueError):
         parse_amount(text)
@@ -120,7 +122,9 @@ def test_parse_date_month_first_when_asked():
     assert parse_date("04/13/2022", dayfirst=False) == dt.date(2022, 4, 13)
 
 
-@pytest.mark.parametrize("value", ["31/02/2022", "13/13/2022", "yesterday", "01/04/1890", "1-Foo-22", 12, True])
+@pytest.mark.parametrize(
+    "value", ["31/02/2022", "13/13/2022", "yesterday", "01/04/1890", "1-Foo-22", 12, True]
+)
 def test_parse_date_rejects(value):
     with pytest.raises(ValueError):
         parse_date(value)
@@ -215,7 +219,9 @@ def test_header_vocabulary(header, field):
     assert max(matches, key=matches.get) == field
 
 
-@pytest.mark.parametrize("header", ["VAT Amount", "Supplier ID", "Supplier Classification", "Line", "Column1"])
+@pytest.mark.parametrize(
+    "header", ["VAT Amount", "Supplier ID", "Supplier Classification", "Line", "Column1"]
+)
 def test_headers_that_are_not_supplier_or_amount(header):
     matches = header_matches(normalise_header(header))
     assert "supplier_name" not in matches and "amount" not in matches
@@ -241,14 +247,30 @@ def test_utf8_with_bom():
 def test_cp1252_titles_spacers_blank_total_and_notes_rows():
     r = read_ledger_file(DATA / "cp1252_titles_totals.csv", "t")
     led, rej = r.ledger, r.rejects
-    assert led["supplier_name"].tolist() == ["Smith & Sons Ltd", "Jones Building Services", "Jones Building Services"]
+    assert led["supplier_name"].tolist() == [
+        "Smith & Sons Ltd",
+        "Jones Building Services",
+        "Jones Building Services",
+    ]
     assert led["amount_pence"].tolist() == [250000, 75010, -12000]
     assert led["is_refund"].tolist() == [False, False, True]
     assert led["category"].tolist() == ["Leisure", "Housing", "Housing"]
-    assert led["payment_date"].dt.strftime("%Y-%m-%d").tolist() == ["2022-04-04", "2022-04-05", "2022-04-06"]
+    assert led["payment_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2022-04-04",
+        "2022-04-05",
+        "2022-04-06",
+    ]
     assert led["source_row"].tolist() == [5, 6, 8]
     reasons = dict(zip(rej["source_row"], rej["reason"]))
-    assert reasons == {1: "note_row", 2: "note_row", 3: "blank_row", 7: "blank_row", 9: "blank_row", 10: "total_row", 11: "note_row"}
+    assert reasons == {
+        1: "note_row",
+        2: "note_row",
+        3: "blank_row",
+        7: "blank_row",
+        9: "blank_row",
+        10: "total_row",
+        11: "note_row",
+    }
     total = rej[rej["reason"] == "total_row"].iloc[0]
     assert total["amount_pence"] == 313010  # a total row carries its amount
     assert "£500" in rej.loc[rej["source_row"] == 1, "raw"].iloc[0]  # decoded as cp1252
@@ -272,7 +294,15 @@ def test_header_row_at_the_bottom_and_two_digit_years():
 def test_amount_formats_and_unparseable_amounts_are_listed():
     r = read_ledger_file(DATA / "amount_formats.csv", "t")
     got = dict(zip(r.ledger["supplier_name"], r.ledger["amount_pence"]))
-    assert got == {"A": 123456, "B": 123450, "C": -123456, "D": -123456, "E": -1200, "F": -1200, "G": 150000}
+    assert got == {
+        "A": 123456,
+        "B": 123450,
+        "C": -123456,
+        "D": -123456,
+        "E": -1200,
+        "F": -1200,
+        "G": 150000,
+    }
     reasons = dict(zip(r.rejects["source_row"], r.rejects["reason"]))
     assert reasons == {9: "unparseable_amount", 10: "missing_amount", 11: "unparseable_amount"}
     bad = r.rejects[r.rejects["source_row"] == 9].iloc[0]
@@ -338,7 +368,12 @@ def test_redacted_payees_are_one_class_and_counted():
     r = read_ledger_file(DATA / "redacted.csv", "t")
     led = r.ledger
     assert led["is_redacted"].tolist() == [True, True, True, False]
-    assert led["supplier_key"].tolist() == [REDACTED_KEY, REDACTED_KEY, REDACTED_KEY, "REDACTIVE PUBLISHING"]
+    assert led["supplier_key"].tolist() == [
+        REDACTED_KEY,
+        REDACTED_KEY,
+        REDACTED_KEY,
+        "REDACTIVE PUBLISHING",
+    ]
     assert led["supplier_name"].iloc[1] == "Personal data"  # as published
     assert led["amount_pence"].sum() == 100000  # counted in every total
     assert_reconciles(r)
@@ -351,7 +386,12 @@ def test_identical_rows_within_a_file_kept_and_cross_file_duplicates_flagged():
     a = led[led["source_file"].str.endswith("overlap_a.csv")]
     b = led[led["source_file"].str.endswith("overlap_b.csv")]
     assert not a["is_duplicate"].any()  # Delta's two identical rows are both kept
-    assert b["is_duplicate"].tolist() == [True, True, False, False]  # Alpha by transaction id, Gamma identical
+    assert b["is_duplicate"].tolist() == [
+        True,
+        True,
+        False,
+        False,
+    ]  # Alpha by transaction id, Gamma identical
     assert b["duplicate_of"].iloc[0].endswith("overlap_a.csv:2")
     assert b["duplicate_of"].iloc[1].endswith("overlap_a.csv:4")
     rec = r.reconciliation.set_index(r.reconciliation["file"].map(lambda f: Path(f).name))
@@ -360,7 +400,10 @@ def test_identical_rows_within_a_file_kept_and_cross_file_duplicates_flagged():
     assert rec.loc["overlap_a.csv", "rows_repeated_within_file"] == 1
     assert rec.loc["overlap_b.csv", "rows_repeated_within_file"] == 1
     # counted once: the ledger less duplicates
-    assert led.loc[~led["is_duplicate"], "amount_pence"].sum() == 10000 + 25000 + 7500 + 4000 * 2 + 6000 * 2
+    assert (
+        led.loc[~led["is_duplicate"], "amount_pence"].sum()
+        == 10000 + 25000 + 7500 + 4000 * 2 + 6000 * 2
+    )
     assert_reconciles(r)
     assert "duplicates across files: 2 rows" in r.summary()
 
@@ -398,10 +441,14 @@ def _workbook(path: Path) -> Path:
     ws["A1"] = "Police and Crime Commissioner: expenditure over £500"
     ws.merge_cells("A1:E1")
     ws.append([])
-    ws.append(["Expenditure Category", "Date", None, "Total Invoice Amount", "SUPPLIER"])  # blank spacer column C
+    ws.append(
+        ["Expenditure Category", "Date", None, "Total Invoice Amount", "SUPPLIER"]
+    )  # blank spacer column C
     ws.append(["Rates", dt.datetime(2022, 4, 5), None, 11170.25, "WYRE BOROUGH COUNCIL"])
     ws.append(["Agency Staff", 44656, None, 875.6899999999999, "THIRD PARTY"])  # Excel serial date
-    ws.append(["Rates", "06/04/2022", None, "£1,000.00", "Total Insignia Ltd"])  # a supplier, not a total
+    ws.append(
+        ["Rates", "06/04/2022", None, "£1,000.00", "Total Insignia Ltd"]
+    )  # a supplier, not a total
     ws.append([None, None, None, 13045.94, None])  # trailing total
     ws2 = wb.create_sheet("May 22")
     ws2.append(["Supplier Name", "Payment Date", "Amount", "Transaction Number"])
@@ -423,11 +470,19 @@ def test_xlsx_many_sheets_merged_title_serial_dates_sections(tmp_path):
     led = r.ledger
     assert led["source_sheet"].tolist() == ["Apr 22", "Apr 22", "Apr 22", "May 22", "May 22"]
     assert led["supplier_name"].tolist() == [
-        "WYRE BOROUGH COUNCIL", "THIRD PARTY", "Total Insignia Ltd", "Acme Ltd", "United Utilities Water Plc",
+        "WYRE BOROUGH COUNCIL",
+        "THIRD PARTY",
+        "Total Insignia Ltd",
+        "Acme Ltd",
+        "United Utilities Water Plc",
     ]
     assert led["amount_pence"].tolist() == [1117025, 87569, 100000, -5000, 146781]
     assert led["payment_date"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2022-04-05", "2022-04-05", "2022-04-06", "2022-05-03", "2023-03-08",
+        "2022-04-05",
+        "2022-04-05",
+        "2022-04-06",
+        "2022-05-03",
+        "2023-03-08",
     ]
     assert led["financial_year"].tolist() == ["2022-23"] * 4 + ["2022-23"]
     assert led["is_redacted"].tolist() == [False, True, False, False, False]
@@ -458,7 +513,9 @@ def test_xlsx_without_any_header_is_an_error_naming_what_it_saw(tmp_path):
         read_ledger_file(tmp_path / "noheader.xlsx", "t")
     assert "noheader.xlsx" in str(err.value) and "found no header row" in str(err.value)
     r = read_ledger_file(
-        tmp_path / "noheader.xlsx", "t", columns={"supplier_name": "Who", "payment_date": "When", "amount": "Cost"}
+        tmp_path / "noheader.xlsx",
+        "t",
+        columns={"supplier_name": "Who", "payment_date": "When", "amount": "Cost"},
     )
     assert r.ledger["amount_pence"].tolist() == [1000]
 
@@ -470,7 +527,9 @@ def test_unreadable_files_raise_clear_errors(tmp_path):
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     (tmp_path / "empty.csv").write_bytes(b"")
-    (tmp_path / "sheet.ods").write_bytes(b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet")
+    (tmp_path / "sheet.ods").write_bytes(
+        b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+    )
     with pytest.raises(LedgerReadError, match=r"sheet\.ods.*OpenDocument"):
         read_ledger_file(tmp_path / "sheet.ods", "t")
     with pytest.raises(LedgerReadError, match=r"old\.xls.*save it as \.xlsx or \.csv"):
@@ -482,7 +541,11 @@ def test_unreadable_files_raise_clear_errors(tmp_path):
     with pytest.raises(LedgerReadError, match="no such file"):
         read_ledger_file(tmp_path / "missing.csv", "t")
     with pytest.raises(LedgerError) as err:
-        read_ledgers([tmp_path / "old.xls", DATA / "utf8_bom.csv", tmp_path / "empty.csv"], "t", progress=False)
+        read_ledgers(
+            [tmp_path / "old.xls", DATA / "utf8_bom.csv", tmp_path / "empty.csv"],
+            "t",
+            progress=False,
+        )
     assert "2 of 3 files" in str(err.value)
 
 
@@ -490,7 +553,9 @@ def test_unreadable_files_raise_clear_errors(tmp_path):
 
 
 def test_write_outputs(tmp_path):
-    r = read_ledgers([DATA / "overlap_a.csv", DATA / "cp1252_titles_totals.csv"], "t", progress=False)
+    r = read_ledgers(
+        [DATA / "overlap_a.csv", DATA / "cp1252_titles_totals.csv"], "t", progress=False
+    )
     paths = write_outputs(r, tmp_path / "out")
     led = pd.read_parquet(paths["ledger"])
     assert list(led.columns) == LEDGER_COLUMNS and len(led) == len(r.ledger)
@@ -507,13 +572,21 @@ def test_write_outputs(tmp_path):
 def test_cli_read(tmp_path):
     from typer.testing import CliRunner
 
-    from anchorlib.ledger_cli import ledger_app
+    from anchorlib.cli.ledger import ledger_app
 
     runner = CliRunner()
     out = tmp_path / "out"
     res = runner.invoke(
         ledger_app,
-        ["read", str(DATA / "overlap_a.csv"), str(DATA / "overlap_b.csv"), "--anchor", "demo", "--out", str(out)],
+        [
+            "read",
+            str(DATA / "overlap_a.csv"),
+            str(DATA / "overlap_b.csv"),
+            "--anchor",
+            "demo",
+            "--out",
+            str(out),
+        ],
     )
     assert res.exit_code == 0, res.output
     rec = pd.read_csv(out / "reconciliation.csv")
@@ -524,19 +597,37 @@ def test_cli_read(tmp_path):
     # A file that cannot be read: non-zero exit, a message naming it, earlier outputs untouched.
     bad = tmp_path / "bad.xls"
     bad.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
-    res = runner.invoke(ledger_app, ["read", str(DATA / "overlap_a.csv"), str(bad), "--anchor", "demo", "--out", str(out)])
+    res = runner.invoke(
+        ledger_app,
+        ["read", str(DATA / "overlap_a.csv"), str(bad), "--anchor", "demo", "--out", str(out)],
+    )
     assert res.exit_code != 0
     assert "bad.xls" in res.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
-    res = runner.invoke(ledger_app, ["read", str(DATA / "ambiguous.csv"), "--anchor", "d", "--out", str(tmp_path / "o2")])
+    res = runner.invoke(
+        ledger_app,
+        ["read", str(DATA / "ambiguous.csv"), "--anchor", "d", "--out", str(tmp_path / "o2")],
+    )
     assert res.exit_code != 0 and "candidates" in res.output
     res = runner.invoke(
         ledger_app,
-        ["read", str(DATA / "ambiguous.csv"), "--anchor", "d", "--out", str(tmp_path / "o2"), "--column", "supplier_name=Vendor"],
+        [
+            "read",
+            str(DATA / "ambiguous.csv"),
+            "--anchor",
+            "d",
+            "--out",
+            str(tmp_path / "o2"),
+            "--column",
+            "supplier_name=Vendor",
+        ],
     )
     assert res.exit_code == 0, res.output
-    res = runner.invoke(ledger_app, ["read", str(tmp_path / "nope.csv"), "--anchor", "d", "--out", str(tmp_path / "o3")])
+    res = runner.invoke(
+        ledger_app,
+        ["read", str(tmp_path / "nope.csv"), "--anchor", "d", "--out", str(tmp_path / "o3")],
+    )
     assert res.exit_code != 0 and "nope.csv" in res.output
 
 
@@ -586,7 +677,9 @@ def test_real_lancashire_specifics(real_ledgers):
     assert pcc.ledger.loc[pcc.ledger["is_redacted"], "supplier_key"].eq(REDACTED_KEY).all()
     assert pcc.ledger["is_redacted"].sum() > 1000  # 'THIRD PARTY' payees
     _, fire = real_ledgers["lancashire_fire"]
-    assert fire.rejects["reason"].tolist() == ["repeated_header"]  # the second layout inside fire-2022-23
+    assert fire.rejects["reason"].tolist() == [
+        "repeated_header"
+    ]  # the second layout inside fire-2022-23
     _, hyn = real_ledgers["hyndburn"]
     assert hyn.ledger["source_file"].nunique() == 107
     assert not hyn.ledger["supplier_name"].str.contains("œ").any()

@@ -7,12 +7,16 @@ import gzip
 
 import pytest
 
-from anchorlib.catalogue import load_catalogue
-from anchorlib.census import census_table, census_wide, population_lsoa21
-from anchorlib.geography import boundaries, lad24_regions, lsoa11_to_lsoa21, lsoa21_geography
-from anchorlib.readers import read_source
+from anchorlib.data.catalogue import load_catalogue
+from anchorlib.data.census import census_table, census_wide, population_lsoa21
+from anchorlib.data.geography import boundaries, lad24_regions, lsoa11_to_lsoa21, lsoa21_geography
+from anchorlib.data.readers import read_source
 
-REFERENCE = [s.id for s in load_catalogue().sources if s.kind == "reference" and s.read is not None and not s.optional]
+REFERENCE = [
+    s.id
+    for s in load_catalogue().sources
+    if s.kind == "reference" and s.read is not None and not s.optional
+]
 
 
 def _raw_rows(path, **kw):
@@ -32,8 +36,12 @@ def test_every_reference_source_loads_validated_from_the_fixtures(fixture_data, 
     assert again.shape == df.shape
 
 
-@pytest.mark.parametrize("source_id", [s for s in REFERENCE if s not in ("onspd_lookup", "codepoint_open")])
-def test_every_reference_source_loads_from_the_real_bundle_with_its_declared_rows(real_data, source_id):
+@pytest.mark.parametrize(
+    "source_id", [s for s in REFERENCE if s not in ("onspd_lookup", "codepoint_open")]
+)
+def test_every_reference_source_loads_from_the_real_bundle_with_its_declared_rows(
+    real_data, source_id
+):
     src = load_catalogue().get(source_id)
     assert len(read_source(source_id)) == src.files[0].rows
 
@@ -50,8 +58,14 @@ def test_boundaries_have_code_name_geometry(fixture_data):
 
 def test_lsoa21_geography_nests_lsoas_in_wards_lads_regions(fixture_data):
     geo = lsoa21_geography().set_index("lsoa21_code")
-    raw = {r["lsoa21_code"]: r for r in _raw_rows(fixture_data / "reference" / "lookup_lsoa21_ward24_lad24.csv")}
-    regions = {r["ltla24_code"]: r["region24_code"] for r in _raw_rows(fixture_data / "reference" / "lookup_lad24_region24.csv")}
+    raw = {
+        r["lsoa21_code"]: r
+        for r in _raw_rows(fixture_data / "reference" / "lookup_lsoa21_ward24_lad24.csv")
+    }
+    regions = {
+        r["ltla24_code"]: r["region24_code"]
+        for r in _raw_rows(fixture_data / "reference" / "lookup_lad24_region24.csv")
+    }
     assert set(geo.index) == set(raw)
     for code, r in raw.items():
         assert geo.loc[code, "ward24_code"] == r["ward24_code"]
@@ -79,8 +93,13 @@ def test_census_tables_join_by_lsoa(fixture_data):
     assert list(tenure.columns) == ["lsoa21_code", "category", "n", "total", "prop"]
     wide = census_wide("tenure", proportions=False)
     lsoa = wide.index[0]
-    raw = [r for r in _raw_rows(fixture_data / "reference" / "census2021" / "household_tenure_lsoa21.csv")
-           if r["lsoa21_code"] == lsoa]
+    raw = [
+        r
+        for r in _raw_rows(
+            fixture_data / "reference" / "census2021" / "household_tenure_lsoa21.csv"
+        )
+        if r["lsoa21_code"] == lsoa
+    ]
     for r in raw:
         assert wide.loc[lsoa, r["tenure"]] == int(r["n"])
     with pytest.raises(ValueError, match="Unknown census table"):
@@ -89,8 +108,10 @@ def test_census_tables_join_by_lsoa(fixture_data):
 
 def test_population_is_census_usual_residents(fixture_data):
     pop = population_lsoa21()
-    raw = {r["lsoa21_code"]: int(r["total_residents"])
-           for r in _raw_rows(fixture_data / "reference" / "census2021" / "ethnicity_lsoa21.csv")}
+    raw = {
+        r["lsoa21_code"]: int(r["total_residents"])
+        for r in _raw_rows(fixture_data / "reference" / "census2021" / "ethnicity_lsoa21.csv")
+    }
     assert pop.to_dict() == raw
 
 

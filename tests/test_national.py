@@ -14,15 +14,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FIXTURES, clear_anchorlib_caches, fixture_env
 from typer.testing import CliRunner
 
-from anchorlib import deprivation, national
-from anchorlib.national_run import national_key, run_places
-from anchorlib.runner import RunError, discover_notebooks
+from anchorlib.assets import national
+from anchorlib.data import deprivation
+from anchorlib.run.national import national_key, run_places
+from anchorlib.run.runner import RunError, discover_notebooks
 
-from conftest import FIXTURES, clear_anchorlib_caches, fixture_env
-
-FIXTURE_LADS = {"E07000120": "Hyndburn", "E07000117": "Burnley", "E07000122": "Pendle", "E06000009": "Blackpool"}
+FIXTURE_LADS = {
+    "E07000120": "Hyndburn",
+    "E07000117": "Burnley",
+    "E07000122": "Pendle",
+    "E06000009": "Blackpool",
+}
 LIMITED = ["E06000009", "E07000117"]  # the first two places by code
 
 
@@ -51,23 +56,34 @@ class _Links(HTMLParser):
 def _broken_links(page: Path) -> list[str]:
     p = _Links()
     p.feed(page.read_text(encoding="utf-8"))
-    return [link for link in p.links if not re.match(r"^(https?:|mailto:|data:|#)", link)
-            and not (page.parent / link.split("#")[0]).resolve().exists()]
+    return [
+        link
+        for link in p.links
+        if not re.match(r"^(https?:|mailto:|data:|#)", link)
+        and not (page.parent / link.split("#")[0]).resolve().exists()
+    ]
 
 
 def test_the_reports_code_key_leaves_the_runner_and_the_ledger_code_out():
-    from anchorlib.runner import code_closure
+    from anchorlib.run.runner import code_closure
 
-    closure = set(code_closure(["anchorlib.national"]))
-    assert "anchorlib.national" in closure and "anchorlib.deprivation" in closure
-    assert not closure & {"anchorlib.runner", "anchorlib.ledgers", "anchorlib.ingest", "anchorlib.national_run"}
+    closure = set(code_closure(["anchorlib.assets.national"]))
+    assert "anchorlib.assets.national" in closure and "anchorlib.data.deprivation" in closure
+    assert not closure & {
+        "anchorlib.run.runner",
+        "anchorlib.ledgers.canonical",
+        "anchorlib.assets.ingest",
+        "anchorlib.run.national",
+    }
 
 
 def test_the_place_notebook_is_not_a_collaborative_report():
     assert "place_profile" not in {s.name for s in discover_notebooks()}
     specs = discover_notebooks(scopes=("place",), input_groups=national.PLACE_INPUTS)
     assert [s.name for s in specs] == ["place_profile"]
-    assert specs[0].parameters == {"place_code": "str", "outputs": "str"} and specs[0].problem is None
+    assert (
+        specs[0].parameters == {"place_code": "str", "outputs": "str"} and specs[0].problem is None
+    )
 
 
 def test_a_limited_run_publishes_its_places_with_a_manifest_and_every_page(places):
@@ -88,30 +104,52 @@ def test_a_limited_run_publishes_its_places_with_a_manifest_and_every_page(place
         text = page.read_text(encoding="utf-8")
         assert f"Place profile: {FIXTURE_LADS[code]}" in text and "Traceback" not in text
         assert "<img" in text and 'class="jp-InputArea' not in text  # one map, no code
-        assert {t["name"] for t in r["published"]["tables"]} == {"summary_measures", "national_ranks",
-                                                                 "imd_deciles", "domains"}
+        assert {t["name"] for t in r["published"]["tables"]} == {
+            "summary_measures",
+            "national_ranks",
+            "imd_deciles",
+            "domains",
+        }
         assert (page.parent / f"{code}.ipynb").is_file()
     index = d / "index.html"
     assert index.is_file() and not _broken_links(index)
     html = index.read_text(encoding="utf-8")
-    for code, name in FIXTURE_LADS.items():  # every place is in the comparison table; published ones linked
+    for (
+        code,
+        name,
+    ) in FIXTURE_LADS.items():  # every place is in the comparison table; published ones linked
         assert name in html
-    assert 'href="reports/E06000009/index.html"' in html and 'href="reports/E07000120/index.html"' not in html
+    assert (
+        'href="reports/E06000009/index.html"' in html
+        and 'href="reports/E07000120/index.html"' not in html
+    )
     root = (places["out"] / "index.html").read_text(encoding="utf-8")
     assert 'href="places-lads/index.html"' in root and "Every place in England" in root
-    for f in ("lsoas.parquet", "outlines.parquet", "places.json", "comparison.csv", "comparison.xlsx"):
+    for f in (
+        "lsoas.parquet",
+        "outlines.parquet",
+        "places.json",
+        "comparison.csv",
+        "comparison.xlsx",
+    ):
         assert (d / "data" / f).is_file()
 
 
 def test_the_comparison_table_equals_the_summary_measures_computed_independently(places):
-    table = pd.read_csv(places["dir"] / "data" / "comparison.csv", dtype={"code": str}).set_index("code")
+    table = pd.read_csv(places["dir"] / "data" / "comparison.csv", dtype={"code": str}).set_index(
+        "code"
+    )
     assert set(FIXTURE_LADS) <= set(table.index)
-    assert len(pd.read_excel(places["dir"] / "data" / "comparison.xlsx", sheet_name="table")) == len(table)
+    assert len(
+        pd.read_excel(places["dir"] / "data" / "comparison.xlsx", sheet_name="table")
+    ) == len(table)
     import zipfile
 
-    from anchorlib.xlsx import FIXED_TIME
+    from anchorlib.core.xlsx import FIXED_TIME
 
-    with zipfile.ZipFile(places["dir"] / "data" / "comparison.xlsx") as z:  # no save time: same table, same bytes
+    with zipfile.ZipFile(
+        places["dir"] / "data" / "comparison.xlsx"
+    ) as z:  # no save time: same table, same bytes
         assert {i.date_time for i in z.infolist()} == {FIXED_TIME}
     expected = {c: deprivation.place_measures(deprivation.lad_lsoas(c))["imd"] for c in table.index}
     row = table.loc["E07000120"]
@@ -125,7 +163,9 @@ def test_the_comparison_table_equals_the_summary_measures_computed_independently
         rank = int(values.rank(ascending=False, method="min")["E07000120"])
         assert row[f"rank: {national.MEASURE_WORDS[key]} (rank; 1 = most deprived)"] == rank, key
     # the report shows the same figures: its summary table's place column
-    summary = pd.read_csv(places["dir"] / "reports" / "E07000117" / "tables" / "01_summary_measures.csv")
+    summary = pd.read_csv(
+        places["dir"] / "reports" / "E07000117" / "tables" / "01_summary_measures.csv"
+    )
     burnley = deprivation.place_measures(deprivation.lad_lsoas("E07000117"))
     got = summary.set_index("measure")["Burnley"]
     assert got.iloc[2] == pytest.approx(burnley["imd"]["average_score"])
@@ -159,9 +199,13 @@ def test_icbs_build_from_the_icb_lookup(places, tmp_path):
     assert lsc["name"] == "NHS Lancashire and South Cumbria Integrated Care Board"
     lookup = pd.read_csv(FIXTURES / "data" / "reference" / "lookup_lsoa21_icb24.csv")
     lsoas = lookup.loc[lookup["icb24_code"] == "E54000048", "lsoa21_code"]
-    assert lsc["measures"]["imd"] == pytest.approx(deprivation.place_measures(lsoas.tolist())["imd"])
+    assert lsc["measures"]["imd"] == pytest.approx(
+        deprivation.place_measures(lsoas.tolist())["imd"]
+    )
     rows = national.read_place_lsoas("icbs", "E54000048", tmp_path)
-    assert sorted(rows["lsoa21_code"]) == sorted(set(lsoas) & set(deprivation.lsoa_deprivation()["lsoa_code"]))
+    assert sorted(rows["lsoa21_code"]) == sorted(
+        set(lsoas) & set(deprivation.lsoa_deprivation()["lsoa_code"])
+    )
     assert rows.crs.to_epsg() == 27700
     assert national.build_national_assets("icbs", tmp_path, key=key)["status"] == "unchanged"
     assert national.build_national_assets("icbs", tmp_path, key="other inputs")["status"] == "built"

@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, clear_anchorlib_caches, real_data_env, require_real_data
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -56,9 +55,9 @@ def parameter_defaults(path: Path) -> dict:
 
 def _build_assets(collaborative: str, outputs: str) -> dict:
     """``anchor run``'s shared-asset step for a notebook's default collaborative and outputs folder."""
-    from anchorlib.collaborative import load_collaborative
-    from anchorlib.notebook_params import project_path
-    from anchorlib.runner import build_assets
+    from anchorlib.config.collaborative import load_collaborative
+    from anchorlib.reports.params import project_path
+    from anchorlib.run.runner import build_assets
 
     collab = load_collaborative(project_path(collaborative))
     out_root = project_path(outputs) if outputs else None
@@ -72,7 +71,9 @@ def _build_assets(collaborative: str, outputs: str) -> dict:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"{lock_path}: another `anchor run` held the lock for {LOCK_WAIT} s")
+                    pytest.fail(
+                        f"{lock_path}: another `anchor run` held the lock for {LOCK_WAIT} s"
+                    )
                 time.sleep(1)
         try:
             return build_assets(collab, out_root)
@@ -109,8 +110,21 @@ def test_notebook_runs_with_its_default_parameters(notebook, notebook_assets):
     env = os.environ.copy()
     for var in ("ANCHOR_CATALOGUE", "ANCHOR_NO_SHARED"):
         env.pop(var, None)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(ROOT),
-           "--nbval-lax", "--nbval-current-env", str(notebook)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        "--rootdir",
+        str(ROOT),
+        "--nbval-lax",
+        "--nbval-current-env",
+        str(notebook),
+    ]
     t0 = time.perf_counter()
     out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     print(f"{notebook.name}: nbval {time.perf_counter() - t0:.1f} s")

@@ -6,15 +6,28 @@ import csv
 
 import pytest
 
-from anchorlib.errors import PlaceError
-from anchorlib.places import UNKNOWN, classify_lsoas, classify_postcodes, load_place, place_from_codes, tier_breakdown
+from anchorlib.config.places import (
+    UNKNOWN,
+    classify_lsoas,
+    classify_postcodes,
+    load_place,
+    place_from_codes,
+    tier_breakdown,
+)
+from anchorlib.core.errors import PlaceError
 
 HYNDBURN, BURNLEY, PENDLE, BLACKPOOL = "E07000120", "E07000117", "E07000122", "E06000009"
 
 
 def _raw_lsoas(fixture_data, lad):
-    with open(fixture_data / "reference" / "lookup_lsoa21_ward24_lad24.csv", encoding="utf-8") as fh:
-        return {r["lsoa21_code"]: r for r in csv.DictReader(fh) if lad is None or r["ltla24_code"] == lad}
+    with open(
+        fixture_data / "reference" / "lookup_lsoa21_ward24_lad24.csv", encoding="utf-8"
+    ) as fh:
+        return {
+            r["lsoa21_code"]: r
+            for r in csv.DictReader(fh)
+            if lad is None or r["ltla24_code"] == lad
+        }
 
 
 def _write(tmp_path, text, name="place.yml"):
@@ -33,7 +46,9 @@ def test_place_from_lad_codes_has_every_lsoa_of_those_lads(fixture_data):
 
 
 def test_yaml_tiers_classify_into_innermost(fixture_data, tmp_path):
-    path = _write(tmp_path, f"""
+    path = _write(
+        tmp_path,
+        f"""
 name: East Lancashire
 lads: [{HYNDBURN}, {BURNLEY}, {PENDLE}]
 tiers:
@@ -41,12 +56,15 @@ tiers:
   - {{name: place, place: true}}
   - {{name: wider, regions: [E12000002]}}
   - {{name: rest_of_uk, everywhere: true}}
-""")
+""",
+    )
     place = load_place(path)
     hyn = sorted(_raw_lsoas(fixture_data, HYNDBURN))[0]
     bur = sorted(_raw_lsoas(fixture_data, BURNLEY))[0]
     bpl = sorted(_raw_lsoas(fixture_data, BLACKPOOL))[0]
-    got = classify_lsoas(place, [hyn, bur, bpl, "E01000001", "W01000147", "E01999999", "rubbish"]).tolist()
+    got = classify_lsoas(
+        place, [hyn, bur, bpl, "E01000001", "W01000147", "E01999999", "rubbish"]
+    ).tolist()
     # Blackpool is in the North West (wider); City of London and Wales are elsewhere in the UK.
     assert got == ["home_district", "place", "wider", "rest_of_uk", "rest_of_uk", UNKNOWN, UNKNOWN]
 
@@ -66,21 +84,31 @@ def test_ward_and_lsoa_places(fixture_data, tmp_path):
     place = load_place(_write(tmp_path, f"name: A ward\nwards: [{ward}]\n"))
     assert set(place.lsoas) == in_ward
     two = sorted(rows)[:2]
-    place = load_place(_write(tmp_path, f"name: Two LSOAs\nlsoas: [{two[0]}, {two[1].lower()}]\n", "b.yml"))
+    place = load_place(
+        _write(tmp_path, f"name: Two LSOAs\nlsoas: [{two[0]}, {two[1].lower()}]\n", "b.yml")
+    )
     assert place.lsoas == two
 
 
-@pytest.mark.parametrize("text, message", [
-    ("name: X\nlads: [E07000999]\n", "unknown LAD code 'E07000999'"),
-    ("name: X\nregions: [E12000099]\n", "unknown region code 'E12000099'"),
-    ("name: X\n", "needs at least one of lads, regions, wards or lsoas"),
-    ("name: X\nlads: [E07000120]\ncolour: red\n", "colour"),
-    ("lads: [E07000120]\n", "name"),
-    ("name: X\nlads: [E07000120]\ntiers:\n  - {name: a, place: true}\n  - {name: a, everywhere: true}\n",
-     "tier names must be unique"),
-    ("name: X\nlads: [E07000120]\ntiers:\n  - {name: a, place: true, lads: [E07000120]}\n", "exactly one of"),
-    ("name: X\nlads: [E07000120\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("name: X\nlads: [E07000999]\n", "unknown LAD code 'E07000999'"),
+        ("name: X\nregions: [E12000099]\n", "unknown region code 'E12000099'"),
+        ("name: X\n", "needs at least one of lads, regions, wards or lsoas"),
+        ("name: X\nlads: [E07000120]\ncolour: red\n", "colour"),
+        ("lads: [E07000120]\n", "name"),
+        (
+            "name: X\nlads: [E07000120]\ntiers:\n  - {name: a, place: true}\n  - {name: a, everywhere: true}\n",
+            "tier names must be unique",
+        ),
+        (
+            "name: X\nlads: [E07000120]\ntiers:\n  - {name: a, place: true, lads: [E07000120]}\n",
+            "exactly one of",
+        ),
+        ("name: X\nlads: [E07000120\n", "not valid YAML"),
+    ],
+)
 def test_bad_place_files_say_what_is_wrong(fixture_data, tmp_path, text, message):
     path = _write(tmp_path, text)
     with pytest.raises(PlaceError) as exc:
@@ -90,7 +118,9 @@ def test_bad_place_files_say_what_is_wrong(fixture_data, tmp_path, text, message
 
 
 def test_unknown_lad_code_suggests_close_codes(fixture_data):
-    with pytest.raises(PlaceError, match=r"unknown LAD code 'E07000121' \(did you mean .*E07000120"):
+    with pytest.raises(
+        PlaceError, match=r"unknown LAD code 'E07000121' \(did you mean .*E07000120"
+    ):
         place_from_codes("E07000121")
 
 
@@ -111,11 +141,17 @@ def _raw_postcode(fixture_data, lad, n=1):
     """First live postcodes (pcds) of a LAD in the raw fixture ONS lookup, whose LSOA 2011 is unchanged in 2021."""
     import gzip
 
-    with open(fixture_data / "reference" / "lookup_lsoa11_lsoa21_lad22.csv", encoding="utf-8") as fh:
+    with open(
+        fixture_data / "reference" / "lookup_lsoa11_lsoa21_lad22.csv", encoding="utf-8"
+    ) as fh:
         unchanged = {r["lsoa11_code"] for r in csv.DictReader(fh) if r["change_code"] == "U"}
     path = fixture_data / "reference" / "postcodes" / "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU.csv.gz"
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["ladcd"] == lad and not r["doterm"] and r["lsoa11cd"] in unchanged]
+        rows = [
+            r
+            for r in csv.DictReader(fh)
+            if r["ladcd"] == lad and not r["doterm"] and r["lsoa11cd"] in unchanged
+        ]
     return [r["pcds"] for r in rows[:n]]
 
 
@@ -131,13 +167,18 @@ def test_postcodes_classify_into_tiers(fixture_data):
 
 
 def test_a_tier_can_be_a_whole_country(fixture_data, tmp_path):
-    place = load_place(_write(tmp_path, f"""
+    place = load_place(
+        _write(
+            tmp_path,
+            f"""
 name: Hyndburn
 lads: [{HYNDBURN}]
 tiers:
   - {{name: place, place: true}}
   - {{name: great_britain, regions: [E92000001, W92000004, S92000003]}}
   - {{name: rest_of_uk, everywhere: true}}
-"""))
+""",
+        )
+    )
     got = classify_postcodes(place, ["EH1 1AD", "BT1 1AA"])
     assert got["tier"].tolist() == ["great_britain", "rest_of_uk"]

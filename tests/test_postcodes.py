@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anchorlib.postcodes import (
+from anchorlib.data.postcodes import (
     INDEX_COLUMNS,
     LOCATE_COLUMNS,
     index_cache_path,
@@ -39,53 +39,76 @@ CODEPOINT = "reference/postcodes/codepo_gb.zip"
 # ---------------------------------------------------------------- normalisation
 
 
-@pytest.mark.parametrize("typed", [
-    "BB5 1AA", "bb5 1aa", "Bb5 1aA", "BB51AA", "bb51aa", "BB5  1AA", "  BB5 1AA  ", "BB5\t1AA",
-    "BB5\u00a01AA", "\u00a0BB5 1AA\n", "B B 5 1 A A", "BB5 1AA\ufeff",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "BB5 1AA",
+        "bb5 1aa",
+        "Bb5 1aA",
+        "BB51AA",
+        "bb51aa",
+        "BB5  1AA",
+        "  BB5 1AA  ",
+        "BB5\t1AA",
+        "BB5\u00a01AA",
+        "\u00a0BB5 1AA\n",
+        "B B 5 1 A A",
+        "BB5 1AA\ufeff",
+    ],
+)
 def test_every_typed_form_gives_one_key(typed):
     n = normalise_postcode(typed)
     assert (n.key, n.pcds, n.valid, n.reason) == ("BB51AA", "BB5 1AA", True, None)
     assert n.input == typed
 
 
-@pytest.mark.parametrize("typed, key, pcds", [
-    ("AB101AA", "AB101AA", "AB10 1AA"),   # pcd7 of a 4-character outward code (no space)
-    ("BB5 1AA", "BB51AA", "BB5 1AA"),     # pcd7 of a 3-character outward code (one space)
-    ("BT1  1AA", "BT11AA", "BT1 1AA"),    # pcd8 (two spaces)
-    ("AB10 1AA", "AB101AA", "AB10 1AA"),  # pcd8 = pcds for 4-character outward codes
-    ("M1 1AE", "M11AE", "M1 1AE"),        # A9
-    ("M1  1AE", "M11AE", "M1 1AE"),       # pcd7 of A9 is "M1  1AE"
-    ("B33 8TH", "B338TH", "B33 8TH"),     # A99
-    ("CR2 6XH", "CR26XH", "CR2 6XH"),     # AA9
-    ("DN55 1PT", "DN551PT", "DN55 1PT"),  # AA99
-    ("W1A 0AX", "W1A0AX", "W1A 0AX"),     # A9A
-    ("EC1A 1BB", "EC1A1BB", "EC1A 1BB"),  # AA9A
-    ("gir 0aa", "GIR0AA", "GIR 0AA"),     # the special Girobank postcode
-    ("B55 1AA", "B551AA", "B55 1AA"),     # A99: a valid format (whether it exists is another matter)
-])
+@pytest.mark.parametrize(
+    "typed, key, pcds",
+    [
+        ("AB101AA", "AB101AA", "AB10 1AA"),  # pcd7 of a 4-character outward code (no space)
+        ("BB5 1AA", "BB51AA", "BB5 1AA"),  # pcd7 of a 3-character outward code (one space)
+        ("BT1  1AA", "BT11AA", "BT1 1AA"),  # pcd8 (two spaces)
+        ("AB10 1AA", "AB101AA", "AB10 1AA"),  # pcd8 = pcds for 4-character outward codes
+        ("M1 1AE", "M11AE", "M1 1AE"),  # A9
+        ("M1  1AE", "M11AE", "M1 1AE"),  # pcd7 of A9 is "M1  1AE"
+        ("B33 8TH", "B338TH", "B33 8TH"),  # A99
+        ("CR2 6XH", "CR26XH", "CR2 6XH"),  # AA9
+        ("DN55 1PT", "DN551PT", "DN55 1PT"),  # AA99
+        ("W1A 0AX", "W1A0AX", "W1A 0AX"),  # A9A
+        ("EC1A 1BB", "EC1A1BB", "EC1A 1BB"),  # AA9A
+        ("gir 0aa", "GIR0AA", "GIR 0AA"),  # the special Girobank postcode
+        (
+            "B55 1AA",
+            "B551AA",
+            "B55 1AA",
+        ),  # A99: a valid format (whether it exists is another matter)
+    ],
+)
 def test_valid_formats(typed, key, pcds):
     n = normalise_postcode(typed)
     assert n.valid and n.key == key and n.pcds == pcds
 
 
-@pytest.mark.parametrize("typed, words", [
-    ("BB5", "5 to 7 letters and digits"),
-    ("12345", "end in a digit and two letters"),
-    ("BB5 1CA", "cannot be C, I, K, M, O or V"),
-    ("BB5 1AO", "cannot be C, I, K, M, O or V"),
-    ("BB5 OAA", "end in a digit and two letters"),  # letter O typed for zero: not corrected
-    ("BB5 IAA", "end in a digit and two letters"),  # letter I typed for one: not corrected
-    ("8B5 1AA", "like A9, A99"),
-    ("BBB5 1AA", "like A9, A99"),
-    ("BB55 51AA", "5 to 7"),
-    ("ABC 1AA", "like A9, A99"),
-    ("B5AA 1AA", "like A9, A99"),
-    ("BB5-1AA", "characters other than letters"),
-    ("BB5 1AA.", "characters other than letters"),
-    ("ＢＢ5 1AA", "characters other than letters"),  # full-width letters are not read as ASCII
-    ("GIR 0AB", "like A9, A99"),
-])
+@pytest.mark.parametrize(
+    "typed, words",
+    [
+        ("BB5", "5 to 7 letters and digits"),
+        ("12345", "end in a digit and two letters"),
+        ("BB5 1CA", "cannot be C, I, K, M, O or V"),
+        ("BB5 1AO", "cannot be C, I, K, M, O or V"),
+        ("BB5 OAA", "end in a digit and two letters"),  # letter O typed for zero: not corrected
+        ("BB5 IAA", "end in a digit and two letters"),  # letter I typed for one: not corrected
+        ("8B5 1AA", "like A9, A99"),
+        ("BBB5 1AA", "like A9, A99"),
+        ("BB55 51AA", "5 to 7"),
+        ("ABC 1AA", "like A9, A99"),
+        ("B5AA 1AA", "like A9, A99"),
+        ("BB5-1AA", "characters other than letters"),
+        ("BB5 1AA.", "characters other than letters"),
+        ("ＢＢ5 1AA", "characters other than letters"),  # full-width letters are not read as ASCII
+        ("GIR 0AB", "like A9, A99"),
+    ],
+)
 def test_invalid_formats_say_why(typed, words):
     n = normalise_postcode(typed)
     assert not n.valid and n.key is None and n.pcds is None
@@ -112,7 +135,11 @@ def test_vectorised_equals_scalar_and_keeps_order_and_index():
     assert df.index.tolist() == series.index.tolist()
     for (_, row), value in zip(df.iterrows(), typed):
         one = normalise_postcode(value)
-        assert _same(row["key"], one.key) and _same(row["pcds"], one.pcds) and _same(row["reason"], one.reason)
+        assert (
+            _same(row["key"], one.key)
+            and _same(row["pcds"], one.pcds)
+            and _same(row["reason"], one.reason)
+        )
         assert bool(row["valid"]) == one.valid
 
 
@@ -130,7 +157,11 @@ def test_vectorised_equals_scalar_property(values):
     df = normalise_postcodes(values)
     for (_, row), value in zip(df.iterrows(), values):
         one = normalise_postcode(value)
-        assert _same(row["key"], one.key) and _same(row["reason"], one.reason) and bool(row["valid"]) == one.valid
+        assert (
+            _same(row["key"], one.key)
+            and _same(row["reason"], one.reason)
+            and bool(row["valid"]) == one.valid
+        )
 
 
 def test_normalise_postcodes_rejects_a_single_string():
@@ -146,6 +177,7 @@ def test_key_codes_sort_like_keys():
 
 
 # ---------------------------------------------------------------- raw fixture rows (the independent truth)
+
 
 def _onspd_rows(root: Path) -> dict[str, dict]:
     with gzip.open(root / ONSPD, "rt", encoding="utf-8", newline="") as fh:
@@ -178,17 +210,32 @@ def _expected_english(root: Path, pcds: str) -> dict:
     """Where a live English postcode in an unsplit LSOA 2011 should land, from the raw files."""
     row = _onspd_rows(root)[pcds]
     (lsoa21,) = _bridge(root)[row["lsoa11cd"]]
-    ward = next(r for r in _csv(root, "lookup_lsoa21_ward24_lad24.csv") if r["lsoa21_code"] == lsoa21)
-    region = next(r for r in _csv(root, "lookup_lad24_region24.csv") if r["ltla24_code"] == ward["ltla24_code"])
+    ward = next(
+        r for r in _csv(root, "lookup_lsoa21_ward24_lad24.csv") if r["lsoa21_code"] == lsoa21
+    )
+    region = next(
+        r
+        for r in _csv(root, "lookup_lad24_region24.csv")
+        if r["ltla24_code"] == ward["ltla24_code"]
+    )
     imd = next(r for r in _csv(root, "imd2025_lsoa21.csv") if r["lsoa21_code"] == lsoa21)
-    return {"pcds": pcds, "lsoa21_code": lsoa21, "ward24_code": ward["ward24_code"],
-            "ward24_name": ward["ward24_name"], "lad24_code": ward["ltla24_code"], "lad24_name": ward["ltla24_name"],
-            "region_code": region["region24_code"], "region_name": region["region24_name"],
-            "imd25_decile": int(imd["IMD_decile"]), "imd25_rank": int(imd["IMD_rank"]),
-            "lad_code_2022": row["ladcd"]}
+    return {
+        "pcds": pcds,
+        "lsoa21_code": lsoa21,
+        "ward24_code": ward["ward24_code"],
+        "ward24_name": ward["ward24_name"],
+        "lad24_code": ward["ltla24_code"],
+        "lad24_name": ward["ltla24_name"],
+        "region_code": region["region24_code"],
+        "region_name": region["region24_name"],
+        "imd25_decile": int(imd["IMD_decile"]),
+        "imd25_rank": int(imd["IMD_rank"]),
+        "lad_code_2022": row["ladcd"],
+    }
 
 
 # ---------------------------------------------------------------- fixture data
+
 
 def test_index_has_every_lookup_row_and_its_columns(fixture_data):
     raw = _onspd_rows(fixture_data)
@@ -224,12 +271,18 @@ def test_live_english_postcode_in_full(fixture_data):
 def test_terminated_postcode_keeps_its_last_geography(fixture_data):
     raw = _onspd_rows(fixture_data)
     bridge = _bridge(fixture_data)
-    pcds, row = next((p, r) for p, r in raw.items()
-                     if r["doterm"] and r["ladcd"].startswith("E") and len(bridge[r["lsoa11cd"]]) == 1)
+    pcds, row = next(
+        (p, r)
+        for p, r in raw.items()
+        if r["doterm"] and r["ladcd"].startswith("E") and len(bridge[r["lsoa11cd"]]) == 1
+    )
     got = locate_postcode(pcds.replace(" ", "").lower())
     expected = _expected_english(fixture_data, pcds)
     assert got["status"] == "terminated"
-    assert got["reason"] == f"terminated {row['doterm'][:4]}-{row['doterm'][4:]} (last known geography given)"
+    assert (
+        got["reason"]
+        == f"terminated {row['doterm'][:4]}-{row['doterm'][4:]} (last known geography given)"
+    )
     assert {k: got[k] for k in expected} == expected
     assert got["easting"] is None  # Code-Point centroids are given for live postcodes only
 
@@ -238,7 +291,14 @@ def test_unknown_invalid_and_empty(fixture_data):
     raw = _onspd_rows(fixture_data)
     assert "FY1 9QQ" not in raw and "ZZ9 9ZZ" not in raw
     out = locate_postcodes(["FY1 9QQ", "zz99zz", "BB5", "BB5 1CA", None, ""])
-    assert out["status"].tolist() == ["unknown", "unknown", "invalid", "invalid", "invalid", "invalid"]
+    assert out["status"].tolist() == [
+        "unknown",
+        "unknown",
+        "invalid",
+        "invalid",
+        "invalid",
+        "invalid",
+    ]
     assert out["pcds"].iloc[0] == "FY1 9QQ" and pd.isna(out["pcds"].iloc[2])
     assert "not in the ONS postcode lookup" in out["reason"].iloc[0]
     assert out["reason"].iloc[2].startswith("not a UK postcode format")
@@ -250,9 +310,18 @@ def test_scotland_and_northern_ireland_get_their_country_as_region(fixture_data)
     raw = _onspd_rows(fixture_data)
     out = locate_postcodes(["EH1 1AD", "bt1 1aa", "AB10 1AA"]).set_index("pcds")
     assert out.loc["EH1 1AD", "status"] == "live"
-    assert out.loc["EH1 1AD", "region_code"] == "S92000003" and out.loc["EH1 1AD", "region_name"] == "Scotland"
-    assert out.loc["BT1 1AA", "region_code"] == "N92000002" and out.loc["BT1 1AA", "region_name"] == "Northern Ireland"
-    assert out.loc["AB10 1AA", "status"] == "terminated" and out.loc["AB10 1AA", "region_code"] == "S92000003"
+    assert (
+        out.loc["EH1 1AD", "region_code"] == "S92000003"
+        and out.loc["EH1 1AD", "region_name"] == "Scotland"
+    )
+    assert (
+        out.loc["BT1 1AA", "region_code"] == "N92000002"
+        and out.loc["BT1 1AA", "region_name"] == "Northern Ireland"
+    )
+    assert (
+        out.loc["AB10 1AA", "status"] == "terminated"
+        and out.loc["AB10 1AA", "region_code"] == "S92000003"
+    )
     for pcds in out.index:
         assert out.loc[pcds, "lsoa21_method"] == "outside_ew"
         assert pd.isna(out.loc[pcds, "lsoa21_code"]) and pd.isna(out.loc[pcds, "lad24_code"])
@@ -264,7 +333,11 @@ def test_scotland_and_northern_ireland_get_their_country_as_region(fixture_data)
 def test_welsh_postcode_has_wales_as_region_and_no_imd(fixture_data):
     raw = _onspd_rows(fixture_data)
     bridge = _bridge(fixture_data)
-    pcds = next(p for p, r in raw.items() if r["lsoa11cd"].startswith("W01") and len(bridge[r["lsoa11cd"]]) == 1)
+    pcds = next(
+        p
+        for p, r in raw.items()
+        if r["lsoa11cd"].startswith("W01") and len(bridge[r["lsoa11cd"]]) == 1
+    )
     got = locate_postcode(pcds)
     (lsoa21,) = bridge[raw[pcds]["lsoa11cd"]]
     assert got["lsoa21_code"] == lsoa21 and got["region_code"] == "W92000004"
@@ -276,16 +349,27 @@ def test_split_lsoa11_postcode_is_placed_by_its_centroid(fixture_data):
     from pyproj import Transformer
     from shapely.geometry import shape
 
-    raw, cp, bridge = _onspd_rows(fixture_data), _codepoint_rows(fixture_data), _bridge(fixture_data)
-    split = [(p, r) for p, r in raw.items()
-             if len(bridge[r["lsoa11cd"]]) > 1 and not r["doterm"] and p.replace(" ", "") in cp]
+    raw, cp, bridge = (
+        _onspd_rows(fixture_data),
+        _codepoint_rows(fixture_data),
+        _bridge(fixture_data),
+    )
+    split = [
+        (p, r)
+        for p, r in raw.items()
+        if len(bridge[r["lsoa11cd"]]) > 1 and not r["doterm"] and p.replace(" ", "") in cp
+    ]
     assert split, "the fixtures should hold live postcodes of a split LSOA 2011"
     got = locate_postcodes([p for p, _ in split]).set_index("pcds")
     assert set(got["lsoa21_method"]) <= {"centroid", "centroid_nearest", "ambiguous"}
     assert (got["lsoa21_method"] == "centroid").any()
 
-    polygons = {f["properties"]["LSOA21CD"]: shape(f["geometry"])
-                for f in json.loads((fixture_data / "reference/boundaries/lsoa21.geojson").read_text())["features"]}
+    polygons = {
+        f["properties"]["LSOA21CD"]: shape(f["geometry"])
+        for f in json.loads((fixture_data / "reference/boundaries/lsoa21.geojson").read_text())[
+            "features"
+        ]
+    }
     to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
     for pcds, row in split:
         placed = got.loc[pcds]
@@ -294,7 +378,9 @@ def test_split_lsoa11_postcode_is_placed_by_its_centroid(fixture_data):
         assert placed["lsoa21_code"] in bridge[row["lsoa11cd"]]
         _, e, n = cp[pcds.replace(" ", "")]
         lon, lat = to_wgs84.transform(e, n)
-        inside = [c for c in bridge[row["lsoa11cd"]] if polygons[c].contains(shapely.Point(lon, lat))]
+        inside = [
+            c for c in bridge[row["lsoa11cd"]] if polygons[c].contains(shapely.Point(lon, lat))
+        ]
         assert inside == [placed["lsoa21_code"]], pcds
 
 
@@ -303,7 +389,10 @@ def test_output_is_in_input_order_with_duplicates_and_series_index(fixture_data)
     out = locate_postcodes(values)
     assert list(out.columns) == LOCATE_COLUMNS
     assert out.index.tolist() == list("vwxyz") and out["input"].tolist() == values.tolist()
-    assert out["pcds"].tolist()[:1] == ["BB5 1LA"] and out.loc["x", "lsoa21_code"] == out.loc["v", "lsoa21_code"]
+    assert (
+        out["pcds"].tolist()[:1] == ["BB5 1LA"]
+        and out.loc["x", "lsoa21_code"] == out.loc["v", "lsoa21_code"]
+    )
     assert out["status"].tolist() == ["live", "invalid", "live", "live", "live"]
 
 
@@ -320,6 +409,7 @@ def test_every_index_row_is_found_by_its_own_key(fixture_data):
 
 
 # ---------------------------------------------------------------- real data
+
 
 def _raw_real_rows(root: Path, wanted: set[str]) -> dict[str, dict]:
     """Stream the real 2.68-million-row lookup and keep the rows asked for."""
@@ -345,10 +435,23 @@ def test_real_postcodes(real_data):
     assert _bridge(real_data)["E01025036"] == {"E01025036"}
     out = locate_postcodes(["bb5 1la", "EH11AD", "BT1  1AA"]).set_index("pcds")
     bb5 = out.loc["BB5 1LA"]
-    assert (bb5["status"], bb5["lsoa21_code"], bb5["lsoa21_method"]) == ("live", "E01025036", "bridge")
+    assert (bb5["status"], bb5["lsoa21_code"], bb5["lsoa21_method"]) == (
+        "live",
+        "E01025036",
+        "bridge",
+    )
     assert (bb5["ward24_code"], bb5["ward24_name"]) == ("E05005207", "Barnfield")
-    assert (bb5["lad24_code"], bb5["lad24_name"], bb5["region_code"]) == ("E07000120", "Hyndburn", "E12000002")
-    assert (bb5["imd25_decile"], bb5["imd25_rank"], bb5["easting"], bb5["northing"]) == (1, 327, 375997, 428604)
+    assert (bb5["lad24_code"], bb5["lad24_name"], bb5["region_code"]) == (
+        "E07000120",
+        "Hyndburn",
+        "E12000002",
+    )
+    assert (bb5["imd25_decile"], bb5["imd25_rank"], bb5["easting"], bb5["northing"]) == (
+        1,
+        327,
+        375997,
+        428604,
+    )
     for pcds, region in (("EH1 1AD", "S92000003"), ("BT1 1AA", "N92000002")):
         assert out.loc[pcds, "region_code"] == region and pd.isna(out.loc[pcds, "lsoa21_code"])
         assert out.loc[pcds, "lad_code_2022"] == raw[pcds]["ladcd"]
@@ -358,7 +461,9 @@ def test_real_index_has_every_postcode(real_data):
     ix = postcode_index()
     assert len(ix) == 2_676_240 and ix["key"].is_unique
     counts = ix["lsoa21_method"].value_counts()
-    assert counts["bridge"] > 2_000_000 and counts["centroid"] > 0 and counts["centroid_nearest"] > 0
+    assert (
+        counts["bridge"] > 2_000_000 and counts["centroid"] > 0 and counts["centroid_nearest"] > 0
+    )
     no_lsoa21 = ix["lsoa21_method"].isin(["ambiguous", "outside_ew", "no_lsoa11"])
     assert (ix["lsoa21_code"].isna() == no_lsoa21).all()
 

@@ -1,4 +1,4 @@
-"""Progress against a baseline (anchorlib.progress): hand-computed example, targets, invariants, real ledgers.
+"""Progress against a baseline (anchorlib.indicators.progress): hand-computed example, targets, invariants, real ledgers.
 
 The hand example is tests/test_collective.py's ledger (2022-23, the baseline year) plus
 four payments in 2023-24:
@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+from test_collective import _ROW, ROWS, lancashire_assets, make_collab, make_ledger
 
-from anchorlib import progress as P
-from anchorlib.collaborative import Target
-
-from test_collective import ROWS, _ROW, lancashire_assets, make_collab, make_ledger
+from anchorlib.config.collaborative import Target
+from anchorlib.indicators import progress as P
 
 approx = pytest.approx
 
@@ -36,8 +37,14 @@ ROWS_2324 = [
 ]
 
 TARGETS = [
-    Target(indicator="place_share_of_all", anchor="combined", target=0.40, by="2027-28", baseline=0.05,
-           description="local spend from 5% to 40%"),
+    Target(
+        indicator="place_share_of_all",
+        anchor="combined",
+        target=0.40,
+        by="2027-28",
+        baseline=0.05,
+        description="local spend from 5% to 40%",
+    ),
     Target(indicator="deprived_share_of_located", anchor="combined", target=0.9, by="2025-26"),
     Target(indicator="total", anchor="combined", target=100000, by="2024-25"),
     Target(indicator="staff_local_share", anchor="combined", target=0.5, by="2027-28"),
@@ -81,7 +88,12 @@ def test_progress_table_values_and_baseline(led, collab):
 def test_coverage_flags(led, collab):
     t = P.progress_table(led, collab)
     b = _row(t, "total", "combined", "2022-23")
-    assert b["months"] == 3 and b["anchors_present"] == "c;p;f" and not b["complete"] and not b["comparable"]
+    assert (
+        b["months"] == 3
+        and b["anchors_present"] == "c;p;f"
+        and not b["complete"]
+        and not b["comparable"]
+    )
     assert _row(t, "total", "c", "2022-23")["months"] == 4
     cov = P.year_coverage(led).set_index(["anchor_id", "financial_year"])["months"]
     assert cov[("f", "2022-23")] == 3 and cov[("p", "2023-24")] == 2
@@ -93,7 +105,9 @@ def test_targets_and_gaps(led, collab):
     assert r["target"] == 0.40 and r["target_by"] == "2027-28" and r["target_baseline"] == 0.05
     assert r["gap"] == approx(0.40 - 2800 / 12900)
     assert _row(t, "place_share_of_all", "combined", "2023-24")["gap"] == approx(-0.1)
-    assert pd.isna(_row(t, "place_share_of_all", "c", "2023-24")["target"])   # targets are per anchor
+    assert pd.isna(
+        _row(t, "place_share_of_all", "c", "2023-24")["target"]
+    )  # targets are per anchor
     assert any("staff_local_share" in w for w in t.attrs["warnings"])
     s = P.targets_summary(t, collab, complete_only=False).set_index("indicator")
     place = s.loc["place_share_of_all"]
@@ -111,17 +125,28 @@ def test_targets_and_gaps(led, collab):
 
 
 def test_indicators_are_plug_ins_and_options(led, collab):
-    t = P.progress_table(led, collab, indicators={"rows": lambda rows, c: len(rows),
-                                                  "nothing": lambda rows, c: None}, anchors=False)
+    t = P.progress_table(
+        led,
+        collab,
+        indicators={"rows": lambda rows, c: len(rows), "nothing": lambda rows, c: None},
+        anchors=False,
+    )
     assert set(t["anchor"]) == {"combined"}
-    assert _row(t, "rows", "combined", "2022-23")["value"] == 9    # 11 counted, less 2 intra
+    assert _row(t, "rows", "combined", "2022-23")["value"] == 9  # 11 counted, less 2 intra
     assert _row(t, "rows", "combined", "2023-24")["value"] == 3
     n = _row(t, "nothing", "combined", "2023-24")
     assert pd.isna(n["value"]) and pd.isna(n["change"])
-    t2 = P.progress_table(led, collab, indicators={"rows": lambda rows, c: len(rows)}, baseline_year="2023-24",
-                          years=["2022-23"])
+    t2 = P.progress_table(
+        led,
+        collab,
+        indicators={"rows": lambda rows, c: len(rows)},
+        baseline_year="2023-24",
+        years=["2022-23"],
+    )
     r = _row(t2, "rows", "combined", "2022-23")
-    assert set(t2["financial_year"]) == {"2022-23"} and r["baseline_value"] == 3 and r["change"] == 6
+    assert (
+        set(t2["financial_year"]) == {"2022-23"} and r["baseline_value"] == 3 and r["change"] == 6
+    )
     with pytest.raises(TypeError, match="number or None"):
         P.progress_table(led, collab, indicators={"bad": lambda rows, c: "high"})
     t3 = P.progress_table(led, collab, baseline_year="2019-20")
@@ -129,7 +154,7 @@ def test_indicators_are_plug_ins_and_options(led, collab):
 
 
 def test_the_spend_helpers_functions_plug_in(led, collab):
-    from anchorlib import spend as S
+    from anchorlib.indicators import spend as S
 
     fn = {"place_share_of_all": lambda rows, c: S.place_share(rows, c.place, "all")}
     t = P.progress_table(led, collab, indicators=fn)
@@ -149,15 +174,18 @@ def test_change_is_value_less_baseline_and_totals_add_up(rows):
     for _, r in t.iterrows():
         if pd.notna(r["value"]) and pd.notna(r["baseline_value"]):
             assert r["change"] == approx(r["value"] - r["baseline_value"])
-    from anchorlib.collective import combined_totals
+    from anchorlib.indicators.collective import combined_totals
 
     for y, part in df.groupby("financial_year"):
         comb = t[(t["anchor"] == "combined") & (t["financial_year"] == y)]
         if len(comb):
-            assert comb["value"].iloc[0] == approx(combined_totals(part, collab).loc["combined", "external"])
+            assert comb["value"].iloc[0] == approx(
+                combined_totals(part, collab).loc["combined", "external"]
+            )
 
 
 # --------------------------------------------------------------------------- the real Lancashire ledgers
+
 
 @pytest.fixture
 def lancashire(real_data):
@@ -167,7 +195,7 @@ def lancashire(real_data):
 @pytest.mark.shared
 def test_real_lancashire_progress_against_plain_pandas(lancashire):
     collab, df = lancashire
-    from anchorlib.collective import flag_intra_collaborative
+    from anchorlib.indicators.collective import flag_intra_collaborative
 
     t = P.progress_table(df, collab)
     d = df[~df["is_duplicate"]]
@@ -182,15 +210,35 @@ def test_real_lancashire_progress_against_plain_pandas(lancashire):
         place = part.loc[tp == "place", "amount_pence"].sum()
         deprived = part.loc[(tp != "unknown") & dec[part.index].isin([1, 2]), "amount_pence"].sum()
         assert _row(t, "place_share_of_all", "combined", y)["value"] == approx(place / total)
-        assert _row(t, "deprived_share_of_located", "combined", y)["value"] == approx(deprived / located)
+        assert _row(t, "deprived_share_of_located", "combined", y)["value"] == approx(
+            deprived / located
+        )
         assert _row(t, "total", "combined", y)["value"] == approx(total / 100)
     base = t[(t["anchor"] == "combined") & t["is_baseline"]]
     assert set(base["financial_year"]) == {"2022-23"}
     s = P.targets_summary(t, collab)
     assert list(s["indicator"]) == ["place_share_of_all", "deprived_share_of_located"]
-    show = t[(t["anchor"] == "combined") & t["indicator"].isin(["place_share_of_all", "deprived_share_of_located"])]
-    print("\n", show[["indicator", "financial_year", "value", "change", "gap", "months", "anchors_present",
-                      "complete"]].to_string(), "\n", s.T)
+    show = t[
+        (t["anchor"] == "combined")
+        & t["indicator"].isin(["place_share_of_all", "deprived_share_of_located"])
+    ]
+    print(
+        "\n",
+        show[
+            [
+                "indicator",
+                "financial_year",
+                "value",
+                "change",
+                "gap",
+                "months",
+                "anchors_present",
+                "complete",
+            ]
+        ].to_string(),
+        "\n",
+        s.T,
+    )
 
 
 def test_collaborative_indicators_by_year(led, collab):
@@ -203,5 +251,10 @@ def test_collaborative_indicators_by_year(led, collab):
     assert _row(t, "shared_supplier_share", "combined", "2022-23")["value"] == approx(9000 / 12900)
     r = _row(t, "shared_suppliers", "combined", "2023-24")
     assert r["value"] == 0 and r["change"] == -2
-    mine = P.progress_table(led, collab, indicators={"n": P.combined_only(lambda rows, c: len(rows), all_rows=True)})
-    assert set(mine["anchor"]) == {"combined"} and _row(mine, "n", "combined", "2022-23")["value"] == 11
+    mine = P.progress_table(
+        led, collab, indicators={"n": P.combined_only(lambda rows, c: len(rows), all_rows=True)}
+    )
+    assert (
+        set(mine["anchor"]) == {"combined"}
+        and _row(mine, "n", "combined", "2022-23")["value"] == 11
+    )

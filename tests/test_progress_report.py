@@ -1,4 +1,4 @@
-"""The progress report (anchorlib.progress_report): tables, year marks, charts and reading, computed by hand.
+"""The progress report (anchorlib.reports.progress): tables, year marks, charts and reading, computed by hand.
 
 The partial example is tests/test_progress.py's: tests/test_collective.py's ledger (2022-23, the
 baseline year) plus four payments in 2023-24.  Combined, net of payments between members:
@@ -16,23 +16,27 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from anchorlib import progress_report as R
-from anchorlib.collaborative import Target
-
 from test_collective import ROWS, make_collab, make_ledger
 from test_progress import ROWS_2324, TARGETS
 
+from anchorlib.config.collaborative import Target
+from anchorlib.reports import progress as R
+
 approx = pytest.approx
-NAMES = {"c": "Testborough Borough Council", "p": "Police and Crime Commissioner for Testshire",
-         "f": "Testshire Fire and Rescue Service"}
+NAMES = {
+    "c": "Testborough Borough Council",
+    "p": "Police and Crime Commissioner for Testshire",
+    "f": "Testshire Fire and Rescue Service",
+}
 PLACE_SHARE = "Spend with suppliers in Testshire, of all spend (%)"
-B = 100 * 2800 / 12900           # the baseline place share, %
+B = 100 * 2800 / 12900  # the baseline place share, %
 
 
 @pytest.fixture(scope="module")
 def rep():
-    return R.collaborative_progress(make_collab(targets=TARGETS), make_ledger(ROWS + ROWS_2324), complete_only=False)
+    return R.collaborative_progress(
+        make_collab(targets=TARGETS), make_ledger(ROWS + ROWS_2324), complete_only=False
+    )
 
 
 def full_rows(drop_f_2324: bool = False):
@@ -53,13 +57,26 @@ def full():
 
 # --------------------------------------------------------------------------- labels and marks
 
+
 def test_indicator_labels_and_units():
     assert R.indicator_label("place_share_of_all", "Testshire") == PLACE_SHARE
-    assert R.indicator_label("place_share_of_all", "Testshire", change=True) == \
-        "Spend with suppliers in Testshire, of all spend (percentage points)"
-    assert R.indicator_label("total", "X") == "Spend (£)" and R.indicator_label("total", "X", change=True) == "Spend (£)"
-    assert R.indicator_label("shared_suppliers", "X", unit=False) == "Suppliers used by two or more anchors"
-    assert [R.indicator_unit(n) for n in ("total", "located_share", "shared_suppliers")] == ["£", "%", "number"]
+    assert (
+        R.indicator_label("place_share_of_all", "Testshire", change=True)
+        == "Spend with suppliers in Testshire, of all spend (percentage points)"
+    )
+    assert (
+        R.indicator_label("total", "X") == "Spend (£)"
+        and R.indicator_label("total", "X", change=True) == "Spend (£)"
+    )
+    assert (
+        R.indicator_label("shared_suppliers", "X", unit=False)
+        == "Suppliers used by two or more anchors"
+    )
+    assert [R.indicator_unit(n) for n in ("total", "located_share", "shared_suppliers")] == [
+        "£",
+        "%",
+        "number",
+    ]
     # indicators given by a collaborative: unit from the name
     assert R.indicator_unit("staff_local_share") == "%" and R.indicator_unit("grants_total") == "£"
     assert R.indicator_label("staff_local_share", "X") == "Staff local share (%)"
@@ -68,10 +85,17 @@ def test_indicator_labels_and_units():
 def test_year_status_and_label():
     assert R.year_status(12, True, True, False, True) == "full year"
     assert R.year_status(12, True, True, True, True) == "baseline year, full year"
-    assert R.year_status(11, False, False, True, False) == "baseline year, incomplete: 11 of 12 months"
+    assert (
+        R.year_status(11, False, False, True, False) == "baseline year, incomplete: 11 of 12 months"
+    )
     assert R.year_status(7, False, False, False, True) == "incomplete: 7 of 12 months"
-    assert R.year_status(12, True, False, False, False) == "full year; the baseline year is incomplete"
-    assert R.year_status(12, True, False, False, True) == "full year; other anchors than in the baseline year"
+    assert (
+        R.year_status(12, True, False, False, False) == "full year; the baseline year is incomplete"
+    )
+    assert (
+        R.year_status(12, True, False, False, True)
+        == "full year; other anchors than in the baseline year"
+    )
     assert R.year_label("2022-23", "2022-23", False) == "2022-23 (baseline, incomplete)"
     assert R.year_label("2022-23", "2022-23", True) == "2022-23 (baseline)"
     assert R.year_label("2023-24", "2022-23", False) == "2023-24 (incomplete)"
@@ -80,18 +104,21 @@ def test_year_status_and_label():
 
 # --------------------------------------------------------------------------- tables
 
+
 def test_headline_and_change_tables(rep):
     h = rep.headline.set_index("indicator")
     assert list(h.columns) == ["2022-23 (baseline, incomplete)", "2023-24 (incomplete)"]
     assert h.loc[PLACE_SHARE].tolist() == approx([B, 50.0])
     assert h.loc["Spend (£)"].tolist() == [12900, 3000]
-    assert h.loc["Spend in the most deprived neighbourhoods, of located spend (%)"].tolist() == \
-        approx([100 * 2800 / 12600, 50.0])
+    assert h.loc[
+        "Spend in the most deprived neighbourhoods, of located spend (%)"
+    ].tolist() == approx([100 * 2800 / 12600, 50.0])
     assert h.loc["Paid from one member anchor to another (£)"].tolist() == [2700, 400]
     assert h.loc["Suppliers used by two or more anchors (number)"].tolist() == [2, 0]
     c = rep.change.set_index("indicator")
-    assert c.loc["Spend with suppliers in Testshire, of all spend (percentage points)"].tolist() == \
-        [0.0, round(50 - B, 1)]
+    assert c.loc[
+        "Spend with suppliers in Testshire, of all spend (percentage points)"
+    ].tolist() == [0.0, round(50 - B, 1)]
     assert c.loc["Spend (£)"].tolist() == [0, 3000 - 12900]
 
 
@@ -99,50 +126,76 @@ def test_coverage_table(rep, full):
     t = rep.coverage.set_index("financial year")
     assert t[[f"{n} (months)" for n in NAMES.values()]].values.tolist() == [[4, 4, 3], [1, 2, 1]]
     assert t["anchors with payments (number)"].tolist() == [3, 3]
-    assert t["year"].tolist() == ["baseline year, incomplete: 3 of 12 months", "incomplete: 1 of 12 months"]
+    assert t["year"].tolist() == [
+        "baseline year, incomplete: 3 of 12 months",
+        "incomplete: 1 of 12 months",
+    ]
     f = full.coverage.set_index("financial year")
     assert f["year"].tolist() == ["baseline year, full year", "full year"]
     part = R.collaborative_progress(make_collab(), make_ledger(full_rows(drop_f_2324=True)))
     p = part.coverage.set_index("financial year")
     assert p.loc["2023-24", "year"] == "full year; other anchors than in the baseline year"
-    assert pd.isna(p.loc["2023-24", f"{NAMES['f']} (months)"]) and p.loc["2023-24", "anchors with payments (number)"] == 2
+    assert (
+        pd.isna(p.loc["2023-24", f"{NAMES['f']} (months)"])
+        and p.loc["2023-24", "anchors with payments (number)"] == 2
+    )
 
 
 def test_targets_table_every_year(rep):
     t = rep.targets.set_index("indicator")
-    assert "declared baseline" in t.columns   # one target declares its baseline (5%)
+    assert "declared baseline" in t.columns  # one target declares its baseline (5%)
     place = t.loc[PLACE_SHARE]
     assert place["for"] == "All anchors combined" and place["baseline year"] == "2022-23"
     assert place["baseline"] == approx(B) and place["declared baseline"] == approx(5)
     assert place["latest year"] == "2023-24" and place["latest"] == approx(50)
-    assert place["target"] == approx(40) and place["gap to target"] == approx(-10) and place["on track"] == "yes"
+    assert (
+        place["target"] == approx(40)
+        and place["gap to target"] == approx(-10)
+        and place["on track"] == "yes"
+    )
     dep = t.loc["Spend in the most deprived neighbourhoods, of located spend (%)"]
-    assert dep["gap to target"] == approx(40) and dep["needed per year"] == approx(20)       # 2 years to 2025-26
+    assert dep["gap to target"] == approx(40) and dep["needed per year"] == approx(
+        20
+    )  # 2 years to 2025-26
     assert dep["achieved per year since the baseline"] == approx(50 - 100 * 2800 / 12600)
     assert dep["on track"] == "yes"
     tot = t.loc["Spend (£)"]
     assert (tot["latest"], tot["gap to target"], tot["needed per year"]) == (3000, 97000, 97000)
     assert tot["achieved per year since the baseline"] == -9900 and tot["on track"] == "no"
-    staff = t.loc["Staff local share (%)"]           # no indicator function: listed, never judged
+    staff = t.loc["Staff local share (%)"]  # no indicator function: listed, never judged
     assert staff["latest year"] == "–" and staff["on track"] == "no full year yet"
 
 
 def test_targets_table_complete_years_only():
     p = R.collaborative_progress(make_collab(targets=TARGETS), make_ledger(ROWS + ROWS_2324))
-    assert set(p.targets["on track"]) == {"no full year yet"}     # every year of the example is incomplete
+    assert set(p.targets["on track"]) == {
+        "no full year yet"
+    }  # every year of the example is incomplete
     assert p.targets["latest"].isna().all()
 
 
 def test_target_year_table(rep):
-    assert set(rep.target_years) == {("place_share_of_all", "combined"), ("deprived_share_of_located", "combined"),
-                                     ("total", "combined")}
+    assert set(rep.target_years) == {
+        ("place_share_of_all", "combined"),
+        ("deprived_share_of_located", "combined"),
+        ("total", "combined"),
+    }
     t = rep.target_years[("place_share_of_all", "combined")]
-    assert t.columns.tolist() == ["financial year", "year", PLACE_SHARE, "target (%)",
-                                  "gap to target (percentage points)", "change since the baseline (percentage points)"]
+    assert t.columns.tolist() == [
+        "financial year",
+        "year",
+        PLACE_SHARE,
+        "target (%)",
+        "gap to target (percentage points)",
+        "change since the baseline (percentage points)",
+    ]
     assert t[PLACE_SHARE].tolist() == approx([B, 50])
     assert t["gap to target (percentage points)"].tolist() == [round(40 - B, 1), -10.0]
     assert t["change since the baseline (percentage points)"].tolist() == [0.0, round(50 - B, 1)]
-    assert t["year"].tolist() == ["baseline year, incomplete: 3 of 12 months", "incomplete: 1 of 12 months"]
+    assert t["year"].tolist() == [
+        "baseline year, incomplete: 3 of 12 months",
+        "incomplete: 1 of 12 months",
+    ]
     tot = rep.target_years[("total", "combined")]
     assert tot["gap to target (£)"].tolist() == [100000 - 12900, 100000 - 3000]
 
@@ -150,10 +203,20 @@ def test_target_year_table(rep):
 def test_long_table(rep):
     t = rep.long
     assert len(t) == len(rep.table)
-    r = t[(t["indicator"] == PLACE_SHARE) & (t["for"] == NAMES["p"]) & (t["financial year"] == "2023-24")].iloc[0]
-    assert r["value"] == 100 and r["baseline"] == approx(100 * 5200 / 8200) and r["year"] == "incomplete: 2 of 12 months"
+    r = t[
+        (t["indicator"] == PLACE_SHARE)
+        & (t["for"] == NAMES["p"])
+        & (t["financial year"] == "2023-24")
+    ].iloc[0]
+    assert (
+        r["value"] == 100
+        and r["baseline"] == approx(100 * 5200 / 8200)
+        and r["year"] == "incomplete: 2 of 12 months"
+    )
     comb = t[(t["indicator"] == PLACE_SHARE) & (t["for"] == "All anchors combined")]
-    assert comb["target"].tolist() == [40, 40] and comb["gap to target"].tolist() == approx([40 - B, -10])
+    assert comb["target"].tolist() == [40, 40] and comb["gap to target"].tolist() == approx(
+        [40 - B, -10]
+    )
 
 
 def test_simulated_flag():
@@ -164,16 +227,24 @@ def test_simulated_flag():
 
 
 def test_baseline_year_override():
-    p = R.collaborative_progress(make_collab(), make_ledger(ROWS + ROWS_2324), baseline_year="2023-24")
+    p = R.collaborative_progress(
+        make_collab(), make_ledger(ROWS + ROWS_2324), baseline_year="2023-24"
+    )
     assert p.baseline_year == "2023-24"
-    assert list(p.headline.columns)[1:] == ["2022-23 (incomplete)", "2023-24 (baseline, incomplete)"]
+    assert list(p.headline.columns)[1:] == [
+        "2022-23 (incomplete)",
+        "2023-24 (baseline, incomplete)",
+    ]
 
 
 # --------------------------------------------------------------------------- charts
 
+
 def _texts(fig):
     ax = fig.axes[0]
-    return [t.get_text() for t in ax.get_xticklabels()], [t.get_text() for t in ax.get_legend().get_texts()]
+    return [t.get_text() for t in ax.get_xticklabels()], [
+        t.get_text() for t in ax.get_legend().get_texts()
+    ]
 
 
 def test_progress_chart_marks_the_baseline_and_the_target(rep):
@@ -181,18 +252,27 @@ def test_progress_chart_marks_the_baseline_and_the_target(rep):
 
     fig = R.progress_chart(rep, "place_share_of_all")
     ticks, legend = _texts(fig)
-    assert ticks == ["2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28"]   # out to the target year
+    assert ticks == [
+        "2022-23",
+        "2023-24",
+        "2024-25",
+        "2025-26",
+        "2026-27",
+        "2027-28",
+    ]  # out to the target year
     assert "baseline year (2022-23)" in legend and "target: 40.0% by 2027-28" in legend
     assert "open circle: incomplete year" in legend
     ax = fig.axes[0]
     assert ax.get_xlabel() == "financial year" and ax.get_ylabel() == "share (%)"
-    assert any(list(line.get_ydata()) == [40.0, 40.0] for line in ax.get_lines())   # the target line
+    assert any(list(line.get_ydata()) == [40.0, 40.0] for line in ax.get_lines())  # the target line
     plt.close(fig)
     fig = R.progress_chart(rep, "total")
     ticks, legend = _texts(fig)
-    assert ticks[-1] == "2024-25" and fig.axes[0].get_ylabel() == "£ million"   # total's target is 2024-25
+    assert (
+        ticks[-1] == "2024-25" and fig.axes[0].get_ylabel() == "£ million"
+    )  # total's target is 2024-25
     plt.close(fig)
-    fig = R.progress_chart(rep, "located_share")   # no target: the years with figures only
+    fig = R.progress_chart(rep, "located_share")  # no target: the years with figures only
     assert _texts(fig)[0] == ["2022-23", "2023-24"]
     plt.close(fig)
 
@@ -202,7 +282,10 @@ def test_shares_chart(rep):
 
     fig = R.shares_chart(rep)
     legend = _texts(fig)[1]
-    assert "Spend with suppliers in Testshire, of all spend" in legend and "baseline year (2022-23)" in legend
+    assert (
+        "Spend with suppliers in Testshire, of all spend" in legend
+        and "baseline year (2022-23)" in legend
+    )
     assert fig.axes[0].get_ylim() == (0, 100)
     plt.close(fig)
 
@@ -210,28 +293,42 @@ def test_shares_chart(rep):
 def test_alt_texts(rep):
     assert R.chart_alt(rep, "place_share_of_all") == (
         "Line chart of spend with suppliers in Testshire, of all spend for all anchors combined by financial year: "
-        f"2022-23 {B:.1f}% (incomplete); 2023-24 50.0% (incomplete). Baseline year 2022-23. Target 40.0% by 2027-28.")
-    assert R.chart_alt(rep, "total").startswith("Line chart of spend for all anchors combined by financial year: "
-                                                "2022-23 £12,900 (incomplete)")
-    assert R.shares_alt(rep).startswith(f"Line chart of shares of combined spend by financial year: Spend with "
-                                        f"suppliers in Testshire, of all spend {B:.1f}% in 2022-23, 50.0% in 2023-24")
+        f"2022-23 {B:.1f}% (incomplete); 2023-24 50.0% (incomplete). Baseline year 2022-23. Target 40.0% by 2027-28."
+    )
+    assert R.chart_alt(rep, "total").startswith(
+        "Line chart of spend for all anchors combined by financial year: "
+        "2022-23 £12,900 (incomplete)"
+    )
+    assert R.shares_alt(rep).startswith(
+        f"Line chart of shares of combined spend by financial year: Spend with "
+        f"suppliers in Testshire, of all spend {B:.1f}% in 2022-23, 50.0% in 2023-24"
+    )
 
 
 # --------------------------------------------------------------------------- the reading
 
+
 def test_reading_is_made_from_the_figures(rep):
     text = R.progress_reading(rep)
-    assert text[0] == ("Progress is measured against 2022-23, the baseline year, over 2 financial years of payments "
-                       "(2022-23 to 2023-24).")
+    assert text[0] == (
+        "Progress is measured against 2022-23, the baseline year, over 2 financial years of payments "
+        "(2022-23 to 2023-24)."
+    )
     assert text[1].startswith("2022-23, 2023-24: fewer than 12 months of payments")
     assert text[2].startswith("The baseline year 2022-23 is itself incomplete")
-    assert (f"Spend with suppliers in Testshire, of all spend: 50.0% in 2023-24, from {B:.1f}% in 2022-23; the "
-            "target is 40.0% by 2027-28, already reached.") in text
-    assert ("Spend in the most deprived neighbourhoods, of located spend: 50.0% in 2023-24, from 22.2% in 2022-23; "
-            "the target is 90.0% by 2025-26, a gap of 40.0 percentage points, 20.0 percentage points a year to close "
-            "it; since the baseline it has moved 27.8 percentage points a year up: on track.") in text
-    assert ("Spend: £3,000 in 2023-24, from £12,900 in 2022-23; the target is £100,000 by 2024-25, a gap of £97,000, "
-            "£97,000 a year to close it; since the baseline it has moved £9,900 a year down: not on track.") in text
+    assert (
+        f"Spend with suppliers in Testshire, of all spend: 50.0% in 2023-24, from {B:.1f}% in 2022-23; the "
+        "target is 40.0% by 2027-28, already reached."
+    ) in text
+    assert (
+        "Spend in the most deprived neighbourhoods, of located spend: 50.0% in 2023-24, from 22.2% in 2022-23; "
+        "the target is 90.0% by 2025-26, a gap of 40.0 percentage points, 20.0 percentage points a year to close "
+        "it; since the baseline it has moved 27.8 percentage points a year up: on track."
+    ) in text
+    assert (
+        "Spend: £3,000 in 2023-24, from £12,900 in 2022-23; the target is £100,000 by 2024-25, a gap of £97,000, "
+        "£97,000 a year to close it; since the baseline it has moved £9,900 a year down: not on track."
+    ) in text
     assert "Staff local share: no year to judge the target of 50.0% by 2027-28 against yet." in text
     assert any(s.startswith("Note: target 'staff_local_share'") for s in text)
 
@@ -239,14 +336,24 @@ def test_reading_is_made_from_the_figures(rep):
 def test_reading_full_years_and_no_targets(full):
     text = R.progress_reading(full)
     assert not any("incomplete" in s for s in text)
-    assert ("Spend with suppliers in Testshire, of all spend: 100.0% in 2023-24 (the latest full year), from 0.0% in "
-            "2022-23; the target is 40.0% by 2027-28, already reached.") in text
+    assert (
+        "Spend with suppliers in Testshire, of all spend: 100.0% in 2023-24 (the latest full year), from 0.0% in "
+        "2022-23; the target is 40.0% by 2027-28, already reached."
+    ) in text
     none = R.collaborative_progress(make_collab(), make_ledger(full_rows(drop_f_2324=True)))
     text = R.progress_reading(none)
-    assert "The collaborative's YAML declares no targets yet: add them under `targets` to track gaps." in text
+    assert (
+        "The collaborative's YAML declares no targets yet: add them under `targets` to track gaps."
+        in text
+    )
     assert any(s.startswith("Not every anchor has payments in 2023-24") for s in text)
 
 
 def test_sources():
-    assert R.sources(make_collab()) == ["imd2025", "onspd_lookup", "codepoint_open", "lookup_lsoa21_ward24",
-                                        "lookup_lad24_region"]
+    assert R.sources(make_collab()) == [
+        "imd2025",
+        "onspd_lookup",
+        "codepoint_open",
+        "lookup_lsoa21_ward24",
+        "lookup_lad24_region",
+    ]

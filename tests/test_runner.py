@@ -22,25 +22,52 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import ROOT, clear_anchorlib_caches, fixture_env
 from typer.testing import CliRunner
 
-from anchorlib.notebook_params import ParameterError, check_parameters
-from anchorlib.runner import (RunError, discover_notebooks, execute_with_retry, is_kernel_start_failure, parse_param,
-                              publish_dir, recover, run_collaborative)
-
-from conftest import ROOT, clear_anchorlib_caches, fixture_env
+from anchorlib.reports.params import ParameterError, check_parameters
+from anchorlib.run.runner import (
+    RunError,
+    discover_notebooks,
+    execute_with_retry,
+    is_kernel_start_failure,
+    parse_param,
+    publish_dir,
+    recover,
+    run_collaborative,
+)
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"
 NOTEBOOKS = ROOT / "notebooks"
-REPORTS = {"place_baseline", "anchor_spend-council", "anchor_spend-fire", "collaborative_spend", "progress", "workforce"}
+REPORTS = {
+    "place_baseline",
+    "anchor_spend-council",
+    "anchor_spend-fire",
+    "collaborative_spend",
+    "progress",
+    "workforce",
+}
 
 
 # --------------------------------------------------------------------------- parameters (no kernel)
 
+
 def _ns(**kw):
-    ns = {"__annotations__": {"collaborative": str, "anchor": str, "suppliers_listed": int, "share": float},
-          "collaborative": "c.yml", "anchor": "a", "suppliers_listed": 20, "share": 0.5,
-          "check_parameters": check_parameters, "In": [], "_": None}
+    ns = {
+        "__annotations__": {
+            "collaborative": str,
+            "anchor": str,
+            "suppliers_listed": int,
+            "share": float,
+        },
+        "collaborative": "c.yml",
+        "anchor": "a",
+        "suppliers_listed": 20,
+        "share": 0.5,
+        "check_parameters": check_parameters,
+        "In": [],
+        "_": None,
+    }
     ns.update(kw)
     return ns
 
@@ -49,18 +76,27 @@ def test_parameters_pass_when_declared_and_typed():
     check_parameters(_ns(share=1))  # an int is a float
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"suppliers_listd": 5}, "unknown parameter 'suppliers_listd' (did you mean 'suppliers_listed'?)"),
-    ({"suppliers_listed": "20"}, "parameter 'suppliers_listed' must be int, got str '20'"),
-    ({"suppliers_listed": True}, "parameter 'suppliers_listed' must be int, got bool True"),
-    ({"anchor": ["a"]}, "parameter 'anchor' must be str, got list ['a']"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            {"suppliers_listd": 5},
+            "unknown parameter 'suppliers_listd' (did you mean 'suppliers_listed'?)",
+        ),
+        ({"suppliers_listed": "20"}, "parameter 'suppliers_listed' must be int, got str '20'"),
+        ({"suppliers_listed": True}, "parameter 'suppliers_listed' must be int, got bool True"),
+        ({"anchor": ["a"]}, "parameter 'anchor' must be str, got list ['a']"),
+    ],
+)
 def test_a_typo_or_a_wrong_type_fails_at_once_with_a_clear_message(change, message):
     with pytest.raises(ParameterError) as exc:
         check_parameters(_ns(**change), "anchor_spend")
     text = str(exc.value)
     assert text.startswith("anchor_spend: ") and message in text
-    assert "Parameters: collaborative (str), anchor (str), suppliers_listed (int), share (float)" in text
+    assert (
+        "Parameters: collaborative (str), anchor (str), suppliers_listed (int), share (float)"
+        in text
+    )
 
 
 def test_param_overrides_parse_as_yaml():
@@ -74,6 +110,7 @@ def test_param_overrides_parse_as_yaml():
 
 # --------------------------------------------------------------------------- the notebooks as committed
 
+
 def test_notebooks_are_paired_stripped_and_declare_typed_parameters():
     import ast
 
@@ -84,23 +121,33 @@ def test_notebooks_are_paired_stripped_and_declare_typed_parameters():
     for name in names:
         nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
         paired = jupytext.read(NOTEBOOKS / f"{name}.py")
-        assert [(c.cell_type, c.source) for c in nb.cells] == [(c.cell_type, c.source) for c in paired.cells], name
+        assert [(c.cell_type, c.source) for c in nb.cells] == [
+            (c.cell_type, c.source) for c in paired.cells
+        ], name
         code = [c for c in nb.cells if c.cell_type == "code"]
-        assert all(not c.outputs and c.execution_count is None for c in code), f"{name}.ipynb has outputs"
+        assert all(not c.outputs and c.execution_count is None for c in code), (
+            f"{name}.ipynb has outputs"
+        )
         tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1, name
         body = ast.parse(tagged[0].source).body
-        assert body and all(isinstance(n, ast.AnnAssign) and n.value is not None for n in body), \
+        assert body and all(isinstance(n, ast.AnnAssign) and n.value is not None for n in body), (
             f"{name}: every parameter is `name: type = default`"
+        )
         after = code[code.index(tagged[0]) + 1].source
-        assert "check_parameters(globals()" in after, f"{name}: parameters are checked right after injection"
+        assert "check_parameters(globals()" in after, (
+            f"{name}: parameters are checked right after injection"
+        )
     specs = {s.name: s for s in discover_notebooks()}
     assert set(specs) >= {"place_baseline", "anchor_spend"} and "quickstart" not in specs
-    assert specs["anchor_spend"].scope == "anchor" and specs["place_baseline"].scope == "collaborative"
+    assert (
+        specs["anchor_spend"].scope == "anchor" and specs["place_baseline"].scope == "collaborative"
+    )
     assert all(s.problem is None for s in specs.values())
 
 
 # --------------------------------------------------------------------------- runner units
+
 
 def test_kernel_start_failures_are_retried_once_and_code_errors_never():
     from papermill.exceptions import PapermillExecutionError
@@ -136,7 +183,9 @@ def test_publish_swaps_folders_and_recover_undoes_a_crash_between_the_renames(tm
     new.mkdir(parents=True)
     (new / "index.html").write_text("new")
     publish_dir(new, final)
-    assert (final / "index.html").read_text() == "new" and not list((out / "reports").glob(".old-*"))
+    assert (final / "index.html").read_text() == "new" and not list(
+        (out / "reports").glob(".old-*")
+    )
     # killed after the old folder was moved aside, before the new one moved in:
     os.rename(final, out / "reports" / ".old-r1-0123abcd")
     (out / ".staging" / "run2" / "r1").mkdir(parents=True)
@@ -173,8 +222,8 @@ class Site:
     def __init__(self, root: Path):
         self.root = root
         self.collab = root / "collab.yml"
-        self.work = root / "work"          # the outputs folder every run uses
-        self.base = root / "base"          # the site after the first run
+        self.work = root / "work"  # the outputs folder every run uses
+        self.base = root / "base"  # the site after the first run
         self.dir = self.work / "fixture"
 
     def manifest(self) -> dict:
@@ -254,14 +303,26 @@ def test_end_to_end_all_green_and_every_page_readable(site):
     assert set(reports) == REPORTS
     assert {r["status"] for r in reports.values()} == {"ok"} and man["run"]["failed"] == 0
     for r in reports.values():
-        assert {"notebook", "parameters", "status", "duration", "error", "input_checksums", "code_version"} <= set(r)
+        assert {
+            "notebook",
+            "parameters",
+            "status",
+            "duration",
+            "error",
+            "input_checksums",
+            "code_version",
+        } <= set(r)
         assert r["error"] is None and r["duration"] > 0 and r["input_checksums"]
-    assert reports["anchor_spend-fire"]["parameters"] == {"collaborative": str(site.collab), "anchor": "fire",
-                                                          "outputs": str(site.work)}
+    assert reports["anchor_spend-fire"]["parameters"] == {
+        "collaborative": str(site.collab),
+        "anchor": "fire",
+        "outputs": str(site.work),
+    }
     assert set(man["assets"]) == {"ingest", "register", "place", "workforce"}
 
-    pages = [site.work / "index.html", site.dir / "index.html"] + [site.dir / r["published"]["path"]
-                                                                   for r in reports.values()]
+    pages = [site.work / "index.html", site.dir / "index.html"] + [
+        site.dir / r["published"]["path"] for r in reports.values()
+    ]
     root_links = _parse(site.work / "index.html").links
     assert "fixture/index.html" in root_links
     index_links = _parse(site.dir / "index.html").links
@@ -272,16 +333,28 @@ def test_end_to_end_all_green_and_every_page_readable(site):
         text = page.read_text(encoding="utf-8")
         parsed = _parse(page)
         assert not _broken_links(page), (page, _broken_links(page))
-        assert not any(c.startswith(("jp-InputArea", "jp-InputPrompt", "jp-CodeMirror")) for c in parsed.classes)
-        assert "In&nbsp;[" not in text and "jp-InputArea" not in text and 'class="highlight' not in text
-        assert "jp-OutputArea-error" not in text and "Traceback" not in text and "ansi-red" not in text
+        assert not any(
+            c.startswith(("jp-InputArea", "jp-InputPrompt", "jp-CodeMirror"))
+            for c in parsed.classes
+        )
+        assert (
+            "In&nbsp;[" not in text
+            and "jp-InputArea" not in text
+            and 'class="highlight' not in text
+        )
+        assert (
+            "jp-OutputArea-error" not in text and "Traceback" not in text and "ansi-red" not in text
+        )
         assert all(img.get("alt", "").strip() for img in parsed.imgs), page
         assert not any(link.startswith("/") or link.startswith("file:") for link in parsed.links)
 
     baseline = (site.dir / "reports/place_baseline/index.html").read_text(encoding="utf-8")
     spend = (site.dir / "reports/anchor_spend-council/index.html").read_text(encoding="utf-8")
     for page in (baseline, spend):
-        assert "Open Government Licence" in page and "Data sources: vintages, licences and attributions" in page
+        assert (
+            "Open Government Licence" in page
+            and "Data sources: vintages, licences and attributions" in page
+        )
         assert "What stands out" in page and page.count("<img") >= 2
         assert "data:image/png;base64," in page
     assert "Simulated data." in spend and "Simulated data." not in baseline
@@ -297,9 +370,15 @@ def test_end_to_end_all_green_and_every_page_readable(site):
             assert len(df) == t["rows"]
             assert (folder / t["xlsx"]).is_file()
             assert pd.read_excel(folder / t["xlsx"], sheet_name="table").shape == df.shape
-    top = pd.read_csv(site.dir / "reports/anchor_spend-council/tables" /
-                      next(t["csv"].split("/")[-1] for t in reports["anchor_spend-council"]["published"]["tables"]
-                           if t["name"] == "top_suppliers"))
+    top = pd.read_csv(
+        site.dir
+        / "reports/anchor_spend-council/tables"
+        / next(
+            t["csv"].split("/")[-1]
+            for t in reports["anchor_spend-council"]["published"]["tables"]
+            if t["name"] == "top_suppliers"
+        )
+    )
     assert "net spend (£)" in top.columns
 
 
@@ -311,25 +390,43 @@ def test_second_run_executes_nothing_and_a_touched_parameter_reruns_only_its_rep
     assert again.manifest["run"]["executed"] == 0
     # the fixture collaborative has no staff data: its workforce asset is skipped, every time
     assert {k: a["status"] for k, a in again.manifest["assets"].items()} == {
-        "ingest": "unchanged", "register": "unchanged", "place": "unchanged", "workforce": "skipped"}
-    assert {rid: (fresh.dir / f"reports/{rid}/index.html").read_bytes() for rid in REPORTS} == before
+        "ingest": "unchanged",
+        "register": "unchanged",
+        "place": "unchanged",
+        "workforce": "skipped",
+    }
+    assert {
+        rid: (fresh.dir / f"reports/{rid}/index.html").read_bytes() for rid in REPORTS
+    } == before
 
     touched = fresh.run(params=["anchor_spend-council:suppliers_listed=2"])
     status = {r["id"]: r["status"] for r in touched.reports}
-    assert status == {"place_baseline": "unchanged", "anchor_spend-council": "ok", "anchor_spend-fire": "unchanged",
-                      "collaborative_spend": "unchanged", "progress": "unchanged",
-                      "workforce": "unchanged"}
+    assert status == {
+        "place_baseline": "unchanged",
+        "anchor_spend-council": "ok",
+        "anchor_spend-fire": "unchanged",
+        "collaborative_spend": "unchanged",
+        "progress": "unchanged",
+        "workforce": "unchanged",
+    }
     rec = fresh.reports()["anchor_spend-council"]
     assert rec["parameters"]["suppliers_listed"] == 2
     top = next(t for t in rec["published"]["tables"] if t["name"] == "top_suppliers")
     assert top["rows"] <= 2
-    assert (fresh.dir / "reports/place_baseline/index.html").read_bytes() == before["place_baseline"]
+    assert (fresh.dir / "reports/place_baseline/index.html").read_bytes() == before[
+        "place_baseline"
+    ]
 
     # --only runs and counts just the chosen report; the others keep their record and are not counted
     only = fresh.run(force=True, only=["place_baseline"])
     assert only.ok
     run = only.manifest["run"]
-    assert (run["executed"], run["unchanged"], run["failed"], run["not_selected"]) == (1, 0, 0, len(REPORTS) - 1)
+    assert (run["executed"], run["unchanged"], run["failed"], run["not_selected"]) == (
+        1,
+        0,
+        0,
+        len(REPORTS) - 1,
+    )
     assert "1 executed, 0 unchanged, 0 failed, 5 not selected (--only)" in only.summary()
 
 
@@ -337,16 +434,34 @@ def test_a_failing_report_is_named_and_leaves_the_others_published(fresh):
     from anchorlib.cli import app
 
     old_council = (fresh.dir / "reports/anchor_spend-council/index.html").read_bytes()
-    result = CliRunner().invoke(app, ["run", str(fresh.collab), "--outputs", str(fresh.work), "-q", "-w", "2",
-                                      "-p", "anchor_spend-council:suppliers_listd=5",
-                                      "-p", "anchor_spend-fire:suppliers_listed=4"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(fresh.collab),
+            "--outputs",
+            str(fresh.work),
+            "-q",
+            "-w",
+            "2",
+            "-p",
+            "anchor_spend-council:suppliers_listd=5",
+            "-p",
+            "anchor_spend-fire:suppliers_listed=4",
+        ],
+    )
     assert result.exit_code == 1, result.output
-    assert ("FAILED anchor_spend-council: ParameterError: anchor_spend: unknown parameter 'suppliers_listd' "
-            "(did you mean 'suppliers_listed'?)") in result.output
+    assert (
+        "FAILED anchor_spend-council: ParameterError: anchor_spend: unknown parameter 'suppliers_listd' "
+        "(did you mean 'suppliers_listed'?)"
+    ) in result.output
     reports = fresh.reports()
     assert reports["anchor_spend-council"]["status"] == "failed"
     assert "unknown parameter 'suppliers_listd'" in reports["anchor_spend-council"]["error"]
-    assert reports["anchor_spend-fire"]["status"] == "ok" and reports["place_baseline"]["status"] == "unchanged"
+    assert (
+        reports["anchor_spend-fire"]["status"] == "ok"
+        and reports["place_baseline"]["status"] == "unchanged"
+    )
     assert fresh.manifest()["run"]["failed"] == 1
     # the failed report's previous version is still published, untouched; its failed notebook is kept
     assert (fresh.dir / "reports/anchor_spend-council/index.html").read_bytes() == old_council
@@ -355,23 +470,48 @@ def test_a_failing_report_is_named_and_leaves_the_others_published(fresh):
     assert "The last run had failures." in index and "suppliers_listd" in index
     assert not _broken_links(fresh.dir / "index.html")
     # an override no notebook declares is refused before anything runs
-    bad = CliRunner().invoke(app, ["run", str(fresh.collab), "--outputs", str(fresh.work), "-q",
-                                   "-p", "suppliers_listd=5"])
-    assert bad.exit_code == 2 and "no report notebook has a parameter 'suppliers_listd'" in bad.output
+    bad = CliRunner().invoke(
+        app,
+        ["run", str(fresh.collab), "--outputs", str(fresh.work), "-q", "-p", "suppliers_listd=5"],
+    )
+    assert (
+        bad.exit_code == 2 and "no report notebook has a parameter 'suppliers_listd'" in bad.output
+    )
 
 
 def test_a_killed_run_leaves_the_previous_site_intact(fresh):
     def snapshot():
-        return {p.relative_to(fresh.dir).as_posix(): p.read_bytes()
-                for p in sorted((fresh.dir / "reports").rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(fresh.dir).as_posix(): p.read_bytes()
+            for p in sorted((fresh.dir / "reports").rglob("*"))
+            if p.is_file()
+        }
 
     before = snapshot()
     index = (fresh.dir / "index.html").read_bytes()
     manifest = (fresh.dir / "manifest.json").read_bytes()
-    cmd = [sys.executable, "-m", "anchorlib.cli", "run", str(fresh.collab), "--outputs", str(fresh.work), "-q",
-           "-w", "2", "-p", "anchor_spend:suppliers_listed=7"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy(), start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [
+        sys.executable,
+        "-m",
+        "anchorlib.cli",
+        "run",
+        str(fresh.collab),
+        "--outputs",
+        str(fresh.work),
+        "-q",
+        "-w",
+        "2",
+        "-p",
+        "anchor_spend:suppliers_listed=7",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=os.environ.copy(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 90
         while time.time() < deadline and not list((fresh.dir / ".staging").glob("*/*")):
@@ -392,26 +532,36 @@ def test_a_killed_run_leaves_the_previous_site_intact(fresh):
 def test_quickstart_runs_on_the_shared_assets(fresh, tmp_path):
     import papermill as pm
 
-    pm.execute_notebook(str(NOTEBOOKS / "quickstart.ipynb"), str(tmp_path / "quickstart.ipynb"), cwd=str(ROOT),
-                        parameters={"collaborative": str(fresh.collab), "outputs": str(fresh.work)},
-                        progress_bar=False, extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+    pm.execute_notebook(
+        str(NOTEBOOKS / "quickstart.ipynb"),
+        str(tmp_path / "quickstart.ipynb"),
+        cwd=str(ROOT),
+        parameters={"collaborative": str(fresh.collab), "outputs": str(fresh.work)},
+        progress_bar=False,
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
 
 
 def test_the_readings_are_made_from_the_figures(fresh):
-    from anchorlib.assets import read_located_ledger
-    from anchorlib.baseline import baseline_reading, place_baseline, read_place_asset
-    from anchorlib.collaborative import load_collaborative
-    from anchorlib.spend_report import anchor_spend, spend_reading
+    from anchorlib.assets.place import baseline_reading, place_baseline, read_place_asset
+    from anchorlib.assets.register import read_located_ledger
+    from anchorlib.config.collaborative import load_collaborative
+    from anchorlib.reports.anchor_spend import anchor_spend, spend_reading
 
     collab = load_collaborative(fresh.collab)
     b = place_baseline(collab, read_place_asset(collab, fresh.work))
     text = baseline_reading(b)
     n1 = int(b.deciles["neighbourhoods (LSOAs)"].iloc[0])
-    assert text[0] == f"Hyndburn and Burnley is home to {int(round(b.population)):,} people in {b.lsoa_count:,} " \
-                      "neighbourhoods (LSOAs)."
+    assert (
+        text[0]
+        == f"Hyndburn and Burnley is home to {int(round(b.population)):,} people in {b.lsoa_count:,} "
+        "neighbourhoods (LSOAs)."
+    )
     assert any(s.startswith(f"{n1:,} of its neighbourhoods") for s in text)
     s = anchor_spend(collab, "fire", read_located_ledger(collab, fresh.work), out_root=fresh.work)
     reading = spend_reading(s)
-    assert reading[0].startswith(f"A fire service paid £{s.indicators['total']:,.0f} in "
-                                 f"{s.indicators['transactions']:,} payments")
+    assert reading[0].startswith(
+        f"A fire service paid £{s.indicators['total']:,.0f} in "
+        f"{s.indicators['transactions']:,} payments"
+    )
     assert any("simulated" in r for r in reading)

@@ -6,17 +6,24 @@ import re
 
 import pytest
 import yaml
+from conftest import ROOT
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from anchorlib.cli import app
-from anchorlib.collaborative import (AddressableExclusions, AnchorSpec, CollaborativeError, CollaborativeSpec,
-                                     IndicatorSettings, LedgerSpec, Target, load_collaborative)
-from anchorlib.errors import PlaceError
-from anchorlib.places import PlaceSpec, TierSpec, load_place
-from anchorlib.scaffold import ScaffoldError, scaffold, todo_lines
-
-from conftest import ROOT
+from anchorlib.config.collaborative import (
+    AddressableExclusions,
+    AnchorSpec,
+    CollaborativeError,
+    CollaborativeSpec,
+    IndicatorSettings,
+    LedgerSpec,
+    Target,
+    load_collaborative,
+)
+from anchorlib.config.places import PlaceSpec, TierSpec, load_place
+from anchorlib.core.errors import PlaceError
+from anchorlib.run.scaffold import ScaffoldError, scaffold, todo_lines
 
 LEDGER = ROOT / "tests" / "data" / "ledgers" / "overlap_a.csv"
 HYNDBURN, BURNLEY = "E07000120", "E07000117"  # both in the committed fixture extracts
@@ -26,8 +33,12 @@ def _dirs(tmp_path):
     return {"collaboratives_dir": tmp_path / "collaboratives", "places_dir": tmp_path / "places"}
 
 
-def test_scaffold_writes_a_commented_collaborative_and_place_that_load_as_written(fixture_data, tmp_path):
-    res = scaffold("mybay", lads=[f"{HYNDBURN},{BURNLEY}"], anchors=["council", "nhs_trust"], **_dirs(tmp_path))
+def test_scaffold_writes_a_commented_collaborative_and_place_that_load_as_written(
+    fixture_data, tmp_path
+):
+    res = scaffold(
+        "mybay", lads=[f"{HYNDBURN},{BURNLEY}"], anchors=["council", "nhs_trust"], **_dirs(tmp_path)
+    )
     assert res.collaborative == tmp_path / "collaboratives" / "mybay.yml"
     assert res.place == tmp_path / "places" / "mybay.yml"
     text = res.collaborative.read_text(encoding="utf-8")
@@ -45,7 +56,9 @@ def test_scaffold_writes_a_commented_collaborative_and_place_that_load_as_writte
         collab.ledger_files(collab.anchors[0])
     # what to fill in is listed, line by line
     assert res.todos == todo_lines(res.collaborative)
-    assert {"name", "type", "sites", "files"} <= {re.sub(r"^[#\s-]*", "", line).split(":")[0] for _, line in res.todos}
+    assert {"name", "type", "sites", "files"} <= {
+        re.sub(r"^[#\s-]*", "", line).split(":")[0] for _, line in res.todos
+    }
     assert res.place_todos
 
 
@@ -57,12 +70,23 @@ def test_every_field_of_the_models_is_in_the_scaffold_with_a_comment(fixture_dat
     res = scaffold("mybay", lads=[HYNDBURN], **_dirs(tmp_path))
     text = res.collaborative.read_text(encoding="utf-8")
     place_text = res.place.read_text(encoding="utf-8")
-    for model in (CollaborativeSpec, AnchorSpec, LedgerSpec, IndicatorSettings, AddressableExclusions, Target):
+    for model in (
+        CollaborativeSpec,
+        AnchorSpec,
+        LedgerSpec,
+        IndicatorSettings,
+        AddressableExclusions,
+        Target,
+    ):
         for field in _fields(model):
-            assert re.search(rf"#\s*{field}:", text), f"{model.__name__}.{field} has no comment in the scaffold"
+            assert re.search(rf"#\s*{field}:", text), (
+                f"{model.__name__}.{field} has no comment in the scaffold"
+            )
     for model in (PlaceSpec, TierSpec):
         for field in _fields(model):
-            assert re.search(rf"\b{field}:", place_text), f"{model.__name__}.{field} missing from the place scaffold"
+            assert re.search(rf"\b{field}:", place_text), (
+                f"{model.__name__}.{field} missing from the place scaffold"
+            )
 
 
 def test_refuses_to_overwrite_and_writes_nothing_then(fixture_data, tmp_path):
@@ -80,23 +104,30 @@ def test_refuses_to_overwrite_and_writes_nothing_then(fixture_data, tmp_path):
     assert (tmp_path / "places" / "other.yml").read_text() == "name: mine\nlads: [E07000120]\n"
     # the place file would be the collaborative file
     with pytest.raises(ScaffoldError, match="give --places-dir a different folder"):
-        scaffold("third", lads=[HYNDBURN], collaboratives_dir=tmp_path / "x", places_dir=tmp_path / "x")
+        scaffold(
+            "third", lads=[HYNDBURN], collaboratives_dir=tmp_path / "x", places_dir=tmp_path / "x"
+        )
     assert not (tmp_path / "x").exists()
 
 
-@pytest.mark.parametrize("name, anchors, message", [
-    ("My-Bay", None, "lower case letters, digits and _"),
-    ("2bay", None, "lower case letters"),
-    ("mybay", ["Council"], "bad anchor id 'Council'"),
-    ("mybay", ["a", "a"], "repeated: ['a']"),
-])
+@pytest.mark.parametrize(
+    "name, anchors, message",
+    [
+        ("My-Bay", None, "lower case letters, digits and _"),
+        ("2bay", None, "lower case letters"),
+        ("mybay", ["Council"], "bad anchor id 'Council'"),
+        ("mybay", ["a", "a"], "repeated: ['a']"),
+    ],
+)
 def test_bad_names_are_refused(tmp_path, name, anchors, message):
     with pytest.raises(ScaffoldError, match=re.escape(message)):
         scaffold(name, anchors=anchors, **_dirs(tmp_path))
     assert not (tmp_path / "collaboratives").exists()
 
 
-def test_unknown_lad_code_is_an_error_with_suggestions_and_nothing_is_written(fixture_data, tmp_path):
+def test_unknown_lad_code_is_an_error_with_suggestions_and_nothing_is_written(
+    fixture_data, tmp_path
+):
     with pytest.raises(PlaceError, match="unknown LAD code 'E07000121'"):
         scaffold("mybay", lads=["E07000121"], **_dirs(tmp_path))
     assert not (tmp_path / "collaboratives").exists() and not (tmp_path / "places").exists()
@@ -149,14 +180,29 @@ def test_the_scaffold_without_a_place_fails_loudly_then_loads_once_filled(fixtur
     assert collab.place.lad_codes == [HYNDBURN]
     assert collab.spec.baseline_year == "2022-23"
     a = collab.anchor("council")
-    assert (a.name, a.type, a.home_lad, a.sites) == ("Filled in", "local_authority", HYNDBURN, ["BB5 1LA"])
+    assert (a.name, a.type, a.home_lad, a.sites) == (
+        "Filled in",
+        "local_authority",
+        HYNDBURN,
+        ["BB5 1LA"],
+    )
     assert collab.ledger_files(a) == [LEDGER]
 
 
 def test_anchor_new_command(fixture_data, tmp_path):
     runner = CliRunner()
-    args = ["new", "mybay", "--lad", HYNDBURN, "--anchor", "council", "--dir", str(tmp_path / "c"),
-            "--places-dir", str(tmp_path / "p")]
+    args = [
+        "new",
+        "mybay",
+        "--lad",
+        HYNDBURN,
+        "--anchor",
+        "council",
+        "--dir",
+        str(tmp_path / "c"),
+        "--places-dir",
+        str(tmp_path / "p"),
+    ]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     assert f"wrote {tmp_path / 'c' / 'mybay.yml'}" in res.output

@@ -16,8 +16,18 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
-from privacy_scan import BINARY, POSTCODE, TOKEN, norm_postcode as _norm_postcode, staff_needles, text_of as _text_of
+from privacy_scan import (
+    BINARY,
+    POSTCODE,
+    TOKEN,
+    staff_needles,
+)
+from privacy_scan import (
+    norm_postcode as _norm_postcode,
+)
+from privacy_scan import (
+    text_of as _text_of,
+)
 
 #: Link schemes that leave the site (allowed; not followed).
 EXTERNAL = re.compile(r"^(https?:|mailto:)", re.I)
@@ -28,7 +38,7 @@ pytestmark = pytest.mark.site
 class _Page(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, str, str]] = []   # (tag, attribute, value)
+        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
         self.ids: set[str] = set()
         self.classes: set[str] = set()
         self.mimes: set[str] = set()
@@ -67,8 +77,11 @@ def _parse(page: Path) -> _Page:
 
 def _published_files(site) -> list[Path]:
     """Every file of the site under the outputs folder, except staff-level data (private/) and the run lock."""
-    return sorted(p for p in site.root.rglob("*") if p.is_file() and "private" not in p.relative_to(site.root).parts
-                  and p.name != ".run.lock")
+    return sorted(
+        p
+        for p in site.root.rglob("*")
+        if p.is_file() and "private" not in p.relative_to(site.root).parts and p.name != ".run.lock"
+    )
 
 
 def _html_pages(site) -> list[Path]:
@@ -76,6 +89,7 @@ def _html_pages(site) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- the run
+
 
 def test_the_demo_run_is_all_green_and_publishes_every_report(demo_site):
     res = demo_site.result
@@ -102,16 +116,32 @@ def test_the_demo_run_is_all_green_and_publishes_every_report(demo_site):
         assert page.is_file() and page.stat().st_size > 0, rid
         assert pub["path"] in index_links, f"{rid} is not linked from the collaborative's index"
         for t in pub.get("tables", []):
-            assert (page.parent / t["csv"]).is_file() and (page.parent / t["xlsx"]).is_file(), (rid, t)
+            assert (page.parent / t["csv"]).is_file() and (page.parent / t["xlsx"]).is_file(), (
+                rid,
+                t,
+            )
 
 
 # --------------------------------------------------------------------------- every page
 
 #: Classes nbconvert gives code cells, prompts and error outputs.
-CODE_CLASSES = ("jp-InputArea", "jp-InputPrompt", "jp-CodeCell-input", "jp-CodeMirror", "jp-Editor", "highlight",
-                "input_area", "prompt", "jp-OutputPrompt", "jp-OutputArea-error")
-ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|\b[A-Z][A-Za-z]*(?:Error|Exception|Warning): |"
-                        r"^\s*Error\b", re.M)
+CODE_CLASSES = (
+    "jp-InputArea",
+    "jp-InputPrompt",
+    "jp-CodeCell-input",
+    "jp-CodeMirror",
+    "jp-Editor",
+    "highlight",
+    "input_area",
+    "prompt",
+    "jp-OutputPrompt",
+    "jp-OutputArea-error",
+)
+ERROR_TEXT = re.compile(
+    r"Traceback \(most recent call last\)|\b[A-Z][A-Za-z]*(?:Error|Exception|Warning): |"
+    r"^\s*Error\b",
+    re.M,
+)
 
 
 def test_pages_show_no_code_and_no_errors(demo_site):
@@ -126,13 +156,17 @@ def test_pages_show_no_code_and_no_errors(demo_site):
         code = sorted(c for c in p.classes if c.startswith(CODE_CLASSES))
         if code:
             problems.append(f"{rel}: code or prompt elements {code}")
-        if "In&nbsp;[" in raw or re.search(r"\bIn\s*\[\d*\]:", text) or re.search(r"\bOut\s*\[\d+\]:", text):
+        if (
+            "In&nbsp;[" in raw
+            or re.search(r"\bIn\s*\[\d*\]:", text)
+            or re.search(r"\bOut\s*\[\d+\]:", text)
+        ):
             problems.append(f"{rel}: input/output prompts")
         if "application/vnd.jupyter.stderr" in p.mimes:
             problems.append(f"{rel}: a stderr stream output")
         m = ERROR_TEXT.search(text)
         if m:
-            problems.append(f"{rel}: error text {text[max(0, m.start() - 80):m.end() + 80]!r}")
+            problems.append(f"{rel}: error text {text[max(0, m.start() - 80) : m.end() + 80]!r}")
         if re.search(r"\x1b\[|ansi-(red|green|yellow)", raw):
             problems.append(f"{rel}: terminal colour codes (a traceback or log)")
     assert not problems, "\n".join(problems)
@@ -144,7 +178,11 @@ def test_no_broken_relative_link_or_image(demo_site):
         p = _parse(page)
         rel = page.relative_to(demo_site.root).as_posix()
         for tag, attr, value in p.links:
-            values = [v.strip().split()[0] for v in value.split(",") if v.strip()] if attr == "srcset" else [value]
+            values = (
+                [v.strip().split()[0] for v in value.split(",") if v.strip()]
+                if attr == "srcset"
+                else [value]
+            )
             for link in values:
                 link = link.strip()
                 if EXTERNAL.match(link) or link.startswith("data:"):
@@ -152,7 +190,9 @@ def test_no_broken_relative_link_or_image(demo_site):
                 checked += 1
                 parts = urlsplit(link)
                 if parts.scheme or parts.netloc or link.startswith("/"):
-                    broken.append(f"{rel}: <{tag} {attr}={link!r}> is not relative (the site must work anywhere)")
+                    broken.append(
+                        f"{rel}: <{tag} {attr}={link!r}> is not relative (the site must work anywhere)"
+                    )
                     continue
                 if not parts.path:  # a fragment in this page
                     # browsers look the fragment up as written, then percent-decoded (nbconvert's heading ids
@@ -166,12 +206,15 @@ def test_no_broken_relative_link_or_image(demo_site):
                 elif demo_site.root.resolve() not in target.parents:
                     broken.append(f"{rel}: <{tag} {attr}={link!r}> points outside the site")
                 elif "private" in target.relative_to(demo_site.root.resolve()).parts:
-                    broken.append(f"{rel}: <{tag} {attr}={link!r}> links staff-level data (private/)")
+                    broken.append(
+                        f"{rel}: <{tag} {attr}={link!r}> links staff-level data (private/)"
+                    )
     assert checked, "no relative links found: the parser is not seeing the pages"
     assert not broken, "\n".join(broken)
 
 
 # --------------------------------------------------------------------------- no staff-level data
+
 
 def test_no_staff_level_data_is_published(demo_site):
     """No staff id and no staff home postcode from the staff extracts (outputs/<id>/private/staff_*.csv)
@@ -189,11 +232,16 @@ def test_no_staff_level_data_is_published(demo_site):
     other = {_norm_postcode(s) for s in demo_site.sites}
     register = demo_site.dir / "data" / "suppliers.csv"
     if register.is_file():
-        other |= {_norm_postcode(p) for p in pd.read_csv(register, dtype=str, usecols=["postcode"])["postcode"].dropna()}
+        other |= {
+            _norm_postcode(p)
+            for p in pd.read_csv(register, dtype=str, usecols=["postcode"])["postcode"].dropna()
+        }
     look_for = postcodes - other
-    print(f"staff-level check: {len(ids):,} staff ids and {len(look_for):,} home postcodes "
-          f"({len(postcodes & other):,} also published as supplier or site postcodes, not looked for) "
-          f"in {len(_published_files(demo_site))} files")
+    print(
+        f"staff-level check: {len(ids):,} staff ids and {len(look_for):,} home postcodes "
+        f"({len(postcodes & other):,} also published as supplier or site postcodes, not looked for) "
+        f"in {len(_published_files(demo_site))} files"
+    )
     assert look_for
 
     leaks = []
@@ -203,7 +251,9 @@ def test_no_staff_level_data_is_published(demo_site):
         text = _text_of(path)
         rel = path.relative_to(demo_site.root).as_posix()
         found_ids = sorted(set(TOKEN.findall(text)) & ids)
-        found_pcs = sorted({m.group(1).upper() + m.group(2).upper() for m in POSTCODE.finditer(text)} & look_for)
+        found_pcs = sorted(
+            {m.group(1).upper() + m.group(2).upper() for m in POSTCODE.finditer(text)} & look_for
+        )
         if found_ids:
             leaks.append(f"{rel}: {len(found_ids)} staff ids, e.g. {found_ids[:3]}")
         if found_pcs:
@@ -219,10 +269,15 @@ def test_the_scanner_finds_staff_data_when_it_is_there(demo_site, tmp_path):
     df = pd.read_csv(demo_site.staff_files[0], dtype=str)
     sid = df.iloc[0, 0]
     pc = next(v for c in df.columns if "postcode" in c.lower() for v in df[c].dropna())
-    (tmp_path / "a.html").write_text(f"<p>{sid} lives at {pc.lower()}</p><img src=\"data:image/png;base64,"
-                                     f"{'A' * 300}\">")
-    pd.DataFrame({"who": [sid], "where": [pc.replace(" ", "")]}).to_excel(tmp_path / "b.xlsx", index=False)
+    (tmp_path / "a.html").write_text(
+        f'<p>{sid} lives at {pc.lower()}</p><img src="data:image/png;base64,{"A" * 300}">'
+    )
+    pd.DataFrame({"who": [sid], "where": [pc.replace(" ", "")]}).to_excel(
+        tmp_path / "b.xlsx", index=False
+    )
     for name in ("a.html", "b.xlsx"):
         text = _text_of(tmp_path / name)
         assert sid in set(TOKEN.findall(text)), name
-        assert _norm_postcode(pc) in {m.group(1).upper() + m.group(2).upper() for m in POSTCODE.finditer(text)}, name
+        assert _norm_postcode(pc) in {
+            m.group(1).upper() + m.group(2).upper() for m in POSTCODE.finditer(text)
+        }, name

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from conftest import FIXTURES
 from typer.testing import CliRunner
 
-from anchorlib.catalogue import CATALOGUE_PATH, Catalogue, load_catalogue
 from anchorlib.cli import app
-from anchorlib.sources_page import COMMAND, PAGE_PATH, page_is_current, render_sources_page, write_sources_page
-
-from conftest import FIXTURES
+from anchorlib.data.catalogue import CATALOGUE_PATH, Catalogue, load_catalogue
+from anchorlib.data.sources_page import (
+    COMMAND,
+    PAGE_PATH,
+    page_is_current,
+    render_sources_page,
+    write_sources_page,
+)
 
 
 @pytest.fixture
@@ -54,7 +59,7 @@ def test_fields_the_renderer_does_not_know_are_still_shown(catalogue):
     """A field added to the models later (a demo-extract section, say) is rendered, not dropped."""
     from pydantic import ConfigDict
 
-    from anchorlib.catalogue import Source
+    from anchorlib.data.catalogue import Source
 
     # subclasses the way a later catalogue.py might extend the models; render one source with them
     class SourceX(Source):
@@ -67,7 +72,11 @@ def test_fields_the_renderer_does_not_know_are_still_shown(catalogue):
 
     raw = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
     raw["sources"] = raw["sources"][:1]
-    raw["sources"][0]["extract"] = {"path": "data/extracts/imd2025_demo.csv", "rows": 123, "lads": ["E07000120"]}
+    raw["sources"][0]["extract"] = {
+        "path": "data/extracts/imd2025_demo.csv",
+        "rows": 123,
+        "lads": ["E07000120"],
+    }
     raw["demo_extracts"] = [{"id": "demo", "lads": ["E07000120"]}]
     page = render_sources_page(CatalogueX.model_validate(raw))
     assert "- extract:" in page and "data/extracts/imd2025_demo.csv" in page and "rows: 123" in page
@@ -103,11 +112,12 @@ def test_sources_page_command(catalogue, tmp_path):
 
 def test_committed_page_is_up_to_date_with_sources_yml(catalogue):
     assert page_is_current(PAGE_PATH, catalogue), (
-        f"{PAGE_PATH.name} is out of date with data/sources.yml: run `{COMMAND}` and commit docs/data_sources.md")
+        f"{PAGE_PATH.name} is out of date with data/sources.yml: run `{COMMAND}` and commit docs/data_sources.md"
+    )
 
 
 def test_the_demo_extract_is_described_when_the_catalogue_declares_one(catalogue):
-    from anchorlib.sources_page import load_demo_extract
+    from anchorlib.data.sources_page import load_demo_extract
 
     extract = load_demo_extract()
     page = render_sources_page(catalogue)

@@ -1,4 +1,4 @@
-"""Spend indicators (anchorlib.spend): hand-computed examples, invariants, the CLI, the real Lancashire ledgers.
+"""Spend indicators (anchorlib.indicators.spend): hand-computed examples, invariants, the CLI, the real Lancashire ledgers.
 
 The hand example is a ledger of thirteen rows (one a duplicate) paid by two
 anchors, ``a`` and ``b``; every answer below is worked out by hand in pounds.
@@ -25,28 +25,46 @@ import json
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from anchorlib import spend as S
-from anchorlib.collaborative import IndicatorSettings
-from anchorlib.places import Place, PlaceSpec, Tier, TierSpec
+from anchorlib.config.collaborative import IndicatorSettings
+from anchorlib.config.places import Place, PlaceSpec, Tier, TierSpec
+from anchorlib.indicators import spend as S
 
 approx = pytest.approx
 
 
 # --------------------------------------------------------------------------- the hand example
 
+
 def make_place() -> Place:
     """A place with three nested tiers, built without reference data."""
-    spec = PlaceSpec(name="Testshire", lads=["E07000120"], tiers=[
-        TierSpec(name="place", place=True), TierSpec(name="wider", regions=["E12000002"]),
-        TierSpec(name="rest_of_uk", everywhere=True)])
+    spec = PlaceSpec(
+        name="Testshire",
+        lads=["E07000120"],
+        tiers=[
+            TierSpec(name="place", place=True),
+            TierSpec(name="wider", regions=["E12000002"]),
+            TierSpec(name="rest_of_uk", everywhere=True),
+        ],
+    )
     place_l = frozenset({"P1", "P2"})
     wider_l = place_l | {"W1"}
     every = wider_l | {"R1"}
-    return Place("Testshire", sorted(place_l), ["E07000120"],
-                 [Tier("place", place_l), Tier("wider", wider_l), Tier("rest_of_uk", every, everywhere=True)], spec)
+    return Place(
+        "Testshire",
+        sorted(place_l),
+        ["E07000120"],
+        [
+            Tier("place", place_l),
+            Tier("wider", wider_l),
+            Tier("rest_of_uk", every, everywhere=True),
+        ],
+        spec,
+    )
 
 
 PLACE = make_place()
@@ -88,14 +106,30 @@ def make_ledger(rows=ROWS, suppliers=SUPPLIERS) -> pd.DataFrame:
     out = []
     for anchor, year, sid, cat, pounds, dup in rows:
         name, org, tier, lad, dec, size, sector, pc = suppliers[sid]
-        out.append({
-            "anchor_id": anchor, "financial_year": year, "amount_pence": int(round(pounds * 100)),
-            "amount": pounds, "supplier_name": name, "supplier_key": name.upper(), "category": cat,
-            "is_redacted": sid == "SR", "is_refund": pounds < 0, "is_duplicate": dup,
-            "supplier_id": sid, "canonical_name": name, "org_type": org, "sector": sector, "size_band": size,
-            "postcode": pc, "postcode_source": "human" if pc else None, "tier": tier, "lad24_code": lad,
-            "imd25_decile": dec,
-        })
+        out.append(
+            {
+                "anchor_id": anchor,
+                "financial_year": year,
+                "amount_pence": int(round(pounds * 100)),
+                "amount": pounds,
+                "supplier_name": name,
+                "supplier_key": name.upper(),
+                "category": cat,
+                "is_redacted": sid == "SR",
+                "is_refund": pounds < 0,
+                "is_duplicate": dup,
+                "supplier_id": sid,
+                "canonical_name": name,
+                "org_type": org,
+                "sector": sector,
+                "size_band": size,
+                "postcode": pc,
+                "postcode_source": "human" if pc else None,
+                "tier": tier,
+                "lad24_code": lad,
+                "imd25_decile": dec,
+            }
+        )
     df = pd.DataFrame(out)
     df["imd25_decile"] = df["imd25_decile"].astype("Int64")
     return df
@@ -113,33 +147,57 @@ def of(df, anchor):
 def test_totals_transactions_suppliers(led):
     # a: 1000 - 200 + 3000 + 500 + 700 + 300 + 400 = 5700; b: 2000 + 1500 + 1000 + 600 - 100 = 5000
     assert S.total_spend(of(led, "a")) == 5700.0
-    assert S.total_spend(of(led, "b")) == 5000.0          # the republished row 13 is not counted
+    assert S.total_spend(of(led, "b")) == 5000.0  # the republished row 13 is not counted
     assert S.total_spend(led) == 10700.0
     assert S.transaction_count(of(led, "a")) == 7 and S.transaction_count(of(led, "b")) == 5
     assert S.refund_summary(led) == {"count": 2, "total": -300.0}
-    assert S.distinct_suppliers(of(led, "a")) == 5          # S1-S5; the redacted class is not a supplier
-    assert S.distinct_suppliers(of(led, "b")) == 5          # S1, S2, S6, S7, S8
+    assert S.distinct_suppliers(of(led, "a")) == 5  # S1-S5; the redacted class is not a supplier
+    assert S.distinct_suppliers(of(led, "b")) == 5  # S1, S2, S6, S7, S8
     assert S.distinct_suppliers(led) == 8
-    assert S.redacted_spend(led) == {"total": 300.0, "share": approx(300 / 10700), "transactions": 1}
+    assert S.redacted_spend(led) == {
+        "total": 300.0,
+        "share": approx(300 / 10700),
+        "transactions": 1,
+    }
 
 
 def test_tiers_and_the_located_share(led):
     a = of(led, "a")
     # place 1000 - 200 + 700 = 1500; wider 3000; rest_of_uk 500; unknown: redacted 300 + no postcode 400
-    assert S.tier_spend(a, PLACE) == {"place": 1500.0, "wider": 3000.0, "rest_of_uk": 500.0, "unknown": 700.0}
+    assert S.tier_spend(a, PLACE) == {
+        "place": 1500.0,
+        "wider": 3000.0,
+        "rest_of_uk": 500.0,
+        "unknown": 700.0,
+    }
     assert S.located_share(a) == approx(5000 / 5700)
     assert S.unlocated_detail(a) == {"redacted": 300.0, "no_postcode": 400.0, "not_placed": 0.0}
-    assert S.tier_shares(a, PLACE, "all") == {"place": approx(1500 / 5700), "wider": approx(3000 / 5700),
-                                              "rest_of_uk": approx(500 / 5700), "unknown": approx(700 / 5700)}
-    assert S.tier_shares(a, PLACE, "located") == {"place": approx(0.3), "wider": approx(0.6),
-                                                  "rest_of_uk": approx(0.1)}
+    assert S.tier_shares(a, PLACE, "all") == {
+        "place": approx(1500 / 5700),
+        "wider": approx(3000 / 5700),
+        "rest_of_uk": approx(500 / 5700),
+        "unknown": approx(700 / 5700),
+    }
+    assert S.tier_shares(a, PLACE, "located") == {
+        "place": approx(0.3),
+        "wider": approx(0.6),
+        "rest_of_uk": approx(0.1),
+    }
     # combined: place 1500 + 2000 - 100 = 3400; wider 3000 + 1000 + 600 = 4600; rest 500 + 1500 = 2000
-    assert S.tier_spend(led, PLACE) == {"place": 3400.0, "wider": 4600.0, "rest_of_uk": 2000.0, "unknown": 700.0}
+    assert S.tier_spend(led, PLACE) == {
+        "place": 3400.0,
+        "wider": 4600.0,
+        "rest_of_uk": 2000.0,
+        "unknown": 700.0,
+    }
     assert S.cumulative_tier_shares(led, PLACE, "all") == {
-        "place": approx(3400 / 10700), "wider": approx(8000 / 10700), "rest_of_uk": approx(10000 / 10700)}
+        "place": approx(3400 / 10700),
+        "wider": approx(8000 / 10700),
+        "rest_of_uk": approx(10000 / 10700),
+    }
     assert S.place_share(led, PLACE, "all") == approx(3400 / 10700)
     assert S.place_share(led, PLACE, "located") == approx(0.34)
-    assert S.wider_share(led, PLACE, "located") == approx(0.8)     # wider *including* the place
+    assert S.wider_share(led, PLACE, "located") == approx(0.8)  # wider *including* the place
     assert S.place_tier(PLACE) == "place" and S.wider_tier(PLACE) == "wider"
 
 
@@ -148,17 +206,33 @@ def test_home_district(led):
     assert S.home_district_share(of(led, "a"), HOME) == approx(1500 / 5700)
     assert S.home_district_share(of(led, "a"), HOME, "located") == approx(1500 / 5000)
     assert S.home_district_share(of(led, "b"), HOME) == approx(1600 / 5000)
-    assert S.home_district_share(led, HOME) == approx(3100 / 10700)   # each row against its own payer
-    assert S.home_district_share(led, {"a": "L1"}) is None            # b has no home district
+    assert S.home_district_share(led, HOME) == approx(
+        3100 / 10700
+    )  # each row against its own payer
+    assert S.home_district_share(led, {"a": "L1"}) is None  # b has no home district
 
 
 def test_deprivation(led):
     a = of(led, "a")
-    assert S.decile_spend(a) == {"1": 800.0, "2": 700.0, "3": 0.0, "4": 0.0, "5": 3000.0, "6": 0.0, "7": 0.0,
-                                 "8": 0.0, "9": 0.0, "10": 0.0, "no_decile": 500.0, "unknown": 700.0}
+    assert S.decile_spend(a) == {
+        "1": 800.0,
+        "2": 700.0,
+        "3": 0.0,
+        "4": 0.0,
+        "5": 3000.0,
+        "6": 0.0,
+        "7": 0.0,
+        "8": 0.0,
+        "9": 0.0,
+        "10": 0.0,
+        "no_decile": 500.0,
+        "unknown": 700.0,
+    }
     assert S.deprived_share(a, [1, 2], "located") == approx(1500 / 5000)
     assert S.deprived_share(a, [1, 2], "all") == approx(1500 / 5700)
-    assert S.deprived_share(a, [1, 2], "ranked") == approx(1500 / 4500)   # S3 (Wales) has no IMD 2025 decile
+    assert S.deprived_share(a, [1, 2], "ranked") == approx(
+        1500 / 4500
+    )  # S3 (Wales) has no IMD 2025 decile
     assert S.deprived_share(a, [1], "located") == approx(800 / 5000)
     b = of(led, "b")
     assert S.deprived_share(b, [1, 2]) == approx(2000 / 5000)
@@ -170,10 +244,14 @@ def test_org_type_size_sector(led):
     a = of(led, "a")
     spend = S.org_type_spend(a)
     assert spend["company"] == 1700.0 and spend["public_body"] == 3000.0
-    assert spend["cic_social_enterprise"] == 700.0 and spend["redacted"] == 300.0 and spend["charity"] == 0.0
+    assert (
+        spend["cic_social_enterprise"] == 700.0
+        and spend["redacted"] == 300.0
+        and spend["charity"] == 0.0
+    )
     assert sum(spend.values()) == 5700.0
     assert S.social_economy_share(a) == approx(700 / 5700)
-    assert S.social_economy_share(led) == approx(1300 / 10700)          # CIC 700 + co-op 600
+    assert S.social_economy_share(led) == approx(1300 / 10700)  # CIC 700 + co-op 600
     assert S.org_type_shares(led)["public_body"] == approx(4000 / 10700)
     # SME: S1 small 2800 + S4 micro 700; large: S6 1500
     assert S.size_band_spend(led) == {"sme": 3500.0, "large": 1500.0, "unknown": 5700.0}
@@ -189,7 +267,9 @@ def test_concentration(led):
     assert S.hhi(a) == approx((800**2 + 3000**2 + 500**2 + 700**2 + 400**2) / 5400**2)
     assert S.top_n_share(a, 2) == approx(3800 / 5400)
     # combined: S1 2800, S2 4000, S3 500, S4 700, S5 400, S6 1500, S7 600; S8 nets -100 and is left out
-    assert S.hhi(led) == approx((2800**2 + 4000**2 + 500**2 + 700**2 + 400**2 + 1500**2 + 600**2) / 10500**2)
+    assert S.hhi(led) == approx(
+        (2800**2 + 4000**2 + 500**2 + 700**2 + 400**2 + 1500**2 + 600**2) / 10500**2
+    )
     assert S.top_n_share(led, 1) == approx(4000 / 10500)
     top = S.top_suppliers(led, 2)
     assert [t["supplier_id"] for t in top] == ["S2", "S1"] and top[0]["spend"] == 4000.0
@@ -200,20 +280,34 @@ def test_concentration(led):
 def test_addressable(led):
     a = S.addressable_spend(of(led, "a"), EXCLUSIONS)
     # row 3 (public body) 3000 and row 4 (electricity) 500 excluded
-    assert a["total"] == 2200.0 and a["excluded_total"] == 3500.0 and a["share"] == approx(2200 / 5700)
-    assert a["excluded"] == {"org_type: public_body": 3000.0, "category: electric": 500.0,
-                             "category: pension": 0.0, "category: licen[cs]e": 0.0}
+    assert (
+        a["total"] == 2200.0 and a["excluded_total"] == 3500.0 and a["share"] == approx(2200 / 5700)
+    )
+    assert a["excluded"] == {
+        "org_type: public_body": 3000.0,
+        "category: electric": 500.0,
+        "category: pension": 0.0,
+        "category: licen[cs]e": 0.0,
+    }
     b = S.addressable_spend(of(led, "b"), EXCLUSIONS)
     # row 10 is a public body *and* a pension: the first rule (org type) takes it; row 9 is a licence
-    assert b["excluded"] == {"org_type: public_body": 1000.0, "category: electric": 0.0,
-                             "category: pension": 0.0, "category: licen[cs]e": 1500.0}
+    assert b["excluded"] == {
+        "org_type: public_body": 1000.0,
+        "category: electric": 0.0,
+        "category: pension": 0.0,
+        "category: licen[cs]e": 1500.0,
+    }
     assert b["total"] == 2500.0
     c = S.addressable_spend(led, EXCLUSIONS)
     assert c["total"] == 4700.0
     # addressable rows: place 800 + 700 + 2000 - 100 = 3400, wider 600, unknown 700
     shares = S.addressable_tier_shares(led, PLACE, EXCLUSIONS, "all")
-    assert shares == {"place": approx(3400 / 4700), "wider": approx(600 / 4700), "rest_of_uk": 0.0,
-                      "unknown": approx(700 / 4700)}
+    assert shares == {
+        "place": approx(3400 / 4700),
+        "wider": approx(600 / 4700),
+        "rest_of_uk": 0.0,
+        "unknown": approx(700 / 4700),
+    }
     assert S.addressable_tier_shares(led, PLACE, EXCLUSIONS, "located")["place"] == approx(0.85)
     assert S.addressable_spend(led, {})["total"] == 10700.0
     with pytest.raises(S.SpendError, match="not a valid regular expression"):
@@ -226,25 +320,38 @@ def test_lm3(led, tmp_path):
     res = S.lm3(of(led, "a"), PLACE, None)
     assert res["lm3"] is None and "no survey" in res["reason"]
     path = tmp_path / "lm3.csv"
-    path.write_text("kind,anchor_id,financial_year,supplier_id,local_respend_share,wage_bill,local_staff_share\n"
-                    "supplier,,,S1,0.5,,\n"
-                    "supplier_average,,,,0.25,,\n"
-                    "staff,a,2022-23,,0.4,1000,0.6\n")
+    path.write_text(
+        "kind,anchor_id,financial_year,supplier_id,local_respend_share,wage_bill,local_staff_share\n"
+        "supplier,,,S1,0.5,,\n"
+        "supplier_average,,,,0.25,,\n"
+        "staff,a,2022-23,,0.4,1000,0.6\n"
+    )
     survey = S.read_lm3_survey(path)
     res = S.lm3(of(led, "a"), PLACE, survey)
     # R1 = 5700 + wage bill 1000 (2022-23 only); R2 = local suppliers S1 800 + S4 700, + local wages 600
     # R3 = S1 800 x 0.5 + S4 700 x 0.25 (the average) + local wages 600 x 0.4 = 400 + 175 + 240
     assert res["r1"] == approx(6700) and res["r2"] == approx(2100) and res["r3"] == approx(815)
     assert res["lm3"] == approx((6700 + 2100 + 815) / 6700)
-    assert res["r3_supplier_coverage"] == 1.0 and res["r3_supplier_own_return_coverage"] == approx(800 / 1500)
+    assert res["r3_supplier_coverage"] == 1.0 and res["r3_supplier_own_return_coverage"] == approx(
+        800 / 1500
+    )
     assert any("a 2023-24" in n for n in res["notes"])
     # without the average, S4's spend adds nothing and the note says LM3 is a lower bound
     res2 = S.lm3(of(led, "a"), PLACE, survey[survey["kind"] != "supplier_average"])
     assert res2["r3"] == approx(640) and any("lower bound" in n for n in res2["notes"])
     # a survey with no figure for these anchors gives no LM3
-    other = S.validate_lm3_survey(pd.DataFrame({"kind": ["staff"], "anchor_id": ["zz"], "financial_year": ["2022-23"],
-                                                "wage_bill": ["10"], "local_staff_share": ["1"],
-                                                "local_respend_share": ["1"]}))
+    other = S.validate_lm3_survey(
+        pd.DataFrame(
+            {
+                "kind": ["staff"],
+                "anchor_id": ["zz"],
+                "financial_year": ["2022-23"],
+                "wage_bill": ["10"],
+                "local_staff_share": ["1"],
+                "local_respend_share": ["1"],
+            }
+        )
+    )
     assert S.lm3(of(led, "a"), PLACE, other)["lm3"] is None
     bad = tmp_path / "bad.csv"
     bad.write_text("kind,supplier_id,local_respend_share\nsupplier,S1,1.5\nvisitor,,0.2\n")
@@ -258,14 +365,18 @@ def test_spend_indicators_per_anchor_combined_and_year(led):
     a, c = res["a"], res["combined"]
     for key in S.HEADLINE_KEYS:
         assert key in a
-    assert a["top2_share"] == a["top_n_share"] == approx(3800 / 5400)      # top_n = 2
-    assert a["top10_share"] == 1.0                                          # a has five suppliers
+    assert a["top2_share"] == a["top_n_share"] == approx(3800 / 5400)  # top_n = 2
+    assert a["top10_share"] == 1.0  # a has five suppliers
     assert a["total"] == 5700.0 and a["located_share"] == approx(5000 / 5700)
     assert a["deprived_share_of_located"] == approx(0.3) and a["hhi"] == approx(S.hhi(of(led, "a")))
     assert c["total"] == 10700.0 and c["transactions"] == 12 and c["distinct_suppliers"] == 8
-    assert c["place_share_of_all"] == approx(3400 / 10700) and c["place_share_of_located"] == approx(0.34)
+    assert c["place_share_of_all"] == approx(3400 / 10700) and c[
+        "place_share_of_located"
+    ] == approx(0.34)
     assert c["wider_share_of_all"] == approx(8000 / 10700)
-    assert c["addressable_total"] == 4700.0 and c["place_share_of_addressable"] == approx(3400 / 4700)
+    assert c["addressable_total"] == 4700.0 and c["place_share_of_addressable"] == approx(
+        3400 / 4700
+    )
     assert c["place_share_of_addressable_located"] == approx(0.85)
     assert c["home_district_share_of_all"] == approx(3100 / 10700)
     assert c["lm3"] is None and "no survey" in c["lm3_detail"]["reason"]
@@ -274,8 +385,12 @@ def test_spend_indicators_per_anchor_combined_and_year(led):
     years = S.spend_indicators(led, PLACE, SETTINGS, by_year=True)
     assert list(years) == ["2022-23", "2023-24"]
     # 2022-23: a rows 1-4 = 4300, b rows 8-9 = 3500; 2023-24: a 1400, b 1500 (row 13 is a duplicate)
-    assert years["2022-23"]["a"]["total"] == 4300.0 and years["2022-23"]["combined"]["total"] == 7800.0
-    assert years["2023-24"]["b"]["total"] == 1500.0 and years["2023-24"]["combined"]["total"] == 2900.0
+    assert (
+        years["2022-23"]["a"]["total"] == 4300.0 and years["2022-23"]["combined"]["total"] == 7800.0
+    )
+    assert (
+        years["2023-24"]["b"]["total"] == 1500.0 and years["2023-24"]["combined"]["total"] == 2900.0
+    )
 
 
 def test_exclude_rows_leaves_anchors_alone(led):
@@ -283,15 +398,24 @@ def test_exclude_rows_leaves_anchors_alone(led):
     excl = (led["supplier_id"] == "S2") & (led["anchor_id"] == "a")
     res = S.spend_indicators(led, PLACE, SETTINGS, exclude_rows=excl)
     assert res["a"]["total"] == 5700.0
-    assert res["combined"]["total"] == 7700.0 and res["combined"]["excluded_from_combined"] == 3000.0
+    assert (
+        res["combined"]["total"] == 7700.0 and res["combined"]["excluded_from_combined"] == 3000.0
+    )
     years = S.spend_indicators(led, PLACE, SETTINGS, exclude_rows=excl, by_year=True)
     assert years["2022-23"]["combined"]["total"] == 4800.0
 
 
 def test_anchor_without_payments_and_empty_ledger(led):
     res = S.spend_indicators(led, PLACE, SETTINGS, anchors=["a", "b", "c"])
-    assert res["c"]["total"] == 0.0 and res["c"]["located_share"] is None and res["c"]["hhi"] is None
-    assert res["c"]["tier_share_of_all"] == {"place": None, "wider": None, "rest_of_uk": None, "unknown": None}
+    assert (
+        res["c"]["total"] == 0.0 and res["c"]["located_share"] is None and res["c"]["hhi"] is None
+    )
+    assert res["c"]["tier_share_of_all"] == {
+        "place": None,
+        "wider": None,
+        "rest_of_uk": None,
+        "unknown": None,
+    }
     assert res["combined"]["total"] == 10700.0
     with pytest.raises(S.SpendError, match="combined"):
         S.spend_indicators(led.assign(anchor_id="combined"), PLACE, SETTINGS)
@@ -303,20 +427,41 @@ def test_tiers_of_another_place_are_refused(led):
 
 
 def test_no_supplier_attributes_uses_supplier_keys():
-    raw = make_ledger().drop(columns=["supplier_id", "canonical_name", "org_type", "tier", "imd25_decile",
-                                      "lad24_code", "postcode", "postcode_source", "sector", "size_band"])
+    raw = make_ledger().drop(
+        columns=[
+            "supplier_id",
+            "canonical_name",
+            "org_type",
+            "tier",
+            "imd25_decile",
+            "lad24_code",
+            "postcode",
+            "postcode_source",
+            "sector",
+            "size_band",
+        ]
+    )
     assert S.distinct_suppliers(raw) == 8
     assert S.located_share(raw) == 0.0
     assert S.tier_shares(raw, PLACE, "all")["unknown"] == 1.0
-    assert S.tier_shares(raw, PLACE, "located") == {"place": None, "wider": None, "rest_of_uk": None}
+    assert S.tier_shares(raw, PLACE, "located") == {
+        "place": None,
+        "wider": None,
+        "rest_of_uk": None,
+    }
 
 
 # --------------------------------------------------------------------------- invariants (hypothesis)
 
 SUPPLIER_IDS = [k for k in SUPPLIERS]
-row_st = st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(["2022-23", "2023-24"]),
-                   st.sampled_from(SUPPLIER_IDS), st.sampled_from(["Repairs", "Electricity", "Care", "Licence fee"]),
-                   st.integers(-50_000, 500_000).map(lambda p: p / 100), st.booleans())
+row_st = st.tuples(
+    st.sampled_from(["a", "b", "c"]),
+    st.sampled_from(["2022-23", "2023-24"]),
+    st.sampled_from(SUPPLIER_IDS),
+    st.sampled_from(["Repairs", "Electricity", "Care", "Licence fee"]),
+    st.integers(-50_000, 500_000).map(lambda p: p / 100),
+    st.booleans(),
+)
 ledgers = st.lists(row_st, min_size=1, max_size=40).map(make_ledger)
 PROPS = hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -331,8 +476,12 @@ def test_shares_sum_to_one_and_parts_to_the_total(df):
         assert sum(g["tier_spend"].values()) == approx(g["total"], abs=0.005)
         assert sum(g["decile_spend"].values()) == approx(g["total"], abs=0.005)
         assert sum(g["org_type_spend"].values()) == approx(g["total"], abs=0.005)
-        assert g["addressable_total"] + g["addressable_excluded_total"] == approx(g["total"], abs=0.005)
-        assert sum(g["addressable_excluded"].values()) == approx(g["addressable_excluded_total"], abs=0.005)
+        assert g["addressable_total"] + g["addressable_excluded_total"] == approx(
+            g["total"], abs=0.005
+        )
+        assert sum(g["addressable_excluded"].values()) == approx(
+            g["addressable_excluded_total"], abs=0.005
+        )
         if g["total"] > 0:
             assert sum(g["tier_share_of_all"].values()) == approx(1)
             assert sum(g["org_type_share"].values()) == approx(1)
@@ -353,10 +502,15 @@ def test_combined_is_the_sum_of_the_anchors(df):
     anchors = [k for k in res if k != "combined"]
     assert res["combined"]["total"] == approx(sum(res[a]["total"] for a in anchors), abs=0.005)
     assert res["combined"]["transactions"] == sum(res[a]["transactions"] for a in anchors)
-    assert max((res[a]["distinct_suppliers"] for a in anchors), default=0) <= res["combined"]["distinct_suppliers"] \
+    assert (
+        max((res[a]["distinct_suppliers"] for a in anchors), default=0)
+        <= res["combined"]["distinct_suppliers"]
         <= sum(res[a]["distinct_suppliers"] for a in anchors)
+    )
     for t in PLACE.tier_names:
-        assert res["combined"]["tier_spend"][t] == approx(sum(res[a]["tier_spend"][t] for a in anchors), abs=0.005)
+        assert res["combined"]["tier_spend"][t] == approx(
+            sum(res[a]["tier_spend"][t] for a in anchors), abs=0.005
+        )
 
 
 @PROPS
@@ -366,7 +520,9 @@ def test_adding_an_anchor_never_lowers_combined_spend(df, extra):
     if S.total_spend(extra) < 0:  # an anchor whose refunds exceed its payments is not spend
         extra = extra.assign(amount_pence=extra["amount_pence"].abs())
     before = S.spend_indicators(df, PLACE, SETTINGS)["combined"]
-    after = S.spend_indicators(pd.concat([df, extra], ignore_index=True), PLACE, SETTINGS)["combined"]
+    after = S.spend_indicators(pd.concat([df, extra], ignore_index=True), PLACE, SETTINGS)[
+        "combined"
+    ]
     assert after["total"] >= before["total"] - 1e-9
     assert after["transactions"] >= before["transactions"]
     assert after["distinct_suppliers"] >= before["distinct_suppliers"]
@@ -379,13 +535,18 @@ def test_row_order_and_duplicates_change_nothing(df, rnd):
     order = list(df.index)
     rnd.shuffle(order)
     dupes = df.sample(n=min(3, len(df)), random_state=1).assign(is_duplicate=True)
-    again = S.spend_indicators(pd.concat([df.loc[order], dupes], ignore_index=True), PLACE, SETTINGS)
+    again = S.spend_indicators(
+        pd.concat([df.loc[order], dupes], ignore_index=True), PLACE, SETTINGS
+    )
     assert json.dumps(again, sort_keys=True) == json.dumps(base, sort_keys=True)
 
 
 @PROPS
-@given(st.lists(row_st, min_size=1, max_size=40).map(
-    lambda rows: make_ledger([(a, y, s, c, abs(p), d) for a, y, s, c, p, d in rows])))
+@given(
+    st.lists(row_st, min_size=1, max_size=40).map(
+        lambda rows: make_ledger([(a, y, s, c, abs(p), d) for a, y, s, c, p, d in rows])
+    )
+)
 def test_deprived_sets_nest(df):
     """With payments only (no refunds): a wider deprived set never has a smaller share, shares are in [0, 1],
     and more top suppliers never hold a smaller share."""
@@ -405,23 +566,48 @@ runner = CliRunner()
 
 def _loose_ledger(tmp_path):
     rows = [  # anchor, supplier, postcode, pounds
-        ("x", "Local Ltd", "bb5 1la", 100), ("x", "Other Local Ltd", "BB1 2BY", 50),
-        ("x", "Burnley Firm", "BB10 1AA", 200), ("x", "Leeds Firm", "LS1 1JF", 150),
-        ("x", "Aberdeen Firm", "AB10 1AB", 100), ("x", "No Postcode Ltd", None, 300),
-        ("x", "REDACTED", None, 100), ("y", "Local Ltd", "BB5 1LA", 100),
+        ("x", "Local Ltd", "bb5 1la", 100),
+        ("x", "Other Local Ltd", "BB1 2BY", 50),
+        ("x", "Burnley Firm", "BB10 1AA", 200),
+        ("x", "Leeds Firm", "LS1 1JF", 150),
+        ("x", "Aberdeen Firm", "AB10 1AB", 100),
+        ("x", "No Postcode Ltd", None, 300),
+        ("x", "REDACTED", None, 100),
+        ("y", "Local Ltd", "BB5 1LA", 100),
     ]
-    from anchorlib.ledgers import LEDGER_COLUMNS
+    from anchorlib.ledgers.canonical import LEDGER_COLUMNS
 
     recs = []
     for i, (a, name, pc, pounds) in enumerate(rows):
-        recs.append({"anchor_id": a, "source_file": "f.csv", "source_sheet": None, "source_row": i + 2,
-                     "payment_date": pd.Timestamp("2023-05-01"), "financial_year": "2023-24",
-                     "amount": float(pounds), "amount_pence": pounds * 100, "supplier_name": name,
-                     "supplier_key": "REDACTED" if name == "REDACTED" else name.upper().removesuffix(" LTD"),
-                     "category": "Goods", "description": None, "transaction_id": None, "company_number": None,
-                     "charity_number": None, "supplier_postcode": pc, "is_redacted": name == "REDACTED",
-                     "is_refund": False, "is_duplicate": False, "duplicate_of": None})
-    df = pd.DataFrame(recs).reindex(columns=LEDGER_COLUMNS)  # columns added to the schema later stay empty
+        recs.append(
+            {
+                "anchor_id": a,
+                "source_file": "f.csv",
+                "source_sheet": None,
+                "source_row": i + 2,
+                "payment_date": pd.Timestamp("2023-05-01"),
+                "financial_year": "2023-24",
+                "amount": float(pounds),
+                "amount_pence": pounds * 100,
+                "supplier_name": name,
+                "supplier_key": "REDACTED"
+                if name == "REDACTED"
+                else name.upper().removesuffix(" LTD"),
+                "category": "Goods",
+                "description": None,
+                "transaction_id": None,
+                "company_number": None,
+                "charity_number": None,
+                "supplier_postcode": pc,
+                "is_redacted": name == "REDACTED",
+                "is_refund": False,
+                "is_duplicate": False,
+                "duplicate_of": None,
+            }
+        )
+    df = pd.DataFrame(recs).reindex(
+        columns=LEDGER_COLUMNS
+    )  # columns added to the schema later stay empty
     d = tmp_path / "ledger"
     d.mkdir()
     df.to_parquet(d / "ledger.parquet")
@@ -441,10 +627,17 @@ def test_cli_loose_ledger_json(fixture_data, tmp_path):
         assert key in x, key
     # located: 100 + 50 (Hyndburn), 200 (Burnley), 150 (Leeds), 100 (Aberdeen) = 600 of 1000
     assert x["total"] == 1000.0 and x["located_share"] == approx(0.6)
-    assert x["tier_share_of_all"] == {"place": approx(0.15), "wider": approx(0.2), "rest_of_uk": approx(0.25),
-                                      "unknown": approx(0.4)}
-    assert x["tier_share_of_located"] == {"place": approx(0.25), "wider": approx(200 / 600),
-                                          "rest_of_uk": approx(250 / 600)}
+    assert x["tier_share_of_all"] == {
+        "place": approx(0.15),
+        "wider": approx(0.2),
+        "rest_of_uk": approx(0.25),
+        "unknown": approx(0.4),
+    }
+    assert x["tier_share_of_located"] == {
+        "place": approx(0.25),
+        "wider": approx(200 / 600),
+        "rest_of_uk": approx(250 / 600),
+    }
     # deciles: BB5 1LA 1, BB10 1AA 1 -> 300 of 600 located (Leeds is decile 3, Aberdeen has none)
     assert x["deprived_share_of_located"] == approx(0.5)
     assert x["unlocated_detail"] == {"redacted": 100.0, "no_postcode": 300.0, "not_placed": 0.0}
@@ -455,10 +648,24 @@ def test_cli_loose_ledger_json(fixture_data, tmp_path):
     assert out["combined"]["total"] == 1100.0
     assert out["by_year"]["2023-24"]["combined"]["total"] == 1100.0
     assert out["meta"]["tiers"] == ["place", "wider", "rest_of_uk", "unknown"]
-    assert x["org_type_spend"]["company"] == 450.0   # Local, Other Local, No Postcode: inferred from 'Ltd' without a register
+    assert (
+        x["org_type_spend"]["company"] == 450.0
+    )  # Local, Other Local, No Postcode: inferred from 'Ltd' without a register
 
-    res = runner.invoke(app, ["indicators", "--ledger", str(d), "--place", "E07000120", "--deprived", "1-3",
-                              "--json", "--no-by-year"])
+    res = runner.invoke(
+        app,
+        [
+            "indicators",
+            "--ledger",
+            str(d),
+            "--place",
+            "E07000120",
+            "--deprived",
+            "1-3",
+            "--json",
+            "--no-by-year",
+        ],
+    )
     out = json.loads(res.output)
     assert out["x"]["deprived_share_of_located"] == approx(450 / 600) and "by_year" not in out
     res = runner.invoke(app, ["indicators", "--ledger", str(d), "--place", "E07000120"])
@@ -467,20 +674,37 @@ def test_cli_loose_ledger_json(fixture_data, tmp_path):
 
 def test_cli_loose_ledger_with_register(fixture_data, tmp_path):
     from anchorlib.cli import app
-    from anchorlib.suppliers import build_register, write_register
+    from anchorlib.suppliers.register import build_register, write_register
 
     df, d = _loose_ledger(tmp_path)
     reg = build_register(df)
     r = reg.register
-    r.loc[r["canonical_name"] == "No Postcode Ltd", "postcode"] = "FY1 1AD"     # Blackpool: wider, decile 1
-    r.loc[r["canonical_name"] == "Local Ltd", "postcode"] = "LS1 1JF"          # the ledger's own postcode wins
+    r.loc[r["canonical_name"] == "No Postcode Ltd", "postcode"] = (
+        "FY1 1AD"  # Blackpool: wider, decile 1
+    )
+    r.loc[r["canonical_name"] == "Local Ltd", "postcode"] = (
+        "LS1 1JF"  # the ledger's own postcode wins
+    )
     write_register(reg, tmp_path / "suppliers")
-    res = runner.invoke(app, ["indicators", "--ledger", str(d), "--place", "E07000120", "--json",
-                              "--register", str(tmp_path / "suppliers.csv")])
+    res = runner.invoke(
+        app,
+        [
+            "indicators",
+            "--ledger",
+            str(d),
+            "--place",
+            "E07000120",
+            "--json",
+            "--register",
+            str(tmp_path / "suppliers.csv"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     x = json.loads(res.output)["x"]
     assert x["located_share"] == approx(0.9)
-    assert x["tier_share_of_all"]["wider"] == approx(0.5) and x["tier_share_of_all"]["place"] == approx(0.15)
+    assert x["tier_share_of_all"]["wider"] == approx(0.5) and x["tier_share_of_all"][
+        "place"
+    ] == approx(0.15)
     assert x["deprived_share_of_located"] == approx(600 / 900)
 
 
@@ -493,28 +717,36 @@ def test_cli_errors(fixture_data, tmp_path):
     res = runner.invoke(app, ["indicators", "--ledger", str(tmp_path), "--place", "E07000120"])
     assert res.exit_code != 0 and "no ledger" in res.output
     _, d = _loose_ledger(tmp_path)
-    res = runner.invoke(app, ["indicators", "--ledger", str(d), "--place", "E07000120", "--deprived", "0,11"])
+    res = runner.invoke(
+        app, ["indicators", "--ledger", str(d), "--place", "E07000120", "--deprived", "0,11"]
+    )
     assert res.exit_code != 0 and "deciles" in res.output
 
 
 # --------------------------------------------------------------------------- the real Lancashire ledgers
+
 
 @pytest.fixture(scope="module")
 def lancashire(tmp_path_factory):
     """The demo collaborative's assets built from the real ledgers into a temporary outputs folder."""
     import os
 
-    from anchorlib.catalogue import PROJECT_ROOT
     from conftest import SHARED, clear_anchorlib_caches
 
+    from anchorlib.data.catalogue import PROJECT_ROOT
+
     if not SHARED.is_dir() or os.environ.get("ANCHOR_NO_SHARED"):
-        pytest.skip("the real data bundle ../shared/data is not on this machine (or ANCHOR_NO_SHARED is set)")
-    saved = {v: os.environ.pop(v) for v in ("ANCHOR_CATALOGUE", "ANCHOR_NO_SHARED") if v in os.environ}
+        pytest.skip(
+            "the real data bundle ../shared/data is not on this machine (or ANCHOR_NO_SHARED is set)"
+        )
+    saved = {
+        v: os.environ.pop(v) for v in ("ANCHOR_CATALOGUE", "ANCHOR_NO_SHARED") if v in os.environ
+    }
     clear_anchorlib_caches()
     try:
-        from anchorlib.assets import build_collaborative_register, read_located_ledger
-        from anchorlib.collaborative import load_collaborative
-        from anchorlib.ingest import ingest
+        from anchorlib.assets.ingest import ingest
+        from anchorlib.assets.register import build_collaborative_register, read_located_ledger
+        from anchorlib.config.collaborative import load_collaborative
 
         collab = load_collaborative(PROJECT_ROOT / "collaboratives" / "lancashire.yml")
         root = tmp_path_factory.mktemp("outputs")
@@ -527,7 +759,7 @@ def lancashire(tmp_path_factory):
 
 
 def _independent(df: pd.DataFrame, deciles, n) -> dict:
-    """The headline figures by plain pandas, written apart from anchorlib.spend."""
+    """The headline figures by plain pandas, written apart from anchorlib.indicators.spend."""
     d = df[~df["is_duplicate"]]
     total = d["amount_pence"].sum()
     red = d["is_redacted"] | (d["org_type"] == "redacted")
@@ -539,12 +771,18 @@ def _independent(df: pd.DataFrame, deciles, n) -> dict:
     net = d[~red].groupby("supplier_id")["amount_pence"].sum()
     net = net[net > 0].sort_values(ascending=False)
     s = net / net.sum()
-    return {"total": total / 100, "located_share": located / total,
-            "place_of_all": by_tier.get("place", 0) / total, "place_of_located": by_tier.get("place", 0) / located,
-            "wider_of_all": (by_tier.get("place", 0) + by_tier.get("wider", 0)) / total,
-            "deprived_of_located": deprived / located, "hhi": float((s ** 2).sum()),
-            "top_share": net.iloc[:n].sum() / net.sum(), "transactions": len(d),
-            "suppliers": d.loc[~red, "supplier_id"].nunique()}
+    return {
+        "total": total / 100,
+        "located_share": located / total,
+        "place_of_all": by_tier.get("place", 0) / total,
+        "place_of_located": by_tier.get("place", 0) / located,
+        "wider_of_all": (by_tier.get("place", 0) + by_tier.get("wider", 0)) / total,
+        "deprived_of_located": deprived / located,
+        "hhi": float((s**2).sum()),
+        "top_share": net.iloc[:n].sum() / net.sum(),
+        "transactions": len(d),
+        "suppliers": d.loc[~red, "supplier_id"].nunique(),
+    }
 
 
 @pytest.mark.shared
@@ -552,17 +790,23 @@ def test_real_lancashire_against_plain_pandas(lancashire):
     collab, df, _ = lancashire
     s = collab.spec.indicators
     home = {a.id: a.home_lad for a in collab.anchors}
-    res = S.spend_indicators(df, collab.place, s, home_lads=home, anchors=[a.id for a in collab.anchors])
+    res = S.spend_indicators(
+        df, collab.place, s, home_lads=home, anchors=[a.id for a in collab.anchors]
+    )
     print()
     for g, v in res.items():
         part = df if g == "combined" else df[df["anchor_id"] == g]
         ind = _independent(part, s.deprived_deciles, s.top_n)
-        print(f"{g:16} total £{v['total']:,.2f} located {v['located_share']:.4f} place {v['place_share_of_all']:.4f}"
-              f" / {v['place_share_of_located']:.4f} wider {v['wider_share_of_all']:.4f} deprived "
-              f"{v['deprived_share_of_located']:.4f} HHI {v['hhi']:.4f} top10 {v['top10_share']:.4f} "
-              f"addressable £{v['addressable_total']:,.2f}")
+        print(
+            f"{g:16} total £{v['total']:,.2f} located {v['located_share']:.4f} place {v['place_share_of_all']:.4f}"
+            f" / {v['place_share_of_located']:.4f} wider {v['wider_share_of_all']:.4f} deprived "
+            f"{v['deprived_share_of_located']:.4f} HHI {v['hhi']:.4f} top10 {v['top10_share']:.4f} "
+            f"addressable £{v['addressable_total']:,.2f}"
+        )
         assert v["total"] == approx(ind["total"], abs=0.001)
-        assert v["transactions"] == ind["transactions"] and v["distinct_suppliers"] == ind["suppliers"]
+        assert (
+            v["transactions"] == ind["transactions"] and v["distinct_suppliers"] == ind["suppliers"]
+        )
         assert v["located_share"] == approx(ind["located_share"], rel=1e-12)
         assert v["place_share_of_all"] == approx(ind["place_of_all"], rel=1e-12)
         assert v["place_share_of_located"] == approx(ind["place_of_located"], rel=1e-12)
@@ -577,14 +821,19 @@ def test_real_lancashire_against_plain_pandas(lancashire):
     import re
 
     cats = re.compile("|".join(f"(?:{c})" for c in s.addressable_exclusions.categories), re.I)
-    out = (nd["org_type"] == "public_body") | nd["category"].fillna("").map(lambda c: bool(cats.search(c)))
-    assert res["combined"]["addressable_total"] == approx(nd.loc[~out, "amount_pence"].sum() / 100, abs=0.001)
+    out = (nd["org_type"] == "public_body") | nd["category"].fillna("").map(
+        lambda c: bool(cats.search(c))
+    )
+    assert res["combined"]["addressable_total"] == approx(
+        nd.loc[~out, "amount_pence"].sum() / 100, abs=0.001
+    )
     # per year: each year's combined total is the sum of that year's rows
     years = S.spend_indicators(df, collab.place, s, by_year=True)
     for y, r in years.items():
-        assert r["combined"]["total"] == approx(nd.loc[nd["financial_year"] == y, "amount_pence"].sum() / 100,
-                                                abs=0.001)
-    assert res["combined"]["simulated_share"] > 0.9   # the demo's postcodes are simulated and say so
+        assert r["combined"]["total"] == approx(
+            nd.loc[nd["financial_year"] == y, "amount_pence"].sum() / 100, abs=0.001
+        )
+    assert res["combined"]["simulated_share"] > 0.9  # the demo's postcodes are simulated and say so
 
 
 @pytest.mark.shared
@@ -595,8 +844,12 @@ def test_real_lancashire_cli(lancashire):
     res = runner.invoke(app, ["indicators", str(collab.path), "--json", "--outputs", str(root)])
     assert res.exit_code == 0, res.output[-2000:]
     out = json.loads(res.output)
-    assert [k for k in out if k not in ("by_year", "meta")] == ["hyndburn", "lancashire_pcc", "lancashire_fire",
-                                                                "combined"]
+    assert [k for k in out if k not in ("by_year", "meta")] == [
+        "hyndburn",
+        "lancashire_pcc",
+        "lancashire_fire",
+        "combined",
+    ]
     for g in ("hyndburn", "combined"):
         for key in S.HEADLINE_KEYS + ("addressable_total", "addressable_excluded", "lm3"):
             assert key in out[g]

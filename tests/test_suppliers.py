@@ -9,9 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from anchorlib.ledger_parse import REDACTED_KEY, is_redacted, normalise_supplier_name
-from anchorlib.orgtype import ORG_TYPES, infer_org_type, infer_org_type_many
-from anchorlib.supplier_match import (
+from anchorlib.ledgers.parse import REDACTED_KEY, is_redacted, normalise_supplier_name
+from anchorlib.suppliers.match import (
     DEFAULT_THRESHOLD,
     METHODS,
     guard,
@@ -19,10 +18,11 @@ from anchorlib.supplier_match import (
     same_supplier,
     word_variant,
 )
-from anchorlib.suppliers import (
+from anchorlib.suppliers.orgtype import ORG_TYPES, infer_org_type, infer_org_type_many
+from anchorlib.suppliers.register import (
     EDITABLE,
-    SOURCES,
     MATCH_COLUMNS,
+    SOURCES,
     Register,
     SupplierRegisterError,
     build_register,
@@ -42,14 +42,23 @@ def ledger(rows) -> pd.DataFrame:
     for i, r in enumerate(rows):
         anchor, name, pounds, *rest = r
         extra = rest[0] if rest else {}
-        out.append({
-            "anchor_id": anchor, "source_file": f"{anchor}.csv", "source_row": i + 2,
-            "payment_date": pd.Timestamp("2024-04-01") + pd.Timedelta(days=i),
-            "amount_pence": int(round(pounds * 100)), "supplier_name": " ".join(name.split()),
-            "supplier_key": normalise_supplier_name(name), "company_number": extra.get("company_number"),
-            "charity_number": extra.get("charity_number"), "supplier_postcode": extra.get("postcode"),
-            "is_redacted": is_redacted(name), "is_refund": pounds < 0, "is_duplicate": extra.get("duplicate", False),
-        })
+        out.append(
+            {
+                "anchor_id": anchor,
+                "source_file": f"{anchor}.csv",
+                "source_row": i + 2,
+                "payment_date": pd.Timestamp("2024-04-01") + pd.Timedelta(days=i),
+                "amount_pence": int(round(pounds * 100)),
+                "supplier_name": " ".join(name.split()),
+                "supplier_key": normalise_supplier_name(name),
+                "company_number": extra.get("company_number"),
+                "charity_number": extra.get("charity_number"),
+                "supplier_postcode": extra.get("postcode"),
+                "is_redacted": is_redacted(name),
+                "is_refund": pounds < 0,
+                "is_duplicate": extra.get("duplicate", False),
+            }
+        )
     df = pd.DataFrame(out)
     df["amount"] = df["amount_pence"] / 100
     return df
@@ -130,24 +139,38 @@ def test_same_supplier_helper_agrees_with_the_labels(p):
         assert method in ("exact_key", "fuzzy") and score >= DEFAULT_THRESHOLD
 
 
-@pytest.mark.parametrize("a,b,ok", [
-    ("SMITH AND SON", "SMITH AND SONS", True),
-    ("SMITH AND SON", "SMITH AND SON PLUMBING", False),
-    ("A1 SKIPS", "A2 SKIPS", False),
-    ("NORTH WEST AMBULANCE SERVICE", "NORTH EAST AMBULANCE SERVICE", False),
-    ("LANCASHIRE COUNTY COUNCIL", "LANCASTER CITY COUNCIL", False),
-    ("CAMPBELL HEATING AND PLUMBING", "CAMPBELL PLUMBING AND HEATING", True),
-    ("AON UK", "AON", False),
-])
+@pytest.mark.parametrize(
+    "a,b,ok",
+    [
+        ("SMITH AND SON", "SMITH AND SONS", True),
+        ("SMITH AND SON", "SMITH AND SON PLUMBING", False),
+        ("A1 SKIPS", "A2 SKIPS", False),
+        ("NORTH WEST AMBULANCE SERVICE", "NORTH EAST AMBULANCE SERVICE", False),
+        ("LANCASHIRE COUNTY COUNCIL", "LANCASTER CITY COUNCIL", False),
+        ("CAMPBELL HEATING AND PLUMBING", "CAMPBELL PLUMBING AND HEATING", True),
+        ("AON UK", "AON", False),
+    ],
+)
 def test_guard(a, b, ok):
     assert guard(a, b)[0] is ok
 
 
-@pytest.mark.parametrize("a,b,ok", [
-    ("BUILDING", "BULDING", True), ("COMBINED", "COMBNIED", True), ("INDEPENDENT", "INDEPENDANT", True),
-    ("SON", "SONS", True), ("CAPITA", "CAPITAL", False), ("SMITH", "SMYTH", False), ("MARTON", "MORTON", False),
-    ("ASTON", "ASHTON", False), ("EAST", "WEST", False), ("HYDE", "RYDE", False), ("A1", "A2", False),
-])
+@pytest.mark.parametrize(
+    "a,b,ok",
+    [
+        ("BUILDING", "BULDING", True),
+        ("COMBINED", "COMBNIED", True),
+        ("INDEPENDENT", "INDEPENDANT", True),
+        ("SON", "SONS", True),
+        ("CAPITA", "CAPITAL", False),
+        ("SMITH", "SMYTH", False),
+        ("MARTON", "MORTON", False),
+        ("ASTON", "ASHTON", False),
+        ("EAST", "WEST", False),
+        ("HYDE", "RYDE", False),
+        ("A1", "A2", False),
+    ],
+)
 def test_word_variant(a, b, ok):
     assert (word_variant(a, b) is not None) is ok
 
@@ -156,7 +179,10 @@ def test_match_key_strips_publishing_noise():
     assert match_key("pitney bowes 050124 1") == "PITNEY BOWES"
     assert match_key("PITNEY BOWES LIM 231025 1") == "PITNEY BOWES"
     assert match_key("(DD) Department of Levelling Up") == "DEPARTMENT OF LEVELLING UP"
-    assert match_key("Lancashire County Council (Direct Debit Payments)") == "LANCASHIRE COUNTY COUNCIL"
+    assert (
+        match_key("Lancashire County Council (Direct Debit Payments)")
+        == "LANCASHIRE COUNTY COUNCIL"
+    )
     assert match_key("Stanley Bros Tippers") == "STANLEY BROTHERS TIPPERS"
     assert match_key("REDACTED") == REDACTED_KEY
     # a six-digit number that is not a date stays: it may be an account or a name
@@ -167,12 +193,23 @@ def test_match_key_strips_publishing_noise():
 
 
 def test_company_number_merges_different_names():
-    reg = build_register(ledger([
-        ("a", "Acme Trading Ltd", 100, {"company_number": "01234567"}),
-        ("b", "ACME (NORTH) LIMITED", 50, {"company_number": "1234567"}),  # Excel dropped the zero
-        ("b", "Acme Trading", 20),  # no number: joins by its key
-    ]))
-    assert sid(reg, "Acme Trading Ltd") == sid(reg, "ACME (NORTH) LIMITED") == sid(reg, "Acme Trading")
+    reg = build_register(
+        ledger(
+            [
+                ("a", "Acme Trading Ltd", 100, {"company_number": "01234567"}),
+                (
+                    "b",
+                    "ACME (NORTH) LIMITED",
+                    50,
+                    {"company_number": "1234567"},
+                ),  # Excel dropped the zero
+                ("b", "Acme Trading", 20),  # no number: joins by its key
+            ]
+        )
+    )
+    assert (
+        sid(reg, "Acme Trading Ltd") == sid(reg, "ACME (NORTH) LIMITED") == sid(reg, "Acme Trading")
+    )
     r = row(reg, sid(reg, "Acme Trading Ltd"))
     assert r["company_number"] == "01234567" and r["n_anchors"] == 2 and r["total_spend"] == 170
     methods = reg.matches.set_index("supplier_name")["method"]
@@ -181,14 +218,25 @@ def test_company_number_merges_different_names():
 
 
 def test_differing_company_numbers_never_merge():
-    reg = build_register(ledger([
-        ("a", "Acme Ltd", 100, {"company_number": "00000001"}),
-        ("b", "ACME LIMITED", 50, {"company_number": "00000002"}),
-        ("b", "Acme", 20),        # which Acme? not plain: stays apart from both
-        ("a", "Acme Limited", 10, {"company_number": "00000002"}),
-        ("a", "Acmee Ltd", 5, {"company_number": "00000003"}),  # would be a fuzzy match but for the number
-    ]))
-    ids = {n: sid(reg, n) for n in ("Acme Ltd", "ACME LIMITED", "Acme", "Acme Limited", "Acmee Ltd")}
+    reg = build_register(
+        ledger(
+            [
+                ("a", "Acme Ltd", 100, {"company_number": "00000001"}),
+                ("b", "ACME LIMITED", 50, {"company_number": "00000002"}),
+                ("b", "Acme", 20),  # which Acme? not plain: stays apart from both
+                ("a", "Acme Limited", 10, {"company_number": "00000002"}),
+                (
+                    "a",
+                    "Acmee Ltd",
+                    5,
+                    {"company_number": "00000003"},
+                ),  # would be a fuzzy match but for the number
+            ]
+        )
+    )
+    ids = {
+        n: sid(reg, n) for n in ("Acme Ltd", "ACME LIMITED", "Acme", "Acme Limited", "Acmee Ltd")
+    }
     assert ids["ACME LIMITED"] == ids["Acme Limited"]
     assert len({ids["Acme Ltd"], ids["ACME LIMITED"], ids["Acme"], ids["Acmee Ltd"]}) == 4
     assert len(reg.review) >= 1  # the ambiguity is listed for a person
@@ -197,11 +245,15 @@ def test_differing_company_numbers_never_merge():
 
 
 def test_charity_numbers():
-    reg = build_register(ledger([
-        ("a", "Friends of the Park", 100, {"charity_number": "1012345"}),
-        ("b", "Park Friends Group", 50, {"charity_number": "1012345"}),
-        ("b", "Friends of the Parks", 40, {"charity_number": "1099999"}),
-    ]))
+    reg = build_register(
+        ledger(
+            [
+                ("a", "Friends of the Park", 100, {"charity_number": "1012345"}),
+                ("b", "Park Friends Group", 50, {"charity_number": "1012345"}),
+                ("b", "Friends of the Parks", 40, {"charity_number": "1099999"}),
+            ]
+        )
+    )
     assert sid(reg, "Friends of the Park") == sid(reg, "Park Friends Group")
     assert sid(reg, "Friends of the Parks") != sid(reg, "Friends of the Park")
     r = row(reg, sid(reg, "Friends of the Park"))
@@ -209,20 +261,33 @@ def test_charity_numbers():
 
 
 def test_redacted_payees_are_one_class_never_matched():
-    reg = build_register(ledger([
-        ("a", "REDACTED", 5000), ("b", "Personal Data", 3000), ("b", "THIRD PARTY", 2000),
-        ("a", "Redactive Publishing Ltd", 100), ("b", "Third Party Forensic Services Ltd", 80),
-        ("a", "Personal Alarms Ltd", 60),
-    ]))
+    reg = build_register(
+        ledger(
+            [
+                ("a", "REDACTED", 5000),
+                ("b", "Personal Data", 3000),
+                ("b", "THIRD PARTY", 2000),
+                ("a", "Redactive Publishing Ltd", 100),
+                ("b", "Third Party Forensic Services Ltd", 80),
+                ("a", "Personal Alarms Ltd", 60),
+            ]
+        )
+    )
     red = reg.register[reg.register["is_redacted"]]
     assert len(red) == 1
     r = red.iloc[0]
     assert r["org_type"] == "redacted" and r["total_spend"] == 10000 and not r["cles_top80"]
     assert pd.isna(r["spend_rank"]) and r["n_anchors"] == 2
     m = reg.matches.set_index("supplier_name")
-    assert set(m.loc[["REDACTED", "Personal Data", "THIRD PARTY"], "supplier_id"]) == {r["supplier_id"]}
+    assert set(m.loc[["REDACTED", "Personal Data", "THIRD PARTY"], "supplier_id"]) == {
+        r["supplier_id"]
+    }
     assert set(m.loc[["REDACTED", "Personal Data", "THIRD PARTY"], "method"]) == {"redacted"}
-    for named in ("Redactive Publishing Ltd", "Third Party Forensic Services Ltd", "Personal Alarms Ltd"):
+    for named in (
+        "Redactive Publishing Ltd",
+        "Third Party Forensic Services Ltd",
+        "Personal Alarms Ltd",
+    ):
         assert m.at[named, "supplier_id"] != r["supplier_id"]
     # the named suppliers share the CLES list without the (larger) redacted spend
     assert reg.register.loc[~reg.register["is_redacted"], "cles_top80"].sum() >= 1
@@ -284,7 +349,9 @@ ORG_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name,company,charity,expected", ORG_CASES, ids=[c[0] or "blank" for c in ORG_CASES])
+@pytest.mark.parametrize(
+    "name,company,charity,expected", ORG_CASES, ids=[c[0] or "blank" for c in ORG_CASES]
+)
 def test_org_type_inference(name, company, charity, expected):
     t, evidence = infer_org_type(name, company, charity)
     assert t == expected, evidence
@@ -293,7 +360,9 @@ def test_org_type_inference(name, company, charity, expected):
 
 
 def test_org_type_from_several_names_takes_the_plainest():
-    t, ev = infer_org_type_many(["Asian Fire Service Association", "ASIAN FIRE SERVICE ASSOCIATION CIC"])
+    t, ev = infer_org_type_many(
+        ["Asian Fire Service Association", "ASIAN FIRE SERVICE ASSOCIATION CIC"]
+    )
     assert t == "cic_social_enterprise" and "ASIAN FIRE SERVICE ASSOCIATION CIC" in ev
     assert infer_org_type_many(["Hyndburn Leisure"]) == ("unknown", "")
 
@@ -303,23 +372,43 @@ def test_org_type_from_several_names_takes_the_plainest():
 
 def test_cles_top80_hand_computed():
     # named: A 500, B 300, C 100, D 60, E 40 = 1000; redacted 2000 and a refund-only supplier are excluded.
-    rows = [("a", "Alpha Ltd", 500), ("a", "Bravo Ltd", 300), ("b", "Charlie Ltd", 100), ("b", "Delta Ltd", 60),
-            ("a", "Echo Ltd", 40), ("a", "REDACTED", 2000), ("b", "Foxtrot Ltd", -50)]
+    rows = [
+        ("a", "Alpha Ltd", 500),
+        ("a", "Bravo Ltd", 300),
+        ("b", "Charlie Ltd", 100),
+        ("b", "Delta Ltd", 60),
+        ("a", "Echo Ltd", 40),
+        ("a", "REDACTED", 2000),
+        ("b", "Foxtrot Ltd", -50),
+    ]
     reg = build_register(ledger(rows)).register.set_index("canonical_name")
     # cumulative: A 50% (< 80: in), B 80% (the one reaching 80%: in), then stop
-    assert reg["cles_top80"].to_dict() == {"Alpha Ltd": True, "Bravo Ltd": True, "Charlie Ltd": False,
-                                           "Delta Ltd": False, "Echo Ltd": False, "REDACTED": False,
-                                           "Foxtrot Ltd": False}
+    assert reg["cles_top80"].to_dict() == {
+        "Alpha Ltd": True,
+        "Bravo Ltd": True,
+        "Charlie Ltd": False,
+        "Delta Ltd": False,
+        "Echo Ltd": False,
+        "REDACTED": False,
+        "Foxtrot Ltd": False,
+    }
     assert reg.loc["Bravo Ltd", "cumulative_share"] == pytest.approx(0.8)
     assert reg.loc["Alpha Ltd", "spend_share"] == pytest.approx(0.5)
-    assert reg.loc["Charlie Ltd", "spend_rank"] == 3 and pd.isna(reg.loc["Foxtrot Ltd", "spend_rank"])
+    assert reg.loc["Charlie Ltd", "spend_rank"] == 3 and pd.isna(
+        reg.loc["Foxtrot Ltd", "spend_rank"]
+    )
     # sorted by combined spend (the redacted class is a row like any other, at its spend)
     assert reg.index.tolist()[:3] == ["REDACTED", "Alpha Ltd", "Bravo Ltd"]
 
 
 def test_cles_top80_includes_the_supplier_that_crosses_the_line():
-    reg = pd.DataFrame({"canonical_name": list("ABCD"), "spend_pence": [50000, 29000, 11000, 10000],
-                        "is_redacted": False})
+    reg = pd.DataFrame(
+        {
+            "canonical_name": list("ABCD"),
+            "spend_pence": [50000, 29000, 11000, 10000],
+            "is_redacted": False,
+        }
+    )
     out = mark_cles_top80(reg)
     # A 50%, A+B 79% (< 80), C crosses to 90%: A, B, C in
     assert out["cles_top80"].tolist() == [True, True, True, False]
@@ -327,22 +416,41 @@ def test_cles_top80_includes_the_supplier_that_crosses_the_line():
 
 def test_cles_top80_ties_and_split_refunds():
     # net spend per supplier: a refund reduces the supplier's spend
-    reg = build_register(ledger([("a", "One Ltd", 400), ("a", "One Ltd", -100), ("b", "Two Ltd", 300),
-                                 ("a", "Three Ltd", 300), ("b", "Four Ltd", 100)])).register
+    reg = build_register(
+        ledger(
+            [
+                ("a", "One Ltd", 400),
+                ("a", "One Ltd", -100),
+                ("b", "Two Ltd", 300),
+                ("a", "Three Ltd", 300),
+                ("b", "Four Ltd", 100),
+            ]
+        )
+    ).register
     r = reg.set_index("canonical_name")
     assert r.loc["One Ltd", "total_spend"] == 300 and r.loc["One Ltd", "refunds"] == 1
     # three at 300 of 1000: 30%, 60%, 90% -> all three in (ties broken by name), Four out
-    assert r["cles_top80"].to_dict() == {"One Ltd": True, "Three Ltd": True, "Two Ltd": True, "Four Ltd": False}
+    assert r["cles_top80"].to_dict() == {
+        "One Ltd": True,
+        "Three Ltd": True,
+        "Two Ltd": True,
+        "Four Ltd": False,
+    }
 
 
 # --------------------------------------------------------------------------- the register and its audit
 
 
 def test_register_columns_and_audit():
-    rows = [("hyndburn", "Acme Widgets Ltd", 100), ("lancashire_pcc", "ACME WIDGETS LIMITED", 200),
-            ("hyndburn", "acme widgets ltd", 5), ("lancashire_pcc", "Greater Manchester Combnied Authority", 10),
-            ("hyndburn", "Greater Manchester Combined Authority", 20), ("hyndburn", "Solo Trader", 1),
-            ("hyndburn", "Acme Widgets Ltd", 100, {"duplicate": True})]
+    rows = [
+        ("hyndburn", "Acme Widgets Ltd", 100),
+        ("lancashire_pcc", "ACME WIDGETS LIMITED", 200),
+        ("hyndburn", "acme widgets ltd", 5),
+        ("lancashire_pcc", "Greater Manchester Combnied Authority", 10),
+        ("hyndburn", "Greater Manchester Combined Authority", 20),
+        ("hyndburn", "Solo Trader", 1),
+        ("hyndburn", "Acme Widgets Ltd", 100, {"duplicate": True}),
+    ]
     reg = build_register(ledger(rows))
     r = reg.register
     assert r.columns.tolist() == register_columns(["hyndburn", "lancashire_pcc"])
@@ -356,14 +464,20 @@ def test_register_columns_and_audit():
     assert acme["anchors"] == "hyndburn; lancashire_pcc" and acme["n_anchors"] == 2
     assert acme["canonical_name"] == "Acme Widgets Ltd" and acme["n_variants"] == 3
     assert acme["org_type"] == "company" and acme["org_type_source"] == "inferred"
-    assert pd.isna(acme["postcode"]) and pd.isna(acme["sector"]) and pd.isna(acme["postcode_source"])
+    assert (
+        pd.isna(acme["postcode"]) and pd.isna(acme["sector"]) and pd.isna(acme["postcode_source"])
+    )
     m = reg.matches
     assert m.columns.tolist() == MATCH_COLUMNS
     assert len(m) == 6 and m["supplier_name"].is_unique
     assert set(m["method"]) <= set(METHODS)
     assert (m.groupby("supplier_id")["method"].apply(lambda s: (s == "new").sum()) == 1).all()
     fz = m[m["method"] == "fuzzy"]
-    assert len(fz) == 1 and fz["score"].iloc[0] >= DEFAULT_THRESHOLD and "swapped" in fz["detail"].iloc[0]
+    assert (
+        len(fz) == 1
+        and fz["score"].iloc[0] >= DEFAULT_THRESHOLD
+        and "swapped" in fz["detail"].iloc[0]
+    )
     assert fz["matched_to"].iloc[0] == "Greater Manchester Combined Authority"
     gm = row(reg, fz["supplier_id"].iloc[0])
     assert gm["match_methods"] == "fuzzy" and gm["min_match_score"] == fz["score"].iloc[0]
@@ -371,7 +485,10 @@ def test_register_columns_and_audit():
 
 
 def test_supplier_ids_are_stable_whatever_the_row_order():
-    rows = [("a", f"Supplier {w} Ltd", 10 + i) for i, w in enumerate("Alpha Bravo Charlie Delta Echo".split())]
+    rows = [
+        ("a", f"Supplier {w} Ltd", 10 + i)
+        for i, w in enumerate(["Alpha", "Bravo", "Charlie", "Delta", "Echo"])
+    ]
     rows += [("b", "SUPPLIER ALPHA LIMITED", 3), ("b", "Personal data", 7)]
     first = build_register(ledger(rows))
     shuffled = rows[:]
@@ -388,11 +505,18 @@ def test_missing_columns_are_an_error():
 
 
 def test_ledger_postcode_most_common_valid_one():
-    reg = build_register(ledger([
-        ("a", "Acme Ltd", 1, {"postcode": "bb5 1la"}), ("a", "Acme Ltd", 1, {"postcode": "BB51LA"}),
-        ("a", "Acme Ltd", 1, {"postcode": "M1 1AE"}), ("a", "Acme Ltd", 1, {"postcode": "not a postcode"}),
-        ("a", "Beta Ltd", 1, {"postcode": "???"}), ("a", "Gamma Ltd", 1),
-    ]))
+    reg = build_register(
+        ledger(
+            [
+                ("a", "Acme Ltd", 1, {"postcode": "bb5 1la"}),
+                ("a", "Acme Ltd", 1, {"postcode": "BB51LA"}),
+                ("a", "Acme Ltd", 1, {"postcode": "M1 1AE"}),
+                ("a", "Acme Ltd", 1, {"postcode": "not a postcode"}),
+                ("a", "Beta Ltd", 1, {"postcode": "???"}),
+                ("a", "Gamma Ltd", 1),
+            ]
+        )
+    )
     assert row(reg, sid(reg, "Acme Ltd"))["postcode"] == "BB5 1LA"
     assert row(reg, sid(reg, "Acme Ltd"))["postcode_source"] == "ledger"
     assert pd.isna(row(reg, sid(reg, "Beta Ltd"))["postcode"])
@@ -400,12 +524,19 @@ def test_ledger_postcode_most_common_valid_one():
 
 
 def test_place_adds_lsoa_and_tier(fixture_data):
-    from anchorlib.places import place_from_codes
+    from anchorlib.config.places import place_from_codes
 
     place = place_from_codes("E07000120")  # Hyndburn
-    reg = build_register(ledger([("a", "Local Firm Ltd", 100, {"postcode": "BB5 1LA"}),
-                                 ("a", "Far Firm Ltd", 50, {"postcode": "SW1A 1AA"}),
-                                 ("a", "No Postcode Ltd", 10)]), place=place)
+    reg = build_register(
+        ledger(
+            [
+                ("a", "Local Firm Ltd", 100, {"postcode": "BB5 1LA"}),
+                ("a", "Far Firm Ltd", 50, {"postcode": "SW1A 1AA"}),
+                ("a", "No Postcode Ltd", 10),
+            ]
+        ),
+        place=place,
+    )
     local = row(reg, sid(reg, "Local Firm Ltd"))
     assert local["tier"] == "place" and local["lsoa21_code"] == "E01025036"
     assert local["lad24_name"] == "Hyndburn" and local["region_name"] == "North West"
@@ -423,13 +554,22 @@ BASE = [
     ("hyndburn", "Bolton Brothers Builders", 800),
     ("hyndburn", "Bolton Bros Builders Ltd", 100),
     ("lancashire_pcc", "Carrington Catering", 300),
-    ("lancashire_pcc", "C Carrington Catering Services", 200),  # the same firm, but only a person can tell
+    (
+        "lancashire_pcc",
+        "C Carrington Catering Services",
+        200,
+    ),  # the same firm, but only a person can tell
     ("hyndburn", "Delta Deliveries Ltd", 50),
     ("hyndburn", "Echo Events", 25),
     ("lancashire_pcc", "REDACTED", 400),
 ]
 NEW = [
-    ("lancashire_fire", "Acme Widgets (UK) Ltd", 70, {"company_number": "1234567"}),  # new name, same company
+    (
+        "lancashire_fire",
+        "Acme Widgets (UK) Ltd",
+        70,
+        {"company_number": "1234567"},
+    ),  # new name, same company
     ("lancashire_fire", "Foxtrot Fencing Ltd", 60),
     ("lancashire_fire", "bolton brothers builders", 40),
     ("lancashire_fire", "Personal data", 30),
@@ -465,27 +605,42 @@ def _edit_and_save(paths: dict, kind: str, edit) -> Path:
 def test_rebuild_keeps_human_edits_and_adds_new_suppliers(tmp_path, kind):
     first = build_register(ledger(BASE))
     paths = write_register(first, tmp_path / "suppliers")
-    ids = {n: sid(first, n) for n in ("Acme Widgets Ltd", "Bolton Brothers Builders", "Carrington Catering",
-                                      "C Carrington Catering Services", "Delta Deliveries Ltd", "Echo Events")}
+    ids = {
+        n: sid(first, n)
+        for n in (
+            "Acme Widgets Ltd",
+            "Bolton Brothers Builders",
+            "Carrington Catering",
+            "C Carrington Catering Services",
+            "Delta Deliveries Ltd",
+            "Echo Events",
+        )
+    }
     assert ids["Bolton Brothers Builders"] == sid(first, "Bolton Bros Builders Ltd")
     assert ids["Carrington Catering"] != ids["C Carrington Catering Services"]
 
     def edit(df):
         at = {s: i for i, s in enumerate(df["supplier_id"])}
-        df.loc[at[ids["Acme Widgets Ltd"]], "postcode"] = "bb5 1la"               # source left blank
+        df.loc[at[ids["Acme Widgets Ltd"]], "postcode"] = "bb5 1la"  # source left blank
         df.loc[at[ids["Acme Widgets Ltd"]], "sector"] = "Manufacturing"
         df.loc[at[ids["Bolton Brothers Builders"]], "canonical_name"] = "Bolton Bros (Builders)"
-        df.loc[at[ids["Bolton Brothers Builders"]], "org_type"] = "cooperative_mutual"  # source left 'inferred'
+        df.loc[at[ids["Bolton Brothers Builders"]], "org_type"] = (
+            "cooperative_mutual"  # source left 'inferred'
+        )
         df.loc[at[ids["C Carrington Catering Services"]], "merge_into"] = ids["Carrington Catering"]
-        df.loc[at[ids["C Carrington Catering Services"]], "notes"] = "same firm: invoice addresses match"
+        df.loc[at[ids["C Carrington Catering Services"]], "notes"] = (
+            "same firm: invoice addresses match"
+        )
         df.loc[at[ids["Carrington Catering"]], "size_band"] = "small"
         df.loc[at[ids["Carrington Catering"]], "size_band_source"] = "simulated"
-        df.loc[at[ids["Delta Deliveries Ltd"]], "org_type"] = ""                 # cleared: the build infers again
+        df.loc[at[ids["Delta Deliveries Ltd"]], "org_type"] = ""  # cleared: the build infers again
         df.loc[at[ids["Echo Events"]], "notes"] = "checked 2025"
 
     _edit_and_save(paths, kind, edit)
     prev = read_register(paths[kind])
-    second = build_register(ledger(BASE + NEW), previous=prev, previous_matches=read_register_matches(paths[kind]))
+    second = build_register(
+        ledger(BASE + NEW), previous=prev, previous_matches=read_register_matches(paths[kind])
+    )
     r = second.register.set_index("supplier_id")
 
     # every earlier supplier keeps its id (but the one merged away)
@@ -496,7 +651,10 @@ def test_rebuild_keeps_human_edits_and_adds_new_suppliers(tmp_path, kind):
     assert (acme["postcode"], acme["postcode_source"]) == ("BB5 1LA", "human")
     assert (acme["sector"], acme["sector_source"]) == ("Manufacturing", "human")
     bolton = r.loc[ids["Bolton Brothers Builders"]]
-    assert (bolton["canonical_name"], bolton["canonical_name_source"]) == ("Bolton Bros (Builders)", "human")
+    assert (bolton["canonical_name"], bolton["canonical_name_source"]) == (
+        "Bolton Bros (Builders)",
+        "human",
+    )
     assert (bolton["org_type"], bolton["org_type_source"]) == ("cooperative_mutual", "human")
     assert bolton["org_type_evidence"] == "set by human"
     assert r.loc[ids["Delta Deliveries Ltd"], "org_type"] == "company"
@@ -506,7 +664,9 @@ def test_rebuild_keeps_human_edits_and_adds_new_suppliers(tmp_path, kind):
     cc = r.loc[ids["Carrington Catering"]]
     assert cc["total_spend"] == 500 and "C Carrington Catering Services" in cc["name_variants"]
     assert (cc["size_band"], cc["size_band_source"]) == ("small", "simulated")
-    assert cc["notes"] == "same firm: invoice addresses match"  # the merged row's note moves to its target
+    assert (
+        cc["notes"] == "same firm: invoice addresses match"
+    )  # the merged row's note moves to its target
     m = second.matches.set_index("supplier_name")
     assert m.at["C Carrington Catering Services", "method"] == "manual"
     assert m.at["C Carrington Catering Services", "supplier_id"] == ids["Carrington Catering"]
@@ -524,39 +684,74 @@ def test_rebuild_keeps_human_edits_and_adds_new_suppliers(tmp_path, kind):
 
     # a third build from the second's files changes nothing
     paths2 = write_register(second, tmp_path / "again")
-    third = build_register(ledger(BASE + NEW), previous=read_register(paths2[kind]),
-                           previous_matches=read_register_matches(paths2[kind]))
-    cols = ["supplier_id", "total_spend", "cles_top80"] + EDITABLE + [f"{f}_source" for f in EDITABLE]
+    third = build_register(
+        ledger(BASE + NEW),
+        previous=read_register(paths2[kind]),
+        previous_matches=read_register_matches(paths2[kind]),
+    )
+    cols = (
+        ["supplier_id", "total_spend", "cles_top80"] + EDITABLE + [f"{f}_source" for f in EDITABLE]
+    )
     a = second.register[cols].astype(object).where(second.register[cols].notna(), None)
     b = third.register[cols].astype(object).where(third.register[cols].notna(), None)
     assert a.to_dict("records") == b.to_dict("records")
     assert second.matches[["supplier_name", "supplier_id", "method"]].equals(
-        third.matches[["supplier_name", "supplier_id", "method"]])
+        third.matches[["supplier_name", "supplier_id", "method"]]
+    )
 
 
 def test_rebuild_updates_values_the_build_set_but_keeps_edits():
     """A value the build set is not mistaken for a person's edit when new evidence changes it."""
-    first = build_register(ledger([("a", "Asian Fire Service Association", 100, {"postcode": "BB5 1LA"}),
-                                   ("a", "Beta Services", 50, {"postcode": "BB5 1LA"}),
-                                   ("a", "Gamma Services", 50)]))
+    first = build_register(
+        ledger(
+            [
+                ("a", "Asian Fire Service Association", 100, {"postcode": "BB5 1LA"}),
+                ("a", "Beta Services", 50, {"postcode": "BB5 1LA"}),
+                ("a", "Gamma Services", 50),
+            ]
+        )
+    )
     prev = first.register.copy()
     beta = sid(first, "Beta Services")
     prev.loc[prev["supplier_id"] == beta, "postcode"] = "M1 1AE"  # edited, source left 'ledger'
-    prev.loc[prev["supplier_id"] == sid(first, "Gamma Services"), "org_type"] = "charity"  # source left 'inferred'
-    more = [("b", "ASIAN FIRE SERVICE ASSOCIATION CIC", 10, {"postcode": "BB1 1AA"}),
-            ("b", "Asian Fire Service Association", 10, {"postcode": "BB1 1AA"}),
-            ("b", "Asian Fire Service Association", 10, {"postcode": "BB1 1AA"}),
-            ("b", "Beta Services", 10, {"postcode": "BB2 2BB"}), ("b", "Beta Services", 10, {"postcode": "BB2 2BB"})]
-    second = build_register(ledger([("a", "Asian Fire Service Association", 100, {"postcode": "BB5 1LA"}),
-                                    ("a", "Beta Services", 50, {"postcode": "BB5 1LA"}),
-                                    ("a", "Gamma Services", 50)] + more), previous=prev)
+    prev.loc[prev["supplier_id"] == sid(first, "Gamma Services"), "org_type"] = (
+        "charity"  # source left 'inferred'
+    )
+    more = [
+        ("b", "ASIAN FIRE SERVICE ASSOCIATION CIC", 10, {"postcode": "BB1 1AA"}),
+        ("b", "Asian Fire Service Association", 10, {"postcode": "BB1 1AA"}),
+        ("b", "Asian Fire Service Association", 10, {"postcode": "BB1 1AA"}),
+        ("b", "Beta Services", 10, {"postcode": "BB2 2BB"}),
+        ("b", "Beta Services", 10, {"postcode": "BB2 2BB"}),
+    ]
+    second = build_register(
+        ledger(
+            [
+                ("a", "Asian Fire Service Association", 100, {"postcode": "BB5 1LA"}),
+                ("a", "Beta Services", 50, {"postcode": "BB5 1LA"}),
+                ("a", "Gamma Services", 50),
+            ]
+            + more
+        ),
+        previous=prev,
+    )
     afsa = row(second, sid(first, "Asian Fire Service Association"))
-    assert (afsa["org_type"], afsa["org_type_source"]) == ("cic_social_enterprise", "inferred")  # new evidence
-    assert (afsa["postcode"], afsa["postcode_source"]) == ("BB1 1AA", "ledger")  # now the most common
+    assert (afsa["org_type"], afsa["org_type_source"]) == (
+        "cic_social_enterprise",
+        "inferred",
+    )  # new evidence
+    assert (afsa["postcode"], afsa["postcode_source"]) == (
+        "BB1 1AA",
+        "ledger",
+    )  # now the most common
     b = row(second, beta)
     assert (b["postcode"], b["postcode_source"]) == ("M1 1AE", "human")
     g = row(second, sid(first, "Gamma Services"))
-    assert (g["org_type"], g["org_type_source"], g["org_type_evidence"]) == ("charity", "human", "set by human")
+    assert (g["org_type"], g["org_type_source"], g["org_type_evidence"]) == (
+        "charity",
+        "human",
+        "set by human",
+    )
 
 
 def test_rebuild_keeps_suppliers_missing_from_the_new_ledger(tmp_path):
@@ -567,9 +762,13 @@ def test_rebuild_keeps_suppliers_missing_from_the_new_ledger(tmp_path):
     second = build_register(ledger(BASE[:2]), previous=prev)
     r = second.register.set_index("canonical_name")
     assert r.loc["Echo Events", "in_ledger"] == False  # noqa: E712
-    assert r.loc["Echo Events", "total_spend"] == 0 and r.loc["Echo Events", "postcode"] == "BB5 1LA"
+    assert (
+        r.loc["Echo Events", "total_spend"] == 0 and r.loc["Echo Events", "postcode"] == "BB5 1LA"
+    )
     assert len(second.register) == len(first.register)
-    assert second.register["in_ledger"].tolist() == sorted(second.register["in_ledger"], reverse=True)
+    assert second.register["in_ledger"].tolist() == sorted(
+        second.register["in_ledger"], reverse=True
+    )
 
 
 def test_bad_merge_into_is_kept_and_warned():
@@ -589,12 +788,22 @@ def test_bad_merge_into_is_kept_and_warned():
 def test_write_and_read_register_round_trip(tmp_path):
     reg = build_register(ledger(BASE))
     paths = write_register(reg, tmp_path / "out" / "suppliers")
-    assert {p.name for p in paths.values()} == {"suppliers.csv", "suppliers.xlsx", "suppliers_matches.csv",
-                                                "suppliers_review.csv"}
-    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]  # no temporary files left
+    assert {p.name for p in paths.values()} == {
+        "suppliers.csv",
+        "suppliers.xlsx",
+        "suppliers_matches.csv",
+        "suppliers_review.csv",
+    }
+    assert not [
+        p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")
+    ]  # no temporary files left
     from openpyxl import load_workbook
 
-    assert load_workbook(paths["xlsx"], read_only=True).sheetnames == ["register", "matches", "review"]
+    assert load_workbook(paths["xlsx"], read_only=True).sheetnames == [
+        "register",
+        "matches",
+        "review",
+    ]
     for kind in ("csv", "xlsx"):
         back = read_register(paths[kind])
         assert back["supplier_id"].tolist() == reg.register["supplier_id"].tolist()
@@ -610,12 +819,38 @@ def test_write_and_read_register_round_trip(tmp_path):
 def test_many_names_build_with_blocking():
     """Ten thousand distinct names (no timing assertion: this is about the blocking not failing)."""
     rng = random.Random(7)
-    words = ["North", "South", "Lancashire", "Pennine", "Ribble", "Valley", "Building", "Services", "Catering",
-             "Plumbing", "Heating", "Electrical", "Motors", "Cleaning", "Security", "Training", "Consulting",
-             "Design", "Print", "Supplies", "Haulage", "Skips", "Joinery", "Roofing", "Care"]
+    words = [
+        "North",
+        "South",
+        "Lancashire",
+        "Pennine",
+        "Ribble",
+        "Valley",
+        "Building",
+        "Services",
+        "Catering",
+        "Plumbing",
+        "Heating",
+        "Electrical",
+        "Motors",
+        "Cleaning",
+        "Security",
+        "Training",
+        "Consulting",
+        "Design",
+        "Print",
+        "Supplies",
+        "Haulage",
+        "Skips",
+        "Joinery",
+        "Roofing",
+        "Care",
+    ]
     names = set()
     while len(names) < 10_000:
-        a, b = sorted(rng.sample(words, 2))  # one word order: the same words reordered would be one firm
+        a, b = sorted(
+            rng.sample(words, 2)
+        )  # one word order: the same words reordered would be one firm
         names.add(f"{a} {b} {rng.randint(1, 400)} Ltd")
     rows = [("a", n, 10.0) for n in sorted(names)]
     reg = build_register(ledger(rows))
@@ -630,7 +865,7 @@ def test_many_names_build_with_blocking():
 def test_cli_build_twice_keeps_edits(tmp_path):
     from typer.testing import CliRunner
 
-    from anchorlib.suppliers_cli import suppliers_app
+    from anchorlib.cli.suppliers import suppliers_app
 
     led = tmp_path / "ledger.parquet"
     ledger(BASE).to_parquet(led, index=False)
@@ -638,20 +873,31 @@ def test_cli_build_twice_keeps_edits(tmp_path):
     res = runner.invoke(suppliers_app, ["build", str(led), "--out", str(tmp_path / "reg")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "reg" / "suppliers.xlsx").is_file() and "suppliers" in res.output
-    df = pd.read_csv(tmp_path / "reg" / "suppliers.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = pd.read_csv(
+        tmp_path / "reg" / "suppliers.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     df.loc[df["canonical_name"] == "Echo Events", "sector"] = "Events"
-    df.to_csv(tmp_path / "reg" / "suppliers.csv", index=False, encoding="utf-8-sig")  # now the newer file
+    df.to_csv(
+        tmp_path / "reg" / "suppliers.csv", index=False, encoding="utf-8-sig"
+    )  # now the newer file
     led2 = tmp_path / "ledger2.parquet"
     ledger(NEW).to_parquet(led2, index=False)
-    res = runner.invoke(suppliers_app, ["build", str(led), str(led2), "--out", str(tmp_path / "reg")])
+    res = runner.invoke(
+        suppliers_app, ["build", str(led), str(led2), "--out", str(tmp_path / "reg")]
+    )
     assert res.exit_code == 0, res.output
     assert "kept edits from" in res.output and "suppliers.csv" in res.output
     back = read_register(tmp_path / "reg" / "suppliers.xlsx").set_index("canonical_name")
-    assert back.loc["Echo Events", "sector"] == "Events" and back.loc["Echo Events", "sector_source"] == "human"
+    assert (
+        back.loc["Echo Events", "sector"] == "Events"
+        and back.loc["Echo Events", "sector_source"] == "human"
+    )
     assert "Foxtrot Fencing Ltd" in back.index
     res = runner.invoke(suppliers_app, ["build", str(tmp_path / "missing.parquet")])
     assert res.exit_code != 0 and "missing.parquet" in res.output
-    res = runner.invoke(suppliers_app, ["build", str(led), "--out", str(tmp_path / "reg2"), "--fresh", "-q"])
+    res = runner.invoke(
+        suppliers_app, ["build", str(led), "--out", str(tmp_path / "reg2"), "--fresh", "-q"]
+    )
     assert res.exit_code == 0 and res.output.strip().splitlines()[0].endswith("suppliers.csv")
 
 
@@ -660,7 +906,7 @@ def test_cli_build_twice_keeps_edits(tmp_path):
 
 @pytest.mark.shared
 def test_real_lancashire_register(real_data):
-    from anchorlib.ledgers import read_ledgers
+    from anchorlib.ledgers.canonical import read_ledgers
 
     base = real_data / "ledgers" / "lancashire"
     if not base.is_dir():
@@ -673,21 +919,33 @@ def test_real_lancashire_register(real_data):
     reg = build_register(led)
     r, m = reg.register, reg.matches
     nd = led[~led["is_duplicate"]]
-    print(f"\n{led['supplier_name'].nunique():,} distinct published names "
-          f"({nd['supplier_key'].nunique():,} supplier keys)")
+    print(
+        f"\n{led['supplier_name'].nunique():,} distinct published names "
+        f"({nd['supplier_key'].nunique():,} supplier keys)"
+    )
     print(reg.summary(top=15))
     shared = reg.shared()
-    print(f"suppliers shared by 2+ anchors: {len(shared):,}; by all 3: {(shared['n_anchors'] == 3).sum():,}")
+    print(
+        f"suppliers shared by 2+ anchors: {len(shared):,}; by all 3: {(shared['n_anchors'] == 3).sum():,}"
+    )
     for _, s in shared.head(15).iterrows():
         print(f"  £{s['total_spend']:>14,.2f}  {s['anchors']:<45}  {s['canonical_name']}")
     print("fuzzy links:")
     for _, x in m[m["method"] == "fuzzy"].iterrows():
-        print(f"  {x['score']:5.1f}  {x['supplier_name']!r} -> {x['matched_to']!r}  ({x['detail']})")
+        print(
+            f"  {x['score']:5.1f}  {x['supplier_name']!r} -> {x['matched_to']!r}  ({x['detail']})"
+        )
     print("org types:", r["org_type"].value_counts().to_dict())
 
     # every ledger penny is in the register, once
     assert r["spend_pence"].sum() == nd["amount_pence"].sum()
-    assert len(m) == led[["supplier_name", "company_number", "charity_number"]].fillna("").drop_duplicates().shape[0]
+    assert (
+        len(m)
+        == led[["supplier_name", "company_number", "charity_number"]]
+        .fillna("")
+        .drop_duplicates()
+        .shape[0]
+    )
     assert r["supplier_id"].is_unique and len(r) < led["supplier_name"].nunique()
     assert r["is_redacted"].sum() == 1
     red = r[r["is_redacted"]].iloc[0]
@@ -695,7 +953,9 @@ def test_real_lancashire_register(real_data):
     assert set(m.loc[m["method"] == "redacted", "supplier_id"]) == {red["supplier_id"]}
     # well-known shared suppliers
     lcc = r[r["canonical_name"].str.upper().str.startswith("LANCASHIRE COUNTY COUNCIL")]
-    assert len(lcc) == 1 and lcc["n_anchors"].iloc[0] == 3 and lcc["org_type"].iloc[0] == "public_body"
+    assert (
+        len(lcc) == 1 and lcc["n_anchors"].iloc[0] == 3 and lcc["org_type"].iloc[0] == "public_body"
+    )
     assert len(shared) > 100
     # precision guards held on real names
     names = m.set_index("supplier_name")["supplier_id"]
@@ -704,4 +964,7 @@ def test_real_lancashire_register(real_data):
     assert (m.loc[m["method"] == "fuzzy", "score"] >= DEFAULT_THRESHOLD).all()
     top = r[r["cles_top80"]]
     assert 0 < len(top) < 0.1 * len(r)
-    assert top["cumulative_share"].max() >= 0.8 and (top["cumulative_share"] - top["spend_share"]).max() < 0.8
+    assert (
+        top["cumulative_share"].max() >= 0.8
+        and (top["cumulative_share"] - top["spend_share"]).max() < 0.8
+    )

@@ -10,17 +10,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anchorlib.collaborative import AnchorSpec, load_collaborative
-from anchorlib.demo_staff import SIMULATED, employee_id, simulate_staff, write_private
-from anchorlib.places import place_from_codes
-from anchorlib.workforce import (HOURS_PER_WEEK, STAFF_COLUMNS, WEEKS_PER_YEAR, StaffDataError, WorkforceOptions,
-                                 financial_year_bounds, postcode_problems, read_staff, rlw_rate, rlw_rates,
-                                 run_workforce, staff_for_collaborative, workforce_indicators)
-
-from conftest import ROOT
+from anchorlib.config.collaborative import AnchorSpec, load_collaborative
+from anchorlib.config.places import place_from_codes
+from anchorlib.demo.staff import SIMULATED, employee_id, simulate_staff, write_private
+from anchorlib.workforce.staff import (
+    HOURS_PER_WEEK,
+    STAFF_COLUMNS,
+    WEEKS_PER_YEAR,
+    StaffDataError,
+    WorkforceOptions,
+    financial_year_bounds,
+    postcode_problems,
+    read_staff,
+    rlw_rate,
+    rlw_rates,
+    run_workforce,
+    staff_for_collaborative,
+    workforce_indicators,
+)
 
 STAFF = ROOT / "tests" / "data" / "staff"
 YEAR_HOURS = HOURS_PER_WEEK * WEEKS_PER_YEAR  # 1955.357...
@@ -45,15 +56,27 @@ def rows(table: pd.DataFrame, **where) -> pd.DataFrame:
 def test_rlw_table_is_declared_with_its_source():
     rates = rlw_rates()
     assert rates["year"].tolist() == [f"{y}-{(y + 1) % 100:02d}" for y in range(2019, 2026)]
-    brief = {"2019-20": (9.30, 10.75), "2020-21": (9.50, 10.85), "2021-22": (9.90, 11.05), "2022-23": (10.90, 11.95),
-             "2023-24": (12.00, 13.15), "2024-25": (12.60, 13.85), "2025-26": (13.45, 14.80)}
+    brief = {
+        "2019-20": (9.30, 10.75),
+        "2020-21": (9.50, 10.85),
+        "2021-22": (9.90, 11.05),
+        "2022-23": (10.90, 11.95),
+        "2023-24": (12.00, 13.15),
+        "2024-25": (12.60, 13.85),
+        "2025-26": (13.45, 14.80),
+    }
     assert {r.year: (r.uk, r.london) for r in rates.itertuples()} == brief
     assert (rates["london"] > rates["uk"]).all() and rates["uk"].is_monotonic_increasing
-    for r in rates.itertuples():  # announced in the autumn of the year, implemented by 1 May the next spring
+    for r in (
+        rates.itertuples()
+    ):  # announced in the autumn of the year, implemented by 1 May the next spring
         start, end = financial_year_bounds(r.year)
         assert start < r.announced < end and r.deadline == dt.date(end.year, 5, 1)
     text = (ROOT / "data" / "real_living_wage.yml").read_text()
-    assert "https://www.livingwage.org.uk/what-real-living-wage" in text and "Living Wage Foundation" in text
+    assert (
+        "https://www.livingwage.org.uk/what-real-living-wage" in text
+        and "Living Wage Foundation" in text
+    )
     assert "announced_sure: false" in text  # what is not certain is marked
 
 
@@ -84,17 +107,29 @@ def test_read_the_hand_example(fixture_data):
     # the title rows above the header are skipped; the Name column is dropped on reading
     assert not s.astype(str).apply(lambda c: c.str.contains("Made Up")).to_numpy().any()
     assert s.loc["S02", "home_postcode"] == "BB5 0DJ"  # typed 'bb50dj': normalised
-    assert pd.isna(s.loc["S08", "home_postcode"]) and "must end in a digit" in s.loc["S08", "postcode_problem"]
+    assert (
+        pd.isna(s.loc["S08", "home_postcode"])
+        and "must end in a digit" in s.loc["S08", "postcode_problem"]
+    )
     assert pd.isna(s.loc["S09", "home_postcode"]) and s.loc["S09", "postcode_problem"] == "empty"
     # hourly rates: from actual pay and FTE, from the full-time salary, or as given
-    assert s.loc["S01", "hourly_rate"] == pytest.approx(24637.50 / YEAR_HOURS) == pytest.approx(12.60)
+    assert (
+        s.loc["S01", "hourly_rate"] == pytest.approx(24637.50 / YEAR_HOURS) == pytest.approx(12.60)
+    )
     assert s.loc["S02", "hourly_rate"] == pytest.approx(11000 / (0.5 * YEAR_HOURS))
     assert s.loc["S05", "hourly_rate"] == pytest.approx(40000 / YEAR_HOURS)
-    assert s.loc["S05", "annual_pay"] == pytest.approx(32000) and s.loc["S05", "hourly_rate_source"] == "from_fte_pay"
-    assert s.loc["S04", "hourly_rate"] == 12.00 and s.loc["S04", "annual_pay"] == pytest.approx(12 * YEAR_HOURS)
+    assert (
+        s.loc["S05", "annual_pay"] == pytest.approx(32000)
+        and s.loc["S05", "hourly_rate_source"] == "from_fte_pay"
+    )
+    assert s.loc["S04", "hourly_rate"] == 12.00 and s.loc["S04", "annual_pay"] == pytest.approx(
+        12 * YEAR_HOURS
+    )
     assert s.loc["S02", "contract"] == "fixed_term" and s.loc["S08", "contract"] == "apprentice"
     assert s.loc["S09", "leaving_date"] == pd.Timestamp("2025-03-31")
-    assert s.loc["S01", "start_date"] == pd.Timestamp("2015-06-01") and s.loc["S01", "source_row"] == 4
+    assert (
+        s.loc["S01", "start_date"] == pd.Timestamp("2015-06-01") and s.loc["S01", "source_row"] == 4
+    )
     assert not s["simulated"].any() and (s["rlw_area"] == "uk").all()
     problems = postcode_problems(s.reset_index())
     assert problems["source_row"].tolist() == [11, 12] and "home_postcode" not in problems.columns
@@ -106,15 +141,24 @@ def test_xlsx_reads_like_csv(fixture_data):
     pd.testing.assert_frame_equal(csv, xlsx)
 
 
-@pytest.mark.parametrize("header, row", [
-    ("Employee Number,Postcode,Full Time Equivalent,Actual Annual Pay,Date of Joining",
-     "E1,BB5 1DW,1,26000,01/04/2020"),
-    ("Payroll No,Home Post Code,FTE,Salary,Hire Date,Job Title,Date of Birth",
-     "E1,BB5 1DW,1,26000,2020-04-01,Clerk,1980-01-01"),
-    ("staff_id,home_postcode,wte,fte_salary,start_date", "E1,BB5 1DW,1,26000,1 April 2020"),
-    ("Person ID;Residential Postcode;Contracted Hours;Hourly Rate;Employment Start Date",
-     "E1;BB5 1DW;37.5;13.30;01/04/2020"),
-])
+@pytest.mark.parametrize(
+    "header, row",
+    [
+        (
+            "Employee Number,Postcode,Full Time Equivalent,Actual Annual Pay,Date of Joining",
+            "E1,BB5 1DW,1,26000,01/04/2020",
+        ),
+        (
+            "Payroll No,Home Post Code,FTE,Salary,Hire Date,Job Title,Date of Birth",
+            "E1,BB5 1DW,1,26000,2020-04-01,Clerk,1980-01-01",
+        ),
+        ("staff_id,home_postcode,wte,fte_salary,start_date", "E1,BB5 1DW,1,26000,1 April 2020"),
+        (
+            "Person ID;Residential Postcode;Contracted Hours;Hourly Rate;Employment Start Date",
+            "E1;BB5 1DW;37.5;13.30;01/04/2020",
+        ),
+    ],
+)
 def test_header_names_are_detected_flexibly(fixture_data, tmp_path, header, row):
     path = tmp_path / "extract.csv"
     path.write_text(f"{header}\n{row}\n")
@@ -126,10 +170,14 @@ def test_header_names_are_detected_flexibly(fixture_data, tmp_path, header, row)
 
 def test_columns_can_be_named(fixture_data, tmp_path):
     path = tmp_path / "odd.csv"
-    path.write_text("Ref,Where they live,FTE,Annual Pay,Start Date\nE1,BB5 1DW,1,26000,01/04/2020\n")
+    path.write_text(
+        "Ref,Where they live,FTE,Annual Pay,Start Date\nE1,BB5 1DW,1,26000,01/04/2020\n"
+    )
     with pytest.raises(StaffDataError, match="home_postcode: home postcode / postcode"):
         read_staff(path, "a")
-    assert read_staff(path, "a", columns={"id": "Ref", "home_postcode": "Where they live"})["id"].tolist() == ["E1"]
+    assert read_staff(path, "a", columns={"id": "Ref", "home_postcode": "Where they live"})[
+        "id"
+    ].tolist() == ["E1"]
     with pytest.raises(StaffDataError, match="unknown fields"):
         read_staff(path, "a", columns={"shoe_size": "Ref"})
 
@@ -139,30 +187,48 @@ def test_every_problem_is_reported_at_once(fixture_data):
         read_staff(STAFF / "bad_rows.csv", "council")
     message, problems = str(exc.value), exc.value.problems
     assert "bad_rows.csv: 12 problem(s) in the staff extract of anchor 'council'" in message
-    for expected in ["row 3, column A 'Employee ID': no employee id",
-                     "row 4, column C 'FTE': FTE is not a number [abc]",
-                     "row 5, column C 'FTE': FTE above 1.5", "weekly hours belong in a 'contracted hours' column",
-                     "row 6, column D 'Annual Pay': not an amount",
-                     "row 7, column D 'Annual Pay': no pay",
-                     "row 8, column E 'Start Date': '31/02/2024' is not a valid date",
-                     "row 9, column F 'Leaving Date': leaving date is before the start date",
-                     "row 10, column D 'Annual Pay': gives an hourly rate of £1.02", "is the pay monthly",
-                     "row 11: employee id repeated (rows [2, 11])",
-                     "row 12, column C 'FTE': FTE must be above 0", "row 12, column E 'Start Date': no start date",
-                     "row 13, column D 'Annual Pay': pay must be above zero"]:
+    for expected in [
+        "row 3, column A 'Employee ID': no employee id",
+        "row 4, column C 'FTE': FTE is not a number [abc]",
+        "row 5, column C 'FTE': FTE above 1.5",
+        "weekly hours belong in a 'contracted hours' column",
+        "row 6, column D 'Annual Pay': not an amount",
+        "row 7, column D 'Annual Pay': no pay",
+        "row 8, column E 'Start Date': '31/02/2024' is not a valid date",
+        "row 9, column F 'Leaving Date': leaving date is before the start date",
+        "row 10, column D 'Annual Pay': gives an hourly rate of £1.02",
+        "is the pay monthly",
+        "row 11: employee id repeated (rows [2, 11])",
+        "row 12, column C 'FTE': FTE must be above 0",
+        "row 12, column E 'Start Date': no start date",
+        "row 13, column D 'Annual Pay': pay must be above zero",
+    ]:
         assert expected in message, expected
-    assert len(problems) == 12 and list(problems.columns) == ["file", "sheet", "row", "column", "field", "value",
-                                                              "problem"]
+    assert len(problems) == 12 and list(problems.columns) == [
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "field",
+        "value",
+        "problem",
+    ]
     assert problems["row"].tolist() == sorted(problems["row"])
 
 
-@pytest.mark.parametrize("name, message", [
-    ("no_header.csv", "no header row names every required column. Best candidate: row 1 with 'Name', 'Address'"),
-    ("ambiguous.csv", "columns B 'Postcode', C 'Home Postcode' all look like home_postcode"),
-    ("header_only.csv", "has a header but no employees"),
-    ("empty.csv", "the file is empty"),
-    ("missing.csv", "no such file"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        (
+            "no_header.csv",
+            "no header row names every required column. Best candidate: row 1 with 'Name', 'Address'",
+        ),
+        ("ambiguous.csv", "columns B 'Postcode', C 'Home Postcode' all look like home_postcode"),
+        ("header_only.csv", "has a header but no employees"),
+        ("empty.csv", "the file is empty"),
+        ("missing.csv", "no such file"),
+    ],
+)
 def test_unusable_files_say_why(fixture_data, name, message):
     with pytest.raises(StaffDataError) as exc:
         read_staff(STAFF / name, "a")
@@ -184,12 +250,19 @@ def test_hours_and_a_london_workplace(fixture_data, hyndburn):
     r = workforce_indicators(s.reset_index(), hyndburn, "2024-25", **RAW)["rlw"].iloc[0]
     # P1 £13.00 < £13.85 (London): below; P2 £14.00: at or above; P3 £13.00 >= £12.60 (UK): at or above
     assert (r["at_or_above"], r["below"], r["share_at_or_above"]) == (2, 1, 0.667)
-    assert read_staff(STAFF / "hours_london.csv", "a", london=True)["rlw_area"].tolist() == ["london", "london", "uk"]
+    assert read_staff(STAFF / "hours_london.csv", "a", london=True)["rlw_area"].tolist() == [
+        "london",
+        "london",
+        "uk",
+    ]
 
 
 def test_fte_as_a_percentage(fixture_data):
     s = read_staff(STAFF / "fte_percent.csv", "a")
-    assert s["fte"].tolist() == [1.0, 0.5] and s["hourly_rate"].round(4).tolist() == [12.7854, 12.7854]
+    assert s["fte"].tolist() == [1.0, 0.5] and s["hourly_rate"].round(4).tolist() == [
+        12.7854,
+        12.7854,
+    ]
     assert not s["simulated"].any()
 
 
@@ -229,27 +302,71 @@ def hand(fixture_data, hyndburn):
 def test_staff_and_pay_by_tier_by_hand(hand):
     staff, place = hand
     t = workforce_indicators(staff, place, "2024-25", **RAW)["staff_by_tier"].set_index("tier")
-    assert t["headcount"].to_dict() == {"place": 4, "wider": 2, "rest_of_uk": 2, "unknown": 2, "Total": 10}
-    assert t["headcount_share"].to_dict() == {"place": 0.4, "wider": 0.2, "rest_of_uk": 0.2, "unknown": 0.2,
-                                              "Total": 1.0}
+    assert t["headcount"].to_dict() == {
+        "place": 4,
+        "wider": 2,
+        "rest_of_uk": 2,
+        "unknown": 2,
+        "Total": 10,
+    }
+    assert t["headcount_share"].to_dict() == {
+        "place": 0.4,
+        "wider": 0.2,
+        "rest_of_uk": 0.2,
+        "unknown": 0.2,
+        "Total": 1.0,
+    }
     assert t.loc["place", "pay"] == pytest.approx(90637.50)
     assert t.loc["wider", "pay"] == pytest.approx(12 * YEAR_HOURS + 32000, abs=0.01)
-    assert t.loc["Total", "pay"] == pytest.approx(90637.50 + 12 * YEAR_HOURS + 32000 + 86000 + 54000, abs=0.01)
+    assert t.loc["Total", "pay"] == pytest.approx(
+        90637.50 + 12 * YEAR_HOURS + 32000 + 86000 + 54000, abs=0.01
+    )
     assert t.loc["place", "pay_share"] == 0.317
-    assert t["fte"].to_dict() == {"place": 3.5, "wider": 1.8, "rest_of_uk": 2.0, "unknown": 2.0, "Total": 9.3}
-    within = workforce_indicators(staff, place, "2024-25", **RAW)["staff_within_tier"].set_index("tier")
-    assert within["headcount"].to_dict() == {"place": 4, "wider": 6}  # living in the North West: 6 of 10
+    assert t["fte"].to_dict() == {
+        "place": 3.5,
+        "wider": 1.8,
+        "rest_of_uk": 2.0,
+        "unknown": 2.0,
+        "Total": 9.3,
+    }
+    within = workforce_indicators(staff, place, "2024-25", **RAW)["staff_within_tier"].set_index(
+        "tier"
+    )
+    assert within["headcount"].to_dict() == {
+        "place": 4,
+        "wider": 6,
+    }  # living in the North West: 6 of 10
 
 
 def test_staff_by_decile_and_deprived_by_hand(hand):
     staff, place = hand
     r = workforce_indicators(staff, place, "2024-25", **RAW)
     d = r["staff_by_decile"].set_index("imd25_decile")["headcount"].to_dict()
-    assert d == {"1": 2, "2": 1, "3": 1, "4": 0, "5": 1, "6": 0, "7": 1, "8": 0, "9": 1, "10": 0, "no_imd": 1,
-                 "unknown": 2, "Total": 10}
+    assert d == {
+        "1": 2,
+        "2": 1,
+        "3": 1,
+        "4": 0,
+        "5": 1,
+        "6": 0,
+        "7": 1,
+        "8": 0,
+        "9": 1,
+        "10": 0,
+        "no_imd": 1,
+        "unknown": 2,
+        "Total": 10,
+    }
     dep = r["deprived"].iloc[0]
-    assert (dep["deciles"], dep["headcount"], dep["headcount_share"], dep["pay_share"]) == ("1-2", 3, 0.3, 0.207)
-    wider = workforce_indicators(staff, place, "2024-25", settings=_Settings([1, 2, 3]), **RAW)["deprived"].iloc[0]
+    assert (dep["deciles"], dep["headcount"], dep["headcount_share"], dep["pay_share"]) == (
+        "1-2",
+        3,
+        0.3,
+        0.207,
+    )
+    wider = workforce_indicators(staff, place, "2024-25", settings=_Settings([1, 2, 3]), **RAW)[
+        "deprived"
+    ].iloc[0]
     assert (wider["deciles"], wider["headcount"], wider["headcount_share"]) == ("1-3", 4, 0.4)
 
 
@@ -261,14 +378,27 @@ class _Settings:
 def test_real_living_wage_share_by_hand(hand):
     staff, place = hand
     r = workforce_indicators(staff, place, "2024-25", **RAW)["rlw"].iloc[0]
-    assert (r["rlw_uk"], r["staff"], r["at_or_above"], r["below"], r["share_at_or_above"]) == (12.6, 10, 8, 2, 0.8)
+    assert (r["rlw_uk"], r["staff"], r["at_or_above"], r["below"], r["share_at_or_above"]) == (
+        12.6,
+        10,
+        8,
+        2,
+        0.8,
+    )
     # the rate in force when 2024-25 began (£12.00): S04 at exactly £12.00 now counts
     opts = WorkforceOptions(pay_rounding=None, dominance=1.0, rlw_basis="in_force")
-    r = workforce_indicators(staff, place, "2024-25", threshold=1, rounding=None, options=opts)["rlw"].iloc[0]
+    r = workforce_indicators(staff, place, "2024-25", threshold=1, rounding=None, options=opts)[
+        "rlw"
+    ].iloc[0]
     assert (r["rlw_uk"], r["at_or_above"], r["below"]) == (12.0, 9, 1)
     # 2023-24: reference date 31 March 2024, so S02, S03, S06, S08, S11 (started later) are not yet in post
     r = workforce_indicators(staff, place, "2023-24", **RAW)["rlw"].iloc[0]
-    assert (r["rlw_uk"], r["staff"], r["at_or_above"], r["below"]) == (12.0, 6, 6, 0)  # S10 in post; S04 at £12.00
+    assert (r["rlw_uk"], r["staff"], r["at_or_above"], r["below"]) == (
+        12.0,
+        6,
+        6,
+        0,
+    )  # S10 in post; S04 at £12.00
 
 
 def test_impact_hires_by_hand(hand):
@@ -277,8 +407,13 @@ def test_impact_hires_by_hand(hand):
     assert (h["starters"], h["deprived"], h["not_deprived"], h["no_decile"]) == (5, 1, 3, 1)
     assert (h["deprived_share"], h["target"], h["meets_target"]) == (0.2, 0.1, True)
     s = workforce_indicators(staff, place, "2024-25", **RAW)["summary"].iloc[0]
-    assert (s["staff"], s["in_place_share"], s["deprived_share"], s["rlw_share"], s["impact_hire_share"]) == \
-        (10, 0.4, 0.3, 0.8, 0.2)
+    assert (
+        s["staff"],
+        s["in_place_share"],
+        s["deprived_share"],
+        s["rlw_share"],
+        s["impact_hire_share"],
+    ) == (10, 0.4, 0.3, 0.8, 0.2)
     assert s["data"] == "supplied"
 
 
@@ -290,10 +425,20 @@ def test_the_hand_example_published_hides_every_small_count(hand):
     assert t.drop("Total")[["fte", "pay", "pay_share", "headcount_share"]].isna().all().all()
     assert t.loc["Total", "pay"] == 286000  # rounded to £1,000
     d = r["staff_by_decile"].set_index("imd25_decile")["headcount"]
-    assert d[["4", "6", "8", "10"]].tolist() == [0, 0, 0, 0] and d.drop(["4", "6", "8", "10", "Total"]).isna().all()
+    assert (
+        d[["4", "6", "8", "10"]].tolist() == [0, 0, 0, 0]
+        and d.drop(["4", "6", "8", "10", "Total"]).isna().all()
+    )
     assert r["rlw"][["at_or_above", "below", "share_at_or_above"]].isna().all().all()
-    assert r["impact_hires"][["starters", "deprived", "deprived_share", "meets_target"]].isna().all().all()
-    assert r["meta"]["disclosure"]["threshold"] == 10 and r["meta"]["reference_date"] == "2025-03-31"
+    assert (
+        r["impact_hires"][["starters", "deprived", "deprived_share", "meets_target"]]
+        .isna()
+        .all()
+        .all()
+    )
+    assert (
+        r["meta"]["disclosure"]["threshold"] == 10 and r["meta"]["reference_date"] == "2025-03-31"
+    )
 
 
 # ============================================================================= disclosure across anchors
@@ -303,9 +448,19 @@ def _frame(records) -> pd.DataFrame:
     df = pd.DataFrame(records)
     df["start_date"] = pd.to_datetime(df["start_date"])
     df["leaving_date"] = pd.to_datetime(df.get("leaving_date"))
-    defaults = {"postcode_problem": None, "work_postcode": None, "rlw_area": "uk", "fte_pay": np.nan,
-                "hourly_rate_source": "from_annual_pay", "contract_type": None, "contract": None, "band": None,
-                "simulated": False, "source_file": "made up", "source_row": 0}
+    defaults = {
+        "postcode_problem": None,
+        "work_postcode": None,
+        "rlw_area": "uk",
+        "fte_pay": np.nan,
+        "hourly_rate_source": "from_annual_pay",
+        "contract_type": None,
+        "contract": None,
+        "band": None,
+        "simulated": False,
+        "source_file": "made up",
+        "source_row": 0,
+    }
     for k, v in defaults.items():
         if k not in df:
             df[k] = v
@@ -320,8 +475,16 @@ def test_an_anchor_cell_is_not_recovered_from_the_combined_figure(fixture_data, 
     recs = []
     for anchor, place_n, wider_n in (("a", 30, 4), ("b", 40, 25)):
         for i in range(place_n + wider_n):
-            recs.append({"anchor": anchor, "id": f"{anchor}{i}", "home_postcode": "BB5 1DW" if i < place_n else
-                         "BB12 7HB", "fte": 1.0, "annual_pay": 30000.0, "start_date": "2015-01-01"})
+            recs.append(
+                {
+                    "anchor": anchor,
+                    "id": f"{anchor}{i}",
+                    "home_postcode": "BB5 1DW" if i < place_n else "BB12 7HB",
+                    "fte": 1.0,
+                    "annual_pay": 30000.0,
+                    "start_date": "2015-01-01",
+                }
+            )
     r = workforce_indicators(_frame(recs), hyndburn, "2024-25")
     t = r["staff_by_tier"].set_index(["anchor", "tier"])["headcount"]
     assert pd.isna(t[("a", "wider")])
@@ -330,14 +493,34 @@ def test_an_anchor_cell_is_not_recovered_from_the_combined_figure(fixture_data, 
 
 
 def test_dominant_pay_is_hidden(fixture_data, hyndburn):
-    recs = [{"anchor": "a", "id": f"p{i}", "home_postcode": "BB5 1DW", "fte": 1.0, "annual_pay": 25000.0,
-             "start_date": "2015-01-01"} for i in range(30)]
-    recs += [{"anchor": "a", "id": f"w{i}", "home_postcode": "BB12 7HB", "fte": 1.0, "annual_pay": 22000.0,
-              "start_date": "2015-01-01"} for i in range(11)]
+    recs = [
+        {
+            "anchor": "a",
+            "id": f"p{i}",
+            "home_postcode": "BB5 1DW",
+            "fte": 1.0,
+            "annual_pay": 25000.0,
+            "start_date": "2015-01-01",
+        }
+        for i in range(30)
+    ]
+    recs += [
+        {
+            "anchor": "a",
+            "id": f"w{i}",
+            "home_postcode": "BB12 7HB",
+            "fte": 1.0,
+            "annual_pay": 22000.0,
+            "start_date": "2015-01-01",
+        }
+        for i in range(11)
+    ]
     recs[-1]["annual_pay"] = 400000.0  # one chief executive earns more than the other ten together
     t = workforce_indicators(_frame(recs), hyndburn, "2024-25")["staff_by_tier"].set_index("tier")
     assert t.loc["wider", "headcount"] == 10  # 11 people: the count is published (rounded) ...
-    assert pd.isna(t.loc["wider", "pay"]) and pd.isna(t.loc["wider", "pay_share"])  # ... their pay is not
+    assert pd.isna(t.loc["wider", "pay"]) and pd.isna(
+        t.loc["wider", "pay_share"]
+    )  # ... their pay is not
     assert t[["pay"]].isna().sum().iloc[0] >= 2  # and not recoverable from the total either
 
 
@@ -367,8 +550,10 @@ def _relations(r: dict):
                 t = table[table[col] == cat].set_index("anchor")
                 for m in ("headcount", "fte", "pay"):
                     out.append((m, [t.loc["combined", m], *t.loc[anchors, m]]))
-        for table, cols in ((r["rlw"], ["at_or_above", "below"]),
-                            (r["impact_hires"], ["starters", "deprived", "not_deprived", "no_decile"])):
+        for table, cols in (
+            (r["rlw"], ["at_or_above", "below"]),
+            (r["impact_hires"], ["starters", "deprived", "not_deprived", "no_decile"]),
+        ):
             t = table.set_index("anchor")
             for c in cols:
                 out.append(("headcount", [t.loc["combined", c], *t.loc[anchors, c]]))
@@ -378,21 +563,48 @@ def _relations(r: dict):
 def _assert_no_lone_hidden(r: dict, threshold: int = 10):
     for name in ("staff_by_tier", "staff_by_decile", "deprived", "rlw", "impact_hires", "summary"):
         t = r[name]
-        for c in ("headcount", "staff", "at_or_above", "below", "starters", "deprived", "not_deprived", "no_decile"):
+        for c in (
+            "headcount",
+            "staff",
+            "at_or_above",
+            "below",
+            "starters",
+            "deprived",
+            "not_deprived",
+            "no_decile",
+        ):
             if c in t.columns and t[c].dtype == "Int64":
                 v = t[c].dropna()
-                assert ((v == 0) | (v >= threshold)).all(), f"{name}.{c} publishes a count below {threshold}"
+                assert ((v == 0) | (v >= threshold)).all(), (
+                    f"{name}.{c} publishes a count below {threshold}"
+                )
     for measure, values in _relations(r):
         hidden = sum(pd.isna(v) for v in values)
-        assert hidden != 1, f"{measure}: one hidden figure in {values} would be recovered by subtraction"
+        assert hidden != 1, (
+            f"{measure}: one hidden figure in {values} would be recovered by subtraction"
+        )
     # tables that share a figure publish it alike
     tiers = r["staff_by_tier"]
     totals = tiers[tiers["tier"] == "Total"].set_index("anchor")["headcount"]
     assert totals.isna().equals(r["rlw"].set_index("anchor")["staff"].isna())
 
 
-POOL = ["BB5 1DW", "BB5 0DJ", "BB5 6HB", "BB12 7HB", "FY2 0DL", "LS1 6DS", "LL30 2AG", "BB1 3HE", "AB10 1AB",
-        "BB9 5PG", "BB5 3SA", "FY1 3TT", "", "NOT A PC"]
+POOL = [
+    "BB5 1DW",
+    "BB5 0DJ",
+    "BB5 6HB",
+    "BB12 7HB",
+    "FY2 0DL",
+    "LS1 6DS",
+    "LL30 2AG",
+    "BB1 3HE",
+    "AB10 1AB",
+    "BB9 5PG",
+    "BB5 3SA",
+    "FY1 3TT",
+    "",
+    "NOT A PC",
+]
 
 
 @st.composite
@@ -401,21 +613,31 @@ def staff_frames(draw):
     anchors = draw(st.sampled_from([["a"], ["a", "b"], ["a", "b", "c"]]))
     recs = []
     for i in range(n):
-        recs.append({"anchor": draw(st.sampled_from(anchors)), "id": f"X{i}",
-                     "home_postcode": draw(st.sampled_from(POOL)) or None,
-                     "fte": draw(st.sampled_from([1.0, 0.5, 0.8])),
-                     "annual_pay": float(draw(st.integers(9_000, 90_000))),
-                     "start_date": dt.date(2018, 4, 1) + dt.timedelta(days=draw(st.integers(0, 2600))),
-                     "leaving_date": draw(st.one_of(st.none(), st.just(dt.date(2024, 10, 1))))})
+        recs.append(
+            {
+                "anchor": draw(st.sampled_from(anchors)),
+                "id": f"X{i}",
+                "home_postcode": draw(st.sampled_from(POOL)) or None,
+                "fte": draw(st.sampled_from([1.0, 0.5, 0.8])),
+                "annual_pay": float(draw(st.integers(9_000, 90_000))),
+                "start_date": dt.date(2018, 4, 1) + dt.timedelta(days=draw(st.integers(0, 2600))),
+                "leaving_date": draw(st.one_of(st.none(), st.just(dt.date(2024, 10, 1)))),
+            }
+        )
     return _frame(recs)
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(staff=staff_frames())
 def test_published_workforce_tables_never_reveal_a_small_count(fixture_data, staff):
     place = place_from_codes("E07000120")
-    r = workforce_indicators(staff, place, "2024-25")  # the built-in check raises if anything is recoverable
+    r = workforce_indicators(
+        staff, place, "2024-25"
+    )  # the built-in check raises if anything is recoverable
     _assert_no_lone_hidden(r)
     _assert_aggregate_only(r, staff)
 
@@ -446,19 +668,30 @@ def test_simulated_staff(fixture_data, hyndburn, tmp_path):
     anchor = AnchorSpec(id="council", name="A council", type="local_authority", sites=["BB5 1LA"])
     sim = simulate_staff(anchor, hyndburn, 400, year="2024-25")
     assert len(sim) == 400 and (sim["Simulated"] == SIMULATED).all()
-    assert sim["Employee Number"].tolist()[:2] == [employee_id("council", 1), employee_id("council", 2)]
-    from anchorlib.postcodes import locate_postcodes
+    assert sim["Employee Number"].tolist()[:2] == [
+        employee_id("council", 1),
+        employee_id("council", 2),
+    ]
+    from anchorlib.data.postcodes import locate_postcodes
+
     placed = locate_postcodes(sim["Home Postcode"])
     typed = sim["Home Postcode"] != ""
-    assert (placed.loc[typed, "status"].isin(["live", "invalid"])).all()  # real live postcodes (or mistyped ones)
+    assert (
+        placed.loc[typed, "status"].isin(["live", "invalid"])
+    ).all()  # real live postcodes (or mistyped ones)
     assert 0.005 < (placed["status"] != "live").mean() < 0.05
     site = locate_postcodes(["BB5 1LA"]).iloc[0]
-    d = np.hypot(placed["easting"].astype(float) - site["easting"], placed["northing"].astype(float) - site["northing"])
+    d = np.hypot(
+        placed["easting"].astype(float) - site["easting"],
+        placed["northing"].astype(float) - site["northing"],
+    )
     assert (d.dropna() <= 40_000).mean() > 0.85 and d.dropna().median() < 12_000  # distance decay
     staff = read_staff(write_private(sim, tmp_path / "private", "staff.csv"), "council")
     assert staff["simulated"].all()
     rlw = staff["hourly_rate"].round(2) >= 12.60
-    assert 0.03 < 1 - rlw.mean() < 0.35  # some below the Real Living Wage, as in employers not accredited
+    assert (
+        0.03 < 1 - rlw.mean() < 0.35
+    )  # some below the Real Living Wage, as in employers not accredited
     years = staff["start_date"].dt.year
     assert years.between(2020, 2025).mean() > 0.5 and years.min() < 2015
     starters = staff["start_date"].between("2024-04-01", "2025-03-31").mean()
@@ -511,28 +744,41 @@ def test_staff_for_collaborative(fixture_data, tmp_path):
     (tmp_path / "hr" / "extract.csv").write_text((STAFF / "hand_example.csv").read_text())
     c = load_collaborative(_collab(tmp_path, simulate=True, staff_file="hr/extract.csv"))
     staff = staff_for_collaborative(c, "2024-25", out_root=tmp_path / "out", sizes={"fire": 120})
-    assert len(staff["council"]) == 12 and not staff["council"]["simulated"].any()  # the declared extract wins
+    assert (
+        len(staff["council"]) == 12 and not staff["council"]["simulated"].any()
+    )  # the declared extract wins
     assert len(staff["fire"]) == 120 and staff["fire"]["simulated"].all()
     assert (tmp_path / "out" / "wftest" / "private" / "staff_fire.csv").exists()
     c = load_collaborative(_collab(tmp_path, simulate=False))
-    with pytest.raises(StaffDataError, match=r"no staff extract for anchor\(s\) \['council', 'fire'\]"):
+    with pytest.raises(
+        StaffDataError, match=r"no staff extract for anchor\(s\) \['council', 'fire'\]"
+    ):
         staff_for_collaborative(c, "2024-25", out_root=tmp_path / "out")
 
 
 def _snapshot(folder: Path) -> dict[str, tuple]:
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
-def _assert_no_personal_data(out_root: Path, cache: Path, before: dict, staff: dict[str, pd.DataFrame]):
-    from anchorlib.catalogue import load_catalogue
+def _assert_no_personal_data(
+    out_root: Path, cache: Path, before: dict, staff: dict[str, pd.DataFrame]
+):
+    from anchorlib.data.catalogue import load_catalogue
 
     ids = {i for s in staff.values() for i in s["id"]}
     postcodes = {p for s in staff.values() for p in s["home_postcode"].dropna()}
     keys = {p.replace(" ", "") for p in postcodes}
     needles = [re.escape(x) for x in sorted(ids | postcodes | keys, key=len, reverse=True)]
     pattern = re.compile("|".join(rf"(?<![A-Z0-9]){n}(?![A-Z0-9])" for n in needles))
-    published = [p for p in out_root.rglob("*") if p.is_file() and "private" not in p.relative_to(out_root).parts]
+    published = [
+        p
+        for p in out_root.rglob("*")
+        if p.is_file() and "private" not in p.relative_to(out_root).parts
+    ]
     assert published, "nothing was written"
     for p in published:
         text = p.read_bytes().decode("utf-8", errors="replace")
@@ -546,7 +792,10 @@ def _assert_no_personal_data(out_root: Path, cache: Path, before: dict, staff: d
     after = _snapshot(cache)
     for name, stamp in after.items():
         if before.get(name) != stamp:
-            assert any(Path(name).name.startswith(f"{sid}-") for sid in sources) or name == "verified.json", name
+            assert (
+                any(Path(name).name.startswith(f"{sid}-") for sid in sources)
+                or name == "verified.json"
+            ), name
     id_pattern = re.compile("|".join(re.escape(i) for i in ids))
     for name in after:
         path = cache / name
@@ -569,21 +818,34 @@ def test_privacy_outputs_and_cache_hold_only_aggregates(fixture_data, fixture_ca
     (tmp_path / "hr").mkdir()
     (tmp_path / "hr" / "extract.csv").write_text((STAFF / "hand_example.csv").read_text())
     c = load_collaborative(_collab(tmp_path, staff_file="hr/extract.csv"))
-    from anchorlib.postcodes import postcode_index
+    from anchorlib.data.postcodes import postcode_index
+
     postcode_index()  # reference caches may be built now; what the workforce step writes is what is checked
     before = _snapshot(fixture_cache)
     out = tmp_path / "outputs"
     result = run_workforce(c, "2024-25", out_root=out, sizes={"fire": 150})
     staff = staff_for_collaborative(c, "2024-25", out_root=tmp_path / "again", sizes={"fire": 150})
-    assert set(result["outputs"]) == {"summary", "staff_by_tier", "staff_within_tier", "staff_by_decile",
-                                      "deprived", "rlw", "impact_hires", "meta"}
+    assert set(result["outputs"]) == {
+        "summary",
+        "staff_by_tier",
+        "staff_within_tier",
+        "staff_by_decile",
+        "deprived",
+        "rlw",
+        "impact_hires",
+        "meta",
+    }
     _assert_no_personal_data(out, fixture_cache, before, staff)
     _assert_aggregate_only(result, pd.concat(staff.values()))
     _assert_no_lone_hidden(result)
     private = out / "wftest" / "private"
     assert sorted(p.name for p in private.iterdir()) == ["README.txt", "staff_fire.csv"]
     meta = json.loads((out / "wftest" / "workforce" / "2024-25" / "meta.json").read_text())
-    assert meta["data"] == {"council": "supplied", "fire": "simulated", "combined": "partly simulated"}
+    assert meta["data"] == {
+        "council": "supplied",
+        "fire": "simulated",
+        "combined": "partly simulated",
+    }
     summary = pd.read_csv(out / "wftest" / "workforce" / "2024-25" / "summary.csv")
     assert summary["anchor"].tolist() == ["council", "fire", "combined"]
 
@@ -593,7 +855,9 @@ def test_the_privacy_scan_catches_leaks(fixture_data, fixture_cache, tmp_path):
     before = _snapshot(fixture_cache)
     out = tmp_path / "outputs"
     run_workforce(c, "2024-25", out_root=out, sizes={"council": 30, "fire": 30})
-    staff = {a.id: read_staff(out / "wftest" / "private" / f"staff_{a.id}.csv", a.id) for a in c.anchors}
+    staff = {
+        a.id: read_staff(out / "wftest" / "private" / f"staff_{a.id}.csv", a.id) for a in c.anchors
+    }
     _assert_no_personal_data(out, fixture_cache, before, staff)
     one = staff["fire"].iloc[3]
     leak = out / "wftest" / "workforce" / "leak.txt"
@@ -613,22 +877,31 @@ def test_the_privacy_scan_catches_leaks(fixture_data, fixture_cache, tmp_path):
 
 def test_demo_collaborative_workforce(real_data, tmp_path):
     """The demo: three Lancashire anchors, simulated staff; figures after disclosure control."""
-    from anchorlib.catalogue import cache_dir
     from conftest import ROOT as root
 
+    from anchorlib.data.catalogue import cache_dir
+
     c = load_collaborative(root / "collaboratives" / "lancashire.yml")
-    from anchorlib.postcodes import postcode_index
+    from anchorlib.data.postcodes import postcode_index
+
     postcode_index()
     before = _snapshot(cache_dir())
     out = tmp_path / "outputs"
     r = run_workforce(c, "2024-25", out_root=out)
-    staff = {a.id: read_staff(out / "lancashire" / "private" / f"staff_{a.id}.csv", a.id) for a in c.anchors}
+    staff = {
+        a.id: read_staff(out / "lancashire" / "private" / f"staff_{a.id}.csv", a.id)
+        for a in c.anchors
+    }
     _assert_no_personal_data(out, cache_dir(), before, staff)
     _assert_no_lone_hidden(r)
     s = r["summary"].set_index("anchor")
     assert list(s.index) == ["hyndburn", "lancashire_pcc", "lancashire_fire", "combined"]
     assert (s["data"] == "simulated").all()
-    assert s.loc["lancashire_pcc", "staff"] > s.loc["lancashire_fire", "staff"] > s.loc["hyndburn", "staff"]
+    assert (
+        s.loc["lancashire_pcc", "staff"]
+        > s.loc["lancashire_fire", "staff"]
+        > s.loc["hyndburn", "staff"]
+    )
     assert s["in_place_share"].dropna().between(0.4, 0.95).all()
     assert s["rlw_share"].dropna().between(0.6, 0.99).all()
     assert s["impact_hire_share"].dropna().between(0.05, 0.6).all()

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from anchorlib.collaborative import load_collaborative
-from anchorlib.runner import INPUT_GROUPS, build_assets, discover_notebooks, run_collaborative
-from anchorlib.workforce import PUBLISHED_TABLES, StaffDataError, read_staff
-
 from conftest import ROOT, clear_anchorlib_caches, fixture_env
+
+from anchorlib.config.collaborative import load_collaborative
+from anchorlib.run.runner import INPUT_GROUPS, build_assets, discover_notebooks, run_collaborative
+from anchorlib.workforce.staff import PUBLISHED_TABLES, StaffDataError, read_staff
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"
 STAFF = ROOT / "tests" / "data" / "staff"
@@ -49,7 +48,9 @@ anchors:
 """
 
 
-def make_collab(folder: Path, simulate: bool = True, staff: bool = True, extract: str | None = None) -> Path:
+def make_collab(
+    folder: Path, simulate: bool = True, staff: bool = True, extract: str | None = None
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "hr").mkdir(exist_ok=True)
     (folder / "hr" / "extract.csv").write_text(extract or (STAFF / "hand_example.csv").read_text())
@@ -74,7 +75,11 @@ def work(base, tmp_path):
     """A copy of the built outputs, and of the collaborative folder (same file contents, so the same keys)."""
     shutil.copytree(base["out"], tmp_path / "out")
     shutil.copytree(base["collab"].parent, tmp_path / "c")
-    return {"collab": tmp_path / "c" / "collab.yml", "out": tmp_path / "out", "dir": tmp_path / "out" / "wfasset"}
+    return {
+        "collab": tmp_path / "c" / "collab.yml",
+        "out": tmp_path / "out",
+        "dir": tmp_path / "out" / "wfasset",
+    }
 
 
 def _status(result: dict) -> dict:
@@ -83,21 +88,35 @@ def _status(result: dict) -> dict:
 
 # --------------------------------------------------------------------------- the asset
 
+
 def test_the_asset_is_built_once_under_data_with_aggregates_only(base):
-    assert _status(base["first"]) == {"ingest": "built", "register": "built", "place": "built", "workforce": "built"}
+    assert _status(base["first"]) == {
+        "ingest": "built",
+        "register": "built",
+        "place": "built",
+        "workforce": "built",
+    }
     folder = base["out"] / "wfasset" / "data" / "workforce"
-    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{t}.csv" for t in PUBLISHED_TABLES] + ["meta.json"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{t}.csv" for t in PUBLISHED_TABLES] + ["meta.json"]
+    )
     meta = json.loads((folder / "meta.json").read_text())
     assert meta["status"] == "built" and meta["anchors"] == ["council", "fire"]
     assert meta["staff_data"] == {"council": "extract", "fire": "simulated"}
-    assert meta["data"] == {"council": "supplied", "fire": "simulated", "combined": "partly simulated"}
+    assert meta["data"] == {
+        "council": "supplied",
+        "fire": "simulated",
+        "combined": "partly simulated",
+    }
     summary = pd.read_csv(folder / "summary.csv")
     assert summary["anchor"].tolist() == ["council", "fire", "combined"]
     # staff-level rows only in private/ (the simulated extract); the supplied extract is only read
     private = base["out"] / "wfasset" / "private"
     assert sorted(p.name for p in private.iterdir()) == ["README.txt", "staff_fire.csv"]
-    assert json.loads((base["out"] / "wfasset" / "data" / "assets.json").read_text())["workforce"] == \
-        base["first"]["workforce"]["key"]
+    assert (
+        json.loads((base["out"] / "wfasset" / "data" / "assets.json").read_text())["workforce"]
+        == base["first"]["workforce"]["key"]
+    )
     files = INPUT_GROUPS["workforce"](None, base["out"] / "wfasset")
     assert [p.name for p in files] == [f"{t}.csv" for t in PUBLISHED_TABLES] + ["meta.json"]
 
@@ -107,15 +126,26 @@ def test_unchanged_on_a_second_run_and_rebuilt_when_the_staff_extract_changes(wo
     folder = work["dir"] / "data" / "workforce"
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     again = build_assets(c, work["out"])
-    assert _status(again) == {"ingest": "unchanged", "register": "unchanged", "place": "unchanged",
-                              "workforce": "unchanged"}
+    assert _status(again) == {
+        "ingest": "unchanged",
+        "register": "unchanged",
+        "place": "unchanged",
+        "workforce": "unchanged",
+    }
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     # one more starter in the council's extract: only the workforce asset is rebuilt
     extract = work["collab"].parent / "hr" / "extract.csv"
-    extract.write_text(extract.read_text() + "S13,Made Up Thirteen,BB5 1DW,1,26000,,,Permanent,Grade 3,01/02/2025,\n")
+    extract.write_text(
+        extract.read_text()
+        + "S13,Made Up Thirteen,BB5 1DW,1,26000,,,Permanent,Grade 3,01/02/2025,\n"
+    )
     changed = build_assets(c, work["out"])
-    assert _status(changed) == {"ingest": "unchanged", "register": "unchanged", "place": "unchanged",
-                                "workforce": "built"}
+    assert _status(changed) == {
+        "ingest": "unchanged",
+        "register": "unchanged",
+        "place": "unchanged",
+        "workforce": "built",
+    }
     assert changed["workforce"]["key"] != again["workforce"]["key"]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} != before
     assert _status(build_assets(c, work["out"]))["workforce"] == "unchanged"
@@ -127,34 +157,49 @@ def test_unchanged_on_a_second_run_and_rebuilt_when_the_staff_extract_changes(wo
 
 def test_a_bad_staff_extract_fails_naming_the_anchor_but_not_the_staff(work):
     extract = work["collab"].parent / "hr" / "extract.csv"
-    extract.write_text(extract.read_text() + "S01,Repeated Person,BB5 1DW,1,26000,,,Permanent,Grade 3,01/02/2025,\n")
+    extract.write_text(
+        extract.read_text()
+        + "S01,Repeated Person,BB5 1DW,1,26000,,,Permanent,Grade 3,01/02/2025,\n"
+    )
     with pytest.raises(StaffDataError) as exc:
         build_assets(load_collaborative(work["collab"]), work["out"])
     text = str(exc.value)
-    assert "staff extract of anchor 'council' cannot be used (1 problem(s))" in text and "anchor workforce" in text
+    assert (
+        "staff extract of anchor 'council' cannot be used (1 problem(s))" in text
+        and "anchor workforce" in text
+    )
     assert "S01" not in text and "BB5" not in text and "Repeated" not in text
 
 
 # --------------------------------------------------------------------------- the report, and privacy
 
+
 def _needles(work) -> list[str]:
     """Every staff id and home postcode (written form and key form) in the extracts behind the asset."""
-    staff = [read_staff(work["collab"].parent / "hr" / "extract.csv", "council"),
-             read_staff(work["dir"] / "private" / "staff_fire.csv", "fire")]
+    staff = [
+        read_staff(work["collab"].parent / "hr" / "extract.csv", "council"),
+        read_staff(work["dir"] / "private" / "staff_fire.csv", "fire"),
+    ]
     ids = {i for s in staff for i in s["id"]}
     postcodes = {p for s in staff for p in s["home_postcode"].dropna()}
-    raw = pd.read_csv(work["dir"] / "private" / "staff_fire.csv", dtype=str)["Home Postcode"].dropna()
+    raw = pd.read_csv(work["dir"] / "private" / "staff_fire.csv", dtype=str)[
+        "Home Postcode"
+    ].dropna()
     postcodes |= set(raw) | {p.replace(" ", "") for p in postcodes}
     assert len(ids) == 12 + 1300 and len(postcodes) > 500
     return sorted(ids | postcodes, key=len, reverse=True)
 
 
 def _leaks(files: list[Path], needles: list[str]) -> list[str]:
-    pattern = re.compile("|".join(rf"(?<![A-Za-z0-9]){re.escape(n)}(?![A-Za-z0-9])" for n in needles))
+    pattern = re.compile(
+        "|".join(rf"(?<![A-Za-z0-9]){re.escape(n)}(?![A-Za-z0-9])" for n in needles)
+    )
     hits = []
     for p in files:
         text = p.read_bytes().decode("utf-8", errors="replace")
-        text = re.sub(r"[A-Za-z0-9+/=\\]{100,}", " ", text)  # embedded PNGs (base64): no text in them to find
+        text = re.sub(
+            r"[A-Za-z0-9+/=\\]{100,}", " ", text
+        )  # embedded PNGs (base64): no text in them to find
         m = pattern.search(text)
         if m:
             hits.append(f"{p}: {m.group(0)!r}")
@@ -162,7 +207,9 @@ def _leaks(files: list[Path], needles: list[str]) -> list[str]:
 
 
 def test_the_asset_and_the_rendered_report_hold_no_staff_level_data(work):
-    res = run_collaborative(work["collab"], out_root=work["out"], only=["workforce"], workers=1, progress=False)
+    res = run_collaborative(
+        work["collab"], out_root=work["out"], only=["workforce"], workers=1, progress=False
+    )
     assert res.ok, res.summary()
     rec = {r["id"]: r for r in res.reports}["workforce"]
     assert rec["status"] == "ok" and "workforce" in {k for k in res.manifest["assets"]}
@@ -172,9 +219,11 @@ def test_the_asset_and_the_rendered_report_hold_no_staff_level_data(work):
     assert "Simulated data." in page and "What stands out" in page and "c = suppressed." in page
     assert "A council" in page and "A fire service" in page and "All anchors combined" in page
     assert page.count("<img") >= 5 and "Traceback" not in page
-    files = ([p for p in (work["dir"] / "data" / "workforce").iterdir()]
-             + [p for p in report_dir.rglob("*") if p.is_file()]
-             + [work["dir"] / "manifest.json", work["dir"] / "index.html"])
+    files = (
+        [p for p in (work["dir"] / "data" / "workforce").iterdir()]
+        + [p for p in report_dir.rglob("*") if p.is_file()]
+        + [work["dir"] / "manifest.json", work["dir"] / "index.html"]
+    )
     assert any(p.suffix == ".xlsx" for p in files) and any(p.name.endswith(".ipynb") for p in files)
     needles = _needles(work)
     # xlsx files are zip archives: scan their contents, not the compressed bytes
@@ -192,7 +241,10 @@ def test_the_asset_and_the_rendered_report_hold_no_staff_level_data(work):
     # the scan finds a planted leak (a staff id in a table, a postcode without its space in the page)
     fire = pd.read_csv(work["dir"] / "private" / "staff_fire.csv", dtype=str).iloc[7]
     planted = work["out"].parent / "planted.txt"
-    for text in (f"x,{fire['Employee Number']},y", f"home {str(fire['Home Postcode']).replace(' ', '')}."):
+    for text in (
+        f"x,{fire['Employee Number']},y",
+        f"home {str(fire['Home Postcode']).replace(' ', '')}.",
+    ):
         planted.write_text(text)
         assert _leaks([planted], needles), text
 
@@ -202,12 +254,17 @@ def test_skipped_cleanly_with_a_note_when_no_anchor_has_staff_data(work):
     work["collab"].write_text(collab_text(simulate=False, staff=False))
     c = load_collaborative(work["collab"])
     res = build_assets(c, work["out"])
-    assert res["workforce"]["status"] == "skipped" and "no anchor has a staff extract" in res["workforce"]["note"]
+    assert (
+        res["workforce"]["status"] == "skipped"
+        and "no anchor has a staff extract" in res["workforce"]["note"]
+    )
     folder = work["dir"] / "data" / "workforce"
     assert sorted(p.name for p in folder.iterdir()) == ["meta.json"]
     assert json.loads(folder.joinpath("meta.json").read_text())["status"] == "skipped"
     assert "workforce" not in json.loads((work["dir"] / "data" / "assets.json").read_text())
-    run = run_collaborative(work["collab"], out_root=work["out"], only=["workforce"], workers=1, progress=False)
+    run = run_collaborative(
+        work["collab"], out_root=work["out"], only=["workforce"], workers=1, progress=False
+    )
     assert run.ok, run.summary()
     assert run.manifest["assets"]["workforce"]["status"] == "skipped"
     page = (work["dir"] / "reports" / "workforce" / "index.html").read_text(encoding="utf-8")
@@ -218,5 +275,9 @@ def test_skipped_cleanly_with_a_note_when_no_anchor_has_staff_data(work):
 def test_the_workforce_notebook_is_a_collaborative_report_on_the_workforce_asset():
     spec = {s.name: s for s in discover_notebooks()}["workforce"]
     assert spec.scope == "collaborative" and spec.problem is None
-    assert "workforce" in spec.inputs and set(spec.parameters) == {"collaborative", "outputs", "anchor"}
-    assert "anchorlib.workforce_report" in spec.modules
+    assert "workforce" in spec.inputs and set(spec.parameters) == {
+        "collaborative",
+        "outputs",
+        "anchor",
+    }
+    assert "anchorlib.reports.workforce" in spec.modules

@@ -1,0 +1,737 @@
+"""National baselines: the place profile of every local authority district (LAD 2024) or integrated care
+board (ICB, April 2024) in England, each its own place without a collaborative, published as one site.
+
+    anchor run --places lads        # the 296 LADs of England   (anchorlib.run.national.run_places)
+    anchor run --places icbs        # the 42 ICBs
+    anchor run --places lads --only E07000120 --limit 10 --workers 2 --force
+
+**Shared assets, built once for all places** (:func:`build_national_assets`), in one pass over England's
+LSOAs, skipped when their inputs (the catalogue, the optional sources present, the code) are unchanged,
+and written all or nothing::
+
+    outputs/places-<kind>/data/lsoas.parquet     GeoParquet, one row per LSOA 2021 in England: its place,
+                                                 district, region, population, IMD 2025 decile, rank, score
+                                                 and domain deciles; boundaries in British National Grid,
+                                                 simplified once for the whole coverage (shared edges stay
+                                                 shared).  One row group per place, so a report reads its
+                                                 own rows and nothing else.
+    outputs/places-<kind>/data/outlines.parquet  the districts of each place (LAD 2024 outlines), one row
+                                                 group per place
+    outputs/places-<kind>/data/places.json       per place: name, region, row group, the summary measures
+                                                 of the IMD and its domains, its national rank on each, and
+                                                 the checksum of everything its report shows; the same
+                                                 measures for the regions and England
+    outputs/places-<kind>/data/comparison.csv    the national comparison table: every place, its summary
+    outputs/places-<kind>/data/comparison.xlsx   measures and its rank on each (1 = most deprived)
+
+**Reports**: the notebooks with ``scope: place`` (``notebooks/place_profile.ipynb``), one per place, with
+the parameter ``place_code``, read their place with :func:`place_profile`; :mod:`anchorlib.run.national`
+runs them.  This module never imports the runner: the code a report's figures come from (its key) is this
+module and what it imports, not the batch machinery or the spend and ledger code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from anchorlib.core.atomic import write_all
+from anchorlib.core.errors import AnchorError
+from anchorlib.data import deprivation
+from anchorlib.data.catalogue import PROJECT_ROOT
+
+__all__ = [
+    "KINDS",
+    "Kind",
+    "site_dir",
+    "asset_paths",
+    "build_national_assets",
+    "read_places",
+    "read_place_lsoas",
+    "read_place_outlines",
+    "place_profile",
+    "PlaceProfile",
+    "profile_reading",
+    "comparison_table",
+    "area_measures",
+    "kind_of",
+    "PLACE_INPUTS",
+    "COMPARISON_MEASURES",
+    "map_alt",
+]
+
+ENGLAND = "England"
+EDITION = 2025
+#: A place is compared with the region(s) holding at least this share of its neighbourhoods (and always the
+#: region holding most of them).
+REGION_SHARE = 0.10
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str  # lads | icbs
+    label: str  # the site's title
+    singular: str  # one place, in words
+    plural: str
+    geography: str  # the code system, for tables and notes
+    sources: tuple[str, ...]
+
+
+KINDS = {
+    "lads": Kind(
+        "lads",
+        "Local authority districts in England",
+        "local authority district",
+        "local authority districts",
+        "LAD 2024",
+        ("imd2025", "lookup_lsoa21_ward24", "lookup_lad24_region", "boundaries_lsoa21"),
+    ),
+    "icbs": Kind(
+        "icbs",
+        "Integrated care boards in England",
+        "integrated care board",
+        "integrated care boards",
+        "ICB April 2024",
+        (
+            "imd2025",
+            "lookup_lsoa21_icb24",
+            "lookup_lsoa21_ward24",
+            "lookup_lad24_region",
+            "boundaries_lsoa21",
+        ),
+    ),
+}
+
+#: Input groups a ``scope: place`` notebook can declare: the catalogue (sources, vintages, licences), and
+#: its place's data in the national asset (checksum per place, in places.json).
+PLACE_INPUTS = ("catalogue", "place_data")
+
+#: The national comparison table: the IMD 2025 summary measures (key in ``place_measures()["imd"]``,
+#: column name, scale); each is ranked among the places, 1 = most deprived (the highest value).
+COMPARISON_MEASURES = [
+    ("average_rank", "average rank (rank; higher = more deprived)", 1.0),
+    ("average_score", "average score (score)", 1.0),
+    ("proportion_lsoas_most_deprived_10pct", "neighbourhoods in the most deprived 10% (%)", 100.0),
+    ("extent", "extent (%)", 100.0),
+    ("local_concentration", "local concentration (rank; higher = more deprived)", 1.0),
+]
+MEASURE_WORDS = {
+    "average_rank": "average rank",
+    "average_score": "average score",
+    "proportion_lsoas_most_deprived_10pct": "share of neighbourhoods in the most deprived 10%",
+    "extent": "extent",
+    "local_concentration": "local concentration",
+}
+
+
+def _kind(kind: str) -> Kind:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise AnchorError(
+            f"unknown kind of place {kind!r}: choose one of {', '.join(KINDS)}"
+        ) from None
+
+
+def kind_of(code: str) -> str:
+    """``icbs`` for an ICB code (E54...), else ``lads``."""
+    return "icbs" if str(code).upper().startswith("E54") else "lads"
+
+
+def site_dir(kind: str, out_root: Path | None = None) -> Path:
+    """``outputs/places-<kind>/``: the site of every place of the kind."""
+    _kind(kind)
+    return Path(out_root or PROJECT_ROOT / "outputs") / f"places-{kind}"
+
+
+ASSET_FILES = {
+    "lsoas": "lsoas.parquet",
+    "outlines": "outlines.parquet",
+    "places": "places.json",
+    "comparison_csv": "comparison.csv",
+    "comparison_xlsx": "comparison.xlsx",
+}
+
+
+def asset_paths(kind: str, out_root: Path | None = None) -> dict[str, Path]:
+    data = site_dir(kind, out_root) / "data"
+    return {k: data / v for k, v in ASSET_FILES.items()}
+
+
+# --------------------------------------------------------------------------- the measures, in bulk
+
+
+def _number(v):
+    if v is None:
+        return None
+    v = float(v)
+    return v if np.isfinite(v) else None
+
+
+def area_measures(rows: pd.DataFrame, name: str, population_source: str) -> dict:
+    """The summary measures of an area from its rows of :func:`anchorlib.data.deprivation.lsoa_deprivation` (2025),
+    shaped as :func:`anchorlib.data.deprivation.place_measures` returns them (the same figures: the same
+    :func:`~anchorlib.data.deprivation.summary_measures`), without looking the codes up one place at a time."""
+    n_nat = deprivation.N_LSOAS[EDITION]
+    pop = rows["population"].to_numpy(dtype=float)
+    out = {}
+    for key in deprivation.KEYS:
+        m = deprivation.summary_measures(
+            rows[f"{key}_rank"].to_numpy(),
+            pop,
+            n_nat,
+            score=rows[f"{key}_score"].to_numpy(),
+            decile=rows[f"{key}_decile"].to_numpy(),
+        )
+        out[key] = {k: _number(v) for k, v in m.items()}
+    domains = {}
+    for key in deprivation.DOMAINS:
+        d = dict(out[key])
+        if key in deprivation.SCALE_DOMAINS:
+            d["scale"] = float(rows[f"{key}_numerator"].sum(skipna=True))
+        domains[key] = d
+    total = float(pop.sum())
+    return {
+        "name": name,
+        "edition": EDITION,
+        "lsoa_count": int(len(rows)),
+        "population": int(total) if total.is_integer() else total,
+        "population_source": population_source,
+        "imd": out["imd"],
+        "domains": domains,
+        "notes": [],
+    }
+
+
+# --------------------------------------------------------------------------- building the assets
+
+
+def _sha(obj) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _stamp_path(kind: str, out_root: Path | None) -> Path:
+    return site_dir(kind, out_root) / "data" / "assets.json"
+
+
+def build_national_assets(
+    kind: str,
+    out_root: Path | None = None,
+    *,
+    key: str | None = None,
+    force: bool = False,
+    log: Callable[[str], None] = lambda m: None,
+) -> dict:
+    """Build the national asset of ``kind`` (see the module docstring) unless it is there and was built from
+    the same inputs: ``key`` (:func:`anchorlib.run.national.national_key`: the catalogue, the optional
+    sources present, the code); None: build only when missing (stamped unknown, so that the next
+    ``anchor run --places`` builds it again).  Returns ``{"status": "built" | "unchanged", "duration": s,
+    "key": ...}``."""
+    t0 = time.perf_counter()
+    paths = asset_paths(kind, out_root)
+    stamp_path = _stamp_path(kind, out_root)
+    try:
+        stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        stamp = {}
+    if (
+        not force
+        and all(p.is_file() for p in paths.values())
+        and (key is None or stamp.get("national") == key)
+    ):
+        log(f"places-{kind}: national asset: unchanged")
+        return {"status": "unchanged", "duration": 0.0, "key": stamp.get("national")}
+    log(f"places-{kind}: national asset: building (every LSOA in England, once)")
+    lsoas, outlines, meta, comparison = _build(kind)
+    meta["key"] = key
+    write_all(
+        paths,
+        {
+            "lsoas": lambda p: _write_grouped(lsoas, p),
+            "outlines": lambda p: _write_grouped(outlines, p),
+            "places": lambda p: Path(p).write_text(
+                json.dumps(meta, indent=1) + "\n", encoding="utf-8"
+            ),
+            "comparison_csv": lambda p: comparison.to_csv(p, index=False),
+            "comparison_xlsx": lambda p: _write_xlsx(comparison, p, meta),
+        },
+    )
+    write_all(
+        {"stamp": stamp_path},
+        {
+            "stamp": lambda p: Path(p).write_text(
+                json.dumps({"national": key}, indent=2) + "\n", encoding="utf-8"
+            )
+        },
+    )
+    return {"status": "built", "duration": round(time.perf_counter() - t0, 2), "key": key}
+
+
+def _places_of(kind: str, dep: pd.DataFrame) -> pd.DataFrame:
+    """lsoa_code -> place_code, place_name for every English LSOA of the deprivation table that has a place."""
+    if kind == "lads":
+        return dep[["lsoa_code", "lad_code", "lad_name"]].rename(
+            columns={"lad_code": "place_code", "lad_name": "place_name"}
+        )
+    from anchorlib.data.readers import read_source
+
+    icb = read_source("lookup_lsoa21_icb24", columns=["lsoa21_code", "icb24_code", "icb24_name"])
+    return icb.rename(
+        columns={"lsoa21_code": "lsoa_code", "icb24_code": "place_code", "icb24_name": "place_name"}
+    )
+
+
+def _build(kind: str):
+    import geopandas as gpd
+    import shapely
+
+    from anchorlib.assets.place import BNG, SIMPLIFY_M
+    from anchorlib.data.geography import boundaries, lsoa21_geography
+
+    k = _kind(kind)
+    dep = deprivation.lsoa_deprivation(EDITION)
+    pop_source = deprivation.population_source(EDITION)
+    geo = lsoa21_geography()[
+        ["lsoa21_code", "lsoa21_name", "lad24_code", "lad24_name", "region_code", "region_name"]
+    ].rename(columns={"lsoa21_code": "lsoa_code"})
+    rows = dep.merge(
+        _places_of(kind, dep), on="lsoa_code", how="inner", validate="one_to_one"
+    ).merge(geo, on="lsoa_code", how="left", validate="one_to_one")
+    if rows.empty:
+        raise AnchorError(f"no English LSOA has a {k.singular} in the lookup: nothing to build")
+    rows = rows.sort_values(["place_code", "lsoa_code"], kind="stable").reset_index(drop=True)
+
+    # comparison areas: every place, the region(s) each lies in, England
+    england = area_measures(dep, ENGLAND, pop_source)
+    dec = (
+        dep.groupby(dep["imd_decile"].astype(int))["population"]
+        .sum()
+        .reindex(range(1, 11), fill_value=0)
+    )
+    england["decile_population"] = [float(v) for v in dec]
+    region_of: dict[str, tuple] = {}
+    counts = (
+        rows.groupby(["place_code", "region_code", "region_name"]).size().rename("n").reset_index()
+    )
+    for code, g in counts.groupby("place_code", sort=True):
+        # the region(s) it lies in: a region holding under 10% of its neighbourhoods (an ICB reaching a few
+        # LSOAs over a regional border) is not what it is compared with
+        g = g[g["region_code"].astype(str).str.startswith("E12")].sort_values(
+            ["n", "region_code"], ascending=[False, True]
+        )
+        g = g[(g["n"] >= REGION_SHARE * g["n"].sum()) | (g["n"] == g["n"].max())]
+        region_of[code] = tuple(zip(g["region_code"], g["region_name"]))
+    regions: dict[str, dict] = {}
+    for regs in sorted(set(region_of.values())):
+        if not regs:
+            continue
+        rkey = "+".join(sorted(c for c, _ in regs))
+        label = " and ".join(n for _, n in regs)
+        codes = {c for c, _ in regs}
+        in_region = geo.loc[geo["region_code"].isin(codes), "lsoa_code"]
+        regions[rkey] = {
+            "name": label,
+            "codes": sorted(codes),
+            "measures": area_measures(
+                dep[dep["lsoa_code"].isin(set(in_region))], label, pop_source
+            ),
+        }
+
+    places: dict[str, dict] = {}
+    for i, (code, g) in enumerate(rows.groupby("place_code", sort=True)):
+        regs = region_of[code]
+        name = str(g["place_name"].iloc[0])
+        places[code] = {
+            "name": name,
+            "row_group": i,
+            "region": "+".join(sorted(c for c, _ in regs)) if regs else None,
+            "measures": area_measures(g, name, pop_source),
+        }
+    ranks = _ranks(places)
+    for code, p in places.items():
+        p["ranks"] = ranks[code]
+    comparison = comparison_table({"kind": kind, "places": places, "regions": regions})
+
+    # boundaries: England's LSOAs, simplified once for the whole coverage; district outlines per place
+    b = boundaries("lsoa21")
+    b = b[b["code"].isin(set(rows["lsoa_code"]))].to_crs(BNG)
+    simplify = getattr(
+        b.geometry, "simplify_coverage", None
+    )  # shared edges kept shared (GEOS 3.12+)
+    b = b.assign(geometry=simplify(SIMPLIFY_M) if simplify else b.geometry.simplify(SIMPLIFY_M))
+    geom = rows[["lsoa_code"]].merge(
+        b[["code", "geometry"]].rename(columns={"code": "lsoa_code"}), on="lsoa_code", how="left"
+    )["geometry"]
+    missing = rows.loc[geom.isna().to_numpy(), "lsoa_code"].tolist()
+    if missing:
+        raise AnchorError(
+            f"no LSOA 2021 boundary for {len(missing)} LSOA(s) in England, e.g. "
+            f"{', '.join(missing[:5])}"
+        )
+    keep = [
+        "place_code",
+        "lsoa_code",
+        "lsoa21_name",
+        "lad24_code",
+        "lad24_name",
+        "region_code",
+        "region_name",
+        "population",
+        "imd_decile",
+        "imd_rank",
+        "imd_score",
+    ] + [f"{d}_decile" for d in deprivation.DOMAINS]
+    lsoas = gpd.GeoDataFrame(
+        rows[keep].rename(columns={"lsoa_code": "lsoa21_code"}), geometry=geom.to_numpy(), crs=BNG
+    )
+    for c in ["imd_decile", "imd_rank"] + [f"{d}_decile" for d in deprivation.DOMAINS]:
+        lsoas[c] = lsoas[c].astype("int32")
+    out = []
+    geoms = lsoas.geometry.to_numpy()
+    for (code, lad, lad_name), idx in lsoas.groupby(
+        ["place_code", "lad24_code", "lad24_name"], sort=True
+    ).indices.items():
+        try:
+            shape = shapely.coverage_union_all(geoms[idx])
+        except (
+            shapely.errors.GEOSException
+        ):  # a coverage with a badly noded edge: the general union
+            shape = shapely.union_all(geoms[idx])
+        out.append((code, lad, lad_name, shape))
+    outlines = gpd.GeoDataFrame(
+        pd.DataFrame(out, columns=["place_code", "lad24_code", "lad24_name", "geometry"]),
+        geometry="geometry",
+        crs=BNG,
+    )
+
+    # what each place's report shows, checksummed: its rows, outlines, measures, region and England
+    wkb = shapely.to_wkb(geoms)
+    attrs = lsoas.drop(columns="geometry")
+    o_wkb = shapely.to_wkb(outlines.geometry.to_numpy())
+    o_idx = outlines.groupby("place_code").indices
+    for code, idx in lsoas.groupby("place_code", sort=True).indices.items():
+        h = hashlib.sha256()
+        p = places[code]
+        h.update(json.dumps([p, regions.get(p["region"]), england], sort_keys=True).encode())
+        h.update(attrs.iloc[idx].to_csv(index=False).encode())
+        for w in wkb[idx]:
+            h.update(w)
+        for w in o_wkb[o_idx[code]]:
+            h.update(w)
+        p["sha256"] = h.hexdigest()
+    sources = list(k.sources) + (["iod2025_population"] if "IoD2025 File 6" in pop_source else [])
+    meta = {
+        "kind": kind,
+        "label": k.label,
+        "geography": k.geography,
+        "edition": EDITION,
+        "built": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "population_source": pop_source,
+        "sources": sources,
+        "n_places": len(places),
+        "england": england,
+        "regions": regions,
+        "places": places,
+    }
+    return lsoas, outlines, meta, comparison
+
+
+def _ranks(places: dict[str, dict]) -> dict[str, dict]:
+    """Each place's rank among the places on each IMD summary measure: 1 = most deprived (highest value)."""
+    df = pd.DataFrame(
+        {
+            m: {c: p["measures"]["imd"][m] for c, p in places.items()}
+            for m, _, _ in COMPARISON_MEASURES
+        }
+    )
+    r = df.rank(ascending=False, method="min")
+    return {
+        c: {m: (None if pd.isna(r.at[c, m]) else int(r.at[c, m])) for m in df.columns}
+        for c in df.index
+    }
+
+
+def comparison_table(meta: dict) -> pd.DataFrame:
+    """The national comparison table: every place, its IMD 2025 summary measures and its rank on each
+    (1 = most deprived of all the places), most deprived on average rank first."""
+    rows = []
+    for code, p in meta["places"].items():
+        m = p["measures"]
+        region = meta["regions"].get(p["region"], {}).get("name") if p.get("region") else None
+        row = {
+            "code": code,
+            "place": p["name"],
+            "region": region,
+            "neighbourhoods (LSOAs)": m["lsoa_count"],
+            "residents (people)": m["population"],
+        }
+        for key, col, scale in COMPARISON_MEASURES:
+            v = m["imd"][key]
+            row[col] = None if v is None else v * scale
+            row[f"rank: {MEASURE_WORDS[key]} (rank; 1 = most deprived)"] = p["ranks"][key]
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    first = f"rank: {MEASURE_WORDS['average_rank']} (rank; 1 = most deprived)"
+    return df.sort_values([first, "code"]).reset_index(drop=True)
+
+
+def _write_grouped(gdf, path) -> None:
+    """GeoParquet with one row group per place (rows sorted by place_code): a report reads only its own."""
+    import pyarrow.parquet as pq
+    from geopandas.io.arrow import _geopandas_to_arrow
+
+    table = _geopandas_to_arrow(gdf.reset_index(drop=True), index=False)
+    with pq.ParquetWriter(path, table.schema, compression="zstd") as w:
+        for _, idx in gdf.reset_index(drop=True).groupby("place_code", sort=True).indices.items():
+            w.write_table(table.slice(int(idx[0]), len(idx)), row_group_size=len(idx))
+
+
+def _write_xlsx(df: pd.DataFrame, path, meta: dict) -> None:
+    from anchorlib.run.site import source_entries
+
+    entries = source_entries(meta["sources"])
+    about = pd.DataFrame(
+        {
+            "field": ["table", "places", "measures", "population", "data", "attribution"],
+            "value": [
+                f"IMD 2025 summary measures of every {KINDS[meta['kind']].singular} in England, "
+                "with national ranks (1 = most deprived)",
+                meta["label"],
+                "MHCLG summary measures (docs/deprivation_measures.md); proportions and extent "
+                "in %",
+                meta["population_source"],
+                "; ".join(f"{e['title']} ({e['vintage']})" for e in entries),
+                " | ".join(dict.fromkeys(a for e in entries for a in e["attribution"])),
+            ],
+        }
+    )
+    from anchorlib.core.xlsx import make_deterministic
+
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        df.to_excel(xw, sheet_name="table", index=False)
+        about.to_excel(xw, sheet_name="about", index=False)
+    make_deterministic(path)  # same table, same bytes (no save time)
+
+
+# --------------------------------------------------------------------------- reading (in a report)
+
+
+@lru_cache(maxsize=4)
+def _read_places(path: str, mtime_ns: int, size: int) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_places(kind: str, out_root: Path | None = None, *, ensure: bool = False) -> dict:
+    """places.json of the national asset (kept in memory while the file is unchanged: a warm kernel reads it
+    once for all its reports).  ``ensure``: build the asset first when it is missing (a notebook opened by
+    hand; ``anchor run --places`` builds it before any report runs)."""
+    paths = asset_paths(kind, out_root)
+    if ensure and not all(p.is_file() for p in paths.values()):
+        build_national_assets(kind, out_root, log=lambda m: print(m, file=sys.stderr))
+    p = paths["places"]
+    if not p.is_file():
+        raise AnchorError(
+            f"No national asset for {kind} ({p}): run `anchor run --places {kind}` "
+            "(it builds the shared assets first)"
+        )
+    st = p.stat()
+    return _read_places(str(p), st.st_mtime_ns, st.st_size)
+
+
+def _row_group(path: Path, i: int):
+    import geopandas as gpd
+    import pyarrow.parquet as pq
+
+    return gpd.GeoDataFrame.from_arrow(pq.ParquetFile(path).read_row_group(i))
+
+
+def _place_entry(meta: dict, code: str) -> dict:
+    try:
+        return meta["places"][code]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(code, list(meta["places"]), n=3, cutoff=0.7)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise AnchorError(
+            f"{code!r} is not a {KINDS[meta['kind']].singular} of England in the national "
+            f"asset{hint}"
+        ) from None
+
+
+def read_place_lsoas(kind: str, code: str, out_root: Path | None = None):
+    """The LSOAs of one place (GeoDataFrame, EPSG:27700): one row group of lsoas.parquet."""
+    meta = read_places(kind, out_root)
+    return _row_group(asset_paths(kind, out_root)["lsoas"], _place_entry(meta, code)["row_group"])
+
+
+def read_place_outlines(kind: str, code: str, out_root: Path | None = None):
+    """The district (LAD 2024) outlines of one place (GeoDataFrame, EPSG:27700)."""
+    meta = read_places(kind, out_root)
+    return _row_group(
+        asset_paths(kind, out_root)["outlines"], _place_entry(meta, code)["row_group"]
+    )
+
+
+# --------------------------------------------------------------------------- one place's figures
+
+
+@dataclass
+class PlaceProfile:
+    kind: str
+    code: str
+    name: str
+    site_name: str  # e.g. "Local authority districts in England"
+    singular: str  # "local authority district"
+    region: str | None  # the comparison region's name
+    n_places: int
+    lsoa_count: int
+    population: float
+    population_source: str
+    measures: dict[str, dict]  # place, region, England: as deprivation.place_measures
+    summary: pd.DataFrame  # the summary measures beside the region and England
+    ranks: pd.DataFrame  # the place's value and national rank on each measure
+    deciles: pd.DataFrame  # neighbourhoods and residents by IMD decile, beside England
+    domains: pd.DataFrame  # the seven domains: place, region, England
+    lsoas: object  # GeoDataFrame
+    outlines: object  # GeoDataFrame
+    sources: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def place_profile(code: str, out_root: Path | None = None, kind: str | None = None) -> PlaceProfile:
+    """Every figure of one place's profile, from the national asset (its row group, and places.json)."""
+    from anchorlib.assets.place import decile_distribution, domain_table, summary_table
+
+    code = str(code).strip().upper()
+    kind = kind or kind_of(code)
+    k = _kind(kind)
+    meta = read_places(kind, out_root, ensure=True)
+    p = _place_entry(meta, code)
+    lsoas = read_place_lsoas(kind, code, out_root)
+    outlines = read_place_outlines(kind, code, out_root)
+    measures = {p["name"]: p["measures"]}
+    region = meta["regions"].get(p["region"]) if p.get("region") else None
+    if region:
+        measures[region["name"]] = region["measures"]
+    measures[ENGLAND] = meta["england"]
+    england = pd.DataFrame(
+        {"imd_decile": range(1, 11), "population": meta["england"]["decile_population"]}
+    )
+    n = meta["n_places"]
+    ranks = pd.DataFrame(
+        {
+            "measure": [MEASURE_WORDS[m] for m, _, _ in COMPARISON_MEASURES],
+            f"{p['name']}": [
+                None if p["measures"]["imd"][m] is None else p["measures"]["imd"][m] * s
+                for m, _, s in COMPARISON_MEASURES
+            ],
+            f"rank among the {n} {k.plural} (rank; 1 = most deprived)": [
+                p["ranks"][m] for m, _, _ in COMPARISON_MEASURES
+            ],
+        }
+    )
+    ranks["measure"] = [
+        f"{w} ({'%' if s == 100.0 else 'score' if m == 'average_score' else 'rank'})"
+        for (m, _, s), w in zip(COMPARISON_MEASURES, ranks["measure"])
+    ]
+    return PlaceProfile(
+        kind=kind,
+        code=code,
+        name=p["name"],
+        site_name=k.label,
+        singular=k.singular,
+        region=region["name"] if region else None,
+        n_places=n,
+        lsoa_count=p["measures"]["lsoa_count"],
+        population=p["measures"]["population"],
+        population_source=meta["population_source"],
+        measures=measures,
+        summary=summary_table(measures),
+        ranks=ranks,
+        deciles=decile_distribution(lsoas, england),
+        domains=domain_table(measures),
+        lsoas=lsoas,
+        outlines=outlines,
+        sources=list(meta["sources"]),
+    )
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def profile_reading(p: PlaceProfile) -> list[str]:
+    """Short plain-English sentences on one place, generated from its figures."""
+    from anchorlib.assets.place import DOMAIN_LABELS, _compare, _fmt_pct
+
+    out = [
+        f"{p.name} is home to {int(round(p.population)):,} people in {p.lsoa_count:,} neighbourhoods (LSOAs)."
+    ]
+    d = p.deciles
+    n1 = int(d["neighbourhoods (LSOAs)"].iloc[0])
+    share1 = float(d["share of neighbourhoods (%)"].iloc[0])
+    if n1 == 0:
+        out.append(
+            "None of its neighbourhoods is among the most deprived 10% in England (IMD 2025)."
+        )
+    else:
+        out.append(
+            f"{n1:,} of its neighbourhoods ({_fmt_pct(share1)}) are among the most deprived 10% in England "
+            f"(IMD 2025), against 10% nationally; {_fmt_pct(float(d['share of residents (%)'].iloc[0]))} of "
+            "its residents live in them."
+        )
+    rank = dict(zip(p.ranks["measure"], p.ranks.iloc[:, 2]))
+    r = next(v for m, v in rank.items() if m.startswith("average rank"))
+    if r is not None:
+        out.append(
+            f"On the population-weighted average rank it is the {_ordinal(int(r))} most deprived of the "
+            f"{p.n_places} {KINDS[p.kind].plural} in England (1 = most deprived)."
+        )
+    score = {a: m["imd"]["average_score"] for a, m in p.measures.items()}
+    s, e = score.get(p.name), score.get(ENGLAND)
+    if s is not None and e is not None:
+        rs = score.get(p.region) if p.region else None
+        region = f"{_compare(s, rs)} the {p.region} ({rs:.1f}) and " if rs is not None else ""
+        out.append(
+            f"Its average IMD score is {s:.1f}: {region}{_compare(s, e)} England ({e:.1f}); a higher score "
+            "means more deprived."
+        )
+    dom = p.domains[p.domains["domain"] != DOMAIN_LABELS["imd"]]
+    col = f"{p.name}: in most deprived 10% (%)"
+    if col in dom.columns and len(dom) and dom[col].max() > 0:
+        hi = dom.sort_values([col, "domain"], ascending=[False, True]).iloc[0]
+        out.append(
+            f"Of the seven domains, {hi['domain'].lower()} stands out: {_fmt_pct(hi[col])} of its "
+            "neighbourhoods are in England's most deprived 10% on it."
+        )
+    return out
+
+
+def map_alt(p: PlaceProfile) -> str:
+    """Alt text of the place's map."""
+    d = p.deciles
+    top = d.sort_values("neighbourhoods (LSOAs)", ascending=False).iloc[0]
+    districts = p.outlines["lad24_name"].tolist()
+    where = (
+        f" District outlined: {districts[0]}."
+        if len(districts) == 1
+        else f" {len(districts)} districts outlined: {', '.join(districts)}."
+    )
+    return (
+        f"Map of {p.name}'s {p.lsoa_count} neighbourhoods coloured by national IMD 2025 decile, dark blue for "
+        f"the most deprived 10% to yellow for the least deprived. {int(d['neighbourhoods (LSOAs)'].iloc[0])} are "
+        f"in decile 1; the most common decile is {str(top['IMD decile (1 = most deprived)']).split(' ')[0]} "
+        f"({int(top['neighbourhoods (LSOAs)'])} neighbourhoods).{where}"
+    )

@@ -1,0 +1,410 @@
+"""`anchor indicators`: the spend indicators of a collaborative, or of a loose ledger.
+
+    anchor indicators COLLABORATIVE.yml [--json]
+    anchor indicators --ledger DIR --place PLACE_SPEC [--register FILE] [--deprived 1,2] [--json]
+
+Mounted by anchorlib/cli/app.py as ``app.command("indicators")(indicators_cmd)``.
+The numbers come from :func:`anchorlib.indicators.spend.spend_indicators`; this module
+only reads inputs and prints.  JSON shape: one key per anchor and
+``combined`` (all years), ``by_year`` (``{year: {anchor: ..., combined: ...}}``)
+and ``meta`` (place, tiers, settings, exclusions, notes).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from anchorlib.core.errors import AnchorError
+
+indicators_app = typer.Typer(
+    help="Spend indicators (CLES, ICIC addressable spend, NEF LM3).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+RESERVED = ("combined", "by_year", "meta")
+
+
+def _fail(msg: str) -> None:
+    typer.echo(f"error: {msg}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _deciles(text: str | None) -> list[int] | None:
+    if text is None:
+        return None
+    try:
+        out = []
+        for part in text.replace(" ", "").split(","):
+            if "-" in part:
+                a, b = part.split("-")
+                out += list(range(int(a), int(b) + 1))
+            elif part:
+                out.append(int(part))
+        return out
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r}: give deciles as 1,2 or 1-3", param_hint="--deprived"
+        ) from None
+
+
+def _clean(obj):
+    """JSON-safe: NaN / inf to null, numpy scalars to Python."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def _from_collaborative(path: str, settings_override: dict, out_root: Path | None = None):
+    from anchorlib.assets.register import read_located_ledger
+    from anchorlib.config.collaborative import load_collaborative
+    from anchorlib.indicators.spend import read_lm3_survey
+
+    collab = load_collaborative(path)
+    settings = collab.spec.indicators.model_copy(update=settings_override)
+    ledger = read_located_ledger(collab, out_root)
+    survey = None
+    if settings.lm3_survey:
+        survey = read_lm3_survey(collab.path.parent / settings.lm3_survey)
+    anchors = [a.id for a in collab.anchors]
+    home = {a.id: a.home_lad for a in collab.anchors}
+    meta = {
+        "collaborative": collab.id,
+        "name": collab.spec.name,
+        "source": str(collab.path),
+        "baseline_year": collab.spec.baseline_year,
+        "anchor_names": {a.id: a.name for a in collab.anchors},
+    }
+    # Payments between member anchors are not spend into the economy: combined figures leave them out.
+    from anchorlib.indicators.collective import flag_intra_collaborative
+
+    meta["intra_collaborative_excluded"] = (
+        "payments between member anchors are left out of 'combined'"
+    )
+    return (
+        ledger,
+        collab.place,
+        settings,
+        anchors,
+        home,
+        survey,
+        meta,
+        flag_intra_collaborative(ledger, collab),
+    )
+
+
+def _from_ledger(ledger_dir: Path, place_spec: str, register: Path | None, settings_override: dict):
+    from anchorlib.config.collaborative import IndicatorSettings
+    from anchorlib.config.places import resolve_place
+    from anchorlib.indicators.spend import locate_ledger
+
+    path = ledger_dir / "ledger.parquet" if ledger_dir.is_dir() else ledger_dir
+    if not path.is_file():
+        raise AnchorError(
+            f"no ledger at {path}: write one with `anchor ledger read FILE... --anchor ID --out DIR`"
+        )
+    try:
+        ledger = pd.read_parquet(path)
+    except Exception as exc:
+        raise AnchorError(f"cannot read {path} as a Parquet ledger: {exc}") from None
+    place = resolve_place(place_spec)
+    reg = matches = None
+    if register is not None:
+        from anchorlib.suppliers.register import read_register, read_register_matches
+
+        reg = read_register(register)
+        matches = read_register_matches(register)
+    located = locate_ledger(ledger, place, reg, matches)
+    settings = IndicatorSettings.model_validate(settings_override)
+    meta = {"source": str(path), "register": str(register) if register else None}
+    return located, place, settings, None, {}, None, meta
+
+
+def indicators_cmd(
+    collaborative: str | None = typer.Argument(
+        None, help="A collaborative YAML (after `anchor ingest` and `anchor suppliers build`)."
+    ),
+    ledger: Path | None = typer.Option(
+        None,
+        "--ledger",
+        help="A folder written by `anchor ledger read` "
+        "(DIR/ledger.parquet), or the Parquet file itself.",
+    ),
+    place: str | None = typer.Option(
+        None,
+        "--place",
+        help="With --ledger: a place YAML or LAD codes (anything `anchor place` accepts).",
+    ),
+    register: Path | None = typer.Option(
+        None,
+        "--register",
+        help="With --ledger: a supplier register "
+        "(CSV/XLSX from `anchor suppliers build`) for postcodes and types.",
+    ),
+    deprived: str | None = typer.Option(
+        None,
+        "--deprived",
+        help="IMD 2025 deciles counted as deprived: "
+        "1, 1,2 or 1-3 (default: the collaborative's, else 1,2).",
+    ),
+    top: int | None = typer.Option(
+        None, "--top", min=1, help="N for the top-N supplier share (default 10)."
+    ),
+    by_year: bool = typer.Option(True, "--by-year/--no-by-year", help="Also every financial year."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    outputs: Path | None = typer.Option(
+        None,
+        "--outputs",
+        help="With a collaborative: the outputs folder "
+        "`anchor ingest` wrote to (default: outputs/ in this project).",
+    ),
+) -> None:
+    """Spend indicators per anchor, combined and per financial year.
+
+    Total, transactions, suppliers; spend by tier with the located share
+    beside every share (denominators: all spend and located spend); spend in
+    the most deprived areas; organisation types; concentration (HHI, top-N);
+    addressable spend (ICIC) with its exclusions; LM3 when a survey is given.
+    Definitions: docs/indicators/spend.md.
+    """
+    from anchorlib.indicators.spend import spend_indicators
+
+    override = {}
+    d = _deciles(deprived)
+    if d is not None:
+        override["deprived_deciles"] = d
+    if top is not None:
+        override["top_n"] = top
+    if (collaborative is None) == (ledger is None):
+        _fail("give a collaborative YAML, or --ledger DIR --place PLACE_SPEC (not both)")
+    if collaborative is not None and (place or register):
+        _fail(
+            "--place and --register go with --ledger; a collaborative brings its own place and register"
+        )
+    if ledger is not None and not place:
+        _fail("--ledger needs --place PLACE_SPEC (a place YAML or LAD codes)")
+    try:
+        if collaborative is not None:
+            if override:
+                from anchorlib.config.collaborative import IndicatorSettings
+
+                IndicatorSettings.model_validate(
+                    override
+                )  # clear errors for bad --deprived / --top
+            led, plc, settings, anchors, home, survey, meta, exclude = _from_collaborative(
+                collaborative, override, outputs
+            )
+        else:
+            led, plc, settings, anchors, home, survey, meta = _from_ledger(
+                ledger, place, register, override
+            )
+            exclude = None
+        ids = (
+            anchors
+            if anchors is not None
+            else sorted({str(a) for a in led["anchor_id"].dropna().unique()})
+        )
+        clash = [a for a in ids if a in RESERVED]
+        if clash:
+            raise AnchorError(
+                f"anchor ids {clash} clash with the output keys {list(RESERVED)}: rename them"
+            )
+        kw = {"home_lads": home, "lm3_survey": survey, "anchors": ids, "exclude_rows": exclude}
+        result = spend_indicators(led, plc, settings, **kw)
+        years = spend_indicators(led, plc, settings, by_year=True, **kw) if by_year else None
+    except AnchorError as exc:
+        _fail(str(exc))
+    except ValueError as exc:  # pydantic validation of --deprived / --top
+        _fail(str(exc))
+    meta.update(_meta(plc, settings, result))
+    out = dict(result)
+    if years is not None:
+        out["by_year"] = years
+    out["meta"] = meta
+    out = _clean(out)
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+    else:
+        typer.echo(format_indicators(out))
+
+
+indicators_app.command()(indicators_cmd)
+
+
+def _meta(place, settings, result) -> dict:
+    from anchorlib.indicators.spend import place_tier, wider_tier
+
+    comb = result["combined"]
+    notes = []
+    sim = comb.get("simulated_share")
+    if sim:
+        notes.append(
+            f"SIMULATED: {sim:.1%} of spend is with suppliers whose location is simulated "
+            "(demo postcodes, not real addresses); the geographic figures illustrate the method only"
+        )
+    if comb.get("located_share") is not None and comb["located_share"] < 1:
+        notes.append(
+            f"{1 - comb['located_share']:.1%} of spend is with suppliers of unknown location "
+            "(tier 'unknown'): it stays in every 'of all' denominator"
+        )
+    if comb.get("lm3") is None:
+        notes.append(f"LM3: not given ({comb['lm3_detail'].get('reason')})")
+    ex = settings.addressable_exclusions
+    return {
+        "place": place.name,
+        "tiers": place.tier_names,
+        "place_tier": place_tier(place),
+        "wider_tier": wider_tier(place),
+        "deprived_deciles": list(settings.deprived_deciles),
+        "top_n": settings.top_n,
+        "addressable_exclusions": {
+            "org_types": list(ex.org_types),
+            "suppliers": list(ex.suppliers),
+            "categories": list(ex.categories),
+        },
+        "lm3_survey": settings.lm3_survey,
+        "units": "amounts in pounds (net of refunds, duplicates counted once); shares are fractions 0-1",
+        "definitions": "docs/indicators/spend.md",
+        "notes": notes,
+    }
+
+
+# --------------------------------------------------------------------------- text output
+
+
+def _pct(v) -> str:
+    return "-" if v is None else f"{v:.1%}"
+
+
+def _gbp(v) -> str:
+    return "-" if v is None else f"£{v:,.0f}"
+
+
+def format_indicators(out: dict) -> str:
+    meta = out["meta"]
+    groups = [k for k in out if k not in ("by_year", "meta")]
+    n = meta["top_n"]
+    dec = meta["deprived_deciles"]
+    dec_label = (
+        f"{dec[0]}-{dec[-1]}"
+        if dec == list(range(dec[0], dec[-1] + 1)) and len(dec) > 1
+        else ",".join(map(str, dec))
+    )
+    pt, wt = meta["place_tier"], meta["wider_tier"]
+    title = meta.get("name") or meta["source"]
+    lines = [
+        f"{title}: spend indicators",
+        f"place: {meta['place']}; tiers: {', '.join(meta['tiers'])}; "
+        f"deprived = IMD 2025 deciles {dec_label}",
+    ]
+    for note in meta["notes"]:
+        lines.append(f"note: {note}")
+    rows = [
+        (
+            "financial years",
+            lambda g: (
+                f"{g['financial_years'][0]} to {g['financial_years'][-1]}"
+                if g["financial_years"]
+                else "-"
+            ),
+        ),
+        ("total spend", lambda g: _gbp(g["total"])),
+        ("transactions", lambda g: f"{g['transactions']:,}"),
+        ("distinct suppliers", lambda g: f"{g['distinct_suppliers']:,}"),
+        ("located share", lambda g: _pct(g["located_share"])),
+    ]
+    for t in meta["tiers"]:
+        rows.append((f"in {t} (of all)", lambda g, t=t: _pct(g["tier_share_of_all"].get(t))))
+    for t in meta["tiers"][:-1]:
+        rows.append(
+            (f"in {t} (of located)", lambda g, t=t: _pct(g["tier_share_of_located"].get(t)))
+        )
+    if pt:
+        rows += [
+            (f"CLES: in {pt} (of all)", lambda g: _pct(g["place_share_of_all"])),
+            (f"CLES: in {pt} (of located)", lambda g: _pct(g["place_share_of_located"])),
+        ]
+    if wt:
+        rows += [
+            (f"CLES: in {wt} incl. {pt} (of all)", lambda g: _pct(g["wider_share_of_all"])),
+            (f"CLES: in {wt} incl. {pt} (of located)", lambda g: _pct(g["wider_share_of_located"])),
+        ]
+    rows += [
+        ("home district (of all)", lambda g: _pct(g["home_district_share_of_all"])),
+        (f"deprived {dec_label} (of located)", lambda g: _pct(g["deprived_share_of_located"])),
+        (f"deprived {dec_label} (of all)", lambda g: _pct(g["deprived_share_of_all"])),
+        ("social economy (VCSE)", lambda g: _pct(g["social_economy_share"])),
+        ("public bodies", lambda g: _pct(g["public_body_share"])),
+        ("SME (where size known)", lambda g: _pct(g["sme_share_of_known"])),
+        ("redacted payees", lambda g: _pct(g["redacted_share"])),
+        ("HHI (0-10,000)", lambda g: "-" if g["hhi_10000"] is None else f"{g['hhi_10000']:,.0f}"),
+        (f"top-{n} supplier share", lambda g: _pct(g["top_n_share"])),
+        ("addressable spend", lambda g: _gbp(g["addressable_total"])),
+        ("addressable share", lambda g: _pct(g["addressable_share"])),
+    ]
+    if pt:
+        rows.append((f"in {pt} (of addressable)", lambda g: _pct(g["place_share_of_addressable"])))
+    rows.append(("LM3", lambda g: "-" if g["lm3"] is None else f"{g['lm3']:.2f}"))
+    lines += [""] + _table(
+        ["indicator"] + groups, [[label] + [f(out[g]) for g in groups] for label, f in rows]
+    )
+    lines += ["", "Addressable spend (ICIC): excluded, by rule (first rule met)"]
+    rules = list(out["combined"]["addressable_excluded"])
+    lines += _table(
+        ["rule"] + groups,
+        [[r] + [_gbp(out[g]["addressable_excluded"].get(r)) for g in groups] for r in rules]
+        or [["(no exclusions declared)"] + [""] * len(groups)],
+    )
+    if "by_year" in out:
+        lines += ["", "By financial year"]
+        head = [
+            "year",
+            "anchor",
+            "total",
+            "located",
+            f"{pt or 'place'} (all)",
+            f"{pt or 'place'} (located)",
+            "deprived (located)",
+            "HHI",
+            f"top-{n}",
+            "addressable",
+        ]
+        body = []
+        for y, res in out["by_year"].items():
+            for g, v in res.items():
+                body.append(
+                    [
+                        y,
+                        g,
+                        _gbp(v["total"]),
+                        _pct(v["located_share"]),
+                        _pct(v["place_share_of_all"]),
+                        _pct(v["place_share_of_located"]),
+                        _pct(v["deprived_share_of_located"]),
+                        "-" if v["hhi_10000"] is None else f"{v['hhi_10000']:,.0f}",
+                        _pct(v["top_n_share"]),
+                        _gbp(v["addressable_total"]),
+                    ]
+                )
+        lines += _table(head, body)
+    lines += ["", f"Definitions: {meta['definitions']}"]
+    return "\n".join(lines)
+
+
+def _table(head: list[str], body: list[list[str]]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [head] + body) for i in range(len(head))]
+    fmt = lambda r: "  ".join(
+        str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))
+    )
+    return [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in body]

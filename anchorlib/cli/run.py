@@ -1,0 +1,199 @@
+"""``anchor run``: shared assets once, then every report notebook in parallel, published as a static site.
+
+Mounted by anchorlib/cli/app.py as ``app.command("run")(run_cmd)``.  The work is
+done by :func:`anchorlib.run.runner.run_collaborative`; ``anchor run --places lads|icbs`` by
+:func:`anchorlib.run.national.run_places`.  See docs/running_reports.md.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+
+from anchorlib.core.errors import AnchorError
+
+
+def run_cmd(
+    collaboratives: list[str] | None = typer.Argument(
+        None, help="Collaborative YAML file(s), e.g. collaboratives/lancashire.yml."
+    ),
+    run_all: bool = typer.Option(False, "--all", help="Every collaborative in collaboratives/."),
+    places: str | None = typer.Option(
+        None,
+        "--places",
+        help="Instead of collaboratives: the place profile of "
+        "every place of England, 'lads' (the 296 LAD 2024) or 'icbs' (the 42 "
+        "ICBs), into outputs/places-<kind>/ with a national comparison table.",
+    ),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        min=1,
+        help="With --places: only the first N places "
+        "(by code); the others keep their published reports.",
+    ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        "-w",
+        min=1,
+        help="Notebooks executed at once (default: the cores available).",
+    ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Rebuild the shared assets and run every notebook, even when nothing changed.",
+    ),
+    param: list[str] | None = typer.Option(
+        None,
+        "--param",
+        "-p",
+        help="A notebook parameter: NAME=VALUE (every "
+        "notebook declaring NAME), NOTEBOOK:NAME=VALUE or REPORT:NAME=VALUE "
+        "(e.g. anchor_spend-hyndburn:suppliers_listed=30). Repeatable.",
+    ),
+    only: list[str] | None = typer.Option(
+        None,
+        "--only",
+        help="Only this notebook (e.g. anchor_spend) or "
+        "report (e.g. anchor_spend-hyndburn); with --places, a place code (e.g. "
+        "E07000120). Repeatable.",
+    ),
+    outputs: Path | None = typer.Option(
+        None, "--outputs", help="Outputs folder (default: outputs/ in the project)."
+    ),
+    notebooks: Path | None = typer.Option(
+        None, "--notebooks", help="Folder of report notebooks (default: notebooks/ in the project)."
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No progress bar; print only the summary."
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Run the notebooks on a Dask cluster: the "
+        "scheduler's address (tcp://host:8786) or scheduler file (.json), or "
+        "'local' for a LocalCluster here. Workers must see the project and "
+        "outputs folders at the same paths. Default: worker processes here.",
+    ),
+    fresh_kernels: bool = typer.Option(
+        False,
+        "--fresh-kernels",
+        help="Start a new Jupyter kernel for every "
+        "report (default: each worker reuses one warm kernel, reset before "
+        "every report).",
+    ),
+) -> None:
+    """Build the shared assets once, then execute every report notebook and publish the site.
+
+    Assets (ingest, supplier register, place) are skipped when their inputs are
+    unchanged; a report is not executed again when its inputs, notebook and
+    parameters are unchanged.  Failures are collected: every other report is
+    still published, and each failure is named with its first error line.
+    Writes outputs/<collaborative>/manifest.json and index.html, and
+    outputs/index.html.  Exits 1 when anything failed.
+    """
+    from anchorlib.run.runner import RunError, all_collaboratives, lean_imports, run_collaborative
+
+    lean_imports()  # before anything imports nbformat (see anchorlib.run.runner.lean_imports)
+
+    if run_all and collaboratives:
+        typer.echo("error: give collaborative files or --all, not both", err=True)
+        raise typer.Exit(code=2)
+    if places is not None or limit is not None:
+        _run_places(
+            places,
+            collaboratives,
+            run_all,
+            param,
+            limit=limit,
+            workers=workers,
+            force=force,
+            only=only,
+            outputs=outputs,
+            notebooks=notebooks,
+            quiet=quiet,
+            fresh_kernels=fresh_kernels,
+            scheduler=scheduler,
+        )
+        return
+    paths = [str(p) for p in all_collaboratives()] if run_all else list(collaboratives or [])
+    if not paths:
+        typer.echo(
+            "error: give a collaborative YAML (e.g. collaboratives/lancashire.yml) or --all",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    t0 = time.perf_counter()
+    results = []
+    for p in paths:
+        try:
+            results.append(
+                run_collaborative(
+                    p,
+                    out_root=outputs,
+                    workers=workers,
+                    force=force,
+                    params=param,
+                    only=only,
+                    notebooks_dir=notebooks,
+                    progress=not quiet,
+                    fresh_kernels=fresh_kernels,
+                    scheduler=scheduler,
+                )
+            )
+        except RunError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=2)
+        except AnchorError as exc:
+            typer.echo(f"error: {p}: {exc}", err=True)
+            raise typer.Exit(code=2)
+    for r in results:
+        typer.echo(r.summary())
+    if len(results) > 1:
+        typer.echo(f"{len(results)} collaboratives in {time.perf_counter() - t0:.1f} s")
+    if not all(r.ok for r in results):
+        raise typer.Exit(code=1)
+
+
+def _run_places(kind, collaboratives, run_all, param, **kw) -> None:
+    """``anchor run --places lads|icbs``: every place of England (anchorlib.run.national.run_places)."""
+    from anchorlib.run.national import KINDS, run_places
+    from anchorlib.run.runner import RunError
+
+    if kind is None:
+        typer.echo("error: --limit goes with --places", err=True)
+        raise typer.Exit(code=2)
+    if collaboratives or run_all:
+        typer.echo("error: give --places or collaborative files (or --all), not both", err=True)
+        raise typer.Exit(code=2)
+    if kind not in KINDS:
+        typer.echo(f"error: --places {kind}: choose one of {', '.join(KINDS)}", err=True)
+        raise typer.Exit(code=2)
+    if param:
+        typer.echo(
+            "error: --param is not taken with --places (each report's parameter is its place)",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    try:
+        res = run_places(
+            kind,
+            out_root=kw["outputs"],
+            workers=kw["workers"],
+            force=kw["force"],
+            only=kw["only"],
+            limit=kw["limit"],
+            notebooks_dir=kw["notebooks"],
+            progress=not kw["quiet"],
+            fresh_kernels=kw["fresh_kernels"],
+            scheduler=kw["scheduler"],
+        )
+    except (RunError, AnchorError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2)
+    typer.echo(res.summary())
+    if not res.ok:
+        raise typer.Exit(code=1)

@@ -1,0 +1,175 @@
+"""`anchor suppliers ...`: the shared supplier register of a collaborative.
+
+Mounted by anchorlib/cli/app.py as ``app.add_typer(suppliers_app, name="suppliers")``.
+The work is done by :func:`anchorlib.suppliers.register.build_register` on DataFrames;
+this module only reads and writes files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from anchorlib.core.errors import AnchorError
+
+suppliers_app = typer.Typer(
+    help="The supplier register: one row per supplier, matched across anchors and spellings, edited by people.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@suppliers_app.callback()
+def _suppliers() -> None:
+    """The supplier register: one row per supplier, matched across anchors and spellings, edited by people."""
+
+
+def find_previous(out: Path, name: str) -> tuple[Path | None, str | None]:
+    """The register people last edited in ``out``: ``<name>.xlsx`` or ``<name>.csv``, the newer of the two.
+
+    Returns the path and a note when both exist and their editable columns differ
+    (someone edited both: only the newer is used).
+    """
+    from anchorlib.suppliers.register import EDITABLE, read_register
+
+    candidates = [p for p in (out / f"{name}.xlsx", out / f"{name}.csv") if p.is_file()]
+    if not candidates:
+        return None, None
+    if (
+        len(candidates) == 2
+        and abs(candidates[0].stat().st_mtime - candidates[1].stat().st_mtime) < 2
+    ):
+        return candidates[1], None  # both as the last build wrote them: the CSV reads faster
+    newest = max(candidates, key=lambda p: p.stat().st_mtime_ns)
+    note = None
+    if len(candidates) == 2:
+        try:
+            a, b = (read_register(p) for p in candidates)
+            cols = ["supplier_id"] + [c for c in EDITABLE if c in a.columns and c in b.columns]
+            a = a[cols].set_index("supplier_id").sort_index()
+            b = b[cols].set_index("supplier_id").sort_index()
+            if not a.fillna("").astype(str).equals(b.fillna("").astype(str)):
+                other = next(p for p in candidates if p != newest)
+                note = (
+                    f"{newest.name} and {other.name} differ in their editable columns: using the newer, "
+                    f"{newest.name}; edits made only in {other.name} are not read"
+                )
+        except AnchorError:
+            pass
+    return newest, note
+
+
+@suppliers_app.command("build")
+def build(
+    ledgers: list[Path] = typer.Argument(
+        ...,
+        help="A collaborative YAML (uses outputs/<id>/data/ledger.parquet from "
+        "'anchor ingest'), or canonical ledger file(s) as written by 'anchor ledger read'.",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Output folder (default: the first ledger's folder)."
+    ),
+    place: str | None = typer.Option(
+        None,
+        "--place",
+        help="A place YAML file (or LAD codes): adds LSOA 2021, LAD, region, IMD decile and tier for each postcode.",
+    ),
+    previous: Path | None = typer.Option(
+        None,
+        "--previous",
+        help="The register to keep edits from (default: OUT/NAME.xlsx or OUT/NAME.csv, whichever is newer).",
+    ),
+    fresh: bool = typer.Option(
+        False,
+        "--fresh",
+        help="Ignore any existing register in OUT (start again: every human edit there is dropped).",
+    ),
+    name: str = typer.Option(
+        "suppliers",
+        "--name",
+        help="File name stem: NAME.csv, NAME.xlsx, NAME_matches.csv, NAME_review.csv.",
+    ),
+    threshold: float = typer.Option(
+        92.0, "--threshold", help="Fuzzy match threshold (rapidfuzz token_sort_ratio, 0-100)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written."),
+) -> None:
+    """Build the supplier register from LEDGER file(s); run again to keep every human edit and add what is new.
+
+    Writes OUT/NAME.csv and OUT/NAME.xlsx (sheets register, matches, review),
+    sorted by combined spend, with the CLES top suppliers covering 80% of spend
+    marked, plus the audit of every name match (NAME_matches.csv) and the near
+    misses that were not merged (NAME_review.csv).  Files are replaced only
+    when all are written.
+    """
+    import pandas as pd
+
+    from anchorlib.suppliers.register import (
+        build_register,
+        read_register,
+        read_register_matches,
+        write_register,
+    )
+
+    if len(ledgers) == 1 and ledgers[0].suffix in (".yml", ".yaml"):
+        _build_for_collaborative(ledgers[0], fresh, quiet)
+        return
+    missing = [str(f) for f in ledgers if not f.is_file()]
+    if missing:
+        typer.echo(f"error: no such file: {', '.join(missing)}", err=True)
+        raise typer.Exit(1)
+    out = out or ledgers[0].parent
+    try:
+        frames = []
+        for f in ledgers:
+            try:
+                frames.append(pd.read_parquet(f))
+            except Exception as exc:
+                raise AnchorError(f"cannot read {f} as a Parquet ledger: {exc}") from None
+        ledger = pd.concat(frames, ignore_index=True)
+        prev_path, note = (
+            (previous, None) if previous else ((None, None) if fresh else find_previous(out, name))
+        )
+        prev = prev_matches = None
+        if prev_path is not None:
+            prev = read_register(prev_path)
+            prev_matches = read_register_matches(prev_path)
+        plc = None
+        if place:
+            from anchorlib.config.places import resolve_place
+
+            plc = resolve_place(place)
+        reg = build_register(
+            ledger, previous=prev, place=plc, previous_matches=prev_matches, threshold=threshold
+        )
+        paths = write_register(reg, out / name)
+    except AnchorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(f"error: cannot write to {out}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if not quiet:
+        if prev_path is not None:
+            typer.echo(f"kept edits from {prev_path}", err=True)
+        if note:
+            typer.echo(f"warning: {note}", err=True)
+        typer.echo(reg.summary(), err=True)
+    for p in paths.values():
+        typer.echo(str(p))
+
+
+def _build_for_collaborative(path: Path, fresh: bool, quiet: bool) -> None:
+    from anchorlib.assets.register import build_collaborative_register
+    from anchorlib.config.collaborative import load_collaborative
+
+    try:
+        reg, paths = build_collaborative_register(load_collaborative(path), fresh=fresh)
+    except AnchorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if not quiet:
+        typer.echo(reg.summary(), err=True)
+    for p in paths.values():
+        typer.echo(str(p))

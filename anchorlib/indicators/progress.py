@@ -1,0 +1,380 @@
+"""Progress against a baseline: every headline indicator for each financial year, the change against
+the collaborative's baseline year, and the gap to each target declared in its YAML.
+
+    from anchorlib.indicators.progress import progress_table, targets_summary, default_indicators
+
+    table = progress_table(ledger, collab)                       # the default headline indicators
+    table = progress_table(ledger, collab, indicators={          # or any callables (rows, collab) -> value
+        "place_share_of_all": lambda rows, c: spend.place_share(rows, c.place, "all")})
+    targets_summary(table, collab)                               # one row per target: latest value, gap, pace
+
+An indicator is a callable ``fn(rows, collab) -> float | None`` given the located-ledger
+rows of one anchor (or of all anchors together, less the payments between member
+anchors) in one financial year.  Definitions: docs/indicators/collective.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import pandas as pd
+
+from anchorlib.indicators import spend
+from anchorlib.indicators.collective import (
+    COMBINED,
+    _anchor_ids,
+    _place,
+    _spec,
+    combined_totals,
+    flag_intra_collaborative,
+    supplier_overlap,
+)
+
+__all__ = [
+    "IndicatorFn",
+    "default_indicators",
+    "combined_only",
+    "progress_table",
+    "targets_summary",
+    "year_start",
+    "year_coverage",
+]
+
+IndicatorFn = Callable[[pd.DataFrame, object], "float | None"]
+
+COLUMNS = [
+    "indicator",
+    "anchor",
+    "financial_year",
+    "value",
+    "baseline_year",
+    "baseline_value",
+    "change",
+    "change_relative",
+    "is_baseline",
+    "months",
+    "anchors_present",
+    "complete",
+    "comparable",
+    "target",
+    "target_by",
+    "target_baseline",
+    "gap",
+    "target_description",
+]
+
+
+def year_start(fy: str) -> int:
+    """``'2022-23'`` -> 2022."""
+    return int(str(fy)[:4])
+
+
+def _addressable(rows: pd.DataFrame, collab) -> pd.DataFrame:
+    r = spend.spend_rows(rows)
+    return r[spend.addressable_rule(r, _spec(collab).indicators.addressable_exclusions).isna()]
+
+
+def combined_only(fn: IndicatorFn, *, all_rows: bool = False) -> IndicatorFn:
+    """Mark an indicator as computed for ``combined`` only (a collaborative figure, meaningless for one
+    anchor).  ``all_rows=True``: it is given the year's rows *including* the intra-collaborative
+    payments (e.g. to total them)."""
+    fn.combined_only = True
+    fn.all_rows = all_rows
+    return fn
+
+
+def default_indicators(aliases=None) -> dict[str, IndicatorFn]:
+    """The headline indicators tracked by default.
+
+    Spend (per anchor and combined, named as in ``anchorlib.indicators.spend.group_indicators``):
+    ``total`` (net spend, £), ``located_share``, ``place_share_of_all``,
+    ``place_share_of_located``, ``deprived_share_of_all``, ``deprived_share_of_located`` (the
+    collaborative's ``deprived_deciles``), ``addressable_total`` (£), ``place_share_of_addressable``,
+    ``social_economy_share``.  Collaborative (combined only): ``intra_collaborative_total`` (£ paid
+    between member anchors), ``shared_suppliers`` (suppliers used by two or more anchors in the
+    year), ``shared_supplier_share`` (their combined spend / combined spend).  ``aliases``: as
+    :func:`anchorlib.indicators.collective.member_aliases`.
+    """
+
+    def place(c):
+        return _place(c, None)
+
+    def deciles(c):
+        return _spec(c).indicators.deprived_deciles
+
+    def shared_share(rows, c):
+        tot = spend.total_spend(rows)
+        return (
+            float(supplier_overlap(rows, c, aliases)["combined"].sum()) / tot if tot > 0 else None
+        )
+
+    return {
+        "total": lambda rows, c: spend.total_spend(rows),
+        "located_share": lambda rows, c: spend.located_share(rows),
+        "place_share_of_all": lambda rows, c: spend.place_share(rows, place(c), "all"),
+        "place_share_of_located": lambda rows, c: spend.place_share(rows, place(c), "located"),
+        "deprived_share_of_all": lambda rows, c: spend.deprived_share(rows, deciles(c), "all"),
+        "deprived_share_of_located": lambda rows, c: spend.deprived_share(
+            rows, deciles(c), "located"
+        ),
+        "addressable_total": lambda rows, c: spend.total_spend(_addressable(rows, c)),
+        "place_share_of_addressable": lambda rows, c: spend.place_share(
+            _addressable(rows, c), place(c), "all"
+        ),
+        "social_economy_share": lambda rows, c: spend.social_economy_share(rows),
+        "intra_collaborative_total": combined_only(
+            lambda rows, c: float(combined_totals(rows, c, aliases).loc[COMBINED, "intra"]),
+            all_rows=True,
+        ),
+        "shared_suppliers": combined_only(lambda rows, c: len(supplier_overlap(rows, c, aliases))),
+        "shared_supplier_share": combined_only(shared_share),
+    }
+
+
+def year_coverage(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Months with at least one payment, per anchor and financial year (``anchor_id``, ``financial_year``,
+    ``months``): a year with fewer than 12 is partial, and its totals are not comparable."""
+    rows = spend.spend_rows(ledger)
+    month = pd.to_datetime(rows["payment_date"]).dt.to_period("M")
+    g = rows.assign(_m=month).groupby(
+        [rows["anchor_id"].astype(str), rows["financial_year"].astype(str)]
+    )["_m"]
+    return g.nunique().rename("months").reset_index()
+
+
+def _value(v):
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"an indicator returned {v!r}; indicators return a number or None"
+        ) from None
+    return None if pd.isna(f) else f
+
+
+def progress_table(
+    ledger: pd.DataFrame,
+    collab,
+    indicators: Mapping[str, IndicatorFn] | None = None,
+    *,
+    aliases=None,
+    intra: pd.Series | None = None,
+    years: Iterable[str] | None = None,
+    baseline_year: str | None = None,
+    anchors: bool = True,
+) -> pd.DataFrame:
+    """One row per (indicator, anchor or ``combined``, financial year).
+
+    ``value``: the indicator on that anchor's payments in that year (``combined``:
+    all anchors' payments less intra-collaborative ones, :func:`anchorlib.indicators.collective.
+    flag_intra_collaborative`); ``baseline_value``: the same in the baseline year
+    (``baseline_year``, default the collaborative's ``baseline_year``, else the first
+    year); ``change`` = value - baseline (percentage points for shares, as fractions);
+    ``change_relative`` = value / baseline - 1 (NaN where there is no value).  ``months``: months with payments
+    (``combined``: the fewest among the anchors present); ``anchors_present``;
+    ``complete``: every anchor present for all 12 months; ``comparable``: complete, and
+    (combined) the same anchors as in the baseline year, and the baseline complete too.
+
+    Indicators marked :func:`combined_only` have ``combined`` rows only.
+
+    Targets in the YAML (``targets``) add ``target``, ``target_by``, ``target_baseline``
+    (the baseline the target was declared against, when given) and ``gap`` = target - value
+    to the rows of their indicator and anchor.  A target whose indicator has no function
+    here is listed in ``attrs['warnings']``.  ``anchors=False``: combined rows only.
+    """
+    spec = _spec(collab)
+    fns = dict(indicators) if indicators is not None else default_indicators(aliases)
+    rows = spend.spend_rows(ledger)
+    if intra is None:
+        intra = flag_intra_collaborative(rows, collab, aliases)
+    intra = intra.reindex(rows.index).fillna(False).astype(bool)
+    fy = rows["financial_year"].astype(str)
+    all_years = sorted(set(fy))
+    years = sorted(set(years)) if years is not None else all_years
+    base = baseline_year or spec.baseline_year or (all_years[0] if all_years else None)
+    warnings: list[str] = []
+    if base is not None and base not in all_years:
+        warnings.append(f"baseline year {base} has no payments in the ledger: no baseline values")
+    ids = _anchor_ids(collab, rows)
+    cov = year_coverage(rows)
+    months = {(r.anchor_id, r.financial_year): int(r.months) for r in cov.itertuples()}
+    aid = rows["anchor_id"].astype(str)
+
+    def present(y):
+        return [a for a in ids if (a, y) in months]
+
+    def complete(y, who):
+        return bool(who) and all(months.get((a, y), 0) == 12 for a in who)
+
+    groups = (
+        [(a, lambda y, fn, a=a: rows[(fy == y) & (aid == a)], [a]) for a in ids] if anchors else []
+    )
+    groups.append(
+        (
+            COMBINED,
+            lambda y, fn: (
+                rows[fy == y] if getattr(fn, "all_rows", False) else rows[(fy == y) & ~intra]
+            ),
+            None,
+        )
+    )
+    calc_years = sorted(set(years) | ({base} if base in all_years else set()))
+    recs = []
+    for name, fn in fns.items():
+        for who, subset, fixed in groups:
+            if fixed is not None and getattr(fn, "combined_only", False):
+                continue
+            vals = {}
+            for y in calc_years:
+                pres = fixed if fixed is not None else present(y)
+                if fixed is not None and (who, y) not in months:
+                    continue
+                sub = subset(y, fn)
+                if sub.empty:
+                    continue
+                vals[y] = (_value(fn(sub, collab)), pres)
+            b = vals.get(base, (None, []))[0] if base else None
+            base_pres = vals.get(base, (None, []))[1] if base else []
+            for y in years:
+                if y not in vals:
+                    continue
+                v, pres = vals[y]
+                comp = complete(y, pres)
+                recs.append(
+                    {
+                        "indicator": name,
+                        "anchor": who,
+                        "financial_year": y,
+                        "value": v,
+                        "baseline_year": base,
+                        "baseline_value": b,
+                        "change": None if v is None or b is None else v - b,
+                        "change_relative": None if v is None or not b else v / b - 1,
+                        "is_baseline": y == base,
+                        "months": min(months.get((a, y), 0) for a in pres) if pres else 0,
+                        "anchors_present": ";".join(pres),
+                        "complete": comp,
+                        "comparable": comp
+                        and complete(base, base_pres)
+                        and sorted(pres) == sorted(base_pres),
+                    }
+                )
+    out = pd.DataFrame(recs, columns=[c for c in COLUMNS if not c.startswith(("target", "gap"))])
+    num = ["value", "baseline_value", "change", "change_relative"]
+    out[num] = out[num].astype(float)
+    out["target"] = float("nan")
+    out["target_by"] = None
+    out["target_baseline"] = float("nan")
+    out["gap"] = float("nan")
+    out["target_description"] = None
+    out = out.astype({"target_by": object, "target_description": object})
+    for t in spec.targets:
+        if t.indicator not in fns:
+            warnings.append(
+                f"target {t.indicator!r} ({t.anchor}) has no indicator function: "
+                f"give one in indicators= (known: {sorted(fns)})"
+            )
+            continue
+        m = (out["indicator"] == t.indicator) & (out["anchor"] == t.anchor)
+        if not m.any():
+            warnings.append(f"target {t.indicator!r} for {t.anchor!r}: no values in the ledger")
+            continue
+        out.loc[m, "target"] = t.target
+        out.loc[m, "target_by"] = t.by
+        out.loc[m, "target_baseline"] = float("nan") if t.baseline is None else t.baseline
+        out.loc[m, "target_description"] = t.description
+        out.loc[m, "gap"] = t.target - out.loc[m, "value"]
+    out.attrs["warnings"] = warnings
+    out.attrs["baseline_year"] = base
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def targets_summary(progress: pd.DataFrame, collab, *, complete_only: bool = True) -> pd.DataFrame:
+    """One row per target of the collaborative: where it stands.
+
+    ``baseline_value`` (computed, in the baseline year), ``target_baseline`` (as declared),
+    ``latest_year`` (the last year with a value: the last complete year unless
+    ``complete_only=False``), ``latest_value``, ``target``, ``by``, ``gap`` (target - latest),
+    ``years_left`` (from the latest year to the target year), ``required_per_year``
+    (gap / years left), ``observed_per_year`` (change since the baseline / years elapsed),
+    ``on_track`` (the observed pace would reach the target in time; None when it cannot be told).
+    """
+    recs = []
+    for t in _spec(collab).targets:
+        p = progress[
+            (progress["indicator"] == t.indicator)
+            & (progress["anchor"] == t.anchor)
+            & progress["value"].notna()
+        ]
+        if complete_only:
+            p = p[p["complete"]]
+        rec = {
+            "indicator": t.indicator,
+            "anchor": t.anchor,
+            "description": t.description,
+            "target": t.target,
+            "by": t.by,
+            "target_baseline": t.baseline,
+        }
+        if p.empty:
+            recs.append(rec)
+            continue
+        p = p.sort_values("financial_year")
+        last = p.iloc[-1]
+        base_year = last["baseline_year"]
+        base_value = None if pd.isna(last["baseline_value"]) else float(last["baseline_value"])
+        years_left = year_start(t.by) - year_start(last["financial_year"])
+        gap = t.target - last["value"]
+        elapsed = year_start(last["financial_year"]) - year_start(base_year) if base_year else 0
+        observed = (
+            (last["value"] - base_value) / elapsed
+            if base_value is not None and elapsed > 0
+            else None
+        )
+        required = gap / years_left if years_left > 0 else None
+        up = (t.target >= base_value) if base_value is not None else gap >= 0
+        met = last["value"] >= t.target if up else last["value"] <= t.target
+        if met:
+            on_track = True
+        elif years_left <= 0:
+            on_track = False
+        elif observed is None:
+            on_track = None
+        else:
+            on_track = bool(observed >= required) if up else bool(observed <= required)
+        rec.update(
+            {
+                "baseline_year": base_year,
+                "baseline_value": base_value,
+                "latest_year": last["financial_year"],
+                "latest_value": last["value"],
+                "gap": gap,
+                "years_left": years_left,
+                "required_per_year": required,
+                "observed_per_year": observed,
+                "on_track": on_track,
+                "latest_comparable": bool(last["comparable"]),
+            }
+        )
+        recs.append(rec)
+    cols = [
+        "indicator",
+        "anchor",
+        "description",
+        "baseline_year",
+        "baseline_value",
+        "target_baseline",
+        "latest_year",
+        "latest_value",
+        "latest_comparable",
+        "target",
+        "by",
+        "gap",
+        "years_left",
+        "required_per_year",
+        "observed_per_year",
+        "on_track",
+    ]
+    return pd.DataFrame(recs, columns=cols)

@@ -1,0 +1,773 @@
+"""Read a published payment file into sheets of cells, find its header row and map its columns.
+
+* CSV / TSV / text: the encoding is detected (UTF-8 with or without BOM,
+  UTF-16 with BOM, else Windows-1252, or DOS code page 850 when that is what
+  makes a '£' of byte 0x9C), the delimiter is sniffed, and line endings may be
+  CRLF, LF or a lone CR.
+* XLSX / XLSM: every sheet is read (cached formula values), with openpyxl.
+
+A file becomes a list of :class:`Sheet` (one for a CSV), each a list of rows
+with their number in the file (the line a CSV record starts on; the sheet
+row).  :func:`find_header` then finds the row that names the columns, which
+need not be line 1 (titles above it) nor above the data (some exports sort it
+to the bottom), and :func:`map_columns` decides which column is which
+canonical field from the header names.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from anchorlib.core.errors import AnchorError
+from anchorlib.ledgers.parse import is_blank, parse_amount
+
+__all__ = [
+    "LedgerError",
+    "LedgerReadError",
+    "LedgerMappingError",
+    "LedgerReconciliationError",
+    "Sheet",
+    "Header",
+    "FIELDS",
+    "REQUIRED_FIELDS",
+    "FIELD_HINTS",
+    "read_sheets",
+    "find_header",
+    "find_headers",
+    "normalise_header",
+    "column_letter",
+]
+
+
+class LedgerError(AnchorError):
+    """A payment file could not be read into the canonical ledger."""
+
+
+class LedgerReadError(LedgerError, ValueError):
+    """The file itself cannot be read (format, encoding, corrupt workbook, no header row)."""
+
+
+class LedgerMappingError(LedgerError, ValueError):
+    """The columns cannot be mapped: ``headers`` seen and ``candidates`` per field are attached."""
+
+    def __init__(self, message: str, headers=None, candidates=None):
+        super().__init__(message)
+        self.headers = headers or []
+        self.candidates = candidates or {}
+
+
+class LedgerReconciliationError(LedgerError):
+    """Input total != ledger total + rejects total: a bug, never silently accepted."""
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+@dataclass
+class Sheet:
+    """The cells of one CSV file or one worksheet, with each row's number in its source."""
+
+    name: str | None  # None for CSV
+    rows: list[list]
+    row_numbers: list[int]
+    ends_mid_line: bool = (
+        False  # a CSV whose last line has no line end: its last row may be cut short
+    )
+    lengths: list[int] | None = None  # CSV: fields in each row as read, before padding to one width
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
+    s = ""
+    index += 1
+    while index:
+        index, r = divmod(index - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _cp1252_lenient(error: UnicodeDecodeError):
+    # The five bytes cp1252 leaves undefined: keep them as their Latin-1 characters.
+    bad = error.object[error.start : error.end]
+    return bad.decode("latin-1"), error.end
+
+
+codecs.register_error("cp1252_lenient", _cp1252_lenient)
+
+
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """(text, encoding name) for the bytes of a text file."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    text = raw.decode("cp1252", errors="cp1252_lenient")
+    # Byte 0x9C is 'œ' in cp1252 but '£' in the DOS code page 850 some finance systems export in.
+    if "œ" in text and "£" not in text and re.search(r"[(\s,]œ|œ\s*[\d)]", text):
+        return raw.decode("cp850"), "cp850"
+    return text, "cp1252"
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    best, best_score = ",", 0
+    for delim in (",", ";", "\t", "|"):
+        counts = [ln.count(delim) for ln in lines]
+        if not counts:
+            continue
+        common = max(set(counts), key=counts.count)
+        score = common * counts.count(common)
+        if common and score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _read_csv(path: Path, raw: bytes) -> list[Sheet]:
+    text, _ = decode_text(raw)
+    text = text.replace("\x00", "")
+    delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, numbers = [], []
+    start = 1
+    try:
+        for record in reader:
+            rows.append(record)
+            numbers.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise LedgerReadError(
+            f"{path}: line {reader.line_num}: cannot parse as CSV ({exc})"
+        ) from exc
+    return [
+        Sheet(
+            None,
+            rows,
+            numbers,
+            ends_mid_line=bool(text) and not text.endswith(("\n", "\r")),
+            lengths=[len(r) for r in rows],
+        )
+    ]
+
+
+def _looks_binary(raw: bytes) -> bool:
+    """Control bytes (other than tab, CR, LF) in more than a tenth of the first 4 kB: not a text file."""
+    head = raw[:4096]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    return len(head) > 0 and control / len(head) > 0.1
+
+
+def _read_xlsx(path: Path) -> list[Sheet]:
+    try:
+        import openpyxl
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise LedgerReadError(
+            f"{path}: reading XLSX needs openpyxl (pip install 'openpyxl>=3.1')"
+        ) from exc
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter(
+                "ignore"
+            )  # openpyxl warns about styles / data validation it ignores
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
+        raise LedgerReadError(
+            f"{path}: cannot open as an XLSX workbook ({type(exc).__name__}: {exc})"
+        ) from exc
+    sheets = []
+    try:
+        for ws in wb.worksheets:
+            rows, numbers = [], []
+            for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                rows.append(list(values))
+                numbers.append(i)
+            sheets.append(Sheet(ws.title, rows, numbers))
+    except Exception as exc:
+        raise LedgerReadError(
+            f"{path}: cannot read the workbook ({type(exc).__name__}: {exc})"
+        ) from exc
+    finally:
+        wb.close()
+    return sheets
+
+
+def read_sheets(path: Path | str) -> list[Sheet]:
+    """The sheets of a payment file, each trimmed of blank rows before its first and after its last content."""
+    path = Path(path)
+    if not path.is_file():
+        raise LedgerReadError(f"{path}: no such file")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LedgerReadError(f"{path}: cannot read ({exc})") from exc
+    if raw.startswith(b"PK\x03\x04") and b"opendocument" in raw[:200]:
+        raise LedgerReadError(
+            f"{path}: this is an OpenDocument (.ods) spreadsheet, which anchorlib does not read; "
+            "open it and save it as .xlsx or .csv"
+        )
+    if path.suffix.lower() in (".xlsx", ".xlsm") and not raw.startswith(b"PK\x03\x04"):
+        raise LedgerReadError(
+            f"{path}: is not an Excel workbook (an .xlsx file is a zip archive; this one is not). "
+            "If it is CSV text, rename it to .csv; if it came from a download, fetch it again"
+        )
+    if raw.startswith(b"PK\x03\x04"):
+        sheets = _read_xlsx(path)
+    elif raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise LedgerReadError(
+            f"{path}: this is an old binary Excel (.xls) workbook, which anchorlib does not read; "
+            "open it and save it as .xlsx or .csv"
+        )
+    elif raw.lstrip()[:5].lower() in (b"<html", b"<!doc", b"<?xml"):
+        raise LedgerReadError(f"{path}: this is an HTML/XML page, not a CSV or XLSX payment file")
+    elif _looks_binary(raw):
+        raise LedgerReadError(
+            f"{path}: is not a text file (it holds binary data): a payment file must be CSV or XLSX"
+        )
+    else:
+        sheets = _read_csv(path, raw)
+    for sheet in sheets:
+        _trim(sheet)
+    return sheets
+
+
+def _trim(sheet: Sheet) -> None:
+    """Drop blank padding rows at the top and bottom (a sheet's formatted extent is not data)."""
+    filled = [i for i, row in enumerate(sheet.rows) if not all(is_blank(v) for v in row)]
+    if not filled:
+        sheet.rows, sheet.row_numbers = [], []
+        return
+    lo, hi = filled[0], filled[-1] + 1
+    sheet.rows, sheet.row_numbers = sheet.rows[lo:hi], sheet.row_numbers[lo:hi]
+    if sheet.lengths is not None:
+        sheet.lengths = sheet.lengths[lo:hi]
+    width = max(len(r) for r in sheet.rows)
+    # Drop blank columns at the right edge (they only pad); keep spacer columns inside.
+    while width and all(len(r) < width or is_blank(r[width - 1]) for r in sheet.rows):
+        width -= 1
+    sheet.rows = [(r + [None] * (width - len(r)))[:width] for r in sheet.rows]
+
+
+# --------------------------------------------------------------------------- header names
+
+#: Canonical fields a column can be mapped to, in the order they are assigned.
+FIELDS = (
+    "supplier_name",
+    "amount",
+    "payment_date",
+    "transaction_id",
+    "category",
+    "description",
+    "company_number",
+    "charity_number",
+    "supplier_postcode",
+)
+REQUIRED_FIELDS = ("supplier_name", "amount", "payment_date")
+
+#: What headers each field is recognised by (for error messages and the docs).
+FIELD_HINTS = {
+    "supplier_name": "supplier / beneficiary / payee / vendor / creditor / merchant (name), or just 'Name'",
+    "amount": "net amount / amount / amount paid / total / value / paid / spend (net preferred to gross)",
+    "payment_date": "payment / paid / transaction / invoice / posting date, or just 'Date'",
+    "transaction_id": "transaction id/number/ref, payment/document/voucher reference, invoice number, reference",
+    "category": "expense type / expenditure category / category / account / subjective / service area / cost centre",
+    "description": "description / narrative / details / purpose",
+    "company_number": "company number / company reg no / Companies House number",
+    "charity_number": "charity number / registered charity no",
+    "supplier_postcode": "postcode / post code",
+}
+
+
+@lru_cache(maxsize=8192)
+def normalise_header(text: str) -> str:
+    """'Net Amount (£)' -> 'net amount'; 'Name:  ' -> 'name'; '* SUPPLIER FINAL' -> 'supplier final'."""
+    s = str(text).lower().replace("&", " and ")
+    s = re.sub(r"\bno\.", " no ", s)
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
+
+
+_SUPPLIER_WORDS = {
+    "supplier",
+    "suppliers",
+    "beneficiary",
+    "payee",
+    "vendor",
+    "creditor",
+    "merchant",
+    "recipient",
+}
+_ID_WORDS = {"id", "number", "no", "num", "code", "ref", "reference", "nbr"}
+_NOT_SUPPLIER = _ID_WORDS | {
+    "type",
+    "classification",
+    "category",
+    "postcode",
+    "post",
+    "address",
+    "town",
+    "city",
+    "county",
+    "vat",
+    "account",
+    "group",
+    "site",
+    "status",
+    "country",
+    "class",
+    "sector",
+    "date",
+    "amount",
+}
+_NOT_AMOUNT = _ID_WORDS | {
+    "date",
+    "description",
+    "category",
+    "type",
+    "currency",
+    "period",
+    "year",
+    "month",
+    "line",
+    "name",
+    "supplier",
+    "vendor",
+    "payee",
+    "count",
+    "quantity",
+    "qty",
+    "method",
+    "status",
+    "percentage",
+    "rate",
+    "unit",
+    "classification",
+    "code",
+    "centre",
+    "center",
+    "area",
+    "account",
+    "detail",
+    "details",
+}
+_NET_WORDS = {"net", "excl", "excluding", "exc", "ex", "exclusive", "before"}
+_GROSS_WORDS = {"gross", "inc", "incl", "including", "inclusive"}
+
+
+@lru_cache(maxsize=8192)
+def header_matches(norm: str) -> dict[str, int]:
+    """{field: priority} for one normalised header; higher priority wins when columns compete."""
+    if not norm:
+        return {}
+    w = set(norm.split())
+    out: dict[str, int] = {}
+
+    # supplier name
+    if w & _SUPPLIER_WORDS and not w & _NOT_SUPPLIER:
+        out["supplier_name"] = 100 if "name" in w else 90
+    elif norm in {"name", "names", "paid to", "payment to", "payee details"}:
+        out["supplier_name"] = 70
+    elif norm in {
+        "company name",
+        "organisation name",
+        "organization name",
+        "trading name",
+        "trader",
+        "business name",
+    }:
+        out["supplier_name"] = 60
+
+    # amount
+    vat_only = "vat" in w and not (w & (_NET_WORDS | _GROSS_WORDS))
+    if not vat_only and not w & _NOT_AMOUNT:
+        if w & _NET_WORDS and (
+            w & {"amount", "value", "total", "paid", "spend", "cost"} or norm == "net"
+        ):
+            out["amount"] = 100
+        elif (
+            w & _GROSS_WORDS
+            and w & {"amount", "value", "total", "paid", "spend", "cost"}
+            or "gross" in w
+        ):
+            out["amount"] = 80
+        elif "amount" in w:
+            out["amount"] = 95
+        elif w & {
+            "value",
+            "paid",
+            "spend",
+            "total",
+            "totals",
+            "cost",
+            "expenditure",
+            "sum",
+            "sterling",
+            "gbp",
+        }:
+            out["amount"] = 90
+
+    # payment date
+    if "date" in w or norm in {"paid on", "posted", "paid", "when paid"} and "amount" not in out:
+        if w & {
+            "birth",
+            "due",
+            "start",
+            "end",
+            "created",
+            "entered",
+            "modified",
+            "updated",
+            "expiry",
+            "order",
+        }:
+            out["payment_date"] = 40
+        elif w & {"payment", "paid", "pay", "cheque", "clearing", "cleared", "bacs", "remittance"}:
+            out["payment_date"] = 100
+        elif "invoice" in w or "received" in w:
+            out["payment_date"] = 70
+        elif (
+            w
+            & {
+                "posting",
+                "posted",
+                "transaction",
+                "trans",
+                "effective",
+                "value",
+                "process",
+                "processed",
+            }
+            or norm == "date"
+        ):
+            out["payment_date"] = 90
+        else:
+            out["payment_date"] = 50
+
+    # transaction id
+    if not w & (
+        _SUPPLIER_WORDS
+        | {
+            "company",
+            "charity",
+            "vat",
+            "account",
+            "cost",
+            "postcode",
+            "date",
+            "amount",
+            "po",
+            "purchase",
+            "order",
+        }
+    ):
+        if (
+            w & {"transaction", "trans", "txn"}
+            and w & (_ID_WORDS | {"identifier"})
+            or norm in {"transaction", "transaction no"}
+        ):
+            out["transaction_id"] = 100
+        elif w & {
+            "payment",
+            "document",
+            "doc",
+            "voucher",
+            "journal",
+            "remittance",
+            "cheque",
+            "bacs",
+        } and w & (_ID_WORDS | {"identifier"}):
+            out["transaction_id"] = 90
+        elif "invoice" in w and w & (_ID_WORDS | {"identifier"}):
+            out["transaction_id"] = 80
+        elif w & {"ref", "reference", "refs"}:
+            out["transaction_id"] = 70
+        elif norm in {"id", "record id", "recid", "unique id", "line id"}:
+            out["transaction_id"] = 60
+
+    # category
+    if "amount" not in out and "payment_date" not in out:
+        supplierish = bool(w & _SUPPLIER_WORDS)  # 'Supplier / Merchant category': a weak stand-in
+        if w & {"category", "categories"} or norm in {
+            "expense type",
+            "expenditure type",
+            "spend type",
+            "expenses type",
+            "cost type",
+            "purchase type",
+        }:
+            out["category"] = 40 if supplierish else 100
+        elif (
+            w & {"account", "subjective", "ledger", "nominal", "expense", "expenses", "expenditure"}
+            and not supplierish
+        ):
+            if w & _ID_WORDS and not w & {"detail", "details", "description", "name", "desc"}:
+                out["category"] = 50
+            else:
+                out["category"] = 90
+        elif (
+            w
+            & {
+                "service",
+                "services",
+                "directorate",
+                "department",
+                "division",
+                "portfolio",
+                "area",
+                "function",
+            }
+            and not supplierish
+        ):
+            out["category"] = 75 if ("cost" in w or "department" in w or "directorate" in w) else 80
+        elif (
+            w & {"cost", "costcentre", "centre", "center"} and not supplierish and not w & _ID_WORDS
+        ):
+            out["category"] = 70
+        elif w & {"classification", "class"} and supplierish:
+            out["category"] = 30
+
+    # description
+    if w & {
+        "description",
+        "narrative",
+        "details",
+        "purpose",
+        "desc",
+        "comments",
+        "particulars",
+        "summary",
+    }:
+        # 'Account description', 'Expense description' name a category; 'Item description' does not.
+        if out.get("category", 0) < 90 and "amount" not in out:
+            out.pop("category", None)
+            out["description"] = (
+                100 if norm in {"description", "narrative", "purpose", "details"} else 90
+            )
+
+    # company / charity numbers, postcode
+    if (
+        "company" in w
+        and (w & (_ID_WORDS | {"registration", "reg", "crn"}) or "house" in w)
+        or norm in {"crn", "companies house number", "companies house no"}
+    ):
+        out = {"company_number": 100}
+    elif (
+        "charity" in w
+        and w & (_ID_WORDS | {"registration", "reg", "registered"})
+        or norm in {"registered charity", "charity"}
+    ):
+        out = {"charity_number": 100}
+    elif w & {"postcode", "postal"} or "post code" in norm or norm == "zip":
+        out = {"supplier_postcode": 100}
+    return out
+
+
+# --------------------------------------------------------------------------- header row and mapping
+
+
+@dataclass
+class Header:
+    """The header row of a sheet and the column chosen for each field."""
+
+    index: int  # position in Sheet.rows
+    row_number: int  # in the source
+    names: list[str]  # as published, '' for blank
+    mapping: dict[str, int]  # field -> column index
+    warnings: list[str] = field(default_factory=list)
+
+    def header_of(self, fld: str) -> str | None:
+        i = self.mapping.get(fld)
+        return None if i is None else self.names[i]
+
+
+def _where(path, sheet: Sheet, row_number: int | None = None) -> str:
+    s = str(path)
+    if sheet.name is not None:
+        s += f" (sheet {sheet.name!r}"
+        s += f", row {row_number})" if row_number else ")"
+    elif row_number:
+        s += f" (line {row_number})"
+    return s
+
+
+def _override_lookup(columns: dict[str, str | list[str]] | None) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for fld, names in (columns or {}).items():
+        if fld not in FIELDS:
+            raise LedgerMappingError(
+                f"columns override names an unknown field {fld!r}; fields are: {', '.join(FIELDS)}",
+                candidates={},
+            )
+        if isinstance(names, str):
+            names = [names]
+        out[fld] = {normalise_header(n) for n in names}
+    return out
+
+
+def _row_fields(row: list, overrides: dict[str, set[str]]) -> dict[str, list[tuple[int, int]]]:
+    """{field: [(priority, column), ...]} for the cells of a candidate header row."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    override_norms = {n: f for f, names in overrides.items() for n in names}
+    for i, cell in enumerate(row):
+        if not isinstance(cell, str) or is_blank(cell) or len(cell) > 80:
+            continue
+        norm = normalise_header(cell)
+        if norm in override_norms:
+            found.setdefault(override_norms[norm], []).append((1000, i))
+            continue
+        for fld, prio in header_matches(norm).items():
+            if fld in overrides:
+                continue  # this field is fixed by the override
+            found.setdefault(fld, []).append((prio, i))
+    return found
+
+
+def _score(found: dict) -> int:
+    return sum(1 for f in FIELDS if f in found) + 2 * sum(1 for f in REQUIRED_FIELDS if f in found)
+
+
+def _looks_like_data(row: list, found: dict) -> bool:
+    """A candidate header whose amount cell holds a number is a data row that happens to use header words."""
+    for _, i in found.get("amount", []):
+        try:
+            if parse_amount(row[i]) is not None:
+                return True
+        except ValueError:
+            pass
+    return False
+
+
+def find_headers(path, sheet: Sheet, columns=None) -> list[Header]:
+    """Every header row of a sheet, each with its column mapping; [] when none names the required fields.
+
+    A header row names a supplier, an amount and a payment date.  A sheet
+    may hold several sections, each under its own header (layouts pasted one
+    under another); rows above the first header belong to the first section.
+    Raises :class:`LedgerMappingError` when a required field has several
+    equally good columns (listing the headers and the candidates), or when a
+    header named in ``columns`` is missing.
+    """
+    overrides = _override_lookup(columns)
+    rows_found = []
+    for idx, row in enumerate(sheet.rows):
+        found = _row_fields(row, overrides)
+        if (
+            all(f in found for f in REQUIRED_FIELDS)
+            and len({i for f in REQUIRED_FIELDS for _, i in found[f]}) >= len(REQUIRED_FIELDS)
+            and not _looks_like_data(row, found)
+        ):
+            rows_found.append((idx, found))
+    if not rows_found:
+        return []
+    header_idx = {idx for idx, _ in rows_found}
+    data = [r for i, r in enumerate(sheet.rows) if i not in header_idx]
+    return [_map_header(path, sheet, idx, found, overrides, data) for idx, found in rows_found]
+
+
+def find_header(path, sheet: Sheet, columns=None) -> Header | None:
+    """The first header row of a sheet (see :func:`find_headers`), or None."""
+    headers = find_headers(path, sheet, columns)
+    return headers[0] if headers else None
+
+
+def _map_header(
+    path, sheet: Sheet, idx: int, found: dict, overrides: dict, data: list[list]
+) -> Header:
+    names = ["" if is_blank(c) else str(c).strip() for c in sheet.rows[idx]]
+    missing = [f for f in overrides if f not in found]
+    if missing:
+        raise LedgerMappingError(
+            f"{_where(path, sheet, sheet.row_numbers[idx])}: the header(s) given for "
+            + ", ".join(f"{f} ({sorted(overrides[f])})" for f in missing)
+            + f" are not in the header row. Headers seen: {[n for n in names if n]}",
+            headers=[n for n in names if n],
+            candidates={f: [] for f in missing},
+        )
+    mapping: dict[str, int] = {}
+    warnings: list[str] = []
+    used: set[int] = set()
+    for fld in FIELDS:
+        options = [(p, i) for p, i in found.get(fld, []) if i not in used]
+        if not options:
+            continue
+        top = max(p for p, _ in options)
+        tied = sorted(i for p, i in options if p == top)
+        if len(tied) > 1:
+            with_data = [i for i in tied if any(not is_blank(r[i]) for r in data if i < len(r))]
+            if len(with_data) == 1:
+                tied = with_data
+        if len(tied) > 1:
+            cands = [f"{names[i]!r} (column {column_letter(i)})" for i in tied]
+            if fld in REQUIRED_FIELDS:
+                all_cands = {
+                    f: [
+                        f"{names[i]!r} (column {column_letter(i)})"
+                        for _, i in sorted(found.get(f, []), key=lambda t: t[1])
+                    ]
+                    for f in FIELDS
+                    if f in found
+                }
+                raise LedgerMappingError(
+                    f"{_where(path, sheet, sheet.row_numbers[idx])}: cannot decide which column is the {fld}: "
+                    f"candidates {', '.join(cands)}. Headers seen: {[n for n in names if n]}. "
+                    f"Say which with columns={{'{fld}': '<header as published>'}} "
+                    f"(on the command line: --column {fld}='<header>').",
+                    headers=[n for n in names if n],
+                    candidates=all_cands,
+                )
+            warnings.append(
+                f"{_where(path, sheet, sheet.row_numbers[idx])}: {fld}: several equally good columns "
+                f"{', '.join(cands)}; used the first"
+            )
+        mapping[fld] = tied[0]
+        used.add(tied[0])
+    return Header(idx, sheet.row_numbers[idx], names, mapping, warnings)
+
+
+def no_header_message(path, sheets: list[Sheet], columns=None) -> str:
+    """Why no sheet of a file has a header row: the headers seen and the candidates per field."""
+    overrides = _override_lookup(columns)
+    lines = [
+        f"{path}: found no header row naming a supplier, an amount and a payment date."
+        " Looked for: " + "; ".join(f"{f}: {FIELD_HINTS[f]}" for f in REQUIRED_FIELDS) + "."
+    ]
+    for sheet in sheets:
+        best = None
+        for idx, row in enumerate(sheet.rows[:200]):
+            found = _row_fields(row, overrides)
+            if found and (best is None or _score(found) > best[0]):
+                best = (_score(found), idx, found)
+        label = f"sheet {sheet.name!r}" if sheet.name is not None else "file"
+        if best is None:
+            first = next((r for r in sheet.rows if not all(is_blank(v) for v in r)), [])
+            lines.append(
+                f"  {label}: no header-like row; first row reads {[str(v) for v in first if not is_blank(v)][:12]}"
+            )
+            continue
+        _, idx, found = best
+        names = ["" if is_blank(c) else str(c).strip() for c in sheet.rows[idx]]
+        cand = {f: [names[i] for _, i in found[f]] for f in found}
+        missing = [f for f in REQUIRED_FIELDS if f not in found]
+        lines.append(
+            f"  {label}, best row {sheet.row_numbers[idx]}: headers seen {[n for n in names if n]}; "
+            f"candidates {cand}; missing {missing}"
+        )
+    if overrides:
+        lines.append(
+            f"  columns given: {columns} (not found; headers are compared ignoring case and punctuation)"
+        )
+    lines.append(
+        "Name the columns with columns={'supplier_name': '...', 'amount': '...', 'payment_date': '...'}."
+    )
+    return "\n".join(lines)

@@ -1,0 +1,425 @@
+"""One anchor's spend report: the tables of the ``anchor_spend`` notebook and their plain-English reading.
+
+Every number comes from :mod:`anchorlib.indicators.spend` (definitions in
+docs/indicators/spend.md) and from the ingest's reconciliation and rejects
+(docs/ledger_schema.md); this module only arranges them into tables whose
+column names carry their units, and words them (:func:`spend_reading`).
+
+    ledger = read_located_ledger(collab)              # the shared assets, read, never rebuilt
+    s = anchor_spend(collab, "hyndburn", ledger)
+    s.tiers, s.deciles, s.org_types, s.sectors, s.top_suppliers, s.trend, s.quality, s.rejects
+    spend_reading(s)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from anchorlib.assets.place import decile_label
+from anchorlib.config.places import UNKNOWN
+from anchorlib.indicators import spend
+
+__all__ = ["AnchorSpend", "anchor_spend", "spend_reading", "TIER_LABELS", "ORG_TYPE_LABELS"]
+
+TIER_LABELS = {UNKNOWN: "location not known"}
+ORG_TYPE_LABELS = {
+    "public_body": "Public bodies",
+    "company": "Companies",
+    "charity": "Charities",
+    "cic_social_enterprise": "Social enterprises and CICs",
+    "cooperative_mutual": "Co-operatives and mutuals",
+    "individual_sole_trader": "Individuals and sole traders",
+    "redacted": "Redacted payees (personal data)",
+    "unknown": "Type not known",
+}
+
+
+@dataclass
+class AnchorSpend:
+    anchor_id: str
+    anchor_name: str
+    place: str
+    place_tier: str | None
+    wider_tier: str | None
+    deprived_deciles: list[int]
+    indicators: dict  # spend.group_indicators for the anchor, all years
+    tiers: pd.DataFrame
+    deciles: pd.DataFrame
+    org_types: pd.DataFrame
+    sectors: pd.DataFrame
+    top_suppliers: pd.DataFrame
+    trend: pd.DataFrame
+    quality: pd.DataFrame
+    rejects: pd.DataFrame
+    files: pd.DataFrame
+    simulated: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _pct(v) -> float | None:
+    return None if v is None else 100.0 * float(v)
+
+
+def _tier_label(t: str, place) -> str:
+    if t == UNKNOWN:
+        return TIER_LABELS[UNKNOWN]
+    if place is not None and t == spend.place_tier(place):
+        return f"{t} ({place.name})"
+    return t.replace("_", " ")
+
+
+def tier_table(ind: dict, place) -> pd.DataFrame:
+    rows = []
+    for t, v in ind["tier_spend"].items():
+        rows.append(
+            {
+                "tier (innermost first)": _tier_label(t, place),
+                "spend (£)": v,
+                "share of all spend (%)": _pct(ind["tier_share_of_all"].get(t)),
+                "share of located spend (%)": None
+                if t == UNKNOWN
+                else _pct(ind["tier_share_of_located"].get(t)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def decile_table(ind: dict) -> pd.DataFrame:
+    dec = ind["decile_spend"]
+    located = sum(v for k, v in dec.items() if k != UNKNOWN)
+    rows = []
+    for k, v in dec.items():
+        label = (
+            decile_label(int(k))
+            if k.isdigit()
+            else "located outside England (no English IMD)"
+            if k == spend.NO_DECILE
+            else "location not known"
+        )
+        rows.append(
+            {
+                "IMD 2025 decile of the supplier's neighbourhood": label,
+                "spend (£)": v,
+                "share of located spend (%)": None
+                if k == UNKNOWN or located <= 0
+                else 100 * v / located,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def org_type_table(ind: dict) -> pd.DataFrame:
+    rows = [
+        {
+            "organisation type": ORG_TYPE_LABELS.get(k, k),
+            "spend (£)": v,
+            "share of all spend (%)": _pct(ind["org_type_share"].get(k)),
+        }
+        for k, v in ind["org_type_spend"].items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def sector_table(ind: dict) -> pd.DataFrame:
+    rows = [
+        {
+            "sector (from the supplier register)": "not recorded yet" if k == UNKNOWN else k,
+            "spend (£)": v,
+            "share of all spend (%)": _pct(ind["sector_share"].get(k)),
+        }
+        for k, v in ind["sector_spend"].items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def top_supplier_table(rows: pd.DataFrame, n: int, place=None) -> pd.DataFrame:
+    top = spend.top_suppliers(rows, n)
+    return pd.DataFrame(
+        [
+            {
+                "rank": i + 1,
+                "supplier": t["name"],
+                "supplier id": t["supplier_id"],
+                "net spend (£)": t["spend"],
+                "share of named-supplier spend (%)": _pct(t["share"]),
+                "tier": _tier_label(t["tier"], place),
+            }
+            for i, t in enumerate(top)
+        ],
+        columns=[
+            "rank",
+            "supplier",
+            "supplier id",
+            "net spend (£)",
+            "share of named-supplier spend (%)",
+            "tier",
+        ],
+    )
+
+
+def trend_table(rows: pd.DataFrame, place, deciles: list[int]) -> pd.DataFrame:
+    """One row per financial year: spend, payments, months with payments, located, place and deprived shares."""
+    from anchorlib.indicators.progress import year_coverage
+
+    cov = (
+        year_coverage(rows).set_index("financial_year")["months"]
+        if len(rows)
+        else pd.Series(dtype=int)
+    )
+    pt = spend.place_tier(place)
+    out = []
+    for y in spend._values(rows, "financial_year"):
+        r = rows[rows["financial_year"].astype(str) == y]
+        out.append(
+            {
+                "financial year": y,
+                "months with payments (months)": int(cov.get(y, 0)),
+                "spend (£)": spend.total_spend(r),
+                "payments (number)": spend.transaction_count(r),
+                "located (%)": _pct(spend.located_share(r)),
+                f"in {place.name}, of all spend (%)": _pct(spend.place_share(r, place, "all"))
+                if pt
+                else None,
+                f"in {place.name}, of located spend (%)": _pct(
+                    spend.place_share(r, place, "located")
+                )
+                if pt
+                else None,
+                "in deprived neighbourhoods, of located spend (%)": _pct(
+                    spend.deprived_share(r, deciles, "located")
+                ),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _read_csv(path: Path) -> pd.DataFrame | None:
+    return pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else None
+
+
+def quality_tables(collab, anchor_id: str, ind: dict, out_root: Path | None = None):
+    """(summary, rejects by reason, files) for the anchor from the ingest outputs and the indicators."""
+    data = collab.output_dir(out_root) / "data"
+    rec = _read_csv(data / "reconciliation_anchors.csv")
+    rows = []
+    if rec is not None and (rec["anchor"] == anchor_id).any():
+        r = rec[rec["anchor"] == anchor_id].iloc[0]
+        rows += [
+            ("Files read (files)", int(r["file"])),
+            ("Rows read (rows)", int(r["rows_in"])),
+            ("Rows in the ledger (rows)", int(r["rows_ledger"])),
+            ("Rows rejected (rows)", int(r["rows_rejected"])),
+            ("Amount read (£)", float(r["total_in"])),
+            ("Amount in the ledger (£)", float(r["total_ledger"])),
+            ("Amount rejected (£)", float(r["total_rejected"])),
+            ("Difference: read − ledger − rejected (£)", float(r["difference"])),
+            ("Rows published twice, counted once (rows)", int(r["rows_duplicate"])),
+        ]
+    rows += [
+        ("Spend counted (£)", ind["total"]),
+        ("Payments counted (number)", ind["transactions"]),
+        ("Refunds and credit notes (number)", ind["refunds"]["count"]),
+        ("Refunds and credit notes (£)", ind["refunds"]["total"]),
+        ("Redacted payees (£)", ind["redacted_total"]),
+        ("Spend with a located supplier (%)", _pct(ind["located_share"])),
+        ("Spend located by a simulated postcode (%)", _pct(ind["simulated_share"])),
+    ]
+    summary = pd.DataFrame(rows, columns=["measure", "value"])
+    rej = _read_csv(data / "rejects.csv")
+    if rej is not None and len(rej):
+        rej = rej[rej["anchor_id"] == anchor_id]
+    if rej is None or not len(rej):
+        rejects = pd.DataFrame(columns=["reason", "rows (rows)", "amount (£)"])
+    else:
+        pence = pd.to_numeric(rej["amount_pence"], errors="coerce").fillna(0)
+        g = rej.assign(_p=pence).groupby("reason")
+        rejects = pd.DataFrame(
+            {
+                "reason": list(g.groups),
+                "rows (rows)": g.size().to_numpy(),
+                "amount (£)": (g["_p"].sum() / 100).to_numpy(),
+            }
+        )
+    files = _read_csv(data / "reconciliation.csv")
+    if files is not None and "anchor" in files.columns:
+        files = files[files["anchor"] == anchor_id]
+        keep = {
+            "file": "file",
+            "rows_in": "rows read (rows)",
+            "rows_ledger": "rows in ledger (rows)",
+            "rows_rejected": "rows rejected (rows)",
+            "total_in": "amount read (£)",
+            "difference": "difference (£)",
+        }
+        files = files[[c for c in keep if c in files.columns]].rename(columns=keep)
+        for c in files.columns[1:]:
+            files[c] = pd.to_numeric(files[c], errors="coerce")
+    else:
+        files = pd.DataFrame(columns=["file"])
+    return summary, rejects, files.reset_index(drop=True)
+
+
+def anchor_spend(
+    collab,
+    anchor_id: str,
+    ledger: pd.DataFrame,
+    *,
+    out_root: Path | None = None,
+    suppliers_listed: int = 20,
+) -> AnchorSpend:
+    """Every table of the anchor spend report, from the collaborative's located ledger."""
+    anchor = collab.anchor(anchor_id)
+    place = collab.place
+    settings = collab.spec.indicators
+    rows = spend.spend_rows(ledger[ledger["anchor_id"].astype(str) == anchor_id], place)
+    ind = spend.group_indicators(rows, place, settings, home_lads={anchor.id: anchor.home_lad})
+    summary, rejects, files = quality_tables(collab, anchor_id, ind, out_root)
+    notes = []
+    if not len(rows):
+        notes.append(f"No payments for {anchor.name} in the ledger.")
+    return AnchorSpend(
+        anchor_id=anchor.id,
+        anchor_name=anchor.name,
+        place=place.name,
+        place_tier=spend.place_tier(place),
+        wider_tier=spend.wider_tier(place),
+        deprived_deciles=list(settings.deprived_deciles),
+        indicators=ind,
+        tiers=tier_table(ind, place),
+        deciles=decile_table(ind),
+        org_types=org_type_table(ind),
+        sectors=sector_table(ind),
+        top_suppliers=top_supplier_table(rows, suppliers_listed, place),
+        trend=trend_table(rows, place, list(settings.deprived_deciles)),
+        quality=summary,
+        rejects=rejects,
+        files=files,
+        simulated=bool(ind.get("simulated_share")),
+        notes=notes,
+    )
+
+
+# --------------------------------------------------------------------------- the reading
+
+
+def _p(v: float | None) -> str:
+    if v is None:
+        return "n/a"
+    return f"{100 * v:.1f}%" if abs(v) < 0.1 else f"{100 * v:.0f}%"
+
+
+def _band(deciles: list[int]) -> str:
+    if deciles == list(range(1, len(deciles) + 1)):
+        return f"the most deprived {10 * len(deciles)}% of neighbourhoods in England"
+    return f"IMD deciles {', '.join(map(str, deciles))}"
+
+
+def concentration_sentence(ind: dict, top_suppliers: pd.DataFrame, what: str = "spend") -> str:
+    """The reading's sentence on concentration: the top-N share, the largest supplier, and the HHI
+    (:func:`anchorlib.indicators.spend.hhi`) in the competition authorities' bands: above 2,500 highly, above 1,500
+    moderately concentrated."""
+    first = top_suppliers.iloc[0]
+    hhi = ind["hhi_10000"]
+    level = (
+        "highly concentrated"
+        if hhi > 2500
+        else "moderately concentrated"
+        if hhi > 1500
+        else "not concentrated"
+    )
+    return (
+        f"The {ind['top_n']} largest suppliers took {_p(ind['top_n_share'])} of named-supplier spend, the "
+        f"largest being {first['supplier']} ({first['share of named-supplier spend (%)']:.1f}%); by the HHI "
+        f"({hhi:,.0f} of 10,000) {what} is {level}."
+    )
+
+
+def spend_reading(s: AnchorSpend) -> list[str]:
+    """Short plain-English sentences on what stands out in the anchor's spend, generated from its figures."""
+    ind = s.indicators
+    out = []
+    years = ind["financial_years"]
+    if not ind["transactions"]:
+        return [f"There are no payments for {s.anchor_name} in the ledger."]
+    span = f"from {years[0]} to {years[-1]}" if len(years) > 1 else f"in {years[0]}"
+    out.append(
+        f"{s.anchor_name} paid £{ind['total']:,.0f} in {ind['transactions']:,} payments to "
+        f"{ind['distinct_suppliers']:,} suppliers {span} (payments as published, refunds netted off)."
+    )
+    if s.simulated:
+        out.append(
+            f"Supplier locations are simulated for this demo ({_p(ind['simulated_share'])} of spend): the "
+            "geographic figures below illustrate the method and say nothing about these suppliers."
+        )
+    if s.place_tier:
+        unknown = 1 - ind["located_share"] if ind["located_share"] is not None else None
+        where = (
+            "every supplier's location is known"
+            if unknown is not None and unknown < 0.0005
+            else f"the location of {_p(unknown)} is not known"
+        )
+        out.append(
+            f"{_p(ind['place_share_of_all'])} of all spend went to suppliers based in {s.place} "
+            f"({_p(ind['place_share_of_located'])} of the spend whose location is known); {where}."
+        )
+    dep = ind["deprived_share_of_located"]
+    if dep is not None:
+        out.append(
+            f"{_p(dep)} of located spend went to suppliers in {_band(s.deprived_deciles)} "
+            "(an even spread across England would give "
+            f"{10 * len(s.deprived_deciles)}%)."
+        )
+    org = ind["org_type_share"]
+    big = max(
+        ((k, v) for k, v in org.items() if v is not None and k not in ("unknown",)),
+        key=lambda kv: kv[1],
+        default=None,
+    )
+    if big and big[1] > 0:
+        out.append(
+            f"{ORG_TYPE_LABELS.get(big[0], big[0])} took the largest known share by organisation type "
+            f"({_p(big[1])}); the social economy (charities, social enterprises, co-operatives) "
+            f"{_p(ind['social_economy_share'])}; the type of {_p(org.get('unknown'))} is not known."
+        )
+    if ind["top_n_share"] is not None and len(s.top_suppliers):
+        out.append(concentration_sentence(ind, s.top_suppliers))
+    tr = s.trend
+    full = tr[tr["months with payments (months)"] >= 12]
+    col = f"in {s.place}, of all spend (%)" if s.place_tier else None
+    if col and len(full) >= 2 and full[col].notna().all():
+        a, b = full.iloc[0], full.iloc[-1]
+        diff = b[col] - a[col]
+        move = "rose" if diff > 1 else "fell" if diff < -1 else "stayed about the same"
+        out.append(
+            f"Across the full years, the share of spend in {s.place} {move}: {a[col]:.0f}% in "
+            f"{a['financial year']}, {b[col]:.0f}% in {b['financial year']}."
+        )
+    partial = tr[tr["months with payments (months)"] < 12]["financial year"].tolist()
+    if partial:
+        out.append(
+            f"{', '.join(partial)}: fewer than 12 months of payments published, so "
+            f"{'its totals are' if len(partial) == 1 else 'their totals are'} not comparable with full years."
+        )
+    q = s.quality.set_index("measure")["value"]
+    if "Rows rejected (rows)" in q.index:
+        out.append(
+            f"Data quality: {int(q['Rows read (rows)']):,} rows read, {int(q['Rows rejected (rows)']):,} "
+            f"rejected (£{float(q['Amount rejected (£)']):,.2f}); read = ledger + rejected to the penny."
+        )
+    return out
+
+
+def sources(collab, anchor_id: str) -> list[str]:
+    """Catalogue source ids the anchor spend report draws on (for the licences and attributions)."""
+    anchor = collab.anchor(anchor_id)
+    ids = [anchor.ledger.source] if anchor.ledger is not None and anchor.ledger.source else []
+    return ids + [
+        "imd2025",
+        "onspd_lookup",
+        "codepoint_open",
+        "lookup_lsoa21_ward24",
+        "lookup_lad24_region",
+    ]

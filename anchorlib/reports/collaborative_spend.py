@@ -1,0 +1,585 @@
+"""The collaborative's spend taken together: the tables of the ``collaborative_spend`` notebook and their reading.
+
+Every number comes from :mod:`anchorlib.indicators.collective` (combined spend net of the
+payments between member anchors, supplier overlap, the collective opportunity;
+definitions in docs/indicators/collective.md) and :mod:`anchorlib.indicators.spend`
+(concentration, docs/indicators/spend.md), with categories from
+:mod:`anchorlib.config.categories`.  This module only arranges them into tables whose
+column names carry their units, and words them (:func:`collaborative_reading`).
+
+    ledger = read_located_ledger(collab)              # the shared assets, read, never rebuilt
+    c = collaborative_spend(collab, ledger)
+    c.summary, c.anchors, c.tiers, c.deciles, c.tier_deprivation, c.overlap, c.shared_suppliers,
+    c.opportunities, c.left_out, c.concentration, c.top_suppliers, c.intra
+    collaborative_reading(c)
+
+"Combined" always means all member anchors' payments **less** the payments
+from one member anchor to another (money moving inside the collaborative is
+not spend in the economy); those payments are shown separately (``c.intra``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from anchorlib.assets.place import decile_label
+from anchorlib.config.places import UNKNOWN
+from anchorlib.indicators import collective as C
+from anchorlib.indicators import spend
+from anchorlib.reports.anchor_spend import (
+    ORG_TYPE_LABELS,
+    _band,
+    _p,
+    _pct,
+    _tier_label,
+    concentration_sentence,
+)
+
+__all__ = [
+    "CollaborativeSpend",
+    "collaborative_spend",
+    "collaborative_reading",
+    "sources",
+    "anchor_names",
+    "summary_table",
+    "anchor_table",
+    "tier_table",
+    "decile_table",
+    "tier_deprivation_table",
+    "overlap_table",
+    "shared_supplier_table",
+    "opportunity_table",
+    "left_out_table",
+    "concentration_table",
+    "top_supplier_table",
+    "intra_table",
+]
+
+
+@dataclass
+class CollaborativeSpend:
+    name: str
+    place: str
+    place_tier: str | None
+    anchor_names: dict[str, str]  # anchor id -> name, in the collaborative's order
+    deprived_deciles: list[int]
+    indicators: dict  # collective.combined_indicators: every spend indicator, combined, net
+    summary: pd.DataFrame  # measure / value (units in the measure)
+    anchors: pd.DataFrame  # per anchor: gross, intra, external spend
+    tiers: pd.DataFrame
+    deciles: pd.DataFrame
+    tier_deprivation: pd.DataFrame
+    overlap: pd.DataFrame  # anchors x anchors: suppliers used by both
+    shared_suppliers: pd.DataFrame
+    opportunities: pd.DataFrame
+    left_out: pd.DataFrame
+    concentration: pd.DataFrame
+    top_suppliers: pd.DataFrame
+    intra: pd.DataFrame
+    shared_count: int = 0  # suppliers used by two or more anchors
+    shared_spend: float = 0.0  # their combined spend (£)
+    simulated: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def anchor_names(collab, ids=None) -> dict[str, str]:
+    """Anchor id -> name, in the collaborative's order; an id the YAML does not declare keeps its id."""
+    names = {a.id: a.name for a in collab.spec.anchors}
+    return {a: names.get(a, a) for a in (ids if ids is not None else names)}
+
+
+def _names(ids: str, names: dict[str, str]) -> str:
+    """``'a;b'`` -> ``'Name A, Name B'`` (the ``anchors`` columns of anchorlib.indicators.collective)."""
+    return ", ".join(names.get(a, a) for a in str(ids).split(";") if a)
+
+
+def _per_anchor(
+    df: pd.DataFrame, prefix: str, names: dict[str, str], suffix: str = "(£)"
+) -> dict[str, str]:
+    """Rename ``<prefix><anchor>`` columns to ``<anchor name> <suffix>``."""
+    return {
+        f"{prefix}{a}": f"{n} {suffix}" for a, n in names.items() if f"{prefix}{a}" in df.columns
+    }
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def summary_table(
+    ind: dict, totals: pd.DataFrame, place, shared_count: int, shared_spend: float
+) -> pd.DataFrame:
+    """The headline figures, one per row: ``measure`` (its unit in brackets) and ``value``."""
+    comb = totals.loc[C.COMBINED]
+    pt = spend.place_tier(place)
+    rows = [
+        ("Spend of all anchors, as published (£)", float(comb["total"])),
+        ("Paid from one member anchor to another (£)", float(comb["intra"])),
+        ("Combined spend, net of payments between members (£)", float(comb["external"])),
+        ("Payments counted (number)", ind["transactions"]),
+        ("Suppliers paid (number)", ind["distinct_suppliers"]),
+        ("Suppliers used by two or more anchors (number)", shared_count),
+        ("Combined spend with suppliers used by two or more anchors (£)", shared_spend),
+        ("Spend with a located supplier (%)", _pct(ind["located_share"])),
+    ]
+    if pt:
+        rows += [
+            (
+                f"Spend with suppliers in {place.name}, of all spend (%)",
+                _pct(ind["place_share_of_all"]),
+            ),
+            (
+                f"Spend with suppliers in {place.name}, of located spend (%)",
+                _pct(ind["place_share_of_located"]),
+            ),
+        ]
+    rows += [
+        (
+            "Spend in the most deprived neighbourhoods, of located spend (%)",
+            _pct(ind["deprived_share_of_located"]),
+        ),
+        ("Addressable spend (£)", ind["addressable_total"]),
+        ("Spend located by a simulated postcode (%)", _pct(ind["simulated_share"])),
+    ]
+    return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+def anchor_table(totals: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Per anchor and combined: spend as published, paid to member anchors, and the rest (the external spend)."""
+    out = totals.reset_index()
+    out["anchor"] = out["anchor"].map(
+        lambda a: "All anchors combined" if a == C.COMBINED else names.get(a, a)
+    )
+    out = out.rename(
+        columns={
+            "total": "spend as published (£)",
+            "intra": "paid to member anchors (£)",
+            "external": "spend outside the collaborative (£)",
+            "payments": "payments (number)",
+            "intra_payments": "payments to member anchors (number)",
+        }
+    )
+    return out[
+        [
+            "anchor",
+            "spend as published (£)",
+            "paid to member anchors (£)",
+            "spend outside the collaborative (£)",
+            "payments (number)",
+            "payments to member anchors (number)",
+        ]
+    ]
+
+
+def tier_table(by_tier: pd.DataFrame, place, names: dict[str, str]) -> pd.DataFrame:
+    """Combined spend by the tier of the supplier's location (collective.combined_by_tier), with each anchor's £."""
+    out = pd.DataFrame(
+        {
+            "tier (innermost first)": [_tier_label(t, place) for t in by_tier.index],
+            "spend (£)": by_tier["spend"].to_numpy(),
+            "share of all spend (%)": (100 * by_tier["share_of_all"]).to_numpy(),
+            "share of located spend (%)": (100 * by_tier["share_of_located"]).to_numpy(),
+        }
+    )
+    per = by_tier[[c for c in by_tier.columns if c.startswith("spend_")]].rename(
+        columns=_per_anchor(by_tier, "spend_", names)
+    )
+    return pd.concat([out, per.reset_index(drop=True)], axis=1)
+
+
+def _decile_words(k: str) -> str:
+    if k.isdigit():
+        return decile_label(int(k))
+    return (
+        "located outside England (no English IMD)" if k == spend.NO_DECILE else "location not known"
+    )
+
+
+def decile_table(by_decile: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Combined spend by IMD 2025 decile of the supplier's neighbourhood (collective.combined_by_deprivation).
+
+    The ``deprived`` summary row is left out (it would count its deciles twice); it is in the summary."""
+    d = by_decile.drop(index="deprived", errors="ignore")
+    out = pd.DataFrame(
+        {
+            "IMD 2025 decile of the supplier's neighbourhood": [
+                _decile_words(str(k)) for k in d.index
+            ],
+            "spend (£)": d["spend"].to_numpy(),
+            "share of located spend (%)": (100 * d["share_of_located"]).to_numpy(),
+            "share of all spend (%)": (100 * d["share_of_all"]).to_numpy(),
+        }
+    )
+    per = d[[c for c in d.columns if c.startswith("spend_")]].rename(
+        columns=_per_anchor(d, "spend_", names)
+    )
+    return pd.concat([out, per.reset_index(drop=True)], axis=1)
+
+
+def tier_deprivation_table(tab: pd.DataFrame, place, deciles: list[int]) -> pd.DataFrame:
+    """Where local and deprived spend meet: per tier, spend and the part with suppliers in the deprived deciles.
+
+    From collective.combined_tier_deprivation (tier x decile, £); the share is of the tier's spend with
+    suppliers in England (suppliers with an English IMD decile)."""
+    dec = [str(d) for d in range(1, 11)]
+    rows = []
+    for t in tab.index:
+        if t == UNKNOWN:
+            continue  # no location, so no decile either
+        ranked = float(tab.loc[t, dec].sum())
+        dep = float(tab.loc[t, [str(d) for d in deciles]].sum())
+        rows.append(
+            {
+                "tier (innermost first)": "all located tiers"
+                if t == "total"
+                else _tier_label(t, place),
+                "spend (£)": float(tab.loc[t, "total"])
+                - (float(tab.loc[t, UNKNOWN]) if t == "total" else 0.0),
+                "spend with suppliers in England (£)": ranked,
+                "in the most deprived neighbourhoods (£)": dep,
+                "share of spend in England (%)": 100 * dep / ranked if ranked > 0 else None,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "tier (innermost first)",
+            "spend (£)",
+            "spend with suppliers in England (£)",
+            "in the most deprived neighbourhoods (£)",
+            "share of spend in England (%)",
+        ],
+    )
+
+
+def overlap_table(matrix: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The anchors x anchors matrix of collective.overlap_matrix: cell = suppliers both anchors use (the
+    diagonal: each anchor's own number of suppliers)."""
+    m = matrix.rename(
+        index=names, columns={a: f"{names.get(a, a)} (suppliers)" for a in matrix.columns}
+    )
+    m.index.name = "anchor"
+    m.columns.name = None
+    return m.reset_index()
+
+
+def shared_supplier_table(
+    overlap: pd.DataFrame, place, names: dict[str, str], n: int
+) -> pd.DataFrame:
+    """The ``n`` largest suppliers used by two or more anchors (collective.supplier_overlap)."""
+    top = overlap.head(n)
+    out = pd.DataFrame(
+        {
+            "supplier": top["name"].to_numpy(),
+            "anchors using it (number)": top["n_anchors"].to_numpy(),
+            "anchors": [_names(a, names) for a in top["anchors"]],
+            "combined spend (£)": top["combined"].to_numpy(),
+        }
+    )
+    per = top[[c for c in top.columns if c.startswith("spend_")]].rename(
+        columns=_per_anchor(top, "spend_", names)
+    )
+    out = pd.concat([out, per.reset_index(drop=True)], axis=1)
+    out["organisation type"] = [ORG_TYPE_LABELS.get(t, t) for t in top["org_type"]]
+    out["tier"] = [_tier_label(t, place) for t in top["tier"]]
+    return out
+
+
+def opportunity_table(opp: pd.DataFrame, names: dict[str, str], n: int) -> pd.DataFrame:
+    """The ``n`` largest collective opportunities (collective.collective_opportunity, by common category)."""
+    top = opp.head(n)
+    key = "label" if "label" in top.columns else top.columns[1]
+    out = pd.DataFrame(
+        {
+            "rank": top["rank"].to_numpy(),
+            "category": top[key].astype(str).to_numpy(),
+            "bought from outside the place (£)": top["non_local"].to_numpy(),
+            "anchors buying outside (number)": top["n_anchors"].to_numpy(),
+            "anchors": [_names(a, names) for a in top["anchors"]],
+            "bought in the place (£)": top["local"].to_numpy(),
+            "local share of located spend (%)": (100 * top["local_share"].astype(float)).to_numpy(),
+            "addressable spend (£)": top["addressable"].to_numpy(),
+            "location not known (£)": top["unlocated"].to_numpy(),
+        }
+    )
+    per = top[[c for c in top.columns if c.startswith("non_local_")]]
+    per = per.rename(columns=_per_anchor(top, "non_local_", names, "outside the place (£)"))
+    out = pd.concat([out, per.reset_index(drop=True)], axis=1)
+    out["local suppliers already paid (number)"] = top["n_local_suppliers"].to_numpy()
+    out["largest local suppliers"] = top["local_suppliers"].to_numpy()
+    out["largest suppliers outside the place"] = top["top_non_local_suppliers"].to_numpy()
+    for col, label in (
+        ("moveable", "moveable spend (HAN)"),
+        ("joint_contract", "bought jointly elsewhere"),
+    ):
+        if col in top.columns:
+            out[label] = top[col].astype(bool).to_numpy()
+    return out
+
+
+def left_out_table(left_out: dict, rules=None) -> pd.DataFrame:
+    """Spend outside the place in categories left out of the opportunities (not addressable, unclassified)."""
+    labels = {c.id: c.label for c in rules.categories} if rules is not None else {}
+    labels.setdefault("unclassified", "Unclassified (no category rule matched)")
+    rows = sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0]))
+    return pd.DataFrame(
+        [
+            {"category left out": labels.get(k, k), "bought from outside the place (£)": v}
+            for k, v in rows
+        ],
+        columns=["category left out", "bought from outside the place (£)"],
+    )
+
+
+def concentration_table(ind: dict) -> pd.DataFrame:
+    """Supplier concentration of the combined spend: HHI and the top-N share (anchorlib.indicators.spend.hhi, top_n_share)."""
+    rows = [
+        ("Suppliers paid (number)", ind["distinct_suppliers"]),
+        ("HHI, 0 to 10,000 (index)", ind["hhi_10000"]),
+        (
+            f"Share of named-supplier spend with the {ind['top_n']} largest suppliers (%)",
+            _pct(ind["top_n_share"]),
+        ),
+        (
+            "Share of named-supplier spend with the 10 largest suppliers (%)",
+            _pct(ind["top10_share"]),
+        ),
+    ]
+    if ind["top_n"] == 10:
+        rows.pop()
+    return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+def top_supplier_table(net_rows: pd.DataFrame, used: pd.DataFrame, place, n: int) -> pd.DataFrame:
+    """The ``n`` largest suppliers of the combined spend (spend.top_suppliers on the rows net of intra payments),
+    with the number of anchors using each (collective.anchor_supplier_spend)."""
+    top = spend.top_suppliers(net_rows, n)
+    n_used = (used > 0).sum(axis=1)
+    cols = [
+        "rank",
+        "supplier",
+        "supplier id",
+        "net spend (£)",
+        "share of named-supplier spend (%)",
+        "anchors using it (number)",
+        "tier",
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "rank": i + 1,
+                "supplier": t["name"],
+                "supplier id": t["supplier_id"],
+                "net spend (£)": t["spend"],
+                "share of named-supplier spend (%)": _pct(t["share"]),
+                "anchors using it (number)": int(n_used.get(t["supplier_id"], 0)),
+                "tier": _tier_label(t["tier"], place),
+            }
+            for i, t in enumerate(top)
+        ],
+        columns=cols,
+    )
+
+
+def intra_table(intra: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Payments between member anchors (collective.intra_collaborative_payments), largest first."""
+    cols = [
+        "paid by",
+        "paid to",
+        "payments (number)",
+        "spend (£)",
+        "an anchor paying itself",
+        "payee names as published",
+    ]
+    if intra.empty:
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame(
+        {
+            "paid by": intra["anchor_id"].map(lambda a: names.get(a, a)).to_numpy(),
+            "paid to": intra["payee_anchor"].map(lambda a: names.get(a, a)).to_numpy(),
+            "payments (number)": intra["payments"].astype(int).to_numpy(),
+            "spend (£)": intra["spend"].astype(float).to_numpy(),
+            "an anchor paying itself": intra["self"].astype(bool).to_numpy(),
+            "payee names as published": intra["payee_names"].to_numpy(),
+        },
+        columns=cols,
+    )
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def collaborative_spend(
+    collab,
+    ledger: pd.DataFrame,
+    *,
+    suppliers_listed: int = 20,
+    opportunities_listed: int = 10,
+    min_anchors: int = 2,
+    aliases=None,
+) -> CollaborativeSpend:
+    """Every table of the collaborative spend report, from the collaborative's located ledger.
+
+    The payments between member anchors are flagged once
+    (collective.flag_intra_collaborative) and the same flag is given to every
+    collective function, so all the combined figures leave out the same rows.
+    """
+    from anchorlib.config.categories import load_common_categories
+
+    place = collab.place
+    settings = collab.spec.indicators
+    rows = spend.spend_rows(ledger, place)
+    flag = C.flag_intra_collaborative(rows, collab, aliases)
+    net = rows[~flag]
+    names = anchor_names(collab, C._anchor_ids(collab, rows, declared_too=True))
+    ind = C.combined_indicators(rows, collab, aliases, intra=flag)
+    totals = C.combined_totals(rows, collab, aliases, intra=flag)
+    shared = C.supplier_overlap(rows, collab, aliases, min_anchors=min_anchors, intra=flag)
+    used = C.anchor_supplier_spend(rows, collab, aliases, intra=flag)
+    rules = load_common_categories()
+    opp = C.collective_opportunity(
+        rows, collab, aliases, min_anchors=min_anchors, rules=rules, intra=flag
+    )
+    deciles = list(settings.deprived_deciles)
+    shared_count, shared_spend = (
+        int(len(shared)),
+        float(shared["combined"].sum()) if len(shared) else 0.0,
+    )
+    notes = []
+    if not len(rows):
+        notes.append("No payments in the ledger.")
+    return CollaborativeSpend(
+        name=collab.spec.name,
+        place=place.name,
+        place_tier=spend.place_tier(place),
+        anchor_names=names,
+        deprived_deciles=deciles,
+        indicators=ind,
+        summary=summary_table(ind, totals, place, shared_count, shared_spend),
+        anchors=anchor_table(totals, names),
+        tiers=tier_table(C.combined_by_tier(rows, collab, aliases, intra=flag), place, names),
+        deciles=decile_table(C.combined_by_deprivation(rows, collab, aliases, intra=flag), names),
+        tier_deprivation=tier_deprivation_table(
+            C.combined_tier_deprivation(rows, collab, aliases, intra=flag), place, deciles
+        ),
+        overlap=overlap_table(C.overlap_matrix(rows, collab, aliases, intra=flag), names),
+        shared_suppliers=shared_supplier_table(shared, place, names, suppliers_listed),
+        opportunities=opportunity_table(opp, names, opportunities_listed),
+        left_out=left_out_table(opp.attrs.get("left_out", {}), rules),
+        concentration=concentration_table(ind),
+        top_suppliers=top_supplier_table(net, used, place, suppliers_listed),
+        intra=intra_table(C.intra_collaborative_payments(rows, collab, aliases), names),
+        shared_count=shared_count,
+        shared_spend=shared_spend,
+        simulated=bool(ind.get("simulated_share")),
+        notes=notes,
+    )
+
+
+# --------------------------------------------------------------------------- the reading
+
+
+def _money(v: float) -> str:
+    """£ in words for sentences: £854.2 million, £2.6 million, £41,250."""
+    return f"£{v / 1e6:,.1f} million" if abs(v) >= 1e6 else f"£{v:,.0f}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _largest_pair(overlap: pd.DataFrame) -> tuple[str, str, int] | None:
+    """The two different anchors sharing the most suppliers, from the overlap table (None with fewer than two)."""
+    m = overlap.set_index("anchor")
+    best = None
+    for i, a in enumerate(m.index):
+        for j, col in enumerate(m.columns):
+            if j > i and (best is None or m.iat[i, j] > best[2]):
+                best = (a, col.removesuffix(" (suppliers)"), int(m.iat[i, j]))
+    return best
+
+
+def collaborative_reading(c: CollaborativeSpend) -> list[str]:
+    """Short plain-English sentences on the anchors' spend taken together, generated from the figures."""
+    ind = c.indicators
+    if not ind["transactions"]:
+        return ["There are no payments in the ledger."]
+    out = []
+    years = ind["financial_years"]
+    span = f"from {years[0]} to {years[-1]}" if len(years) > 1 else f"in {years[0]}"
+    n = len(c.anchor_names)
+    out.append(
+        f"The {n} anchors paid {_money(ind['gross_total'])} {span}. {_money(ind['intra_total'])} of it went "
+        f"from one member anchor to another, which leaves combined spend of {_money(ind['total'])} with "
+        f"{ind['distinct_suppliers']:,} suppliers (refunds netted off, payments published twice "
+        "counted once)."
+    )
+    if c.simulated:
+        out.append(
+            f"Supplier locations are simulated for this demo ({_p(ind['simulated_share'])} of spend): the "
+            "geographic figures below illustrate the method and say nothing about these suppliers."
+        )
+    if c.place_tier:
+        out.append(
+            f"Together, {_p(ind['place_share_of_all'])} of combined spend went to suppliers based in "
+            f"{c.place} ({_p(ind['place_share_of_located'])} of the spend whose location is known)."
+        )
+    dep = ind["deprived_share_of_located"]
+    if dep is not None:
+        out.append(
+            f"{_p(dep)} of located combined spend went to suppliers in {_band(c.deprived_deciles)} "
+            f"(an even spread across England would give {10 * len(c.deprived_deciles)}%)."
+        )
+    if c.shared_count:
+        pair = _largest_pair(c.overlap)
+        share = c.shared_spend / ind["total"] if ind["total"] > 0 else None
+        text = (
+            f"{c.shared_count:,} suppliers are used by two or more anchors; they take {_money(c.shared_spend)} "
+            f"({_p(share)} of combined spend)."
+        )
+        if pair and pair[2]:
+            text += f" {pair[0]} and {pair[1]} share the most suppliers ({pair[2]:,})."
+        out.append(text)
+    else:
+        out.append("No supplier is used by more than one anchor.")
+    if len(c.opportunities):
+        o = c.opportunities.iloc[0]
+        local = o["local share of located spend (%)"]
+        out.append(
+            f"The largest collective opportunity is {o['category']}: {o['anchors buying outside (number)']} "
+            f"anchors ({o['anchors']}) together buy {_money(o['bought from outside the place (£)'])} of it "
+            f"from suppliers outside {c.place}"
+            + (
+                f"; {local:.0f}% of the located spend in it is local already, with "
+                f"{int(o['local suppliers already paid (number)']):,} local suppliers paid."
+                if pd.notna(local)
+                else "."
+            )
+        )
+    else:
+        out.append(f"No category is bought from outside {c.place} by two or more anchors.")
+    if ind["top_n_share"] is not None and len(c.top_suppliers):
+        out.append(concentration_sentence(ind, c.top_suppliers, "combined spend"))
+    if len(c.intra):
+        i = c.intra.iloc[0]
+        out.append(
+            f"The largest flow inside the collaborative: {i['paid by']} paid {i['paid to']} "
+            f"{_money(i['spend (£)'])} in {_count(int(i['payments (number)']), 'payment')}."
+        )
+    return out
+
+
+def sources(collab) -> list[str]:
+    """Catalogue source ids the collaborative spend report draws on (for the licences and attributions)."""
+    ids = [a.ledger.source for a in collab.spec.anchors if a.ledger is not None and a.ledger.source]
+    return ids + [
+        "imd2025",
+        "onspd_lookup",
+        "codepoint_open",
+        "lookup_lsoa21_ward24",
+        "lookup_lad24_region",
+    ]
