@@ -18,7 +18,7 @@ from anchorlib.cli import app
 from anchorlib.config.collaborative import CollaborativeError, load_collaborative
 from anchorlib.config.places import load_place
 from anchorlib.core.errors import ChecksumMismatchError, MissingSourceFileError, PlaceError
-from anchorlib.data.catalogue import resolve
+from anchorlib.data.readers import resolve
 from anchorlib.data.postcodes import locate_postcodes
 from anchorlib.ledgers.canonical import read_ledger_file
 from anchorlib.ledgers.read import LedgerError

@@ -15,7 +15,8 @@ from anchorlib.core.errors import (
     UnknownSourceError,
 )
 from anchorlib.data import catalogue
-from anchorlib.data.catalogue import Catalogue, load_catalogue, resolve
+from anchorlib.data.catalogue import Catalogue, load_catalogue
+from anchorlib.data.readers import resolve
 from anchorlib.data.readers import read_source
 
 

@@ -21,20 +21,21 @@ def extract_cache(tmp_path_factory):
 @pytest.fixture
 def extract_only(monkeypatch, extract_cache):
     """The real catalogue with only the demo extract: no ../shared, no ANCHOR_DATA_DIR, a cache of its own."""
-    import anchorlib.data.catalogue as catalogue
+    import anchorlib.data.extract as extract
 
     monkeypatch.delenv("ANCHOR_CATALOGUE", raising=False)
     monkeypatch.delenv("ANCHOR_DATA_DIR", raising=False)
     monkeypatch.setenv("ANCHOR_NO_SHARED", "1")
     monkeypatch.setenv("ANCHOR_CACHE_DIR", str(extract_cache))
-    catalogue._NOTED.clear()
+    extract._NOTED.clear()
     clear_anchorlib_caches()
     yield DEMO
     clear_anchorlib_caches()
 
 
 def test_extract_files_match_their_catalogue():
-    from anchorlib.data.catalogue import load_catalogue, load_extract
+    from anchorlib.data.catalogue import load_catalogue
+    from anchorlib.data.extract import load_extract
 
     ext = load_extract()
     assert ext is not None, "data/demo/sources.yml is missing: run `anchor data build-demo`"
@@ -74,7 +75,7 @@ def test_extract_files_match_their_catalogue():
 
 def test_outside_the_extract_is_an_error_naming_the_full_file(extract_only):
     from anchorlib.config.places import load_place, place_from_codes
-    from anchorlib.data.catalogue import OutsideExtractError
+    from anchorlib.data.extract import OutsideExtractError
     from anchorlib.data.readers import read_source
 
     with pytest.raises(OutsideExtractError) as err:

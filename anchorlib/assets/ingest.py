@@ -34,7 +34,7 @@ class IngestResult:
 
 def display_path(path: Path) -> str:
     """A file's path relative to its data root (portable between machines), else as given."""
-    from anchorlib.data.catalogue import DEMO_DIR
+    from anchorlib.data.extract import DEMO_DIR
 
     for root in [
         DEMO_DIR,

@@ -40,7 +40,9 @@ from pydantic import (
 from anchorlib.config.places import Place, PlaceSpec, build_place, load_place
 from anchorlib.core.errors import AnchorError, PlaceError
 from anchorlib.core.yamlfile import read_yaml
-from anchorlib.data.catalogue import PROJECT_ROOT, data_roots, load_catalogue, resolve
+from anchorlib.data.catalogue import PROJECT_ROOT, data_roots, load_catalogue
+from anchorlib.data.geography import lsoa21_geography
+from anchorlib.data.readers import resolve
 
 ANCHOR_TYPES = (
     "local_authority",
@@ -278,8 +280,6 @@ def load_collaborative(path: str | Path) -> Collaborative:
 
 def _check_codes(collab: Collaborative) -> None:
     """Resolve the place now, and check each anchor's home LAD is a known LAD 2024 code."""
-    from anchorlib.data.geography import lsoa21_geography
-
     collab.place  # resolve now, so that a bad place code fails at load, naming the file
 
     known = set(lsoa21_geography()["lad24_code"])

@@ -28,7 +28,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from anchorlib.core.errors import PlaceError
 from anchorlib.core.yamlfile import read_yaml
+from anchorlib.data.extract import (
+    REGION_CLIPPED,
+    extract_in_use,
+    load_extract,
+    outside_extract_error,
+)
 from anchorlib.data.geography import lsoa21_geography
+from anchorlib.data.postcodes import locate_postcodes
 
 UNKNOWN = "unknown"
 COUNTRY_NAMES = {
@@ -180,10 +187,35 @@ def build_place(spec: PlaceSpec) -> Place:
             )
     lads = sorted(set(geo.loc[geo["lsoa21_code"].isin(place_lsoas), "lad24_code"]))
     place = Place(spec.name, sorted(place_lsoas), lads, tiers, spec, notes)
-    from anchorlib.data.catalogue import check_place_in_extract
-
     check_place_in_extract(place)  # only the demo extract here, and the place outside it: an error
     return place
+
+
+def check_place_in_extract(place: Place) -> None:
+    """OutsideExtractError when a place (or one of its tiers but the outermost ``everywhere``)
+    reaches outside the demo extract's region while a clipped extract stands in for a full file."""
+    in_use = [sid for sid in REGION_CLIPPED if extract_in_use(sid)]
+    if not in_use:
+        return
+    ext = load_extract()
+    geo = lsoa21_geography()
+    covered = set(geo.loc[geo["region_code"] == ext.region, "lsoa21_code"])
+    outside = {}
+    for t in place.tiers:
+        if not t.everywhere:
+            out = sorted(t.lsoas - covered)
+            if out or t.countries:
+                outside[t.name] = out
+    if outside:
+        lads = sorted(
+            set(geo.loc[geo["lsoa21_code"].isin(set().union(*outside.values())), "lad24_name"])
+        )
+        raise outside_extract_error(
+            f"Place '{place.name}' reaches outside the {ext.region_name} ({ext.region}): tier(s) "
+            + ", ".join(f"'{k}' ({len(v)} LSOAs outside)" for k, v in outside.items())
+            + (f", in {', '.join(lads[:8])}{' ...' if len(lads) > 8 else ''}." if lads else "."),
+            in_use,
+        )
 
 
 def load_place(path: str | Path) -> Place:
@@ -251,8 +283,6 @@ def classify_postcodes(place: Place, postcodes) -> pd.DataFrame:
     the first tier that covers their whole country, which is usually the
     outermost ``everywhere`` tier; invalid or unknown postcodes are ``unknown``.
     """
-    from anchorlib.data.postcodes import locate_postcodes
-
     located = locate_postcodes(postcodes)
     tier = classify_lsoas(place, located["lsoa21_code"].fillna(""))
     placed = located["status"].isin(["live", "terminated"])

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from anchorlib.data.catalogue import (
-    DEMO_DIR,
-    data_roots,
-    extract_for,
-    find_file,
-    load_catalogue,
-    load_extract,
-    verified_sha256,
-)
+from anchorlib.data.catalogue import data_roots, find_file, load_catalogue, verified_sha256
+from anchorlib.data.extract import DEMO_DIR, extract_for, load_extract
 
 DEMO_EXTRACT = "demo extract"
 

@@ -39,6 +39,9 @@ import numpy as np
 import pandas as pd
 
 from anchorlib.core.errors import DataValidationError, MissingSourceFileError, PlaceError
+from anchorlib.data.census import POPULATION_SOURCE, population_lsoa21
+from anchorlib.data.geography import lsoa11_to_lsoa21, lsoa21_geography
+from anchorlib.data.readers import read_source, resolve
 
 EDITIONS = (2019, 2025)
 DEFAULT_EDITION = 2025
@@ -241,14 +244,9 @@ def _total_population_column(columns) -> str:
 @lru_cache(maxsize=1)
 def _population_2025() -> tuple[pd.Series, str]:
     """(population by LSOA 2021, description): IoD2025 File 6 when present, else Census 2021."""
-    from anchorlib.data.catalogue import resolve
-    from anchorlib.data.readers import read_source
-
     try:
         resolve("iod2025_population")
     except MissingSourceFileError:
-        from anchorlib.data.census import POPULATION_SOURCE, population_lsoa21
-
         return (
             population_lsoa21().astype(float),
             f"{POPULATION_SOURCE} (MHCLG's IoD2025 population denominators, catalogue source "
@@ -269,8 +267,6 @@ def population_source(edition: int = DEFAULT_EDITION) -> str:
 
 
 def _from_2019() -> pd.DataFrame:
-    from anchorlib.data.readers import read_source
-
     f1 = read_source("iod2019_imd").rename(
         columns={
             "LSOA code (2011)": "lsoa_code",
@@ -305,9 +301,6 @@ def _from_2019() -> pd.DataFrame:
 
 
 def _from_2025() -> pd.DataFrame:
-    from anchorlib.data.geography import lsoa21_geography
-    from anchorlib.data.readers import read_source
-
     imd = read_source("imd2025")
     df = pd.DataFrame({"lsoa_code": imd["lsoa21_code"]})
     for key in KEYS:
@@ -522,8 +515,6 @@ def _lads(edition: int) -> pd.DataFrame:
 
 def _lad19_lad24_bridge() -> pd.DataFrame:
     """Pairs (lad19_code, lad19_name, lad24_code, lad24_name) of districts sharing LSOAs."""
-    from anchorlib.data.geography import lsoa11_to_lsoa21, lsoa21_geography
-
     b = lsoa11_to_lsoa21()
     d19 = lsoa_deprivation(2019)[["lsoa_code", "lad_code", "lad_name"]].rename(
         columns={"lsoa_code": "lsoa11_code", "lad_code": "lad19_code", "lad_name": "lad19_name"}
@@ -737,8 +728,6 @@ def read_official_lad_summaries(edition: int = DEFAULT_EDITION) -> pd.DataFrame:
     proportions as fractions) and ``{measure}_decimals`` (decimal places published,
     so comparisons can allow for the rounding).  Raises MissingSourceFileError when absent.
     """
-    from anchorlib.data.catalogue import resolve
-
     e = _check_edition(edition)
     path = resolve(OFFICIAL_SUMMARY_SOURCES[e])
     with open(path, encoding="utf-8-sig", newline="") as fh:

@@ -52,9 +52,10 @@ import numpy as np
 import pandas as pd
 
 from anchorlib.core.atomic import write_all
-from anchorlib.data.catalogue import cache_dir, load_catalogue, resolve, verified_sha256
+from anchorlib.data.catalogue import cache_dir, load_catalogue, verified_sha256
+from anchorlib.data.extract import check_postcodes_in_extract, extract_in_use
 from anchorlib.data.geography import boundaries, lsoa11_to_lsoa21, lsoa21_geography
-from anchorlib.data.readers import read_source
+from anchorlib.data.readers import read_source, resolve
 
 # Bump when the build logic changes: it is part of the cache key, so old caches are never served.
 INDEX_VERSION = "1"
@@ -179,8 +180,6 @@ def normalise_postcodes(values: Iterable | pd.Series) -> pd.DataFrame:
 
 
 def _source_sha(source_id: str) -> str:
-    from anchorlib.data.catalogue import extract_in_use
-
     file = load_catalogue().get(source_id).files[0]
     ext = extract_in_use(source_id)
     if (
@@ -537,8 +536,6 @@ def locate_postcodes(values: Iterable | pd.Series) -> pd.DataFrame:
     status = (
         hit["status"].astype("str").where(pos >= 0, np.where(norm["valid"], "unknown", "invalid"))
     )
-    from anchorlib.data.catalogue import check_postcodes_in_extract
-
     check_postcodes_in_extract(
         norm.loc[status == "unknown", "key"]
     )  # demo extract: unknown, or outside it?

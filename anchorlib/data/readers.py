@@ -1,6 +1,9 @@
-"""Read a declared source into a validated (Geo)DataFrame, through a Parquet cache.
+"""Find a declared file and read a declared source into a validated (Geo)DataFrame, through a
+Parquet cache.
 
-The first read of a source parses the published file, validates it against
+:func:`resolve` gives the verified path of a declared file: the full file under a data root, or
+its byte-identical copy in the demo extract (:mod:`anchorlib.data.extract`) when the full file is
+missing.  The first read of a source parses the published file, validates it against
 the schema declared in ``data/sources.yml`` and writes Parquet (GeoParquet for
 boundaries) under the cache folder, named by the source id and the file's
 sha256.  Later reads load the Parquet file: a new release of the file has a new
@@ -9,6 +12,7 @@ checksum and so gets a new cache entry; an old entry is never served for it.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import zipfile
@@ -17,18 +21,69 @@ from pathlib import Path
 import pandas as pd
 
 from anchorlib.core.atomic import write_all
-from anchorlib.core.errors import DataValidationError, MissingSourceFileError
+from anchorlib.core.errors import ChecksumMismatchError, DataValidationError, MissingSourceFileError
 from anchorlib.data.catalogue import (
+    PROJECT_ROOT,
     Catalogue,
     FileSpec,
     Source,
     cache_dir,
-    extract_for,
+    data_roots,
+    find_file,
     load_catalogue,
-    resolve,
     verified_sha256,
 )
+from anchorlib.data.extract import (
+    ExtractFile,
+    ExtractSource,
+    extract_for,
+    extract_path,
+    note_extract,
+    outside_extract_error,
+)
 from anchorlib.data.validation import validate
+
+
+def resolve(
+    source_id: str,
+    index: int = 0,
+    *,
+    catalogue: Catalogue | None = None,
+    roots: list[Path] | None = None,
+    verify: bool = True,
+) -> Path:
+    """Path of a declared file, checked against its sha256.
+
+    Raises MissingSourceFileError (naming the source, the official URL and where
+    to put the file) or ChecksumMismatchError.
+    """
+    cat = catalogue or load_catalogue()
+    source = cat.get(source_id)
+    file = source.files[index]
+    roots = roots if roots is not None else data_roots()
+    path = find_file(source, file, roots)
+    if path is None:
+        hit = extract_for(source_id, index, cat)
+        if hit is not None and hit[1].format == "raw":  # a byte-identical copy in the demo extract
+            note_extract(hit[0])
+            return extract_path(*hit)
+        searched = "\n".join(f"  - {r / file.path}" for r in roots)
+        raise MissingSourceFileError(
+            f"Missing data file for source '{source.id}' ({source.title}, {source.publisher}).\n"
+            f"Expected file: {file.path}\nLooked in:\n{searched}\n"
+            f"{source.how_to_get()}\n"
+            f"Put it at <data root>/{file.path}, where <data root> is the folder named by "
+            f"ANCHOR_DATA_DIR (set it), or {PROJECT_ROOT / 'data'}."
+        )
+    if verify and file.sha256 is not None:
+        actual = verified_sha256(path)
+        if actual != file.sha256:
+            raise ChecksumMismatchError(
+                f"Checksum mismatch for source '{source.id}' file {path}:\n"
+                f"  expected sha256 {file.sha256}\n  found    sha256 {actual}\n"
+                f"The file is not the declared release. {source.how_to_get()}"
+            )
+    return path
 
 
 def cache_path(source: Source, file: FileSpec, path: Path, index: int = 0) -> Path:
@@ -51,13 +106,14 @@ def _read_csv(path: Path, source: Source) -> pd.DataFrame:
 
 
 def _read_csv_all_str(path: Path, source: Source) -> pd.DataFrame:
-    """Every column as text (codes keep leading zeros; empty cells are missing), via Arrow for speed."""
+    """Every column as text (codes keep leading zeros; empty cells are missing), via Arrow for
+    speed."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     opener = gzip.open if source.read.compression == "gzip" else open
     with opener(path, "rt", encoding=source.read.encoding) as fh:
-        header = next(__import__("csv").reader([fh.readline()]))
+        header = next(csv.reader([fh.readline()]))
     stream = pa.input_stream(
         str(path), compression="gzip" if source.read.compression == "gzip" else None
     )
@@ -161,8 +217,8 @@ def read_source(
 
 def read_extract(
     source_id: str,
-    src,
-    file,
+    src: ExtractSource,
+    file: ExtractFile,
     *,
     columns: list[str] | None = None,
     catalogue: Catalogue | None = None,
@@ -173,16 +229,14 @@ def read_extract(
     sources: asking for a column it does not keep (or for every column, ``columns=None``,
     when it does not keep them all) is an OutsideExtractError naming the full file to get.
     """
-    from anchorlib.data.catalogue import extract_path, note_extract, outside_extract_error
-
     kept = list(src.columns or [])
     full = list(src.all_columns or kept)
     wanted = list(columns) if columns is not None else full
     missing = [c for c in wanted if c not in kept and c not in src.derived]
     if missing:
         raise outside_extract_error(
-            f"Source '{source_id}': the demo extract keeps the columns {kept + list(src.derived)}, not "
-            f"{missing}.",
+            f"Source '{source_id}': the demo extract keeps the columns "
+            f"{kept + list(src.derived)}, not {missing}.",
             [source_id],
             catalogue,
         )

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from anchorlib.data.catalogue import CATALOGUE_PATH, PROJECT_ROOT, Catalogue, Source, load_catalogue
+from anchorlib.data.extract import DEMO_CATALOGUE_PATH, DemoExtract, load_extract
 
 __all__ = ["PAGE_PATH", "COMMAND", "render_sources_page", "write_sources_page", "page_is_current"]
 
@@ -220,15 +221,9 @@ _PROVENANCE = {
 }
 
 
-def load_demo_extract():
-    """The demo extract's catalogue (data/demo/sources.yml) when anchorlib.data.catalogue declares one, else None."""
-    from anchorlib.data import catalogue as cat_mod
-
-    loader = getattr(cat_mod, "load_extract", None)
-    path = getattr(cat_mod, "DEMO_CATALOGUE_PATH", None)
-    if loader is None or path is None or not Path(path).is_file():
-        return None
-    return loader(path)
+def load_demo_extract() -> DemoExtract | None:
+    """The demo extract's catalogue (data/demo/sources.yml) when there is one, else None."""
+    return load_extract(DEMO_CATALOGUE_PATH)
 
 
 def _extract_section(extract) -> list[str]:

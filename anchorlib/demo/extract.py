@@ -39,8 +39,8 @@ What the demo reads, and what the extract keeps:
 The figures of the demo are the same on the extract as on the full data
 (tests/test_demo_data.py).  A place reaching outside the North West, or a
 postcode outside the covered districts not in the sample, is an error naming
-the full file to download (``anchorlib.data.catalogue.check_place_in_extract``,
-``check_postcodes_in_extract``).  Rebuilding writes identical bytes.
+the full file to download (``anchorlib.config.places.check_place_in_extract``,
+``anchorlib.data.extract.check_postcodes_in_extract``).  Rebuilding writes identical bytes.
 """
 
 from __future__ import annotations
@@ -54,14 +54,13 @@ import yaml
 
 from anchorlib.core.errors import AnchorError
 from anchorlib.data.catalogue import (
-    DEMO_DIR,
     PROJECT_ROOT,
     Catalogue,
-    DemoExtract,
     find_file,
     load_catalogue,
     sha256_of,
 )
+from anchorlib.data.extract import DEMO_DIR, DemoExtract
 
 COMMAND = "anchor data build-demo"
 COLLABORATIVE = "collaboratives/lancashire.yml"
@@ -186,8 +185,7 @@ def _all_columns(sid: str) -> list[str]:
     """Columns of a source as read_source returns them (from its Parquet cache, without loading it)."""
     import pyarrow.parquet as pq
 
-    from anchorlib.data.catalogue import resolve
-    from anchorlib.data.readers import cache_path, read_source
+    from anchorlib.data.readers import cache_path, read_source, resolve
 
     cat = load_catalogue()
     src = cat.get(sid)
