@@ -22,7 +22,8 @@ from anchorlib.data.readers import resolve
 from anchorlib.data.postcodes import locate_postcodes
 from anchorlib.ledgers.canonical import read_ledger_file
 from anchorlib.ledgers.read import LedgerError
-from anchorlib.suppliers.register import SupplierRegisterError, build_register
+from anchorlib.suppliers.register import build_register
+from anchorlib.suppliers.schema import SupplierRegisterError
 
 BAD = ROOT / "tests" / "data" / "bad"
 

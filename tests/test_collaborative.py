@@ -192,7 +192,7 @@ def test_register_for_a_collaborative_simulates_missing_postcodes_and_real_ones_
 
 
 def test_a_ledger_postcode_beats_a_simulated_one():
-    from anchorlib.suppliers.register import _keep_edit
+    from anchorlib.suppliers.previous import keep_edit
 
-    assert _keep_edit("PR1 0LD", "simulated", "BB5 1LA", "ledger", False) == ("BB5 1LA", "ledger")
-    assert _keep_edit("PR1 0LD", "human", "BB5 1LA", "ledger", False) == ("PR1 0LD", "human")
+    assert keep_edit("PR1 0LD", "simulated", "BB5 1LA", "ledger", False) == ("BB5 1LA", "ledger")
+    assert keep_edit("PR1 0LD", "human", "BB5 1LA", "ledger", False) == ("PR1 0LD", "human")

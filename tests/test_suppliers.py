@@ -20,17 +20,19 @@ from anchorlib.suppliers.match import (
 )
 from anchorlib.suppliers.orgtype import ORG_TYPES, infer_org_type, infer_org_type_many
 from anchorlib.suppliers.register import (
+    build_register,
+    mark_cles_top80,
+    read_register,
+    read_register_matches,
+    write_register,
+)
+from anchorlib.suppliers.schema import (
     EDITABLE,
     MATCH_COLUMNS,
     SOURCES,
     Register,
     SupplierRegisterError,
-    build_register,
-    mark_cles_top80,
-    read_register,
-    read_register_matches,
     register_columns,
-    write_register,
 )
 
 DATA = Path(__file__).resolve().parent / "data" / "suppliers"

@@ -11,6 +11,15 @@ from pathlib import Path
 import pandas as pd
 
 from anchorlib.config.collaborative import Collaborative, CollaborativeError
+from anchorlib.demo.supplier_postcodes import simulate_postcodes
+from anchorlib.suppliers.attach import attach_suppliers
+from anchorlib.suppliers.register import (
+    build_register,
+    find_previous,
+    read_register,
+    read_register_matches,
+    write_register,
+)
 
 REGISTER_NAME = "suppliers"
 
@@ -38,14 +47,6 @@ def build_collaborative_register(
     suppliers with no postcode get a simulated one, labelled ``simulated``.
     Returns the Register and the paths written.
     """
-    from anchorlib.cli.suppliers import find_previous
-    from anchorlib.suppliers.register import (
-        build_register,
-        read_register,
-        read_register_matches,
-        write_register,
-    )
-
     out = data_dir(collab, out_root)
     ledger = read_ledger(collab, out_root)
     prev_path, note = (None, None) if fresh else find_previous(out, REGISTER_NAME)
@@ -53,7 +54,6 @@ def build_collaborative_register(
     prev_matches = read_register_matches(prev_path) if prev_path else None
     simulate = None
     if collab.spec.simulate_supplier_postcodes:
-        from anchorlib.demo.supplier_postcodes import simulate_postcodes
 
         def simulate(ids):
             return simulate_postcodes(ids, collab.place)
@@ -70,57 +70,8 @@ def build_collaborative_register(
     return reg, write_register(reg, out / REGISTER_NAME)
 
 
-#: Register columns carried onto each ledger row for the indicators.
-SUPPLIER_ATTRIBUTES = [
-    "supplier_id",
-    "canonical_name",
-    "org_type",
-    "sector",
-    "sic_section",
-    "size_band",
-    "postcode",
-    "postcode_source",
-    "tier",
-    "lsoa21_code",
-    "lad24_code",
-    "imd25_decile",
-]
-
-
-def attach_suppliers(
-    ledger: pd.DataFrame, register: pd.DataFrame, matches: pd.DataFrame
-) -> pd.DataFrame:
-    """Each ledger row with its supplier's register attributes (``SUPPLIER_ATTRIBUTES``).
-
-    Rows are linked through the match audit on (supplier name as published,
-    company number, charity number), the key the register was built on.  A
-    row with no link keeps empty attributes (tier ``unknown`` in indicators).
-    """
-    key = ["supplier_name", "company_number", "charity_number"]
-    links = matches[key + ["supplier_id"]].astype({c: "object" for c in key})
-    links = links.assign(**{c: links[c].where(links[c].notna(), "") for c in key}).drop_duplicates(
-        key
-    )
-    led = ledger.assign(
-        **{f"_{c}": ledger[c].astype("object").where(ledger[c].notna(), "") for c in key}
-    )
-    out = led.merge(
-        links.rename(columns={c: f"_{c}" for c in key}), on=[f"_{c}" for c in key], how="left"
-    )
-    out = out.drop(columns=[f"_{c}" for c in key])
-    attrs = register[[c for c in SUPPLIER_ATTRIBUTES if c in register.columns]].drop_duplicates(
-        "supplier_id"
-    )
-    out = out.merge(attrs, on="supplier_id", how="left", validate="many_to_one")
-    if "imd25_decile" in out.columns:
-        out["imd25_decile"] = pd.to_numeric(out["imd25_decile"], errors="coerce").astype("Int64")
-    return out
-
-
 def read_located_ledger(collab: Collaborative, out_root: Path | None = None) -> pd.DataFrame:
     """The collaborative's ledger with supplier attributes (tier, IMD decile, org type ...) on every row."""
-    from anchorlib.suppliers.register import read_register, read_register_matches
-
     out = data_dir(collab, out_root)
     path = out / f"{REGISTER_NAME}.csv"
     if not path.is_file():

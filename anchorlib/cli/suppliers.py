@@ -25,41 +25,6 @@ def _suppliers() -> None:
     """The supplier register: one row per supplier, matched across anchors and spellings, edited by people."""
 
 
-def find_previous(out: Path, name: str) -> tuple[Path | None, str | None]:
-    """The register people last edited in ``out``: ``<name>.xlsx`` or ``<name>.csv``, the newer of the two.
-
-    Returns the path and a note when both exist and their editable columns differ
-    (someone edited both: only the newer is used).
-    """
-    from anchorlib.suppliers.register import EDITABLE, read_register
-
-    candidates = [p for p in (out / f"{name}.xlsx", out / f"{name}.csv") if p.is_file()]
-    if not candidates:
-        return None, None
-    if (
-        len(candidates) == 2
-        and abs(candidates[0].stat().st_mtime - candidates[1].stat().st_mtime) < 2
-    ):
-        return candidates[1], None  # both as the last build wrote them: the CSV reads faster
-    newest = max(candidates, key=lambda p: p.stat().st_mtime_ns)
-    note = None
-    if len(candidates) == 2:
-        try:
-            a, b = (read_register(p) for p in candidates)
-            cols = ["supplier_id"] + [c for c in EDITABLE if c in a.columns and c in b.columns]
-            a = a[cols].set_index("supplier_id").sort_index()
-            b = b[cols].set_index("supplier_id").sort_index()
-            if not a.fillna("").astype(str).equals(b.fillna("").astype(str)):
-                other = next(p for p in candidates if p != newest)
-                note = (
-                    f"{newest.name} and {other.name} differ in their editable columns: using the newer, "
-                    f"{newest.name}; edits made only in {other.name} are not read"
-                )
-        except AnchorError:
-            pass
-    return newest, note
-
-
 @suppliers_app.command("build")
 def build(
     ledgers: list[Path] = typer.Argument(
@@ -107,6 +72,7 @@ def build(
 
     from anchorlib.suppliers.register import (
         build_register,
+        find_previous,
         read_register,
         read_register_matches,
         write_register,

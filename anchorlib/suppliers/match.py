@@ -50,7 +50,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from anchorlib.ledgers.parse import REDACTED_KEY, is_blank, normalise_supplier_name
+from anchorlib.core.normalise import is_blank
+from anchorlib.ledgers.parse import REDACTED_KEY, normalise_supplier_name
 
 __all__ = [
     "DEFAULT_THRESHOLD",

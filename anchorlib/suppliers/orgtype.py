@@ -32,7 +32,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from anchorlib.ledgers.parse import is_blank, is_redacted
+from anchorlib.core.normalise import is_blank
+from anchorlib.ledgers.parse import is_redacted
 
 __all__ = ["ORG_TYPES", "UNKNOWN", "infer_org_type", "infer_org_type_many"]
 
