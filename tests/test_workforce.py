@@ -14,23 +14,23 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from anchorlib.assets.workforce import run_workforce, staff_for_collaborative
 from anchorlib.config.collaborative import AnchorSpec, load_collaborative
 from anchorlib.config.places import place_from_codes
 from anchorlib.demo.staff import SIMULATED, employee_id, simulate_staff, write_private
-from anchorlib.workforce.staff import (
+from anchorlib.indicators.workforce import WorkforceOptions, workforce_indicators
+from anchorlib.workforce.rates import (
     HOURS_PER_WEEK,
-    STAFF_COLUMNS,
     WEEKS_PER_YEAR,
-    StaffDataError,
-    WorkforceOptions,
     financial_year_bounds,
-    postcode_problems,
-    read_staff,
     rlw_rate,
     rlw_rates,
-    run_workforce,
-    staff_for_collaborative,
-    workforce_indicators,
+)
+from anchorlib.workforce.staff import (
+    STAFF_COLUMNS,
+    StaffDataError,
+    postcode_problems,
+    read_staff,
 )
 
 STAFF = ROOT / "tests" / "data" / "staff"

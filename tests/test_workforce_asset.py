@@ -17,8 +17,9 @@ import pytest
 from conftest import ROOT, clear_anchorlib_caches, fixture_env
 
 from anchorlib.config.collaborative import load_collaborative
+from anchorlib.indicators.workforce import PUBLISHED_TABLES
 from anchorlib.run.runner import INPUT_GROUPS, build_assets, discover_notebooks, run_collaborative
-from anchorlib.workforce.staff import PUBLISHED_TABLES, StaffDataError, read_staff
+from anchorlib.workforce.staff import StaffDataError, read_staff
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"
 STAFF = ROOT / "tests" / "data" / "staff"

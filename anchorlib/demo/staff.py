@@ -1,4 +1,5 @@
-"""Simulated staff extracts for the demo: seeded, from real postcodes around each anchor's sites, labelled simulated.
+"""Simulated staff extracts for the demo: seeded, from real postcodes around each anchor's sites,
+labelled simulated.
 
 No real staff data is published anywhere, so the demo collaborative
 (``simulate_staff: true``) gets a simulated extract per anchor, in the shape a
@@ -34,13 +35,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from anchorlib.demo.supplier_postcodes import _live_postcodes_by_tier, _stable_int
+from anchorlib.data.postcodes import locate_postcodes, postcode_index
+from anchorlib.demo.supplier_postcodes import live_postcodes_by_tier, stable_int
+from anchorlib.workforce.rates import (
+    HOURS_PER_WEEK,
+    WEEKS_PER_YEAR,
+    financial_year_bounds,
+    latest_year,
+    rlw_rate,
+)
 
 SEED = 20261128
 DECAY_KM = 10.0
@@ -65,7 +75,8 @@ DEMO_SIZES = {
     "other": 500,
 }
 
-#: (band, share of salaried staff, lowest, highest full-time annual pay in 2024-25 pounds). Simulation only.
+#: (band, share of salaried staff, lowest, highest full-time annual pay in 2024-25 pounds).
+#: Simulation only.
 PAY_BANDS: dict[str, list[tuple[str, float, float, float]]] = {
     "local_authority": [
         ("Grade 1", 0.10, 23656, 24027),
@@ -142,9 +153,8 @@ def employee_id(anchor_id: str, i: int) -> str:
 
 @lru_cache(maxsize=8)
 def _commuting_pool(sites: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Live residential postcodes within MAX_KM of a site (sorted) and their cumulative draw weights."""
-    from anchorlib.data.postcodes import locate_postcodes, postcode_index
-
+    """Live residential postcodes within MAX_KM of a site (sorted) and their cumulative draw
+    weights."""
     located = locate_postcodes(list(sites))
     bad = located[(located["status"] != "live") | located["easting"].isna()]
     if len(bad):
@@ -177,68 +187,109 @@ def _far_shares(place) -> dict[str, float]:
 
 
 def _scale(year: str) -> float:
-    from anchorlib.workforce.staff import rlw_rate
-
     return rlw_rate(year, "uk") / rlw_rate(PAY_YEAR, "uk")
 
 
 def simulate_staff(
     anchor, place, n: int, seed: int = SEED, *, year: str | None = None
 ) -> pd.DataFrame:
-    """A simulated staff extract for ``anchor`` (an AnchorSpec with ``sites``), ``n`` employees, columns
-    :data:`EXTRACT_COLUMNS` as an HR system might export them; every row has ``Simulated`` = simulated.
+    """A simulated staff extract for ``anchor`` (an AnchorSpec with ``sites``), ``n`` employees,
+    columns :data:`EXTRACT_COLUMNS` as an HR system might export them; every row has ``Simulated``
+    = simulated.
 
     ``year``: the financial year of the snapshot (its 31 March is the reference
     date for start and leaving dates; pay is scaled to it); default the latest
     year of the Real Living Wage table.
     """
-    from anchorlib.workforce.staff import (
-        HOURS_PER_WEEK,
-        WEEKS_PER_YEAR,
-        financial_year_bounds,
-        latest_year,
-        rlw_rate,
-    )
-
     if not anchor.sites:
         raise ValueError(
             f"anchor '{anchor.id}' has no sites: a staff simulation draws homes around them"
         )
     if n < 1:
         raise ValueError("n must be at least 1")
-    year = year or latest_year()
-    _, ref = financial_year_bounds(year)
-    scale = _scale(year)
-    rlw = rlw_rate(year, "uk")
-    near_pcds, near_cum = _commuting_pool(tuple(anchor.sites))
-    far = _far_shares(place)
-    pools = _live_postcodes_by_tier(place) if far else {}
-    far = {k: v for k, v in far.items() if len(pools.get(k, ())) > 0}
-    far_names = list(far)
-    far_cum = np.cumsum([far[k] for k in far_names])
-    bands = PAY_BANDS.get(anchor.type, PAY_BANDS["other"])
-    band_cum = np.cumsum([b[1] for b in bands])
-    contract_cum = np.cumsum([c[1] for c in CONTRACTS])
-    hours_year = HOURS_PER_WEEK * WEEKS_PER_YEAR
-    casual = "Bank" if anchor.type == "nhs_trust" else "Casual"
-
+    draw = _Draws.of(anchor, place, year or latest_year())
     rows = []
     for i in range(1, n + 1):
-        eid = employee_id(anchor.id, i)
-        u = np.random.default_rng([seed, _stable_int("staff", anchor.id, i)]).random(14)
-        # home postcode
+        u = np.random.default_rng([seed, stable_int("staff", anchor.id, i)]).random(14)
+        rows.append(draw.employee(i, u))
+    return pd.DataFrame(rows, columns=EXTRACT_COLUMNS)
+
+
+@dataclass
+class _Draws:
+    """What the draws of one anchor's simulation need: the postcode pools, the pay bands and
+    contracts as cumulative shares, the reference date and the pay scale of the year."""
+
+    anchor: object
+    ref: dt.date
+    scale: float
+    rlw: float
+    near_pcds: np.ndarray
+    near_cum: np.ndarray
+    pools: dict[str, np.ndarray]
+    far_names: list[str]
+    far_cum: np.ndarray
+    bands: list[tuple[str, float, float, float]]
+    band_cum: np.ndarray
+    contract_cum: np.ndarray
+
+    @classmethod
+    def of(cls, anchor, place, year: str) -> _Draws:
+        _, ref = financial_year_bounds(year)
+        scale = _scale(year)
+        rlw = rlw_rate(year, "uk")
+        near_pcds, near_cum = _commuting_pool(tuple(anchor.sites))
+        far = _far_shares(place)
+        pools = live_postcodes_by_tier(place) if far else {}
+        far = {k: v for k, v in far.items() if len(pools.get(k, ())) > 0}
+        far_names = list(far)
+        bands = PAY_BANDS.get(anchor.type, PAY_BANDS["other"])
+        return cls(
+            anchor=anchor,
+            ref=ref,
+            scale=scale,
+            rlw=rlw,
+            near_pcds=near_pcds,
+            near_cum=near_cum,
+            pools=pools,
+            far_names=far_names,
+            far_cum=np.cumsum([far[k] for k in far_names]),
+            bands=bands,
+            band_cum=np.cumsum([b[1] for b in bands]),
+            contract_cum=np.cumsum([c[1] for c in CONTRACTS]),
+        )
+
+    def employee(self, i: int, u: np.ndarray) -> dict:
+        """Employee ``i``'s row of the extract, from its 14 uniform draws ``u``."""
+        label, fte, annual, hourly, band = self._contract_and_pay(u)
+        start, leaving = self._dates(u)
+        return {
+            "Employee Number": employee_id(self.anchor.id, i),
+            "Home Postcode": self._postcode(u),
+            "FTE": fte,
+            "Annual Pay": annual,
+            "Hourly Rate": hourly,
+            "Contract Type": label,
+            "Band": band,
+            "Start Date": start.strftime("%d/%m/%Y"),
+            "Leaving Date": leaving.strftime("%d/%m/%Y") if leaving else None,
+            "Simulated": SIMULATED,
+        }
+
+    def _postcode(self, u: np.ndarray) -> str:
+        near_pcds, far_names = self.near_pcds, self.far_names
         if u[0] < NEAR_SHARE or not far_names:
             postcode = near_pcds[
-                min(int(np.searchsorted(near_cum, u[1], side="right")), len(near_pcds) - 1)
+                min(int(np.searchsorted(self.near_cum, u[1], side="right")), len(near_pcds) - 1)
             ]
         else:
             tier = far_names[
                 min(
-                    int(np.searchsorted(far_cum, u[0] - NEAR_SHARE, side="right")),
+                    int(np.searchsorted(self.far_cum, u[0] - NEAR_SHARE, side="right")),
                     len(far_names) - 1,
                 )
             ]
-            pool = pools[tier]
+            pool = self.pools[tier]
             postcode = pool[min(int(u[1] * len(pool)), len(pool) - 1)]
         if u[2] < BLANK_POSTCODE:
             postcode = ""
@@ -248,9 +299,13 @@ def simulate_staff(
                 if postcode[-3] == "1"
                 else postcode[:-3] + "O" + postcode[-2:]
             )
-        # contract, FTE and pay
+        return postcode
+
+    def _contract_and_pay(self, u: np.ndarray) -> tuple:
+        """(contract type, FTE, annual pay, hourly rate, band)."""
+        casual = "Bank" if self.anchor.type == "nhs_trust" else "Casual"
         label, _, paid = CONTRACTS[
-            min(int(np.searchsorted(contract_cum, u[3], side="right")), len(CONTRACTS) - 1)
+            min(int(np.searchsorted(self.contract_cum, u[3], side="right")), len(CONTRACTS) - 1)
         ]
         fte = (
             1.0
@@ -259,18 +314,23 @@ def simulate_staff(
         )
         annual = hourly = None
         if paid == "salary":
-            band, _, lo, hi = bands[
-                min(int(np.searchsorted(band_cum, u[6], side="right")), len(bands) - 1)
+            band, _, lo, hi = self.bands[
+                min(int(np.searchsorted(self.band_cum, u[6], side="right")), len(self.bands) - 1)
             ]
-            annual = round((lo + (hi - lo) * u[7]) * scale * fte, 2)
+            annual = round((lo + (hi - lo) * u[7]) * self.scale * fte, 2)
         elif paid == "hourly":
             band, fte = "Casual" if casual == "Casual" else "Bank", round(0.1 + 0.4 * u[5], 2)
-            hourly = round(rlw * (0.93 + 0.15 * u[7]), 2)
+            hourly = round(self.rlw * (0.93 + 0.15 * u[7]), 2)
             label = casual
         else:
             band = "Apprentice"
-            annual = round(rlw * (0.62 + 0.38 * u[7]) * fte * hours_year, 2)
-        # dates
+            hours_year = HOURS_PER_WEEK * WEEKS_PER_YEAR
+            annual = round(self.rlw * (0.62 + 0.38 * u[7]) * fte * hours_year, 2)
+        return label, fte, annual, hourly, band
+
+    def _dates(self, u: np.ndarray) -> tuple[dt.date, dt.date | None]:
+        """(start date, leaving date or None)."""
+        ref = self.ref
         if u[8] < 0.6:
             start = ref - dt.timedelta(days=int(u[9] * 5 * 365.25))
         else:
@@ -279,21 +339,7 @@ def simulate_staff(
         if u[10] < 0.07:
             first = max(start, ref - dt.timedelta(days=365))
             leaving = first + dt.timedelta(days=int(u[11] * (ref - first).days))
-        rows.append(
-            {
-                "Employee Number": eid,
-                "Home Postcode": postcode,
-                "FTE": fte,
-                "Annual Pay": annual,
-                "Hourly Rate": hourly,
-                "Contract Type": label,
-                "Band": band,
-                "Start Date": start.strftime("%d/%m/%Y"),
-                "Leaving Date": leaving.strftime("%d/%m/%Y") if leaving else None,
-                "Simulated": SIMULATED,
-            }
-        )
-    return pd.DataFrame(rows, columns=EXTRACT_COLUMNS)
+        return start, leaving
 
 
 PRIVATE_README = """This folder holds staff-level data (one row per employee).
@@ -304,7 +350,8 @@ Published workforce figures are under ../workforce/, aggregated and through disc
 
 
 def write_private(extract: pd.DataFrame, folder: str | Path, name: str) -> Path:
-    """Write a staff-level extract under a ``private`` folder (created with a README saying what it is)."""
+    """Write a staff-level extract under a ``private`` folder (created with a README saying what it
+    is)."""
     folder = Path(folder)
     if folder.name != "private":
         raise ValueError(f"staff-level files go only in a folder named 'private', not {folder}")

@@ -19,25 +19,27 @@ import numpy as np
 import pandas as pd
 
 from anchorlib.config.places import Place, classify_lsoas
+from anchorlib.data.postcodes import postcode_index
 
 SEED = 20261127
-#: Share of simulated suppliers placed in each tier (the place, its wider region, elsewhere in the UK).
-#: Roughly the spend geography CLES reports for local-authority anchors before any local-spend work.
+#: Share of simulated suppliers placed in each tier (the place, its wider region, elsewhere in the
+#: UK).  Roughly the spend geography CLES reports for local-authority anchors before any local-spend
+#: work.
 SUPPLIER_TIER_SHARES = {"place": 0.35, "wider": 0.25, "rest_of_uk": 0.40}
 SIMULATED = "simulated"
 
 
-def _stable_int(*parts: object) -> int:
+def stable_int(*parts: object) -> int:
+    """A stable 64-bit integer of ``parts`` (blake2b of their text): the per-item seed of a draw,
+    the same in every run and on every machine."""
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "little")
 
 
 @lru_cache(maxsize=4)
-def _live_postcodes_by_tier(place: Place) -> dict[str, np.ndarray]:
-    """Live postcodes (pcds) of each tier ring of the place; UK postcodes outside England and Wales are
-    in the outermost ``everywhere`` tier."""
-    from anchorlib.data.postcodes import postcode_index
-
+def live_postcodes_by_tier(place: Place) -> dict[str, np.ndarray]:
+    """Live postcodes (pcds) of each tier ring of the place; UK postcodes outside England and Wales
+    are in the outermost ``everywhere`` tier."""
     idx = postcode_index()
     live = idx[(idx["status"] == "live") & (idx["usertype"] == "0")]
     tier = pd.Series(
@@ -61,7 +63,8 @@ def simulate_postcodes(
     shares: dict[str, float] | None = None,
     seed: int = SEED,
 ) -> pd.DataFrame:
-    """A simulated real postcode for each id: columns ``id``, ``postcode``, ``tier``, ``source`` = simulated.
+    """A simulated real postcode for each id: columns ``id``, ``postcode``, ``tier``, ``source`` =
+    simulated.
 
     ``shares`` maps tier names of the place to the share of ids drawn from
     each (default :data:`SUPPLIER_TIER_SHARES`); they must sum to 1.
@@ -75,12 +78,12 @@ def simulate_postcodes(
         )
     if abs(sum(shares.values()) - 1) > 1e-9:
         raise ValueError(f"shares must sum to 1, got {sum(shares.values())}")
-    pools = _live_postcodes_by_tier(place)
+    pools = live_postcodes_by_tier(place)
     names = list(shares)
     cum = np.cumsum([shares[n] for n in names])
     rows = []
     for i in pd.Series(ids, dtype="str"):
-        rng = np.random.default_rng([seed, _stable_int(i)])
+        rng = np.random.default_rng([seed, stable_int(i)])
         tier = names[int(np.searchsorted(cum, rng.random(), side="right").clip(max=len(names) - 1))]
         pool = pools[tier]
         rows.append(
