@@ -200,7 +200,7 @@ def demo_site(tmp_path_factory, request) -> DemoSite:
             private = collab.output_dir(root) / "private"
             staff = sorted(private.glob("staff_*.csv"))
             if not staff and collab.spec.simulate_staff:
-                from anchorlib.workforce.staff import staff_for_collaborative
+                from anchorlib.assets.workforce import staff_for_collaborative
 
                 staff_for_collaborative(collab, out_root=root)
                 staff = sorted(private.glob("staff_*.csv"))

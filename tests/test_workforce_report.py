@@ -17,8 +17,8 @@ import yaml
 from conftest import ROOT
 
 from anchorlib.core.errors import AnchorError
+from anchorlib.indicators.workforce import PUBLISHED_TABLES
 from anchorlib.reports import workforce as wr
-from anchorlib.workforce.staff import PUBLISHED_TABLES
 
 C = wr.SUPPRESSED
 

@@ -237,8 +237,8 @@ def workforce_cmd(
     can be recovered from totals) and counts rounded.  Definitions:
     docs/indicators/workforce.md.
     """
+    from anchorlib.assets.workforce import run_workforce
     from anchorlib.config.collaborative import load_collaborative
-    from anchorlib.workforce.staff import run_workforce
 
     try:
         res = run_workforce(load_collaborative(collaborative), year, threshold=threshold)

@@ -1,7 +1,7 @@
 """The workforce report: tables of the ``workforce`` notebook, its charts' data and its plain-English reading.
 
 Every number comes from the workforce aggregates that ``anchor run`` builds
-once per collaborative (:func:`anchorlib.workforce.staff.build_workforce_asset`,
+once per collaborative (:func:`anchorlib.assets.workforce.build_workforce_asset`,
 ``outputs/<id>/data/workforce/``): tables that have already passed disclosure
 control (docs/indicators/workforce.md).  Nothing here reads staff-level data.
 This module only arranges the aggregates into tables whose column names carry
@@ -26,8 +26,9 @@ from pathlib import Path
 import pandas as pd
 
 from anchorlib.assets.place import decile_label
+from anchorlib.assets.workforce import workforce_asset_dir
 from anchorlib.core.errors import AnchorError
-from anchorlib.workforce.staff import COMBINED, PUBLISHED_TABLES, workforce_asset_dir
+from anchorlib.indicators.workforce import COMBINED, PUBLISHED_TABLES
 
 __all__ = [
     "SUPPRESSED",

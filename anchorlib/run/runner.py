@@ -8,7 +8,7 @@
    (ledger, rejects, reconciliation), the supplier register (rebuilt, keeping
    people's edits, when the ledger or the register files change), the place
    asset (:mod:`anchorlib.assets.place`) and the workforce aggregates
-   (:func:`anchorlib.workforce.staff.build_workforce_asset`; skipped when no anchor has
+   (:func:`anchorlib.assets.workforce.build_workforce_asset`; skipped when no anchor has
    staff data).  Notebooks only read them.
 2. **Reports.**  Every notebook in ``notebooks/`` whose metadata has an
    ``anchorlib`` block (``scope: collaborative`` runs once, ``scope: anchor``
@@ -263,7 +263,7 @@ INPUT_GROUPS: dict[str, Callable] = {
 
 
 def _workforce_files(out_dir: Path) -> list[Path]:
-    from anchorlib.workforce.staff import workforce_asset_files
+    from anchorlib.assets.workforce import workforce_asset_files
 
     return workforce_asset_files(out_dir)
 
@@ -480,7 +480,8 @@ def build_assets(
     #    keyed by the collaborative and place files, the catalogue (postcodes, IMD), each anchor's staff extract
     #    checksum or simulation seed and size, the Real Living Wage file and the code.  Skipped, with a note for
     #    the report, when no anchor has staff data.
-    from anchorlib.workforce.staff import RLW_PATH, build_workforce_asset, staff_plan
+    from anchorlib.assets.workforce import build_workforce_asset, staff_plan
+    from anchorlib.workforce.rates import RLW_PATH
 
     plan = staff_plan(collab)
     wf_files = _workforce_files(out_dir)
@@ -516,7 +517,7 @@ def build_assets(
                 "catalogue": sums(_catalogue_path()),
                 "staff": staff,
                 "rlw": sums(RLW_PATH),
-                "code": code_version(["anchorlib.workforce.staff", "anchorlib.demo.staff"])[
+                "code": code_version(["anchorlib.assets.workforce"])[
                     "code_sha256"
                 ],
             }
