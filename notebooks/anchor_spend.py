@@ -82,7 +82,7 @@ report.table(s.tiers, f"{s.anchor_name}: spend by tier", name="spend_by_tier",
 # Wales, Scotland or Northern Ireland have no English decile.
 
 # %%
-ranked = s.deciles[s.deciles["IMD 2025 decile of the supplier's neighbourhood"].str[0].str.isdigit()]
+ranked = charts.ranked_deciles(s.deciles, "IMD 2025 decile of the supplier's neighbourhood")
 fig = charts.hbar(ranked["IMD 2025 decile of the supplier's neighbourhood"], ranked["share of located spend (%)"],
                   title=f"{s.anchor_name}: located spend by the deprivation of the supplier's neighbourhood",
                   xlabel="share of located spend (%)", unit="%", colours=charts.decile_colours(), reference=10,

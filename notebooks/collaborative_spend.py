@@ -100,7 +100,7 @@ report.table(c.tiers, f"{c.name}: combined spend by tier", name="spend_by_tier",
 # English decile.
 
 # %%
-ranked = c.deciles[c.deciles["IMD 2025 decile of the supplier's neighbourhood"].str[0].str.isdigit()]
+ranked = charts.ranked_deciles(c.deciles, "IMD 2025 decile of the supplier's neighbourhood")
 fig = charts.hbar(ranked["IMD 2025 decile of the supplier's neighbourhood"], ranked["share of located spend (%)"],
                   title="All anchors combined: located spend by the deprivation of the supplier's neighbourhood",
                   xlabel="share of located combined spend (%)", unit="%", colours=charts.decile_colours(),

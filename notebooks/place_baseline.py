@@ -36,14 +36,15 @@ from anchorlib.reports.params import check_parameters
 check_parameters(globals(), "place_baseline")
 
 # %%
-from anchorlib.assets import place as baseline
+from anchorlib.assets.place import read_place_asset
 from anchorlib.config.collaborative import load_collaborative
 from anchorlib.reports import charts
 from anchorlib.reports import display as report
+from anchorlib.reports import place_baseline as baseline
 from anchorlib.reports.params import project_path
 
 collab = load_collaborative(project_path(collaborative))
-asset = baseline.read_place_asset(collab, project_path(outputs) if outputs else None)
+asset = read_place_asset(collab, project_path(outputs) if outputs else None)
 b = baseline.place_baseline(collab, asset, grants=grants)
 report.header(f"Place baseline: {b.place}", collaborative=collab.spec.name,
               subtitle=f"Who lives in {b.place} and how deprived its neighbourhoods are, beside "

@@ -34,25 +34,25 @@ from anchorlib.reports.params import check_parameters
 check_parameters(globals(), "place_profile")
 
 # %% tags=["timing-imports"]
-from anchorlib.assets import national
 from anchorlib.reports import charts
 from anchorlib.reports import display as report
+from anchorlib.reports import place_profile as profile
 from anchorlib.reports.params import project_path
 
 # %% tags=["timing-load"]
-p = national.place_profile(place_code, project_path(outputs) if outputs else None)
+p = profile.place_profile(place_code, project_path(outputs) if outputs else None)
 report.header(f"Place profile: {p.name}", collaborative=p.site_name,
               subtitle=f"How deprived the neighbourhoods of {p.name} ({p.code}) are, beside "
                        f"{p.region or 'its region'}, England and every other {p.singular}.",
               sources=p.sources)
 
 # %%
-report.reading(national.profile_reading(p))
+report.reading(profile.profile_reading(p))
 
 # %% tags=["timing-plot"]
 fig = charts.decile_map(p.lsoas, "imd_decile", lads=p.outlines, figsize=(7.5, 7),
                         title=f"{p.name}: IMD 2025 decile of each neighbourhood")
-report.figure(fig, alt=national.map_alt(p),
+report.figure(fig, alt=profile.map_alt(p),
               caption="Contains OS data © Crown copyright and database right 2025. Source: ONS, MHCLG.")
 
 # %% [markdown]

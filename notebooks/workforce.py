@@ -101,8 +101,8 @@ if w.available:
 # %%
 if w.available:
     head = workforce_report.group_name(w.headline, w.names)
-    ranked = w.deciles[(w.deciles["anchor"] == head)
-                       & w.deciles["IMD 2025 decile of the home neighbourhood"].str[0].str.isdigit()]
+    ranked = charts.ranked_deciles(w.deciles[w.deciles["anchor"] == head],
+                                   "IMD 2025 decile of the home neighbourhood")
     labels, series = workforce_report.chart_series(ranked, "IMD 2025 decile of the home neighbourhood",
                                                    "share of staff (%)")
     fig = workforce_report.share_chart(labels, series, title=f"{head}: staff by the deprivation of their "

@@ -19,6 +19,8 @@ police ``p``, fire ``f``), eleven payments in 2022-23 plus one republished row. 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from test_collective import PLACE, ROWS, make_collab, make_ledger
@@ -26,6 +28,7 @@ from test_collective import PLACE, ROWS, make_collab, make_ledger
 from anchorlib.config.categories import load_common_categories
 from anchorlib.indicators import collective as C
 from anchorlib.reports import collaborative_spend as R
+from anchorlib.reports.anchor_spend import AnchorSpend, spend_reading
 
 approx = pytest.approx
 NAMES = {
@@ -307,6 +310,52 @@ def test_reading_is_made_from_the_figures(rep):
         == f"The largest flow inside the collaborative: {NAMES['p']} paid {NAMES['c']} £2,000 in 1 payment."
     )
     assert not any("simulated" in s for s in text)
+
+
+def test_a_half_percent_rounds_up_in_the_spend_readings(rep):
+    """12.5% reads 13% (rounded half up, anchorlib.core.fmt), not 12% (half to even), in the
+    collaborative and the anchor spend readings alike: the workforce report reads it so too."""
+    ind = {**rep.indicators, "place_share_of_all": 0.125, "place_share_of_located": 0.145}
+    text = R.collaborative_reading(dataclasses.replace(rep, indicators=ind))
+    assert (
+        "Together, 13% of combined spend went to suppliers based in Testshire (15% of the spend "
+        "whose location is known)." in text
+    )
+    a = AnchorSpend(
+        anchor_id="c",
+        anchor_name=NAMES["c"],
+        place="Testshire",
+        place_tier="place",
+        wider_tier=None,
+        deprived_deciles=[1, 2],
+        indicators={
+            "financial_years": ["2022-23"],
+            "transactions": 8,
+            "total": 8000.0,
+            "distinct_suppliers": 4,
+            "located_share": 1.0,
+            "place_share_of_all": 0.125,  # 1,000 of 8,000: 12.5%
+            "place_share_of_located": 0.125,
+            "deprived_share_of_located": 0.625,  # 5,000 of 8,000: 62.5%
+            "org_type_share": {},
+            "top_n_share": None,
+        },
+        tiers=pd.DataFrame(),
+        deciles=pd.DataFrame(),
+        org_types=pd.DataFrame(),
+        sectors=pd.DataFrame(),
+        top_suppliers=pd.DataFrame(),
+        trend=pd.DataFrame(columns=["financial year", "months with payments (months)"]),
+        quality=pd.DataFrame(columns=["measure", "value"]),
+        rejects=pd.DataFrame(),
+        files=pd.DataFrame(),
+    )
+    text = spend_reading(a)
+    assert (
+        "13% of all spend went to suppliers based in Testshire (13% of the spend whose location is "
+        "known); every supplier's location is known." in text
+    )
+    assert text[2].startswith("63% of located spend went to suppliers in the most deprived 20%")
 
 
 def test_reading_with_one_anchor_has_no_overlap_and_no_opportunity():

@@ -543,8 +543,9 @@ def test_quickstart_runs_on_the_shared_assets(fresh, tmp_path):
 
 
 def test_the_readings_are_made_from_the_figures(fresh):
-    from anchorlib.assets.place import baseline_reading, place_baseline, read_place_asset
+    from anchorlib.assets.place import read_place_asset
     from anchorlib.assets.register import read_located_ledger
+    from anchorlib.reports.place_baseline import baseline_reading, place_baseline
     from anchorlib.config.collaborative import load_collaborative
     from anchorlib.reports.anchor_spend import anchor_spend, spend_reading
 

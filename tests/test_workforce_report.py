@@ -424,7 +424,8 @@ def test_chart_series_and_alt_text(w):
         wr.chart_alt(["in Hyndburn", "elsewhere"], one, "Bar chart")
         == "Bar chart: in Hyndburn 50.0%; elsewhere suppressed."
     )
-    assert wr.chart_alt(["x"], {"A": [1.25], "B": [C]}, "P") == "P: x: A 1.2%, B suppressed."
+    # percents round half up everywhere (anchorlib.core.fmt): 1.25% reads 1.3%
+    assert wr.chart_alt(["x"], {"A": [1.25], "B": [C]}, "P") == "P: x: A 1.3%, B suppressed."
 
 
 def test_share_chart_never_draws_a_suppressed_figure_as_zero(w):
@@ -510,6 +511,20 @@ def test_an_anchor_short_of_the_impact_hire_goal_is_named(tmp_path):
         wr.workforce_report(c, wr.read_workforce_asset(c, _write(tmp_path, META, tables)))
     )
     assert "Anchor A falls short of it (Anchor B: suppressed)." in text
+
+
+def test_a_half_percent_rounds_up_in_the_reading(tmp_path):
+    """12.5% reads 13% (rounded half up, anchorlib.core.fmt) as in the spend reports; 14.5% reads
+    15% although 100 * 0.145 is 14.4999... in binary."""
+    tables = dict(TABLES)
+    tables["summary"] = TABLES["summary"].replace(
+        "combined,2024-25,160,0.564,0.5,", "combined,2024-25,160,0.125,0.145,"
+    )
+    c = _collab(tmp_path)
+    text = wr.workforce_reading(
+        wr.workforce_report(c, wr.read_workforce_asset(c, _write(tmp_path, META, tables)))
+    )
+    assert text[2].startswith("13% of staff live in Hyndburn, and 15% of the pay goes to them;")
 
 
 def test_disclosure_note_sources_and_rlw_note(w):

@@ -25,8 +25,8 @@ and written all or nothing::
     outputs/places-<kind>/data/comparison.xlsx   measures and its rank on each (1 = most deprived)
 
 **Reports**: the notebooks with ``scope: place`` (``notebooks/place_profile.ipynb``), one per place, with
-the parameter ``place_code``, read their place with :func:`place_profile`; :mod:`anchorlib.run.national`
-runs them.  This module never imports the runner: the code a report's figures come from (its key) is this
+the parameter ``place_code``, read their place with :func:`anchorlib.reports.place_profile.place_profile`;
+:mod:`anchorlib.run.national` runs them.  This module never imports the runner: the code a report's figures come from (its key) is this
 module and what it imports, not the batch machinery or the spend and ledger code.
 """
 
@@ -45,29 +45,35 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from anchorlib.assets.place import BNG, SIMPLIFY_M
 from anchorlib.core.atomic import write_all
 from anchorlib.core.errors import AnchorError
+from anchorlib.core.xlsx import write_xlsx
 from anchorlib.data import deprivation
+from anchorlib.data.attribution import source_entries
 from anchorlib.data.catalogue import PROJECT_ROOT
+from anchorlib.data.geography import boundaries, lsoa21_geography
+from anchorlib.data.readers import read_source
 
 __all__ = [
     "KINDS",
     "Kind",
+    "kind_spec",
+    "json_sha256",
     "site_dir",
     "asset_paths",
     "build_national_assets",
     "read_places",
     "read_place_lsoas",
     "read_place_outlines",
-    "place_profile",
-    "PlaceProfile",
-    "profile_reading",
+    "place_entry",
     "comparison_table",
     "area_measures",
     "kind_of",
     "PLACE_INPUTS",
     "COMPARISON_MEASURES",
-    "map_alt",
+    "MEASURE_WORDS",
+    "ENGLAND",
 ]
 
 ENGLAND = "England"
@@ -134,7 +140,8 @@ MEASURE_WORDS = {
 }
 
 
-def _kind(kind: str) -> Kind:
+def kind_spec(kind: str) -> Kind:
+    """The :class:`Kind` of ``kind`` (``lads`` or ``icbs``); another is an error."""
     try:
         return KINDS[kind]
     except KeyError:
@@ -150,7 +157,7 @@ def kind_of(code: str) -> str:
 
 def site_dir(kind: str, out_root: Path | None = None) -> Path:
     """``outputs/places-<kind>/``: the site of every place of the kind."""
-    _kind(kind)
+    kind_spec(kind)
     return Path(out_root or PROJECT_ROOT / "outputs") / f"places-{kind}"
 
 
@@ -216,7 +223,8 @@ def area_measures(rows: pd.DataFrame, name: str, population_source: str) -> dict
 # --------------------------------------------------------------------------- building the assets
 
 
-def _sha(obj) -> str:
+def json_sha256(obj) -> str:
+    """SHA-256 of ``obj`` as canonical JSON (keys sorted): the same content, the same digest."""
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -263,7 +271,7 @@ def build_national_assets(
                 json.dumps(meta, indent=1) + "\n", encoding="utf-8"
             ),
             "comparison_csv": lambda p: comparison.to_csv(p, index=False),
-            "comparison_xlsx": lambda p: _write_xlsx(comparison, p, meta),
+            "comparison_xlsx": lambda p: _write_comparison_xlsx(comparison, p, meta),
         },
     )
     write_all(
@@ -283,8 +291,6 @@ def _places_of(kind: str, dep: pd.DataFrame) -> pd.DataFrame:
         return dep[["lsoa_code", "lad_code", "lad_name"]].rename(
             columns={"lad_code": "place_code", "lad_name": "place_name"}
         )
-    from anchorlib.data.readers import read_source
-
     icb = read_source("lookup_lsoa21_icb24", columns=["lsoa21_code", "icb24_code", "icb24_name"])
     return icb.rename(
         columns={"lsoa21_code": "lsoa_code", "icb24_code": "place_code", "icb24_name": "place_name"}
@@ -292,13 +298,9 @@ def _places_of(kind: str, dep: pd.DataFrame) -> pd.DataFrame:
 
 
 def _build(kind: str):
-    import geopandas as gpd
-    import shapely
-
-    from anchorlib.assets.place import BNG, SIMPLIFY_M
-    from anchorlib.data.geography import boundaries, lsoa21_geography
-
-    k = _kind(kind)
+    """The national asset of ``kind``: (LSOAs, district outlines, places.json's content, the
+    comparison table)."""
+    k = kind_spec(kind)
     dep = deprivation.lsoa_deprivation(EDITION)
     pop_source = deprivation.population_source(EDITION)
     geo = lsoa21_geography()[
@@ -319,18 +321,62 @@ def _build(kind: str):
         .reindex(range(1, 11), fill_value=0)
     )
     england["decile_population"] = [float(v) for v in dec]
+    region_of = _regions_of(rows)
+    regions = _region_measures(region_of, geo, dep, pop_source)
+    places: dict[str, dict] = {}
+    for i, (code, g) in enumerate(rows.groupby("place_code", sort=True)):
+        regs = region_of[code]
+        name = str(g["place_name"].iloc[0])
+        places[code] = {
+            "name": name,
+            "row_group": i,
+            "region": "+".join(sorted(c for c, _ in regs)) if regs else None,
+            "measures": area_measures(g, name, pop_source),
+        }
+    ranks = _ranks(places)
+    for code, p in places.items():
+        p["ranks"] = ranks[code]
+    comparison = comparison_table({"kind": kind, "places": places, "regions": regions})
+    lsoas, outlines = _geometries(rows)
+    _checksum(lsoas, outlines, places, regions, england)
+    sources = list(k.sources) + (["iod2025_population"] if "IoD2025 File 6" in pop_source else [])
+    meta = {
+        "kind": kind,
+        "label": k.label,
+        "geography": k.geography,
+        "edition": EDITION,
+        "built": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "population_source": pop_source,
+        "sources": sources,
+        "n_places": len(places),
+        "england": england,
+        "regions": regions,
+        "places": places,
+    }
+    return lsoas, outlines, meta, comparison
+
+
+def _regions_of(rows: pd.DataFrame) -> dict[str, tuple]:
+    """place_code -> ((region code, region name), ...): the region(s) each place is compared with."""
     region_of: dict[str, tuple] = {}
     counts = (
         rows.groupby(["place_code", "region_code", "region_name"]).size().rename("n").reset_index()
     )
     for code, g in counts.groupby("place_code", sort=True):
-        # the region(s) it lies in: a region holding under 10% of its neighbourhoods (an ICB reaching a few
-        # LSOAs over a regional border) is not what it is compared with
+        # the region(s) it lies in: a region holding under 10% of its neighbourhoods (an ICB
+        # reaching a few LSOAs over a regional border) is not what it is compared with
         g = g[g["region_code"].astype(str).str.startswith("E12")].sort_values(
             ["n", "region_code"], ascending=[False, True]
         )
         g = g[(g["n"] >= REGION_SHARE * g["n"].sum()) | (g["n"] == g["n"].max())]
         region_of[code] = tuple(zip(g["region_code"], g["region_name"]))
+    return region_of
+
+
+def _region_measures(
+    region_of: dict[str, tuple], geo: pd.DataFrame, dep: pd.DataFrame, pop_source: str
+) -> dict[str, dict]:
+    """The summary measures of each region (or regions together) a place is compared with."""
     regions: dict[str, dict] = {}
     for regs in sorted(set(region_of.values())):
         if not regs:
@@ -346,23 +392,15 @@ def _build(kind: str):
                 dep[dep["lsoa_code"].isin(set(in_region))], label, pop_source
             ),
         }
+    return regions
 
-    places: dict[str, dict] = {}
-    for i, (code, g) in enumerate(rows.groupby("place_code", sort=True)):
-        regs = region_of[code]
-        name = str(g["place_name"].iloc[0])
-        places[code] = {
-            "name": name,
-            "row_group": i,
-            "region": "+".join(sorted(c for c, _ in regs)) if regs else None,
-            "measures": area_measures(g, name, pop_source),
-        }
-    ranks = _ranks(places)
-    for code, p in places.items():
-        p["ranks"] = ranks[code]
-    comparison = comparison_table({"kind": kind, "places": places, "regions": regions})
 
-    # boundaries: England's LSOAs, simplified once for the whole coverage; district outlines per place
+def _geometries(rows: pd.DataFrame):
+    """(LSOAs, district outlines): England's LSOA boundaries simplified once for the whole coverage,
+    and the district (LAD 2024) outlines of each place."""
+    import geopandas as gpd
+    import shapely
+
     b = boundaries("lsoa21")
     b = b[b["code"].isin(set(rows["lsoa_code"]))].to_crs(BNG)
     simplify = getattr(
@@ -413,9 +451,15 @@ def _build(kind: str):
         geometry="geometry",
         crs=BNG,
     )
+    return lsoas, outlines
 
-    # what each place's report shows, checksummed: its rows, outlines, measures, region and England
-    wkb = shapely.to_wkb(geoms)
+
+def _checksum(lsoas, outlines, places: dict, regions: dict, england: dict) -> None:
+    """Set each place's ``sha256``: the checksum of what its report shows (its rows, outlines,
+    measures, region and England)."""
+    import shapely
+
+    wkb = shapely.to_wkb(lsoas.geometry.to_numpy())
     attrs = lsoas.drop(columns="geometry")
     o_wkb = shapely.to_wkb(outlines.geometry.to_numpy())
     o_idx = outlines.groupby("place_code").indices
@@ -429,21 +473,6 @@ def _build(kind: str):
         for w in o_wkb[o_idx[code]]:
             h.update(w)
         p["sha256"] = h.hexdigest()
-    sources = list(k.sources) + (["iod2025_population"] if "IoD2025 File 6" in pop_source else [])
-    meta = {
-        "kind": kind,
-        "label": k.label,
-        "geography": k.geography,
-        "edition": EDITION,
-        "built": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "population_source": pop_source,
-        "sources": sources,
-        "n_places": len(places),
-        "england": england,
-        "regions": regions,
-        "places": places,
-    }
-    return lsoas, outlines, meta, comparison
 
 
 def _ranks(places: dict[str, dict]) -> dict[str, dict]:
@@ -496,9 +525,8 @@ def _write_grouped(gdf, path) -> None:
             w.write_table(table.slice(int(idx[0]), len(idx)), row_group_size=len(idx))
 
 
-def _write_xlsx(df: pd.DataFrame, path, meta: dict) -> None:
-    from anchorlib.run.site import source_entries
-
+def _write_comparison_xlsx(df: pd.DataFrame, path, meta: dict) -> None:
+    """The comparison table and an 'about' sheet (what it is, the data and its attribution)."""
     entries = source_entries(meta["sources"])
     about = pd.DataFrame(
         {
@@ -515,12 +543,7 @@ def _write_xlsx(df: pd.DataFrame, path, meta: dict) -> None:
             ],
         }
     )
-    from anchorlib.core.xlsx import make_deterministic
-
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        df.to_excel(xw, sheet_name="table", index=False)
-        about.to_excel(xw, sheet_name="about", index=False)
-    make_deterministic(path)  # same table, same bytes (no save time)
+    write_xlsx(path, {"table": df, "about": about}, style=False)
 
 
 # --------------------------------------------------------------------------- reading (in a report)
@@ -555,7 +578,9 @@ def _row_group(path: Path, i: int):
     return gpd.GeoDataFrame.from_arrow(pq.ParquetFile(path).read_row_group(i))
 
 
-def _place_entry(meta: dict, code: str) -> dict:
+def place_entry(meta: dict, code: str) -> dict:
+    """The entry of place ``code`` in places.json (:func:`read_places`); an unknown code is an error
+    that suggests the nearest codes."""
     try:
         return meta["places"][code]
     except KeyError:
@@ -572,166 +597,12 @@ def _place_entry(meta: dict, code: str) -> dict:
 def read_place_lsoas(kind: str, code: str, out_root: Path | None = None):
     """The LSOAs of one place (GeoDataFrame, EPSG:27700): one row group of lsoas.parquet."""
     meta = read_places(kind, out_root)
-    return _row_group(asset_paths(kind, out_root)["lsoas"], _place_entry(meta, code)["row_group"])
+    return _row_group(asset_paths(kind, out_root)["lsoas"], place_entry(meta, code)["row_group"])
 
 
 def read_place_outlines(kind: str, code: str, out_root: Path | None = None):
     """The district (LAD 2024) outlines of one place (GeoDataFrame, EPSG:27700)."""
     meta = read_places(kind, out_root)
     return _row_group(
-        asset_paths(kind, out_root)["outlines"], _place_entry(meta, code)["row_group"]
-    )
-
-
-# --------------------------------------------------------------------------- one place's figures
-
-
-@dataclass
-class PlaceProfile:
-    kind: str
-    code: str
-    name: str
-    site_name: str  # e.g. "Local authority districts in England"
-    singular: str  # "local authority district"
-    region: str | None  # the comparison region's name
-    n_places: int
-    lsoa_count: int
-    population: float
-    population_source: str
-    measures: dict[str, dict]  # place, region, England: as deprivation.place_measures
-    summary: pd.DataFrame  # the summary measures beside the region and England
-    ranks: pd.DataFrame  # the place's value and national rank on each measure
-    deciles: pd.DataFrame  # neighbourhoods and residents by IMD decile, beside England
-    domains: pd.DataFrame  # the seven domains: place, region, England
-    lsoas: object  # GeoDataFrame
-    outlines: object  # GeoDataFrame
-    sources: list[str]
-    notes: list[str] = field(default_factory=list)
-
-
-def place_profile(code: str, out_root: Path | None = None, kind: str | None = None) -> PlaceProfile:
-    """Every figure of one place's profile, from the national asset (its row group, and places.json)."""
-    from anchorlib.assets.place import decile_distribution, domain_table, summary_table
-
-    code = str(code).strip().upper()
-    kind = kind or kind_of(code)
-    k = _kind(kind)
-    meta = read_places(kind, out_root, ensure=True)
-    p = _place_entry(meta, code)
-    lsoas = read_place_lsoas(kind, code, out_root)
-    outlines = read_place_outlines(kind, code, out_root)
-    measures = {p["name"]: p["measures"]}
-    region = meta["regions"].get(p["region"]) if p.get("region") else None
-    if region:
-        measures[region["name"]] = region["measures"]
-    measures[ENGLAND] = meta["england"]
-    england = pd.DataFrame(
-        {"imd_decile": range(1, 11), "population": meta["england"]["decile_population"]}
-    )
-    n = meta["n_places"]
-    ranks = pd.DataFrame(
-        {
-            "measure": [MEASURE_WORDS[m] for m, _, _ in COMPARISON_MEASURES],
-            f"{p['name']}": [
-                None if p["measures"]["imd"][m] is None else p["measures"]["imd"][m] * s
-                for m, _, s in COMPARISON_MEASURES
-            ],
-            f"rank among the {n} {k.plural} (rank; 1 = most deprived)": [
-                p["ranks"][m] for m, _, _ in COMPARISON_MEASURES
-            ],
-        }
-    )
-    ranks["measure"] = [
-        f"{w} ({'%' if s == 100.0 else 'score' if m == 'average_score' else 'rank'})"
-        for (m, _, s), w in zip(COMPARISON_MEASURES, ranks["measure"])
-    ]
-    return PlaceProfile(
-        kind=kind,
-        code=code,
-        name=p["name"],
-        site_name=k.label,
-        singular=k.singular,
-        region=region["name"] if region else None,
-        n_places=n,
-        lsoa_count=p["measures"]["lsoa_count"],
-        population=p["measures"]["population"],
-        population_source=meta["population_source"],
-        measures=measures,
-        summary=summary_table(measures),
-        ranks=ranks,
-        deciles=decile_distribution(lsoas, england),
-        domains=domain_table(measures),
-        lsoas=lsoas,
-        outlines=outlines,
-        sources=list(meta["sources"]),
-    )
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def profile_reading(p: PlaceProfile) -> list[str]:
-    """Short plain-English sentences on one place, generated from its figures."""
-    from anchorlib.assets.place import DOMAIN_LABELS, _compare, _fmt_pct
-
-    out = [
-        f"{p.name} is home to {int(round(p.population)):,} people in {p.lsoa_count:,} neighbourhoods (LSOAs)."
-    ]
-    d = p.deciles
-    n1 = int(d["neighbourhoods (LSOAs)"].iloc[0])
-    share1 = float(d["share of neighbourhoods (%)"].iloc[0])
-    if n1 == 0:
-        out.append(
-            "None of its neighbourhoods is among the most deprived 10% in England (IMD 2025)."
-        )
-    else:
-        out.append(
-            f"{n1:,} of its neighbourhoods ({_fmt_pct(share1)}) are among the most deprived 10% in England "
-            f"(IMD 2025), against 10% nationally; {_fmt_pct(float(d['share of residents (%)'].iloc[0]))} of "
-            "its residents live in them."
-        )
-    rank = dict(zip(p.ranks["measure"], p.ranks.iloc[:, 2]))
-    r = next(v for m, v in rank.items() if m.startswith("average rank"))
-    if r is not None:
-        out.append(
-            f"On the population-weighted average rank it is the {_ordinal(int(r))} most deprived of the "
-            f"{p.n_places} {KINDS[p.kind].plural} in England (1 = most deprived)."
-        )
-    score = {a: m["imd"]["average_score"] for a, m in p.measures.items()}
-    s, e = score.get(p.name), score.get(ENGLAND)
-    if s is not None and e is not None:
-        rs = score.get(p.region) if p.region else None
-        region = f"{_compare(s, rs)} the {p.region} ({rs:.1f}) and " if rs is not None else ""
-        out.append(
-            f"Its average IMD score is {s:.1f}: {region}{_compare(s, e)} England ({e:.1f}); a higher score "
-            "means more deprived."
-        )
-    dom = p.domains[p.domains["domain"] != DOMAIN_LABELS["imd"]]
-    col = f"{p.name}: in most deprived 10% (%)"
-    if col in dom.columns and len(dom) and dom[col].max() > 0:
-        hi = dom.sort_values([col, "domain"], ascending=[False, True]).iloc[0]
-        out.append(
-            f"Of the seven domains, {hi['domain'].lower()} stands out: {_fmt_pct(hi[col])} of its "
-            "neighbourhoods are in England's most deprived 10% on it."
-        )
-    return out
-
-
-def map_alt(p: PlaceProfile) -> str:
-    """Alt text of the place's map."""
-    d = p.deciles
-    top = d.sort_values("neighbourhoods (LSOAs)", ascending=False).iloc[0]
-    districts = p.outlines["lad24_name"].tolist()
-    where = (
-        f" District outlined: {districts[0]}."
-        if len(districts) == 1
-        else f" {len(districts)} districts outlined: {', '.join(districts)}."
-    )
-    return (
-        f"Map of {p.name}'s {p.lsoa_count} neighbourhoods coloured by national IMD 2025 decile, dark blue for "
-        f"the most deprived 10% to yellow for the least deprived. {int(d['neighbourhoods (LSOAs)'].iloc[0])} are "
-        f"in decile 1; the most common decile is {str(top['IMD decile (1 = most deprived)']).split(' ')[0]} "
-        f"({int(top['neighbourhoods (LSOAs)'])} neighbourhoods).{where}"
+        asset_paths(kind, out_root)["outlines"], place_entry(meta, code)["row_group"]
     )

@@ -20,6 +20,7 @@ import pandas as pd
 import typer
 
 from anchorlib.core.errors import AnchorError
+from anchorlib.core.fmt import share
 
 indicators_app = typer.Typer(
     help="Spend indicators (CLES, ICIC addressable spend, NEF LM3).",
@@ -250,12 +251,12 @@ def _meta(place, settings, result) -> dict:
     sim = comb.get("simulated_share")
     if sim:
         notes.append(
-            f"SIMULATED: {sim:.1%} of spend is with suppliers whose location is simulated "
+            f"SIMULATED: {share(sim, 1)} of spend is with suppliers whose location is simulated "
             "(demo postcodes, not real addresses); the geographic figures illustrate the method only"
         )
     if comb.get("located_share") is not None and comb["located_share"] < 1:
         notes.append(
-            f"{1 - comb['located_share']:.1%} of spend is with suppliers of unknown location "
+            f"{share(1 - comb['located_share'], 1)} of spend is with suppliers of unknown location "
             "(tier 'unknown'): it stays in every 'of all' denominator"
         )
     if comb.get("lm3") is None:
@@ -284,7 +285,7 @@ def _meta(place, settings, result) -> dict:
 
 
 def _pct(v) -> str:
-    return "-" if v is None else f"{v:.1%}"
+    return share(v, 1, missing="-")
 
 
 def _gbp(v) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from anchorlib.config.places import Place, load_place, place_from_codes, tier_breakdown
 from anchorlib.core.errors import PlaceError
+from anchorlib.core.fmt import share
 from anchorlib.data import deprivation
 from anchorlib.data.census import POPULATION_SOURCE, population_lsoa21
 from anchorlib.data.geography import lsoa11_to_lsoa21
@@ -90,7 +91,7 @@ def _fmt(v, key: str) -> str:
     if v is None:
         return "n/a"
     if key in ("proportion_lsoas_most_deprived_10pct", "extent"):
-        return f"{100 * v:.1f}%"
+        return share(v, 1)
     if key in ("average_rank", "local_concentration"):
         return f"{v:,.0f}"
     return f"{v:,.2f}"

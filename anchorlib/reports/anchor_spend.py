@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from anchorlib.assets.place import decile_label
 from anchorlib.config.places import UNKNOWN
+from anchorlib.core.fmt import as_percent, decile_label, deciles_band, percent, share
 from anchorlib.indicators import spend
+from anchorlib.indicators.rows import distinct_values
 
 __all__ = ["AnchorSpend", "anchor_spend", "spend_reading", "TIER_LABELS", "ORG_TYPE_LABELS"]
 
@@ -59,11 +60,9 @@ class AnchorSpend:
     notes: list[str] = field(default_factory=list)
 
 
-def _pct(v) -> float | None:
-    return None if v is None else 100.0 * float(v)
-
-
-def _tier_label(t: str, place) -> str:
+def tier_label(t: str, place) -> str:
+    """Words for a tier of the supplier's location: the place's tier with the place's name
+    (``place (Lancashire)``), 'location not known', or the tier's name."""
     if t == UNKNOWN:
         return TIER_LABELS[UNKNOWN]
     if place is not None and t == spend.place_tier(place):
@@ -76,12 +75,12 @@ def tier_table(ind: dict, place) -> pd.DataFrame:
     for t, v in ind["tier_spend"].items():
         rows.append(
             {
-                "tier (innermost first)": _tier_label(t, place),
+                "tier (innermost first)": tier_label(t, place),
                 "spend (£)": v,
-                "share of all spend (%)": _pct(ind["tier_share_of_all"].get(t)),
+                "share of all spend (%)": as_percent(ind["tier_share_of_all"].get(t)),
                 "share of located spend (%)": None
                 if t == UNKNOWN
-                else _pct(ind["tier_share_of_located"].get(t)),
+                else as_percent(ind["tier_share_of_located"].get(t)),
             }
         )
     return pd.DataFrame(rows)
@@ -116,7 +115,7 @@ def org_type_table(ind: dict) -> pd.DataFrame:
         {
             "organisation type": ORG_TYPE_LABELS.get(k, k),
             "spend (£)": v,
-            "share of all spend (%)": _pct(ind["org_type_share"].get(k)),
+            "share of all spend (%)": as_percent(ind["org_type_share"].get(k)),
         }
         for k, v in ind["org_type_spend"].items()
     ]
@@ -128,7 +127,7 @@ def sector_table(ind: dict) -> pd.DataFrame:
         {
             "sector (from the supplier register)": "not recorded yet" if k == UNKNOWN else k,
             "spend (£)": v,
-            "share of all spend (%)": _pct(ind["sector_share"].get(k)),
+            "share of all spend (%)": as_percent(ind["sector_share"].get(k)),
         }
         for k, v in ind["sector_spend"].items()
     ]
@@ -144,8 +143,8 @@ def top_supplier_table(rows: pd.DataFrame, n: int, place=None) -> pd.DataFrame:
                 "supplier": t["name"],
                 "supplier id": t["supplier_id"],
                 "net spend (£)": t["spend"],
-                "share of named-supplier spend (%)": _pct(t["share"]),
-                "tier": _tier_label(t["tier"], place),
+                "share of named-supplier spend (%)": as_percent(t["share"]),
+                "tier": tier_label(t["tier"], place),
             }
             for i, t in enumerate(top)
         ],
@@ -171,7 +170,7 @@ def trend_table(rows: pd.DataFrame, place, deciles: list[int]) -> pd.DataFrame:
     )
     pt = spend.place_tier(place)
     out = []
-    for y in spend._values(rows, "financial_year"):
+    for y in distinct_values(rows, "financial_year"):
         r = rows[rows["financial_year"].astype(str) == y]
         out.append(
             {
@@ -179,16 +178,16 @@ def trend_table(rows: pd.DataFrame, place, deciles: list[int]) -> pd.DataFrame:
                 "months with payments (months)": int(cov.get(y, 0)),
                 "spend (£)": spend.total_spend(r),
                 "payments (number)": spend.transaction_count(r),
-                "located (%)": _pct(spend.located_share(r)),
-                f"in {place.name}, of all spend (%)": _pct(spend.place_share(r, place, "all"))
+                "located (%)": as_percent(spend.located_share(r)),
+                f"in {place.name}, of all spend (%)": as_percent(spend.place_share(r, place, "all"))
                 if pt
                 else None,
-                f"in {place.name}, of located spend (%)": _pct(
+                f"in {place.name}, of located spend (%)": as_percent(
                     spend.place_share(r, place, "located")
                 )
                 if pt
                 else None,
-                "in deprived neighbourhoods, of located spend (%)": _pct(
+                "in deprived neighbourhoods, of located spend (%)": as_percent(
                     spend.deprived_share(r, deciles, "located")
                 ),
             }
@@ -224,8 +223,8 @@ def quality_tables(collab, anchor_id: str, ind: dict, out_root: Path | None = No
         ("Refunds and credit notes (number)", ind["refunds"]["count"]),
         ("Refunds and credit notes (£)", ind["refunds"]["total"]),
         ("Redacted payees (£)", ind["redacted_total"]),
-        ("Spend with a located supplier (%)", _pct(ind["located_share"])),
-        ("Spend located by a simulated postcode (%)", _pct(ind["simulated_share"])),
+        ("Spend with a located supplier (%)", as_percent(ind["located_share"])),
+        ("Spend located by a simulated postcode (%)", as_percent(ind["simulated_share"])),
     ]
     summary = pd.DataFrame(rows, columns=["measure", "value"])
     rej = _read_csv(data / "rejects.csv")
@@ -305,18 +304,6 @@ def anchor_spend(
 # --------------------------------------------------------------------------- the reading
 
 
-def _p(v: float | None) -> str:
-    if v is None:
-        return "n/a"
-    return f"{100 * v:.1f}%" if abs(v) < 0.1 else f"{100 * v:.0f}%"
-
-
-def _band(deciles: list[int]) -> str:
-    if deciles == list(range(1, len(deciles) + 1)):
-        return f"the most deprived {10 * len(deciles)}% of neighbourhoods in England"
-    return f"IMD deciles {', '.join(map(str, deciles))}"
-
-
 def concentration_sentence(ind: dict, top_suppliers: pd.DataFrame, what: str = "spend") -> str:
     """The reading's sentence on concentration: the top-N share, the largest supplier, and the HHI
     (:func:`anchorlib.indicators.spend.hhi`) in the competition authorities' bands: above 2,500 highly, above 1,500
@@ -331,8 +318,9 @@ def concentration_sentence(ind: dict, top_suppliers: pd.DataFrame, what: str = "
         else "not concentrated"
     )
     return (
-        f"The {ind['top_n']} largest suppliers took {_p(ind['top_n_share'])} of named-supplier spend, the "
-        f"largest being {first['supplier']} ({first['share of named-supplier spend (%)']:.1f}%); by the HHI "
+        f"The {ind['top_n']} largest suppliers took {share(ind['top_n_share'])} of named-supplier "
+        f"spend, the largest being {first['supplier']} "
+        f"({percent(first['share of named-supplier spend (%)'], 1)}); by the HHI "
         f"({hhi:,.0f} of 10,000) {what} is {level}."
     )
 
@@ -351,7 +339,7 @@ def spend_reading(s: AnchorSpend) -> list[str]:
     )
     if s.simulated:
         out.append(
-            f"Supplier locations are simulated for this demo ({_p(ind['simulated_share'])} of spend): the "
+            f"Supplier locations are simulated for this demo ({share(ind['simulated_share'])} of spend): the "
             "geographic figures below illustrate the method and say nothing about these suppliers."
         )
     if s.place_tier:
@@ -359,16 +347,16 @@ def spend_reading(s: AnchorSpend) -> list[str]:
         where = (
             "every supplier's location is known"
             if unknown is not None and unknown < 0.0005
-            else f"the location of {_p(unknown)} is not known"
+            else f"the location of {share(unknown)} is not known"
         )
         out.append(
-            f"{_p(ind['place_share_of_all'])} of all spend went to suppliers based in {s.place} "
-            f"({_p(ind['place_share_of_located'])} of the spend whose location is known); {where}."
+            f"{share(ind['place_share_of_all'])} of all spend went to suppliers based in {s.place} "
+            f"({share(ind['place_share_of_located'])} of the spend whose location is known); {where}."
         )
     dep = ind["deprived_share_of_located"]
     if dep is not None:
         out.append(
-            f"{_p(dep)} of located spend went to suppliers in {_band(s.deprived_deciles)} "
+            f"{share(dep)} of located spend went to suppliers in {deciles_band(s.deprived_deciles)} "
             "(an even spread across England would give "
             f"{10 * len(s.deprived_deciles)}%)."
         )
@@ -381,8 +369,8 @@ def spend_reading(s: AnchorSpend) -> list[str]:
     if big and big[1] > 0:
         out.append(
             f"{ORG_TYPE_LABELS.get(big[0], big[0])} took the largest known share by organisation type "
-            f"({_p(big[1])}); the social economy (charities, social enterprises, co-operatives) "
-            f"{_p(ind['social_economy_share'])}; the type of {_p(org.get('unknown'))} is not known."
+            f"({share(big[1])}); the social economy (charities, social enterprises, co-operatives) "
+            f"{share(ind['social_economy_share'])}; the type of {share(org.get('unknown'))} is not known."
         )
     if ind["top_n_share"] is not None and len(s.top_suppliers):
         out.append(concentration_sentence(ind, s.top_suppliers))
@@ -394,8 +382,8 @@ def spend_reading(s: AnchorSpend) -> list[str]:
         diff = b[col] - a[col]
         move = "rose" if diff > 1 else "fell" if diff < -1 else "stayed about the same"
         out.append(
-            f"Across the full years, the share of spend in {s.place} {move}: {a[col]:.0f}% in "
-            f"{a['financial year']}, {b[col]:.0f}% in {b['financial year']}."
+            f"Across the full years, the share of spend in {s.place} {move}: {percent(a[col], 0)} in "
+            f"{a['financial year']}, {percent(b[col], 0)} in {b['financial year']}."
         )
     partial = tr[tr["months with payments (months)"] < 12]["financial year"].tolist()
     if partial:

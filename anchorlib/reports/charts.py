@@ -11,12 +11,23 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from anchorlib.core import fmt
 from anchorlib.reports.display import DARK, DECILE_CMAP, LIGHT, MID
 
-__all__ = ["decile_colours", "decile_map", "decile_small_multiples", "hbar", "grouped_hbar", "line"]
+__all__ = [
+    "pyplot",
+    "decile_colours",
+    "decile_map",
+    "decile_small_multiples",
+    "ranked_deciles",
+    "hbar",
+    "grouped_hbar",
+    "line",
+]
 
 
-def _plt():
+def pyplot():
+    """matplotlib.pyplot with the reports' style (the Agg backend outside a notebook)."""
     import matplotlib
 
     if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
@@ -108,7 +119,7 @@ def decile_map(
     figsize=(9, 8.5),
 ):
     """A choropleth of an IMD decile column (1-10) by LSOA, with district outlines and anchor sites marked."""
-    plt = _plt()
+    plt = pyplot()
     import matplotlib.patheffects as pe
 
     fig, ax = plt.subplots(figsize=figsize)
@@ -166,7 +177,7 @@ def decile_small_multiples(
     lsoas, columns: dict[str, str], *, title: str, lads=None, ncols: int = 4
 ):
     """Small maps of several decile columns (e.g. the seven domains), one legend."""
-    plt = _plt()
+    plt = pyplot()
     n = len(columns)
     nrows = (n + ncols - 1) // ncols
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.1 * ncols, 3.3 * nrows))
@@ -204,16 +215,18 @@ def _fmt(v: float, unit: str) -> str:
     if v is None or pd.isna(v):
         return ""
     if unit == "%":
-        return f"{v:.1f}%"
+        return fmt.percent(v, 1)
     if unit == "£":
-        return (
-            f"£{v / 1e6:,.1f}m"
-            if abs(v) >= 1e6
-            else f"£{v / 1e3:,.0f}k"
-            if abs(v) >= 1e3
-            else f"£{v:,.0f}"
-        )
+        return fmt.pounds_short(v)
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+
+
+def ranked_deciles(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The rows of ``table`` whose ``column`` is an IMD decile (labels from
+    :func:`anchorlib.core.fmt.decile_label`: '1 (most deprived 10%)', '2', ... '10 (least deprived
+    10%)'), in order; rows for locations without a decile ('location not known', 'outside England')
+    are left out.  What the decile charts draw."""
+    return table[table[column].astype(str).str[0].str.isdigit()]
 
 
 def hbar(
@@ -229,7 +242,7 @@ def hbar(
     reference_label: str | None = None,
 ):
     """A horizontal bar chart, first label at the top, each bar labelled with its value."""
-    plt = _plt()
+    plt = pyplot()
     labels, values = list(labels), [0 if v is None or pd.isna(v) else float(v) for v in values]
     fig, ax = plt.subplots(figsize=figsize or (8, 0.42 * len(labels) + 1.3))
     y = range(len(labels))
@@ -268,7 +281,7 @@ def grouped_hbar(
     series_labels: Sequence[str] | None = None,
 ):
     """Horizontal bars in groups (e.g. place, region, England per measure); colours from cividis."""
-    plt = _plt()
+    plt = pyplot()
     import matplotlib
     import numpy as np
 
@@ -318,7 +331,7 @@ def line(
     ylim=None,
 ):
     """Lines over years; ``hollow`` marks points to draw open (e.g. partial years)."""
-    plt = _plt()
+    plt = pyplot()
     import matplotlib
 
     fig, ax = plt.subplots(figsize=(8.5, 4.2))

@@ -24,18 +24,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from anchorlib.assets.place import decile_label
 from anchorlib.config.places import UNKNOWN
+from anchorlib.core.fmt import as_percent, decile_label, deciles_band, money_words, percent, share
 from anchorlib.indicators import collective as C
 from anchorlib.indicators import spend
-from anchorlib.reports.anchor_spend import (
-    ORG_TYPE_LABELS,
-    _band,
-    _p,
-    _pct,
-    _tier_label,
-    concentration_sentence,
-)
+from anchorlib.indicators.opportunity import collective_opportunity
+from anchorlib.reports.anchor_spend import ORG_TYPE_LABELS, concentration_sentence, tier_label
 
 __all__ = [
     "CollaborativeSpend",
@@ -124,26 +118,26 @@ def summary_table(
         ("Suppliers paid (number)", ind["distinct_suppliers"]),
         ("Suppliers used by two or more anchors (number)", shared_count),
         ("Combined spend with suppliers used by two or more anchors (£)", shared_spend),
-        ("Spend with a located supplier (%)", _pct(ind["located_share"])),
+        ("Spend with a located supplier (%)", as_percent(ind["located_share"])),
     ]
     if pt:
         rows += [
             (
                 f"Spend with suppliers in {place.name}, of all spend (%)",
-                _pct(ind["place_share_of_all"]),
+                as_percent(ind["place_share_of_all"]),
             ),
             (
                 f"Spend with suppliers in {place.name}, of located spend (%)",
-                _pct(ind["place_share_of_located"]),
+                as_percent(ind["place_share_of_located"]),
             ),
         ]
     rows += [
         (
             "Spend in the most deprived neighbourhoods, of located spend (%)",
-            _pct(ind["deprived_share_of_located"]),
+            as_percent(ind["deprived_share_of_located"]),
         ),
         ("Addressable spend (£)", ind["addressable_total"]),
-        ("Spend located by a simulated postcode (%)", _pct(ind["simulated_share"])),
+        ("Spend located by a simulated postcode (%)", as_percent(ind["simulated_share"])),
     ]
     return pd.DataFrame(rows, columns=["measure", "value"])
 
@@ -179,7 +173,7 @@ def tier_table(by_tier: pd.DataFrame, place, names: dict[str, str]) -> pd.DataFr
     """Combined spend by the tier of the supplier's location (collective.combined_by_tier), with each anchor's £."""
     out = pd.DataFrame(
         {
-            "tier (innermost first)": [_tier_label(t, place) for t in by_tier.index],
+            "tier (innermost first)": [tier_label(t, place) for t in by_tier.index],
             "spend (£)": by_tier["spend"].to_numpy(),
             "share of all spend (%)": (100 * by_tier["share_of_all"]).to_numpy(),
             "share of located spend (%)": (100 * by_tier["share_of_located"]).to_numpy(),
@@ -236,7 +230,7 @@ def tier_deprivation_table(tab: pd.DataFrame, place, deciles: list[int]) -> pd.D
             {
                 "tier (innermost first)": "all located tiers"
                 if t == "total"
-                else _tier_label(t, place),
+                else tier_label(t, place),
                 "spend (£)": float(tab.loc[t, "total"])
                 - (float(tab.loc[t, UNKNOWN]) if t == "total" else 0.0),
                 "spend with suppliers in England (£)": ranked,
@@ -285,7 +279,7 @@ def shared_supplier_table(
     )
     out = pd.concat([out, per.reset_index(drop=True)], axis=1)
     out["organisation type"] = [ORG_TYPE_LABELS.get(t, t) for t in top["org_type"]]
-    out["tier"] = [_tier_label(t, place) for t in top["tier"]]
+    out["tier"] = [tier_label(t, place) for t in top["tier"]]
     return out
 
 
@@ -342,11 +336,11 @@ def concentration_table(ind: dict) -> pd.DataFrame:
         ("HHI, 0 to 10,000 (index)", ind["hhi_10000"]),
         (
             f"Share of named-supplier spend with the {ind['top_n']} largest suppliers (%)",
-            _pct(ind["top_n_share"]),
+            as_percent(ind["top_n_share"]),
         ),
         (
             "Share of named-supplier spend with the 10 largest suppliers (%)",
-            _pct(ind["top10_share"]),
+            as_percent(ind["top10_share"]),
         ),
     ]
     if ind["top_n"] == 10:
@@ -375,9 +369,9 @@ def top_supplier_table(net_rows: pd.DataFrame, used: pd.DataFrame, place, n: int
                 "supplier": t["name"],
                 "supplier id": t["supplier_id"],
                 "net spend (£)": t["spend"],
-                "share of named-supplier spend (%)": _pct(t["share"]),
+                "share of named-supplier spend (%)": as_percent(t["share"]),
                 "anchors using it (number)": int(n_used.get(t["supplier_id"], 0)),
-                "tier": _tier_label(t["tier"], place),
+                "tier": tier_label(t["tier"], place),
             }
             for i, t in enumerate(top)
         ],
@@ -435,13 +429,13 @@ def collaborative_spend(
     rows = spend.spend_rows(ledger, place)
     flag = C.flag_intra_collaborative(rows, collab, aliases)
     net = rows[~flag]
-    names = anchor_names(collab, C._anchor_ids(collab, rows, declared_too=True))
+    names = anchor_names(collab, C.anchor_ids(collab, rows, declared_too=True))
     ind = C.combined_indicators(rows, collab, aliases, intra=flag)
     totals = C.combined_totals(rows, collab, aliases, intra=flag)
     shared = C.supplier_overlap(rows, collab, aliases, min_anchors=min_anchors, intra=flag)
     used = C.anchor_supplier_spend(rows, collab, aliases, intra=flag)
     rules = load_common_categories()
-    opp = C.collective_opportunity(
+    opp = collective_opportunity(
         rows, collab, aliases, min_anchors=min_anchors, rules=rules, intra=flag
     )
     deciles = list(settings.deprived_deciles)
@@ -483,11 +477,6 @@ def collaborative_spend(
 # --------------------------------------------------------------------------- the reading
 
 
-def _money(v: float) -> str:
-    """£ in words for sentences: £854.2 million, £2.6 million, £41,250."""
-    return f"£{v / 1e6:,.1f} million" if abs(v) >= 1e6 else f"£{v:,.0f}"
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
@@ -513,33 +502,33 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
     span = f"from {years[0]} to {years[-1]}" if len(years) > 1 else f"in {years[0]}"
     n = len(c.anchor_names)
     out.append(
-        f"The {n} anchors paid {_money(ind['gross_total'])} {span}. {_money(ind['intra_total'])} of it went "
-        f"from one member anchor to another, which leaves combined spend of {_money(ind['total'])} with "
+        f"The {n} anchors paid {money_words(ind['gross_total'])} {span}. {money_words(ind['intra_total'])} of it went "
+        f"from one member anchor to another, which leaves combined spend of {money_words(ind['total'])} with "
         f"{ind['distinct_suppliers']:,} suppliers (refunds netted off, payments published twice "
         "counted once)."
     )
     if c.simulated:
         out.append(
-            f"Supplier locations are simulated for this demo ({_p(ind['simulated_share'])} of spend): the "
+            f"Supplier locations are simulated for this demo ({share(ind['simulated_share'])} of spend): the "
             "geographic figures below illustrate the method and say nothing about these suppliers."
         )
     if c.place_tier:
         out.append(
-            f"Together, {_p(ind['place_share_of_all'])} of combined spend went to suppliers based in "
-            f"{c.place} ({_p(ind['place_share_of_located'])} of the spend whose location is known)."
+            f"Together, {share(ind['place_share_of_all'])} of combined spend went to suppliers based in "
+            f"{c.place} ({share(ind['place_share_of_located'])} of the spend whose location is known)."
         )
     dep = ind["deprived_share_of_located"]
     if dep is not None:
         out.append(
-            f"{_p(dep)} of located combined spend went to suppliers in {_band(c.deprived_deciles)} "
+            f"{share(dep)} of located combined spend went to suppliers in {deciles_band(c.deprived_deciles)} "
             f"(an even spread across England would give {10 * len(c.deprived_deciles)}%)."
         )
     if c.shared_count:
         pair = _largest_pair(c.overlap)
-        share = c.shared_spend / ind["total"] if ind["total"] > 0 else None
+        part = c.shared_spend / ind["total"] if ind["total"] > 0 else None
         text = (
-            f"{c.shared_count:,} suppliers are used by two or more anchors; they take {_money(c.shared_spend)} "
-            f"({_p(share)} of combined spend)."
+            f"{c.shared_count:,} suppliers are used by two or more anchors; they take {money_words(c.shared_spend)} "
+            f"({share(part)} of combined spend)."
         )
         if pair and pair[2]:
             text += f" {pair[0]} and {pair[1]} share the most suppliers ({pair[2]:,})."
@@ -551,10 +540,10 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
         local = o["local share of located spend (%)"]
         out.append(
             f"The largest collective opportunity is {o['category']}: {o['anchors buying outside (number)']} "
-            f"anchors ({o['anchors']}) together buy {_money(o['bought from outside the place (£)'])} of it "
+            f"anchors ({o['anchors']}) together buy {money_words(o['bought from outside the place (£)'])} of it "
             f"from suppliers outside {c.place}"
             + (
-                f"; {local:.0f}% of the located spend in it is local already, with "
+                f"; {percent(local, 0)} of the located spend in it is local already, with "
                 f"{int(o['local suppliers already paid (number)']):,} local suppliers paid."
                 if pd.notna(local)
                 else "."
@@ -568,7 +557,7 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
         i = c.intra.iloc[0]
         out.append(
             f"The largest flow inside the collaborative: {i['paid by']} paid {i['paid to']} "
-            f"{_money(i['spend (£)'])} in {_count(int(i['payments (number)']), 'payment')}."
+            f"{money_words(i['spend (£)'])} in {_count(int(i['payments (number)']), 'payment')}."
         )
     return out
 

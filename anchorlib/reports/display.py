@@ -27,6 +27,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from anchorlib.core import fmt
+
 __all__ = [
     "TABLE_MIME",
     "META_MIME",
@@ -156,11 +158,11 @@ def format_value(value, col: str = "") -> str:
         return "yes" if value else "no"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if unit == "£":
-            return f"£{value:,.0f}" if value >= 0 else f"−£{-value:,.0f}"
+            return fmt.pounds(value)
         if unit == "%":
-            return f"{value:.1f}%"
+            return fmt.percent(value, 1)
         if unit and unit.startswith("£"):
-            return f"£{value:,.2f}"
+            return fmt.pounds(value, 2)
         if float(value).is_integer() and abs(value) < 1e15:
             return f"{int(value):,}"
         if abs(value) >= 1000:

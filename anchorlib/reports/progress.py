@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from anchorlib.core.fmt import percent, points
 from anchorlib.indicators import progress as P
 from anchorlib.indicators import spend
 from anchorlib.indicators.collective import COMBINED
@@ -474,7 +475,7 @@ def _mark_baseline(ax, p: Progress, years: list[str]) -> None:
 
 def _fmt(v: float, unit: str) -> str:
     if unit == "%":
-        return f"{v:.1f}%"
+        return percent(v, 1)
     if unit == "£":
         return f"£{v / 1e6:,.1f}m" if abs(v) >= 1e6 else f"£{v:,.0f}"
     return f"{v:,.0f}"
@@ -597,8 +598,8 @@ def shares_alt(p: Progress, indicators=SHARES_CHARTED) -> str:
         vals = [(y, v) for y, v in zip(p.years, _series(p, i, COMBINED, p.years)) if v is not None]
         if vals:
             parts.append(
-                f"{indicator_label(i, p.place, unit=False)} {vals[0][1]:.1f}% in {vals[0][0]}, "
-                f"{vals[-1][1]:.1f}% in {vals[-1][0]}"
+                f"{indicator_label(i, p.place, unit=False)} {percent(vals[0][1], 1)} in "
+                f"{vals[0][0]}, {percent(vals[-1][1], 1)} in {vals[-1][0]}"
             )
     base = f" Baseline year {p.baseline_year} marked." if p.baseline_year else ""
     return f"Line chart of shares of combined spend by financial year: {'; '.join(parts)}.{base}"
@@ -609,7 +610,7 @@ def shares_alt(p: Progress, indicators=SHARES_CHARTED) -> str:
 
 def _pts(v: float, unit: str) -> str:
     if unit == "%":
-        return f"{abs(v):.1f} percentage point{'' if abs(v) == 1 else 's'}"
+        return points(abs(v))
     return _fmt(abs(v), unit)
 
 

@@ -25,10 +25,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from anchorlib.assets.place import decile_label
 from anchorlib.assets.workforce import workforce_asset_dir
 from anchorlib.core.errors import AnchorError
+from anchorlib.core.fmt import decile_label, percent, share
 from anchorlib.indicators.workforce import COMBINED, PUBLISHED_TABLES
+from anchorlib.reports.charts import pyplot
+from anchorlib.reports.display import DARK, DECILE_CMAP, MID
 
 __all__ = [
     "SUPPRESSED",
@@ -518,10 +520,7 @@ def share_chart(
     import matplotlib
     import numpy as np
 
-    from anchorlib.reports.charts import _plt
-    from anchorlib.reports.display import DARK, DECILE_CMAP, MID
-
-    plt = _plt()
+    plt = pyplot()
     k = max(len(series), 1)
     names = list(series)
     if k == 1:
@@ -549,7 +548,7 @@ def share_chart(
             ax.text(
                 0 if v is None else v,
                 yy,
-                " c (suppressed)" if v is None else f" {v:.1f}%",
+                " c (suppressed)" if v is None else f" {percent(v, 1)}",
                 va="center",
                 fontsize=7 if k > 1 else 8,
                 style="italic" if v is None else "normal",
@@ -585,7 +584,7 @@ def chart_alt(labels: Sequence[str], series: dict[str, Sequence], prefix: str) -
 
     def one(v) -> str:
         x = _value(v)
-        return "suppressed" if x is None else f"{x:.1f}%"
+        return "suppressed" if x is None else percent(x, 1)
 
     if len(series) == 1:
         vals = next(iter(series.values()))
@@ -602,12 +601,8 @@ def chart_alt(labels: Sequence[str], series: dict[str, Sequence], prefix: str) -
 
 
 def _p(v) -> str:
-    if _missing(v):
-        return "a suppressed share"
-    v = float(v)
-    return (
-        f"{100 * v:.1f}%" if abs(v) < 0.1 else f"{math.floor(100 * v + 0.5 + 1e-9):.0f}%"
-    )  # halves up
+    """A share for the reading (:func:`anchorlib.core.fmt.share`), or 'a suppressed share'."""
+    return share(v, missing="a suppressed share")
 
 
 def _n(v) -> str:
@@ -690,9 +685,9 @@ def workforce_reading(w: WorkforceReport) -> list[str]:
         else f"the rate in force when {w.year} began"
     )
     below = w.raw["rlw"].set_index("anchor")["below"].get(g)
-    share = s.loc[g, "rlw_share"]
+    rlw_share = s.loc[g, "rlw_share"]
     out.append(
-        f"{_p(share)} of staff in post are paid at or above the Real Living Wage (£{rlw.get('uk', 0):.2f} an "
+        f"{_p(rlw_share)} of staff in post are paid at or above the Real Living Wage (£{rlw.get('uk', 0):.2f} an "
         f"hour, {basis}; £{rlw.get('london', 0):.2f} for work in London)"
         + ("." if _missing(below) else f"; {_n(below)} are paid below it.")
     )
@@ -709,7 +704,7 @@ def workforce_reading(w: WorkforceReport) -> list[str]:
         out.append(
             f"Of the {_n(starters)} staff who started in {w.year}, {_p(hire)} came from "
             f"{band_label(w.deprived_deciles)}: {meets} the Healthcare Anchor Network's goal of at least "
-            f"{100 * target:.0f}% (impact hires)."
+            f"{share(target, 0)} (impact hires)."
         )
         if len(anchors) > 1:
             short = [
@@ -757,7 +752,7 @@ def disclosure_note(w: WorkforceReport) -> str:
     ]
     if dominance:
         lines.append(
-            f"A pay figure is also suppressed when one person earns more than {100 * dominance:.0f}% of it."
+            f"A pay figure is also suppressed when one person earns more than {share(dominance, 0)} of it."
         )
     parts = []
     if rounding:

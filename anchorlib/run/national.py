@@ -22,10 +22,10 @@ from pathlib import Path
 from anchorlib.assets.national import (
     KINDS,
     PLACE_INPUTS,
-    _kind,
-    _sha,
     build_national_assets,
     comparison_table,
+    json_sha256,
+    kind_spec,
     read_places,
     site_dir,
 )
@@ -56,7 +56,7 @@ def national_key(kind: str) -> str:
     imports."""
     from anchorlib.data.catalogue import sha256_of
 
-    return _sha(
+    return json_sha256(
         {
             "kind": kind,
             "catalogue": sha256_of(_catalogue_path()),
@@ -88,7 +88,7 @@ def run_places(
     from anchorlib.data.catalogue import sha256_of
     from anchorlib.run.site import check_outputs_folder, write_places_index, write_root_index
 
-    k = _kind(kind)
+    k = kind_spec(kind)
     say = log or (lambda m: print(m, file=sys.stderr) if progress else None)
     t_start = time.perf_counter()
     started = _now()

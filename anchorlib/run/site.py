@@ -32,6 +32,7 @@ import pandas as pd
 
 from anchorlib.core.errors import AnchorError
 from anchorlib.core.xlsx import make_deterministic
+from anchorlib.data.attribution import source_entries
 from anchorlib.reports.display import META_MIME, TABLE_MIME, simulated_banner, table_from_payload
 
 __all__ = [
@@ -42,7 +43,6 @@ __all__ = [
     "write_collaborative_index",
     "write_root_index",
     "write_places_index",
-    "source_entries",
     "atomic_write_text",
     "CSS",
 ]
@@ -163,34 +163,6 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def source_entries(source_ids) -> list[dict]:
-    """Catalogue entries (title, publisher, vintage, licence, attribution, url) of the given source ids.
-
-    Ids the active catalogue does not declare are left out (a test catalogue may not list the ledgers).
-    """
-    from anchorlib.data.catalogue import load_catalogue
-
-    cat = load_catalogue()
-    out = []
-    for sid in dict.fromkeys(source_ids or []):
-        try:
-            s = cat.get(sid)
-        except KeyError:
-            continue
-        out.append(
-            {
-                "id": s.id,
-                "title": s.title,
-                "publisher": s.publisher,
-                "vintage": s.vintage,
-                "licence": s.licence,
-                "attribution": list(s.attribution),
-                "url": s.url,
-            }
-        )
-    return out
 
 
 def _sources_html(entries: list[dict]) -> str:
