@@ -167,7 +167,8 @@ def demo_site(tmp_path_factory, request) -> DemoSite:
     import time
 
     from anchorlib.config.collaborative import load_collaborative
-    from anchorlib.run.runner import discover_notebooks, run_collaborative
+    from anchorlib.run.notebooks import discover_notebooks
+    from anchorlib.run.runner import run_collaborative
 
     root = tmp_path_factory.mktemp("demo-site")
     with pytest.MonkeyPatch.context() as mp:

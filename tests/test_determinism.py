@@ -87,7 +87,7 @@ def anchor_run(
 
 
 def code_sha() -> str:
-    from anchorlib.run.runner import code_version
+    from anchorlib.run.keys import code_version
 
     return code_version()["code_sha256"]
 

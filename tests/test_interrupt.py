@@ -203,7 +203,7 @@ def test_an_interrupted_run_leaves_the_site_intact_and_the_next_run_completes_it
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     kernels = {p: c for p, c in children.items() if "ipykernel" in c}
-    workers = {p: c for p, c in children.items() if "anchorlib.run.runner --worker" in c}
+    workers = {p: c for p, c in children.items() if "anchorlib.run.worker --worker" in c}
     assert workers and kernels, children  # what is checked below is not vacuous
 
     # every child process is gone: workers at once, kernels within their parent-poll interval

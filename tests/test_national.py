@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from anchorlib.assets import national
 from anchorlib.data import deprivation
 from anchorlib.run.national import national_key, run_places
-from anchorlib.run.runner import RunError, discover_notebooks
+from anchorlib.run.errors import RunError
+from anchorlib.run.notebooks import discover_notebooks
 
 FIXTURE_LADS = {
     "E07000120": "Hyndburn",
@@ -65,7 +66,7 @@ def _broken_links(page: Path) -> list[str]:
 
 
 def test_the_reports_code_key_leaves_the_runner_and_the_ledger_code_out():
-    from anchorlib.run.runner import code_closure
+    from anchorlib.run.keys import code_closure
 
     closure = set(code_closure(["anchorlib.assets.national"]))
     assert "anchorlib.assets.national" in closure and "anchorlib.data.deprivation" in closure

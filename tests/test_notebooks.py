@@ -57,7 +57,7 @@ def _build_assets(collaborative: str, outputs: str) -> dict:
     """``anchor run``'s shared-asset step for a notebook's default collaborative and outputs folder."""
     from anchorlib.config.collaborative import load_collaborative
     from anchorlib.reports.params import project_path
-    from anchorlib.run.runner import build_assets
+    from anchorlib.run.shared_assets import build_assets
 
     collab = load_collaborative(project_path(collaborative))
     out_root = project_path(outputs) if outputs else None

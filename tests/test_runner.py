@@ -26,16 +26,12 @@ from conftest import ROOT, clear_anchorlib_caches, fixture_env
 from typer.testing import CliRunner
 
 from anchorlib.reports.params import ParameterError, check_parameters
-from anchorlib.run.runner import (
-    RunError,
-    discover_notebooks,
-    execute_with_retry,
-    is_kernel_start_failure,
-    parse_param,
-    publish_dir,
-    recover,
-    run_collaborative,
-)
+from anchorlib.run import keys
+from anchorlib.run.errors import RunError
+from anchorlib.run.notebooks import PUBLISHING, discover_notebooks, parse_param
+from anchorlib.run.publish import publish_dir, recover
+from anchorlib.run.runner import run_collaborative
+from anchorlib.run.tasks import execute_with_retry, is_kernel_start_failure
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"
 NOTEBOOKS = ROOT / "notebooks"
@@ -144,6 +140,127 @@ def test_notebooks_are_paired_stripped_and_declare_typed_parameters():
         specs["anchor_spend"].scope == "anchor" and specs["place_baseline"].scope == "collaborative"
     )
     assert all(s.problem is None for s in specs.values())
+
+
+# --------------------------------------------------------------------------- code keys
+
+SPEND_UNRELATED = {
+    "the suppliers CLI": "anchorlib.cli.suppliers",
+    "the grants code": "anchorlib.indicators.giving",
+}
+
+
+def _edited(monkeypatch, module: str) -> None:
+    """Edit ``module``'s source as the code keys read it (a comment appended)."""
+    read = keys.module_source
+    monkeypatch.setattr(
+        keys, "module_source", lambda m: read(m) + (b"\n# edited\n" if m == module else b"")
+    )
+
+
+def _spend_key() -> dict:
+    spec = {s.name: s for s in discover_notebooks()}["anchor_spend"]
+    return keys.code_version(spec.modules + PUBLISHING)
+
+
+def test_anchor_spend_key_covers_its_true_dependencies_only(monkeypatch):
+    spec = {s.name: s for s in discover_notebooks()}["anchor_spend"]
+    closure = keys.code_closure(spec.modules + PUBLISHING)
+    lines = sum(len(keys.module_source(m).splitlines()) for m in closure)
+    print(f"anchor_spend's code key: {len(closure)} modules, {lines} lines")
+    assert {"anchorlib.reports.anchor_spend", "anchorlib.indicators.spend"} <= set(closure)
+    assert {"anchorlib", "anchorlib.reports", "anchorlib.indicators"} <= set(closure)  # __init__s
+    assert not {m for m in closure if m.startswith(("anchorlib.cli", "anchorlib.run.runner"))}
+    assert not set(closure) & set(SPEND_UNRELATED.values())
+    before = _spend_key()
+    assert before["modules"] == len(closure)
+    for module in SPEND_UNRELATED.values():
+        with monkeypatch.context() as mp:
+            _edited(mp, module)
+            assert _spend_key() == before, module
+    with monkeypatch.context() as mp:
+        _edited(mp, "anchorlib.indicators.spend")
+        assert _spend_key()["code_sha256"] != before["code_sha256"]
+    # code_version() with no modules: every module of every subpackage
+    everything = keys.code_version()
+    assert everything["modules"] == len(keys.all_modules()) > len(closure)
+    assert {"anchorlib.cli.suppliers", "anchorlib.run", "anchorlib.core.hashing"} <= set(
+        keys.all_modules()
+    )
+
+
+def test_code_keys_follow_module_level_imports_and_names_to_where_a_package_takes_them(
+    monkeypatch,
+):
+    sources = {
+        "anchorlib.indicators": b"from anchorlib.indicators.spend import spend_indicators\n"
+        b"from anchorlib.indicators.giving import giving_summary\n"
+        b"__all__ = ['spend_indicators', 'giving_summary']\n",
+        "anchorlib.indicators.spend": b"import pandas as pd\n"
+        b"from anchorlib.core.errors import AnchorError\n"
+        b"def spend_indicators():\n    from anchorlib.cli.suppliers import app\n",
+    }
+    read = keys.module_source
+    monkeypatch.setattr(keys, "module_source", lambda m: sources.get(m) or read(m))
+    closure = keys.code_closure(["anchorlib.indicators.spend_indicators"])
+    assert closure == [
+        "anchorlib",
+        "anchorlib.core",
+        "anchorlib.core.errors",
+        "anchorlib.indicators",
+        "anchorlib.indicators.spend",
+    ]
+    # the whole package, imported as such, is every module its __init__ imports
+    assert "anchorlib.indicators.giving" in keys.code_closure(["anchorlib.indicators"])
+    # a module that cannot be found is an error, never left out in silence
+    sources["anchorlib.indicators.spend"] += b"from anchorlib.indicators.moved_away import x\n"
+    with pytest.raises(RunError, match="anchorlib.indicators.moved_away"):
+        keys.code_closure(["anchorlib.indicators.spend_indicators"])
+    with pytest.raises(RunError, match="anchorlib.nowhere"):
+        keys.code_closure(["anchorlib.nowhere"])
+
+
+def test_editing_files_outside_a_report_key_leaves_it_unchanged_on_disk(tmp_path):
+    """On a copy of the project, edits to the suppliers CLI, the grants code and the benchmarks
+    leave anchor_spend's key as it was; an edit to the spend indicators changes it (modules found
+    by importlib, from the files as they are)."""
+    for d in ("anchorlib", "benchmarks", "notebooks"):
+        shutil.copytree(ROOT / d, tmp_path / d, ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    script = """
+import json, sys
+from anchorlib.run.keys import code_version
+from anchorlib.run.notebooks import PUBLISHING, discover_notebooks
+spec = {s.name: s for s in discover_notebooks()}["anchor_spend"]
+assert spec.path.parent.parent.resolve() == __import__("pathlib").Path.cwd().resolve()
+out = {}
+for name in ["none"] + sys.argv[1:]:
+    if name != "none":
+        with open(name, "a") as fh:
+            fh.write("\\n# edited\\n")
+    out[name] = code_version(spec.modules + PUBLISHING)["code_sha256"]
+print(json.dumps(out))
+"""
+    edits = [
+        "anchorlib/cli/suppliers.py",
+        "anchorlib/indicators/giving.py",
+        "benchmarks/runner.py",
+        "anchorlib/indicators/spend.py",
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    res = subprocess.run(
+        [sys.executable, "-c", script, *edits],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    got = json.loads(res.stdout.splitlines()[-1])
+    assert got["none"] == got["anchorlib/cli/suppliers.py"] == got["anchorlib/indicators/giving.py"]
+    assert got["benchmarks/runner.py"] == got["none"]
+    assert got["anchorlib/indicators/spend.py"] != got["none"]
 
 
 # --------------------------------------------------------------------------- runner units

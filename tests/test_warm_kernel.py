@@ -116,7 +116,7 @@ def test_lean_imports_keep_notebook_validation_working_without_the_slow_grammar(
     import sys
 
     code = (
-        "import sys\nfrom anchorlib.run.runner import lean_imports\nlean_imports()\nimport nbformat\n"
+        "import sys\nfrom anchorlib.run.tasks import lean_imports\nlean_imports()\nimport nbformat\n"
         "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\nnbformat.validate(nb)\n"
         "print(sys.modules['rfc3987_syntax'])"
     )

@@ -18,7 +18,10 @@ from conftest import ROOT, clear_anchorlib_caches, fixture_env
 
 from anchorlib.config.collaborative import load_collaborative
 from anchorlib.indicators.workforce import PUBLISHED_TABLES
-from anchorlib.run.runner import INPUT_GROUPS, build_assets, discover_notebooks, run_collaborative
+from anchorlib.run.keys import INPUT_GROUPS
+from anchorlib.run.notebooks import discover_notebooks
+from anchorlib.run.runner import run_collaborative
+from anchorlib.run.shared_assets import build_assets
 from anchorlib.workforce.staff import StaffDataError, read_staff
 
 LEDGERS = ROOT / "tests" / "data" / "ledgers"

@@ -59,7 +59,9 @@ ANCHOR_TYPES = (
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def _check_id(v: str) -> str:
+def check_id(v: str) -> str:
+    """``v`` if it is a valid id (lower case letters, digits and _, starting with a letter), else
+    ValueError."""
     if not _ID.match(v):
         raise ValueError(
             f"{v!r}: ids are lower case letters, digits and _ (they name output folders)"
@@ -68,7 +70,7 @@ def _check_id(v: str) -> str:
 
 
 #: An anchor or collaborative id: it names output folders, so it is kept simple.
-Ident = Annotated[str, AfterValidator(_check_id)]
+Ident = Annotated[str, AfterValidator(check_id)]
 
 
 class CollaborativeError(AnchorError, ValueError):

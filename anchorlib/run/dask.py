@@ -8,7 +8,8 @@ publishes it as usual.  The manifest records the worker that ran each report.
 
 When a worker dies mid-report, the scheduler reruns its tasks on another worker
 (Dask's own recovery: a task is retried on up to ``distributed.scheduler.allowed-failures``
-workers before it is declared failed), so a lost worker loses nothing.  A
+workers before it is declared failed), so a lost worker loses nothing.  The task function is
+:func:`anchorlib.run.tasks.run_report`, the one the embedded pool's workers run too.  A
 report that fails on its own (an error in the notebook) is not retried: it is
 collected like any other failure.
 """
@@ -18,6 +19,8 @@ from __future__ import annotations
 import threading
 import uuid
 
+from anchorlib.run.tasks import run_report, worker_init
+
 __all__ = ["DaskPool", "run_report_on_worker"]
 
 _init_lock = threading.Lock()
@@ -25,15 +28,14 @@ _initialised = False
 
 
 def run_report_on_worker(task: dict) -> dict:
-    """The Dask task: one report, on whichever worker the scheduler chose (imports prepared once per worker)."""
+    """The Dask task: one report, on whichever worker the scheduler chose (imports prepared once per
+    worker)."""
     global _initialised
-    from anchorlib.run import runner
-
     with _init_lock:
         if not _initialised:
-            runner._worker_init()
+            worker_init()
             _initialised = True
-    res = runner.run_report(task)
+    res = run_report(task)
     try:
         from distributed import get_worker
 
@@ -44,7 +46,8 @@ def run_report_on_worker(task: dict) -> dict:
 
 
 class DaskPool:
-    """The runner's pool interface (``map`` yielding ``(job, result)`` as each finishes, ``close``) on Dask.
+    """The runner's pool interface (``map`` yielding ``(job, result)`` as each finishes,
+    ``close``) on Dask.
 
     ``address``: a scheduler address (``tcp://host:8786``) or a scheduler file
     (``scheduler.json``); ``None`` starts a local cluster of ``n`` worker processes
@@ -91,7 +94,8 @@ class DaskPool:
                     "status": "failed",
                     "duration": 0.0,
                     "attempts": 1,
-                    "error": f"dask: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                    "error": f"dask: {type(exc).__name__}: "
+                    f"{str(exc).splitlines()[0] if str(exc) else ''}",
                 }
             yield job, res
 

@@ -35,8 +35,14 @@ from pathlib import Path
 
 import typer
 
+from anchorlib.config.collaborative import ANCHOR_TYPES, check_id
+from anchorlib.config.places import PlaceSpec, build_place, load_place
 from anchorlib.core.errors import AnchorError
 from anchorlib.data.catalogue import PROJECT_ROOT
+from anchorlib.data.geography import lsoa21_geography
+from anchorlib.indicators.progress import default_indicators
+from anchorlib.ledgers.read import FIELDS
+from anchorlib.suppliers.orgtype import ORG_TYPES
 
 __all__ = [
     "ScaffoldError",
@@ -95,22 +101,16 @@ def _title(ident: str) -> str:
 
 def _indicator_names() -> list[str]:
     try:
-        from anchorlib.indicators.progress import default_indicators
-
         return sorted(default_indicators())
     except Exception:
         return ["place_share_of_all", "deprived_share_of_located"]
 
 
 def _org_types() -> list[str]:
-    from anchorlib.suppliers.orgtype import ORG_TYPES
-
     return list(ORG_TYPES)
 
 
 def _ledger_fields() -> list[str]:
-    from anchorlib.ledgers.read import FIELDS
-
     return list(FIELDS)
 
 
@@ -119,9 +119,6 @@ def _ledger_fields() -> list[str]:
 
 def _lad_names(codes: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     """{LAD code: name}, {region code: name} for validated LAD 2024 codes (PlaceError on an unknown one)."""
-    from anchorlib.config.places import PlaceSpec, build_place
-    from anchorlib.data.geography import lsoa21_geography
-
     build_place(PlaceSpec(name="new place", lads=codes))  # unknown codes: an error with suggestions
     geo = lsoa21_geography()
     rows = geo[geo["lad24_code"].isin(codes)].drop_duplicates("lad24_code")
@@ -181,8 +178,6 @@ tiers:
 
 
 def _anchor_block(name: str, anchor_id: str, collab_dir: Path, lads: list[str]) -> str:
-    from anchorlib.config.collaborative import ANCHOR_TYPES
-
     ledger_dir = _rel(LEDGERS_DIR / name / anchor_id, collab_dir)
     home = lads[0] if lads else "E07000120"
     return f"""\
@@ -346,10 +341,8 @@ def scaffold(
     Raises :class:`ScaffoldError` (bad name, file exists, both place options) or
     :class:`anchorlib.core.errors.PlaceError` (an unknown code, naming close matches); nothing is written then.
     """
-    from anchorlib.config.collaborative import _check_id
-
     try:
-        _check_id(name)
+        check_id(name)
     except ValueError as exc:
         raise ScaffoldError(f"bad collaborative name {exc}") from None
     codes = [c.strip().upper() for item in (lads or []) for c in str(item).split(",") if c.strip()]
@@ -360,7 +353,7 @@ def scaffold(
     anchors = list(anchors or ["example_anchor"])
     for a in anchors:
         try:
-            _check_id(a)
+            check_id(a)
         except ValueError as exc:
             raise ScaffoldError(f"bad anchor id {exc}") from None
     dupes = sorted({a for a in anchors if anchors.count(a) > 1})
@@ -392,8 +385,6 @@ def scaffold(
         place_yaml = place_text(name, codes, _shown(place_path))
         place_ref = _rel(place_path, collab_dir)
     elif place:
-        from anchorlib.config.places import load_place
-
         existing = Path(place)
         load_place(existing)  # a bad place file fails now, naming it
         place_ref = _rel(existing, collab_dir)
