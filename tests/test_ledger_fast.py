@@ -1,4 +1,4 @@
-"""The vectorised CSV reader (anchorlib.ledgers.fast) gives exactly what the row reader gives.
+"""The vectorised CSV reader (anchorlib.ledgers.arrow) gives exactly what the row reader gives.
 
 Every comparison reads the same file twice, once with the fast path off
 (ANCHOR_LEDGER_FAST=0: the row-by-row reader) and once column-wise, and
@@ -19,9 +19,19 @@ import pytest
 from pandas.testing import assert_frame_equal
 from support.ledger_gen import generate_ledger
 
+from anchorlib.ledgers import arrow as A
 from anchorlib.ledgers import canonical as L
-from anchorlib.ledgers import fast as F
-from anchorlib.ledgers.parse import is_redacted, normalise_supplier_name, parse_amount
+from anchorlib.ledgers import duplicates as D
+from anchorlib.ledgers import schema as S
+from anchorlib.ledgers import values as V
+from anchorlib.ledgers.parse import (
+    REDACTED_KEY,
+    is_redacted,
+    normalise_supplier_name,
+    parse_amount,
+)
+from anchorlib.ledgers.read import LedgerError, LedgerMappingError
+from anchorlib.ledgers.rows import read_rows
 
 DATA = Path(__file__).parent / "data" / "ledgers"
 SHARED_LEDGERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ledgers" / "lancashire"
@@ -30,25 +40,17 @@ HYNDBURN = SHARED_LEDGERS / "hyndburn"
 
 def row_reader(path, columns=None, anchor="t"):
     """The row reader's (ledger, rejects, rows_in, total_in, mappings, warnings) for one file."""
-    reader = L._FileReader(Path(path), str(path), anchor, columns)
-    reader.read()
-    return (
-        L._ledger_frame(reader.ledger),
-        L._rejects_frame(reader.rejects),
-        reader.rows_in,
-        reader.total_in,
-        reader.mappings,
-        reader.warnings,
-    )
+    got = read_rows(Path(path), str(path), anchor, columns)
+    return (got.ledger, got.rejects, got.rows_in, got.total_in, got.mappings, got.warnings)
 
 
 def assert_same(path, columns=None, block_size=None, expect_fast=True):
     """The fast reader's result for path equals the row reader's (or it declines, when expect_fast=False)."""
-    fast = F.read_csv_fast(path, str(path), "t", columns, block_size=block_size)
+    fast = A.read_csv_fast(path, str(path), "t", columns, block_size=block_size)
     if not expect_fast:
         assert fast is None, "the fast path should leave this file to the row reader"
         return None
-    assert fast is not None, F.fallback_reason(path, columns, block_size)
+    assert fast is not None, A.fallback_reason(path, columns, block_size)
     ledger, rejects, rows_in, total_in, mappings, warnings = row_reader(path, columns)
     assert_frame_equal(fast.ledger, ledger, check_exact=True)
     assert_frame_equal(fast.rejects, rejects, check_exact=True)
@@ -93,7 +95,7 @@ def test_hand_made_files_identical(name, monkeypatch):
 def test_all_hand_made_files_together_and_errors_unchanged(monkeypatch):
     files = sorted(p for p in DATA.glob("*.csv") if p.name != "ambiguous.csv")
     assert_same_public(files, monkeypatch)
-    with pytest.raises(L.LedgerMappingError, match="cannot decide"):
+    with pytest.raises(LedgerMappingError, match="cannot decide"):
         L.read_ledger_file(DATA / "ambiguous.csv", "t")
     assert_same_public([DATA / "ambiguous.csv"], monkeypatch, columns={"supplier_name": "Vendor"})
     assert_same(DATA / "ambiguous.csv", columns={"supplier_name": "Vendor"})
@@ -359,7 +361,7 @@ def test_files_left_to_the_row_reader(tmp_path, monkeypatch, case):
         p = write(
             tmp_path,
             "x.csv",
-            "title,,,,,\n" * (F.HEAD_ROWS + 5) + HEADER + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n",
+            "title,,,,,\n" * (A.HEAD_ROWS + 5) + HEADER + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n",
         )
     assert_same(p, expect_fast=False)
     assert_same_public([p], monkeypatch)
@@ -417,7 +419,7 @@ def test_bad_input_corpus_unchanged(name, monkeypatch):
         try:
             r = L.read_ledger_file(path, "t")
             outcomes.append((r.ledger, r.rejects, r.reconciliation, r.warnings))
-        except L.LedgerError as exc:
+        except LedgerError as exc:
             outcomes.append((type(exc), str(exc)))
     if len(outcomes[0]) == 2:
         assert outcomes[0] == outcomes[1]
@@ -508,8 +510,8 @@ TRICKY_NAMES = [
 
 
 def test_supplier_values_match_the_python_functions():
-    got = F.supplier_values(pa.array(TRICKY_NAMES))
-    from anchorlib.ledgers.parse import clean_text
+    got = V.supplier_values(pa.array(TRICKY_NAMES))
+    from anchorlib.core.normalise import clean_text
 
     for i, raw in enumerate(TRICKY_NAMES):
         name = clean_text(raw)
@@ -518,9 +520,9 @@ def test_supplier_values_match_the_python_functions():
             continue
         assert got["redacted"][i] == is_redacted(name), raw
         assert got["key"][i].as_py() == (
-            L.REDACTED_KEY if is_redacted(name) else normalise_supplier_name(name)
+            REDACTED_KEY if is_redacted(name) else normalise_supplier_name(name)
         ), raw
-        assert got["ok"][i] == (not L._TOTAL.match(name)), raw
+        assert got["ok"][i] == (not S.TOTAL.match(name)), raw
 
 
 @pytest.mark.shared
@@ -533,13 +535,13 @@ def test_supplier_values_on_every_real_supplier_name():
         names |= set(L.read_ledgers(files, folder, progress=False).ledger["supplier_name"].dropna())
     names = sorted(names)
     assert len(names) > 1000
-    got = F.supplier_values(pa.array(names))
+    got = V.supplier_values(pa.array(names))
     keys = got["key"].to_pylist()
     for i, name in enumerate(names):
         r = is_redacted(name)
         assert got["redacted"][i] == r, name
-        assert keys[i] == (L.REDACTED_KEY if r else normalise_supplier_name(name)), name
-        assert got["ok"][i] == (not L._TOTAL.match(name)), name
+        assert keys[i] == (REDACTED_KEY if r else normalise_supplier_name(name)), name
+        assert got["ok"][i] == (not S.TOTAL.match(name)), name
 
 
 def test_supplier_values_on_random_text():
@@ -566,18 +568,18 @@ def test_supplier_values_on_random_text():
     @hypothesis.settings(max_examples=300, deadline=None)
     @hypothesis.given(st.lists(names, min_size=1, max_size=20))
     def check(values):
-        from anchorlib.ledgers.parse import clean_text
+        from anchorlib.core.normalise import clean_text
 
-        got = F.supplier_values(pa.array(values))
+        got = V.supplier_values(pa.array(values))
         for i, raw in enumerate(values):
             name = clean_text(raw)
             assert got["name"][i].as_py() == name
             if name is not None:
                 r = is_redacted(name)
                 assert got["key"][i].as_py() == (
-                    L.REDACTED_KEY if r else normalise_supplier_name(name)
+                    REDACTED_KEY if r else normalise_supplier_name(name)
                 )
-                assert got["ok"][i] == (not L._TOTAL.match(name))
+                assert got["ok"][i] == (not S.TOTAL.match(name))
 
     check()
 
@@ -629,10 +631,10 @@ def test_random_cells_identical(tmp_path):
         p.write_bytes((HEADER + "".join(",".join(r) + "\n" for r in rows)).encode(encoding))
         try:
             expected = row_reader(p)
-        except L.LedgerError:
-            assert F.read_csv_fast(p, str(p), "t") is None or True
+        except LedgerError:
+            assert A.read_csv_fast(p, str(p), "t") is None or True
             return
-        fast = F.read_csv_fast(p, str(p), "t", block_size=1 << 10)
+        fast = A.read_csv_fast(p, str(p), "t", block_size=1 << 10)
         if fast is None:
             return  # left to the row reader (e.g. a second header row)
         assert_frame_equal(fast.ledger, expected[0], check_exact=True)
@@ -656,10 +658,10 @@ def assert_same_duplicates(ledger):
     monkey = pytest.MonkeyPatch()
     monkey.setenv("ANCHOR_LEDGER_FAST", "0")  # the row version whatever the size
     try:
-        slow, w_slow = L.flag_duplicates(ledger)
+        slow, w_slow = D.flag_duplicates(ledger)
     finally:
         monkey.undo()
-    fast, w_fast = F.flag_duplicates(ledger)
+    fast, w_fast = D.flag_duplicates_columnwise(ledger)
     assert_frame_equal(fast, slow, check_exact=True)
     assert w_fast == w_slow
     return fast, w_fast
@@ -706,7 +708,7 @@ def test_vector_dates_match_parse_date():
 
     from support.ledger_gen import _date_pool
 
-    from anchorlib.ledgers.parse import _NUMERIC, parse_date
+    from anchorlib.ledgers.parse import NUMERIC_DATE, parse_date
 
     values = (
         _date_pool(dt.date(1989, 1, 1), 200)
@@ -767,7 +769,7 @@ def test_vector_dates_match_parse_date():
         ]
     )
     values = list(dict.fromkeys(values))
-    handled, ord_t, ord_f, first_big, second_big = F._vector_dates(pa.array(values))
+    handled, ord_t, ord_f, first_big, second_big = V.vector_dates(pa.array(values))
     assert handled.sum() > 0.9 * len(values)
     for k, v in enumerate(values):
         if not handled[k]:
@@ -779,7 +781,7 @@ def test_vector_dates_match_parse_date():
             except ValueError:
                 expected = -1
             assert got == expected, (v, dayfirst)
-    numeric = [_NUMERIC.match(v.strip()) for k, v in enumerate(values) if handled[k]]
+    numeric = [NUMERIC_DATE.match(v.strip()) for k, v in enumerate(values) if handled[k]]
     assert first_big == any(int(m[1]) > 12 for m in numeric if m)
     assert second_big == any(int(m[2]) > 12 for m in numeric if m)
 
@@ -788,8 +790,8 @@ def test_vector_dates_match_parse_date():
 def test_plain_and_dictionary_columns_agree(tmp_path, monkeypatch, ratio, first_rows):
     # every column after the first block read cell by cell (0.0) or dictionary-encoded (1.0); the head
     # read on its own and the rest of the first block in parallel (first_rows: rows read with the head)
-    monkeypatch.setattr(F, "DICT_RATIO", ratio)
-    monkeypatch.setattr(F, "FIRST_ROWS", first_rows)
+    monkeypatch.setattr(A, "DICT_RATIO", ratio)
+    monkeypatch.setattr(A, "FIRST_ROWS", first_rows)
     generate_ledger(tmp_path / "g.csv", 6_000, seed=21, encoding="cp1252", junk_rate=0.02)
     assert_same(tmp_path / "g.csv", block_size=32 << 10)
     generate_ledger(tmp_path / "u.csv", 3_000, seed=22, encoding="utf-8", junk_rate=0.02)
@@ -820,12 +822,12 @@ def test_unreadable_dates_in_a_month_first_file(tmp_path):
 
 def test_memory_pool_restored(tmp_path, monkeypatch):
     before = pa.default_memory_pool().backend_name
-    with F._system_memory_pool():
-        with F._system_memory_pool():
+    with A._system_memory_pool():
+        with A._system_memory_pool():
             assert pa.default_memory_pool().backend_name == "system"
         assert pa.default_memory_pool().backend_name == "system"
     assert pa.default_memory_pool().backend_name == before
-    with F._system_memory_pool(F.POOL_MAX_BYTES + 1):  # a very large file: Arrow's default pool
+    with A._system_memory_pool(A.POOL_MAX_BYTES + 1):  # a very large file: Arrow's default pool
         assert pa.default_memory_pool().backend_name == before
     generate_ledger(tmp_path / "g.csv", 500, seed=3)
     assert_same(tmp_path / "g.csv")
@@ -841,15 +843,15 @@ def test_constant_columns_kept_compact_until_the_end(tmp_path):
     default frame's columns exactly (values, dtype, Arrow chunks: the same Parquet bytes)."""
     path = tmp_path / "g.csv"
     generate_ledger(path, 60_000, seed=5, junk_rate=0.01)
-    plain = F.read_csv_fast(path, str(path), "t", block_size=1 << 18)
-    compact = F.read_csv_fast(path, str(path), "t", block_size=1 << 18, compact=True)
+    plain = A.read_csv_fast(path, str(path), "t", block_size=1 << 18)
+    compact = A.read_csv_fast(path, str(path), "t", block_size=1 << 18, compact=True)
     assert plain is not None and compact is not None
-    for c in L._CONSTANT:
+    for c in S.CONSTANT:
         assert isinstance(compact.ledger[c].dtype, pd.CategoricalDtype)
         assert plain.ledger[c].dtype == "str"
-    expanded = L._expand_constants(compact.ledger)
+    expanded = S.expand_constants(compact.ledger)
     assert_frame_equal(expanded, plain.ledger, check_exact=True)
-    for c in L._CONSTANT:
+    for c in S.CONSTANT:
         a, b = pa.array(expanded[c]), pa.array(plain.ledger[c])
         assert a.type == b.type and [len(x) for x in a.chunks] == [len(x) for x in b.chunks]
         assert a.num_chunks > 1

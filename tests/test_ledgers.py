@@ -15,21 +15,22 @@ import pandas as pd
 import pytest
 
 from anchorlib.core.errors import AnchorError
-from anchorlib.ledgers.canonical import (
-    LEDGER_COLUMNS,
-    RECONCILIATION_COLUMNS,
+from anchorlib.ledgers.canonical import read_ledger_file, read_ledgers, write_outputs
+from anchorlib.ledgers.parse import (
     REDACTED_KEY,
+    financial_year,
+    normalise_supplier_name,
+    parse_amount,
+    parse_date,
+)
+from anchorlib.ledgers.read import (
     LedgerError,
     LedgerMappingError,
     LedgerReadError,
-    financial_year,
-    normalise_supplier_name,
-    read_ledger_file,
-    read_ledgers,
-    write_outputs,
+    header_matches,
+    normalise_header,
 )
-from anchorlib.ledgers.parse import parse_amount, parse_date
-from anchorlib.ledgers.read import header_matches, normalise_header
+from anchorlib.ledgers.schema import LEDGER_COLUMNS, RECONCILIATION_COLUMNS
 
 DATA = Path(__file__).parent / "data" / "ledgers"
 SHARED_LEDGERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ledgers" / "lancashire"

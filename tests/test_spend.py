@@ -575,7 +575,7 @@ def _loose_ledger(tmp_path):
         ("x", "REDACTED", None, 100),
         ("y", "Local Ltd", "BB5 1LA", 100),
     ]
-    from anchorlib.ledgers.canonical import LEDGER_COLUMNS
+    from anchorlib.ledgers.schema import LEDGER_COLUMNS
 
     recs = []
     for i, (a, name, pc, pounds) in enumerate(rows):

@@ -20,10 +20,12 @@ def is_blank(value) -> bool:
     """True for None, NaN (including pandas' missing values) and strings of only whitespace."""
     if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
     if isinstance(value, str):
         return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, int):  # (bool too): never blank, and the commonest cells after text
+        return False
     try:  # pandas.NA, pandas.NaT and numpy's NaN-likes
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # not a scalar

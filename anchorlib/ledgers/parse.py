@@ -14,16 +14,16 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+from anchorlib.core.normalise import is_blank
+
 __all__ = [
     "REDACTED_KEY",
     "financial_year",
-    "is_blank",
     "is_redacted",
     "normalise_supplier_name",
     "parse_amount",
     "parse_date",
     "numeric_date_order",
-    "clean_text",
 ]
 
 #: The supplier key every redacted / personal-data payee gets: one class,
@@ -31,33 +31,6 @@ __all__ = [
 REDACTED_KEY = "REDACTED"
 
 _PENNY = Decimal("0.01")
-
-
-def is_blank(value) -> bool:
-    """True for None, NaN and strings of only whitespace."""
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return False
-
-
-def clean_text(value) -> str | None:
-    """A published text value, stripped, with numbers from spreadsheets as plain text.
-
-    ``107639310.0`` (an id typed into a number cell) becomes ``'107639310'``.
-    """
-    if is_blank(value):
-        return None
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return re.sub(r"\s+", " ", str(value)).strip()
 
 
 # --------------------------------------------------------------------------- amounts
@@ -149,7 +122,8 @@ def _parse_amount_text(text: str) -> int:
 
 # --------------------------------------------------------------------------- dates
 
-_MONTHS = {
+#: Month names and abbreviations (lower case) -> month number, as parse_date reads them.
+MONTHS = {
     "jan": 1,
     "january": 1,
     "feb": 2,
@@ -178,7 +152,8 @@ _MONTHS = {
 _WEEKDAY = re.compile(r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+", re.I)
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + "$")
-_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})" + _TIME + "$")
+#: A numeric date (``01/04/2022``, ``1.4.22``): the one form whose day/month order is in doubt.
+NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})" + _TIME + "$")
 _DAY_MON_YEAR = re.compile(
     r"^(\d{1,2})(?:st|nd|rd|th)?[-/ .]+([A-Za-z]{3,9})\.?[-/ .,]+(\d{4}|\d{2})" + _TIME + "$"
 )
@@ -187,7 +162,8 @@ _MON_DAY_YEAR = re.compile(
 )
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Day 0 of Excel's serial day numbers (``44652`` is 2022-04-01).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 # A payment cannot be dated after next year: later years are typos (2099 for 2019) or corrupt cells.
 MIN_YEAR, MAX_YEAR = 1990, dt.date.today().year + 1
 
@@ -211,7 +187,7 @@ def _checked(y: int, m: int, d: int, text) -> dt.date:
 def _from_serial(serial: float, text) -> dt.date:
     if not 25000 <= serial <= 75000:  # 1968 .. 2105
         raise ValueError(f"{text!r} is not a date (as an Excel serial day it is out of range)")
-    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
 def parse_date(value, dayfirst: bool = True) -> dt.date | None:
@@ -250,17 +226,17 @@ def _parse_date_text(text: str, dayfirst: bool) -> dt.date:
     s = _WEEKDAY.sub("", re.sub(r"\s+", " ", text))
     if m := _ISO.match(s):
         return _checked(int(m[1]), int(m[2]), int(m[3]), text)
-    if m := _NUMERIC.match(s):
+    if m := NUMERIC_DATE.match(s):
         a, b = int(m[1]), int(m[2])
         day, month = (a, b) if dayfirst else (b, a)
         return _checked(_year(m[3]), month, day, text)
     if m := _DAY_MON_YEAR.match(s):
-        month = _MONTHS.get(m[2].lower())
+        month = MONTHS.get(m[2].lower())
         if month is None:
             raise ValueError(f"{text!r}: {m[2]!r} is not a month")
         return _checked(_year(m[3]), month, int(m[1]), text)
     if m := _MON_DAY_YEAR.match(s):
-        month = _MONTHS.get(m[1].lower())
+        month = MONTHS.get(m[1].lower())
         if month is None:
             raise ValueError(f"{text!r}: {m[1]!r} is not a month")
         return _checked(int(m[3]), month, int(m[2]), text)
@@ -279,7 +255,7 @@ def numeric_date_order(values) -> bool:
     """
     first_big = second_big = False
     for v in values:
-        if isinstance(v, str) and (m := _NUMERIC.match(v.strip())):
+        if isinstance(v, str) and (m := NUMERIC_DATE.match(v.strip())):
             first_big |= int(m[1]) > 12
             second_big |= int(m[2]) > 12
     return not (second_big and not first_big)
@@ -302,7 +278,8 @@ def financial_year(date) -> str | None:
 
 # --------------------------------------------------------------------------- supplier names
 
-_REDACTED_PATTERNS = [
+#: What a redacted / personal-data payee looks like (see :func:`is_redacted`).
+REDACTED_PATTERNS = [
     re.compile(p, re.I)
     for p in (
         r"\bredacted\b",
@@ -331,11 +308,11 @@ def is_redacted(name) -> bool:
     if is_blank(name):
         return False
     s = unicodedata.normalize("NFKC", str(name)).strip()
-    return any(p.search(s) for p in _REDACTED_PATTERNS)
+    return any(p.search(s) for p in REDACTED_PATTERNS)
 
 
-# Legal-form words dropped from the end of a name (repeatedly): 'ACME UK LTD' -> 'ACME UK'.
-_LEGAL_SUFFIXES = (
+#: Legal-form words dropped from the end of a name (repeatedly): 'ACME UK LTD' -> 'ACME UK'.
+LEGAL_SUFFIXES = (
     ("LIMITED",),
     ("LTD",),
     ("PLC",),
@@ -356,7 +333,8 @@ _LEGAL_SUFFIXES = (
     ("GMBH",),
     ("BV",),
 )
-_TRAILING_CODE = re.compile(r"\s*[\(\[]\s*\d+\s*[\)\]]\s*$")
+#: A publisher's vendor id in brackets at the end of a name (``ACME LTD (10234)``).
+TRAILING_CODE = re.compile(r"\s*[\(\[]\s*\d+\s*[\)\]]\s*$")
 
 
 @lru_cache(maxsize=65536)
@@ -377,7 +355,7 @@ def normalise_supplier_name(name) -> str:
         return REDACTED_KEY
     s = unicodedata.normalize("NFKD", str(name))
     s = "".join(c for c in s if not unicodedata.combining(c)).upper()
-    s = _TRAILING_CODE.sub("", s)
+    s = TRAILING_CODE.sub("", s)
     s = s.replace("&", " AND ").replace("+", " AND ")
     s = re.sub(r"['’‘`.]", "", s)
     s = re.sub(r"[^A-Z0-9]+", " ", s)
@@ -387,7 +365,7 @@ def normalise_supplier_name(name) -> str:
     changed = True
     while changed:
         changed = False
-        for suffix in _LEGAL_SUFFIXES:
+        for suffix in LEGAL_SUFFIXES:
             n = len(suffix)
             if len(words) > n and tuple(words[-n:]) == suffix:
                 words = words[:-n]

@@ -25,7 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from anchorlib.core.errors import AnchorError
-from anchorlib.ledgers.parse import is_blank, parse_amount
+from anchorlib.core.normalise import is_blank
+from anchorlib.ledgers.parse import parse_amount
 
 __all__ = [
     "LedgerError",
@@ -118,7 +119,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     return text, "cp1252"
 
 
-def _sniff_delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
     best, best_score = ",", 0
     for delim in (",", ";", "\t", "|"):
@@ -135,7 +136,7 @@ def _sniff_delimiter(text: str) -> str:
 def _read_csv(path: Path, raw: bytes) -> list[Sheet]:
     text, _ = decode_text(raw)
     text = text.replace("\x00", "")
-    delimiter = _sniff_delimiter(text)
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows, numbers = [], []
     start = 1
@@ -159,7 +160,7 @@ def _read_csv(path: Path, raw: bytes) -> list[Sheet]:
     ]
 
 
-def _looks_binary(raw: bytes) -> bool:
+def looks_binary(raw: bytes) -> bool:
     """Control bytes (other than tab, CR, LF) in more than a tenth of the first 4 kB: not a text file."""
     head = raw[:4096]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -232,7 +233,7 @@ def read_sheets(path: Path | str) -> list[Sheet]:
         )
     elif raw.lstrip()[:5].lower() in (b"<html", b"<!doc", b"<?xml"):
         raise LedgerReadError(f"{path}: this is an HTML/XML page, not a CSV or XLSX payment file")
-    elif _looks_binary(raw):
+    elif looks_binary(raw):
         raise LedgerReadError(
             f"{path}: is not a text file (it holds binary data): a payment file must be CSV or XLSX"
         )
@@ -365,15 +366,8 @@ _NET_WORDS = {"net", "excl", "excluding", "exc", "ex", "exclusive", "before"}
 _GROSS_WORDS = {"gross", "inc", "incl", "including", "inclusive"}
 
 
-@lru_cache(maxsize=8192)
-def header_matches(norm: str) -> dict[str, int]:
-    """{field: priority} for one normalised header; higher priority wins when columns compete."""
-    if not norm:
-        return {}
-    w = set(norm.split())
-    out: dict[str, int] = {}
-
-    # supplier name
+def _supplier_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The supplier name priority of a header, into ``out`` (which holds the fields tried before)."""
     if w & _SUPPLIER_WORDS and not w & _NOT_SUPPLIER:
         out["supplier_name"] = 100 if "name" in w else 90
     elif norm in {"name", "names", "paid to", "payment to", "payee details"}:
@@ -388,7 +382,9 @@ def header_matches(norm: str) -> dict[str, int]:
     }:
         out["supplier_name"] = 60
 
-    # amount
+
+def _amount_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The amount priority of a header, into ``out`` (which holds the fields tried before)."""
     vat_only = "vat" in w and not (w & (_NET_WORDS | _GROSS_WORDS))
     if not vat_only and not w & _NOT_AMOUNT:
         if w & _NET_WORDS and (
@@ -417,7 +413,9 @@ def header_matches(norm: str) -> dict[str, int]:
         }:
             out["amount"] = 90
 
-    # payment date
+
+def _date_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The payment date priority of a header, into ``out`` (which holds the fields tried before)."""
     if "date" in w or norm in {"paid on", "posted", "paid", "when paid"} and "amount" not in out:
         if w & {
             "birth",
@@ -454,7 +452,9 @@ def header_matches(norm: str) -> dict[str, int]:
         else:
             out["payment_date"] = 50
 
-    # transaction id
+
+def _transaction_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The transaction id priority of a header, into ``out`` (which holds the fields tried before)."""
     if not w & (
         _SUPPLIER_WORDS
         | {
@@ -495,7 +495,9 @@ def header_matches(norm: str) -> dict[str, int]:
         elif norm in {"id", "record id", "recid", "unique id", "line id"}:
             out["transaction_id"] = 60
 
-    # category
+
+def _category_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The category priority of a header, into ``out`` (which holds the fields tried before)."""
     if "amount" not in out and "payment_date" not in out:
         supplierish = bool(w & _SUPPLIER_WORDS)  # 'Supplier / Merchant category': a weak stand-in
         if w & {"category", "categories"} or norm in {
@@ -537,7 +539,9 @@ def header_matches(norm: str) -> dict[str, int]:
         elif w & {"classification", "class"} and supplierish:
             out["category"] = 30
 
-    # description
+
+def _description_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The description priority of a header, into ``out`` (which holds the fields tried before)."""
     if w & {
         "description",
         "narrative",
@@ -555,21 +559,45 @@ def header_matches(norm: str) -> dict[str, int]:
                 100 if norm in {"description", "narrative", "purpose", "details"} else 90
             )
 
-    # company / charity numbers, postcode
+
+def _identifier_rule(norm: str, w: set[str]) -> str | None:
+    """The company / charity number or postcode field a header names: it then names nothing else."""
     if (
         "company" in w
         and (w & (_ID_WORDS | {"registration", "reg", "crn"}) or "house" in w)
         or norm in {"crn", "companies house number", "companies house no"}
     ):
-        out = {"company_number": 100}
+        return "company_number"
     elif (
         "charity" in w
         and w & (_ID_WORDS | {"registration", "reg", "registered"})
         or norm in {"registered charity", "charity"}
     ):
-        out = {"charity_number": 100}
+        return "charity_number"
     elif w & {"postcode", "postal"} or "post code" in norm or norm == "zip":
-        out = {"supplier_postcode": 100}
+        return "supplier_postcode"
+    return None
+
+
+@lru_cache(maxsize=8192)
+def header_matches(norm: str) -> dict[str, int]:
+    """{field: priority} for one normalised header; higher priority wins when columns compete."""
+    if not norm:
+        return {}
+    w = set(norm.split())
+    ident = _identifier_rule(norm, w)
+    if ident:
+        return {ident: 100}
+    out: dict[str, int] = {}
+    for rule in (
+        _supplier_rule,
+        _amount_rule,
+        _date_rule,
+        _transaction_rule,
+        _category_rule,
+        _description_rule,
+    ):
+        rule(norm, w, out)
     return out
 
 
@@ -601,7 +629,7 @@ def _where(path, sheet: Sheet, row_number: int | None = None) -> str:
     return s
 
 
-def _override_lookup(columns: dict[str, str | list[str]] | None) -> dict[str, set[str]]:
+def override_lookup(columns: dict[str, str | list[str]] | None) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for fld, names in (columns or {}).items():
         if fld not in FIELDS:
@@ -615,7 +643,7 @@ def _override_lookup(columns: dict[str, str | list[str]] | None) -> dict[str, se
     return out
 
 
-def _row_fields(row: list, overrides: dict[str, set[str]]) -> dict[str, list[tuple[int, int]]]:
+def row_fields(row: list, overrides: dict[str, set[str]]) -> dict[str, list[tuple[int, int]]]:
     """{field: [(priority, column), ...]} for the cells of a candidate header row."""
     found: dict[str, list[tuple[int, int]]] = {}
     override_norms = {n: f for f, names in overrides.items() for n in names}
@@ -637,7 +665,7 @@ def _score(found: dict) -> int:
     return sum(1 for f in FIELDS if f in found) + 2 * sum(1 for f in REQUIRED_FIELDS if f in found)
 
 
-def _looks_like_data(row: list, found: dict) -> bool:
+def looks_like_data(row: list, found: dict) -> bool:
     """A candidate header whose amount cell holds a number is a data row that happens to use header words."""
     for _, i in found.get("amount", []):
         try:
@@ -645,6 +673,31 @@ def _looks_like_data(row: list, found: dict) -> bool:
                 return True
         except ValueError:
             pass
+    return False
+
+
+def is_header(row: list, found: dict) -> bool:
+    """Whether a row, with the fields its cells name (:func:`row_fields`), is a header row: it names
+    a supplier, an amount and a payment date in three columns, and is not a data row."""
+    return (
+        all(f in found for f in REQUIRED_FIELDS)
+        and len({i for f in REQUIRED_FIELDS for _, i in found[f]}) >= len(REQUIRED_FIELDS)
+        and not looks_like_data(row, found)
+    )
+
+
+def has_tie(found: dict) -> bool:
+    """Whether map_header meets equally good columns for some field (then which hold data decides)."""
+    used: set[int] = set()
+    for fld in FIELDS:
+        options = [(p, i) for p, i in found.get(fld, []) if i not in used]
+        if not options:
+            continue
+        top = max(p for p, _ in options)
+        tied = sorted(i for p, i in options if p == top)
+        if len(tied) > 1:
+            return True
+        used.add(tied[0])
     return False
 
 
@@ -658,21 +711,17 @@ def find_headers(path, sheet: Sheet, columns=None) -> list[Header]:
     equally good columns (listing the headers and the candidates), or when a
     header named in ``columns`` is missing.
     """
-    overrides = _override_lookup(columns)
+    overrides = override_lookup(columns)
     rows_found = []
     for idx, row in enumerate(sheet.rows):
-        found = _row_fields(row, overrides)
-        if (
-            all(f in found for f in REQUIRED_FIELDS)
-            and len({i for f in REQUIRED_FIELDS for _, i in found[f]}) >= len(REQUIRED_FIELDS)
-            and not _looks_like_data(row, found)
-        ):
+        found = row_fields(row, overrides)
+        if is_header(row, found):
             rows_found.append((idx, found))
     if not rows_found:
         return []
     header_idx = {idx for idx, _ in rows_found}
     data = [r for i, r in enumerate(sheet.rows) if i not in header_idx]
-    return [_map_header(path, sheet, idx, found, overrides, data) for idx, found in rows_found]
+    return [map_header(path, sheet, idx, found, overrides, data) for idx, found in rows_found]
 
 
 def find_header(path, sheet: Sheet, columns=None) -> Header | None:
@@ -681,7 +730,7 @@ def find_header(path, sheet: Sheet, columns=None) -> Header | None:
     return headers[0] if headers else None
 
 
-def _map_header(
+def map_header(
     path, sheet: Sheet, idx: int, found: dict, overrides: dict, data: list[list]
 ) -> Header:
     names = ["" if is_blank(c) else str(c).strip() for c in sheet.rows[idx]]
@@ -737,7 +786,7 @@ def _map_header(
 
 def no_header_message(path, sheets: list[Sheet], columns=None) -> str:
     """Why no sheet of a file has a header row: the headers seen and the candidates per field."""
-    overrides = _override_lookup(columns)
+    overrides = override_lookup(columns)
     lines = [
         f"{path}: found no header row naming a supplier, an amount and a payment date."
         " Looked for: " + "; ".join(f"{f}: {FIELD_HINTS[f]}" for f in REQUIRED_FIELDS) + "."
@@ -745,7 +794,7 @@ def no_header_message(path, sheets: list[Sheet], columns=None) -> str:
     for sheet in sheets:
         best = None
         for idx, row in enumerate(sheet.rows[:200]):
-            found = _row_fields(row, overrides)
+            found = row_fields(row, overrides)
             if found and (best is None or _score(found) > best[0]):
                 best = (_score(found), idx, found)
         label = f"sheet {sheet.name!r}" if sheet.name is not None else "file"
