@@ -138,7 +138,7 @@ def test_a_failed_ledger_read_leaves_good_outputs_in_place(tmp_path):
             "-q",
         ],
     )
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "no_amount.csv" in res.output
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
@@ -254,7 +254,7 @@ RUN_CASES = [
         "unknown anchor field",
         "collab_unknown_anchor_field.yml",
         [],
-        1,
+        2,
         "invalid collaborative:\n  anchor 'council': budget: unknown field (check the spelling; allowed fields are "
         "documented in anchorlib/config/collaborative.py)",
         True,
@@ -263,7 +263,7 @@ RUN_CASES = [
         "unknown home LAD",
         "collab_unknown_home_lad.yml",
         [],
-        1,
+        2,
         "collab_unknown_home_lad.yml: anchor 'council': home_lad: unknown LAD 2024 code 'E07009999'",
         True,
     ),
@@ -271,12 +271,12 @@ RUN_CASES = [
         "unknown LAD in the place",
         "collab_place_unknown_lad.yml",
         [],
-        1,
+        2,
         "collab_place_unknown_lad.yml: place 'Hyndburn and Burnley': unknown LAD code 'E07009998'. Codes are ONS "
         "GSS codes",
         True,
     ),
-    ("not YAML", "collab_not_yaml.yml", [], 1, "collab_not_yaml.yml: not valid YAML", True),
+    ("not YAML", "collab_not_yaml.yml", [], 2, "collab_not_yaml.yml: not valid YAML", True),
     (
         "ledger path outside the project",
         "collab_ledger_outside_project.yml",

@@ -85,3 +85,69 @@ def test_help_on_the_collaborative_commands(args):
     res = _run(*args, "--help")
     assert res.exit_code == 0, res.output
     assert "Usage" in res.output
+
+
+# ------------------------------------------------------------------ one exit-code policy
+
+#: Every command that takes a collaborative YAML, with the arguments before it.
+COLLABORATIVE_COMMANDS = [
+    ["indicators"],
+    ["ingest"],
+    ["run"],
+    ["suppliers", "build"],
+    ["workforce"],
+]
+
+
+def _error_lines(output: str) -> list[str]:
+    return [ln for ln in output.splitlines() if ln.startswith("error:")]
+
+
+@pytest.mark.parametrize("command", COLLABORATIVE_COMMANDS, ids=" ".join)
+def test_a_missing_collaborative_file_is_bad_input_in_every_command(command, tmp_path):
+    """The same bad input gets the same answer from every command: one ``error:`` line naming
+    the file, and exit status 2 (as click gives a usage error)."""
+    missing = tmp_path / "nonexist.yml"
+    res = _run(*command, str(missing))
+    assert res.exit_code == 2, res.output
+    assert _error_lines(res.output) == [f"error: Collaborative file not found: {missing}"]
+    assert res.output.strip() == _error_lines(res.output)[0]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["ledger", "read", "nope.csv", "--anchor", "a", "--out", "x"], "no such file: nope.csv"),
+        (["suppliers", "build", "nope.parquet"], "no such file: nope.parquet"),
+        (["indicators"], "give a collaborative YAML, or --ledger DIR --place PLACE_SPEC"),
+        (["run"], "give a collaborative YAML (e.g. collaboratives/lancashire.yml) or --all"),
+        (["run", "--places", "wards"], "--places wards: choose one of lads, icbs"),
+    ],
+)
+def test_bad_input_exits_2_with_one_error_line(args, message):
+    res = _run(*args)
+    assert res.exit_code == 2, res.output
+    [line] = _error_lines(res.output)
+    assert line.startswith(f"error: {message}")
+
+
+def test_the_handler_is_on_every_group():
+    """One handler: the app and each of its groups are AnchorGroups; no other typer app exists."""
+    import typer.main
+
+    import anchorlib.cli.indicators as indicators
+    from anchorlib.cli.app import AnchorGroup
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, AnchorGroup)
+    for name in ("data", "ledger", "suppliers"):
+        assert isinstance(group.commands[name], AnchorGroup), name
+    assert not hasattr(indicators, "indicators_app")
+
+
+def test_the_command_list_shows_each_summary_on_one_line():
+    """A docstring's first paragraph may wrap in the source; the listing joins it."""
+    res = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0
+    line = next(ln for ln in res.output.splitlines() if " ingest " in ln)
+    assert "(ledger, rejects, reconciliation)." in line

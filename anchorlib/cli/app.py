@@ -8,40 +8,135 @@ anchor ingest COLLABORATIVE.yml   every anchor's files to outputs/<id>/data/
 anchor suppliers build COLLAB.yml the shared supplier register (keeps people's edits)
 anchor indicators COLLAB.yml      spend indicators per anchor, combined and per year
 anchor workforce COLLAB.yml       disclosure-controlled workforce aggregates
+anchor run COLLAB.yml             shared assets, then every report notebook, published as a site
+anchor new NAME                   a commented collaborative YAML to fill in
+
+One typer app (``app``) mounts every command, and one exit-code policy holds for all of them
+(:class:`AnchorGroup`): bad input, an :class:`~anchorlib.core.errors.AnchorError` raised anywhere
+in a command, is reported by one handler as one ``error: ...`` line on stderr with exit status 2
+(:data:`BAD_INPUT`, as click exits on a usage error); a command that ran but whose check or batch
+found failures (``anchor run``, ``anchor data check``) exits 1 (:data:`FAILED`).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
+from pathlib import Path
 
 import typer
+from typer.core import TyperGroup
 
 from anchorlib.cli.indicators import indicators_cmd
 from anchorlib.cli.ledger import ledger_app
 from anchorlib.cli.run import run_cmd
 from anchorlib.cli.suppliers import suppliers_app
 from anchorlib.core.errors import AnchorError
-from anchorlib.run.scaffold import new_cmd
+
+#: Exit status of every command on bad input (an AnchorError): the status click gives a usage error.
+BAD_INPUT = 2
+#: Exit status of a command that ran but found failures (a failed report, a missing source).
+FAILED = 1
+
+
+class AnchorGroup(TyperGroup):
+    """A group of ``anchor`` commands (the app and each of its groups).
+
+    Holds the one handler of bad input, and lists each command by the first paragraph of its
+    docstring on one line (typer's rich help would keep the line breaks of a wrapped paragraph).
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except AnchorError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=BAD_INPUT) from None
+
+    def get_command(self, ctx, cmd_name):
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None and cmd.short_help is None and cmd.help:
+            cmd.short_help = " ".join(inspect.cleandoc(cmd.help).split("\n\n")[0].split("\n"))
+        return cmd
+
 
 app = typer.Typer(
+    cls=AnchorGroup,
     help="anchorlib: place baselines and spend analysis for anchor collaboratives.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 data_app = typer.Typer(help="The data catalogue (data/sources.yml).", no_args_is_help=True)
-app.add_typer(data_app, name="data")
-app.add_typer(ledger_app, name="ledger")
-app.add_typer(suppliers_app, name="suppliers")
+app.add_typer(data_app, name="data", cls=AnchorGroup)
+app.add_typer(ledger_app, name="ledger", cls=AnchorGroup)
+app.add_typer(suppliers_app, name="suppliers", cls=AnchorGroup)
 app.command("indicators")(indicators_cmd)
 app.command("run")(run_cmd)
-app.command("new")(new_cmd)
 
 
-def _fail(exc: Exception) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(code=2)
+@app.command("new")
+def new_cmd(
+    name: str = typer.Argument(
+        ...,
+        help="The collaborative id: lower case letters, digits and _ (e.g. mybay). "
+        "Writes collaboratives/NAME.yml.",
+    ),
+    lad: list[str] | None = typer.Option(
+        None,
+        "--lad",
+        help="A LAD 2024 code of the place (repeatable, or "
+        "comma-separated): also writes data/places/NAME.yml.",
+    ),
+    place: Path | None = typer.Option(
+        None,
+        "--place",
+        help="An existing place YAML to refer to (e.g. data/places/lancashire.yml).",
+    ),
+    anchor: list[str] | None = typer.Option(
+        None,
+        "--anchor",
+        "-a",
+        help="An anchor id to write a block for (repeatable; default: one example_anchor).",
+    ),
+    out_dir: Path | None = typer.Option(
+        None, "--dir", help="Folder for NAME.yml (default: collaboratives/)."
+    ),
+    places_dir: Path | None = typer.Option(
+        None,
+        "--places-dir",
+        help="Folder for the place file written with --lad (default: data/places/).",
+    ),
+) -> None:
+    """Write a commented collaborative YAML to fill in (and, with --lad, a place YAML). Never
+    overwrites.
+
+    Every field is explained in the file; lines marked TODO need your attention.
+    With --lad or --place the file is valid as written; each anchor's ledger
+    path points at a folder to fill with its payment files.
+    """
+    from anchorlib.run.scaffold import scaffold
+
+    res = scaffold(
+        name,
+        lads=lad,
+        place=place,
+        anchors=anchor,
+        collaboratives_dir=out_dir,
+        places_dir=places_dir,
+    )
+    if res.place is not None:
+        typer.echo(f"wrote {res.place}")
+    typer.echo(f"wrote {res.collaborative}")
+    for path, todos in ((res.place, res.place_todos), (res.collaborative, res.todos)):
+        if path is not None and todos:
+            typer.echo(f"{len(todos)} line(s) marked TODO in {path}:")
+            for number, line in todos:
+                typer.echo(f"  {number:>4}: {line}")
+    typer.echo(
+        "Guide: docs/user_guide.md. Check the file with: anchor ingest " + str(res.collaborative)
+    )
 
 
 @data_app.command("check")
@@ -60,7 +155,7 @@ def data_check(
     rows = check_sources(verify=verify)
     typer.echo(json.dumps(rows, indent=2) if as_json else format_check(rows))
     if any(r["status"] in ("missing", "checksum mismatch") and not r["optional"] for r in rows):
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=FAILED)
 
 
 @data_app.command("sources-page")
@@ -72,7 +167,8 @@ def data_sources_page(
         False, "--check", help="Write nothing; exit 1 when the page is out of date."
     ),
 ) -> None:
-    """Write docs/data_sources.md from data/sources.yml (publisher, licence, attribution, files, checksums)."""
+    """Write docs/data_sources.md from data/sources.yml (publisher, licence, attribution, files,
+    checksums)."""
     from anchorlib.data.sources_page import COMMAND, PAGE_PATH, page_is_current, write_sources_page
 
     if check:
@@ -81,7 +177,7 @@ def data_sources_page(
                 f"{out or PAGE_PATH} is out of date with data/sources.yml: run `{COMMAND}`",
                 err=True,
             )
-            raise typer.Exit(code=1)
+            raise typer.Exit(code=FAILED)
         typer.echo(f"{out or PAGE_PATH} is up to date")
         return
     typer.echo(str(write_sources_page(out)))
@@ -93,7 +189,8 @@ def data_check_demo(
         True, "--verify/--no-verify", help="Check sha256 checksums (cached by size and mtime)."
     ),
 ) -> None:
-    """Every source `make demo` reads: the full file or the demo extract (data/demo/) standing in for it.
+    """Every source `make demo` reads: the full file or the demo extract (data/demo/) standing in
+    for it.
 
     Exits 1 when one is missing or fails its checksum.
     """
@@ -106,18 +203,16 @@ def data_check_demo(
         else "No demo extract catalogue (data/demo/sources.yml): run `anchor data build-demo`."
     )
     if not ok:
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=FAILED)
 
 
 @data_app.command("build-demo")
 def data_build_demo() -> None:
-    """Cut the demo extract (data/demo/) from the full sources: what `make demo` needs, with its catalogue."""
+    """Cut the demo extract (data/demo/) from the full sources: what `make demo` needs, with its
+    catalogue."""
     from anchorlib.demo.extract import build_demo, extract_sizes
 
-    try:
-        build_demo()
-    except AnchorError as exc:
-        _fail(exc)
+    build_demo()
     sizes = extract_sizes()
     typer.echo(sizes.to_string(index=False))
     typer.echo(f"total: {sizes['bytes'].sum():,} bytes in data/demo/")
@@ -138,10 +233,7 @@ def place(
     """Print a place's LSOA count, population, deprivation summary measures and tier breakdown."""
     from anchorlib.indicators.place import format_summary, place_summary
 
-    try:
-        summary = place_summary(spec, edition=edition)
-    except AnchorError as exc:
-        _fail(exc)
+    summary = place_summary(spec, edition=edition)
     typer.echo(json.dumps(summary, indent=2) if as_json else format_summary(summary))
 
 
@@ -155,18 +247,16 @@ def postcode(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Locate postcodes: LSOA 2021, ward, LAD, region and IMD 2025 decile (and tier with --place)."""
+    """Locate postcodes: LSOA 2021, ward, LAD, region and IMD 2025 decile (and tier with
+    --place)."""
     from anchorlib.config.places import classify_postcodes, resolve_place
     from anchorlib.data.postcodes import locate_postcodes
 
-    try:
-        df = (
-            classify_postcodes(resolve_place(place_spec), postcodes)
-            if place_spec
-            else locate_postcodes(postcodes)
-        )
-    except AnchorError as exc:
-        _fail(exc)
+    df = (
+        classify_postcodes(resolve_place(place_spec), postcodes)
+        if place_spec
+        else locate_postcodes(postcodes)
+    )
     cols = [
         c
         for c in [
@@ -200,7 +290,8 @@ def ingest_cmd(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Read every anchor's payment files into outputs/<collaborative>/data/ (ledger, rejects, reconciliation).
+    """Read every anchor's payment files into outputs/<collaborative>/data/ (ledger, rejects,
+    reconciliation).
 
     Every source row ends in the ledger or in rejects.csv; per file and per
     anchor, input total = ledger total + rejects total to the penny.  Outputs
@@ -209,10 +300,7 @@ def ingest_cmd(
     from anchorlib.assets.ingest import ingest
     from anchorlib.config.collaborative import load_collaborative
 
-    try:
-        res = ingest(load_collaborative(collaborative), quiet=quiet, anchors=anchor)
-    except AnchorError as exc:
-        _fail(exc)
+    res = ingest(load_collaborative(collaborative), quiet=quiet, anchors=anchor)
     typer.echo(res.result.summary())
     for p in res.outputs.values():
         typer.echo(str(p))
@@ -240,10 +328,7 @@ def workforce_cmd(
     from anchorlib.assets.workforce import run_workforce
     from anchorlib.config.collaborative import load_collaborative
 
-    try:
-        res = run_workforce(load_collaborative(collaborative), year, threshold=threshold)
-    except AnchorError as exc:
-        _fail(exc)
+    res = run_workforce(load_collaborative(collaborative), year, threshold=threshold)
     for p in res["outputs"].values():
         typer.echo(str(p))
 

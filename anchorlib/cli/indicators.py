@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -22,18 +23,7 @@ import typer
 from anchorlib.core.errors import AnchorError
 from anchorlib.core.fmt import share
 
-indicators_app = typer.Typer(
-    help="Spend indicators (CLES, ICIC addressable spend, NEF LM3).",
-    no_args_is_help=True,
-    add_completion=False,
-)
-
 RESERVED = ("combined", "by_year", "meta")
-
-
-def _fail(msg: str) -> None:
-    typer.echo(f"error: {msg}", err=True)
-    raise typer.Exit(code=2)
 
 
 def _deciles(text: str | None) -> list[int] | None:
@@ -70,7 +60,7 @@ def _clean(obj):
 def _from_collaborative(path: str, settings_override: dict, out_root: Path | None = None):
     from anchorlib.assets.register import read_located_ledger
     from anchorlib.config.collaborative import load_collaborative
-    from anchorlib.indicators.spend import read_lm3_survey
+    from anchorlib.indicators.lm3 import read_lm3_survey
 
     collab = load_collaborative(path)
     settings = collab.spec.indicators.model_copy(update=settings_override)
@@ -87,7 +77,8 @@ def _from_collaborative(path: str, settings_override: dict, out_root: Path | Non
         "baseline_year": collab.spec.baseline_year,
         "anchor_names": {a.id: a.name for a in collab.anchors},
     }
-    # Payments between member anchors are not spend into the economy: combined figures leave them out.
+    # Payments between member anchors are not spend into the economy: combined figures leave them
+    # out.
     from anchorlib.indicators.collective import flag_intra_collaborative
 
     meta["intra_collaborative_excluded"] = (
@@ -108,12 +99,13 @@ def _from_collaborative(path: str, settings_override: dict, out_root: Path | Non
 def _from_ledger(ledger_dir: Path, place_spec: str, register: Path | None, settings_override: dict):
     from anchorlib.config.collaborative import IndicatorSettings
     from anchorlib.config.places import resolve_place
-    from anchorlib.indicators.spend import locate_ledger
+    from anchorlib.indicators.locate import locate_ledger
 
     path = ledger_dir / "ledger.parquet" if ledger_dir.is_dir() else ledger_dir
     if not path.is_file():
         raise AnchorError(
-            f"no ledger at {path}: write one with `anchor ledger read FILE... --anchor ID --out DIR`"
+            f"no ledger at {path}: write one with "
+            "`anchor ledger read FILE... --anchor ID --out DIR`"
         )
     try:
         ledger = pd.read_parquet(path)
@@ -179,30 +171,63 @@ def indicators_cmd(
     addressable spend (ICIC) with its exclusions; LM3 when a survey is given.
     Definitions: docs/indicators/spend.md.
     """
-    from anchorlib.indicators.spend import spend_indicators
+    override = _settings_override(deprived, top)
+    _check_arguments(collaborative, ledger, place, register)
+    out = indicators_output(collaborative, ledger, place, register, override, outputs, by_year)
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+    else:
+        typer.echo(format_indicators(out))
 
+
+def _settings_override(deprived: str | None, top: int | None) -> dict:
+    """The indicator settings given on the command line (--deprived, --top)."""
     override = {}
     d = _deciles(deprived)
     if d is not None:
         override["deprived_deciles"] = d
     if top is not None:
         override["top_n"] = top
+    return override
+
+
+def _check_arguments(
+    collaborative: str | None, ledger: Path | None, place: str | None, register: Path | None
+) -> None:
+    """A collaborative, or a loose ledger with its place (and register): not both, not neither."""
     if (collaborative is None) == (ledger is None):
-        _fail("give a collaborative YAML, or --ledger DIR --place PLACE_SPEC (not both)")
+        raise AnchorError(
+            "give a collaborative YAML, or --ledger DIR --place PLACE_SPEC (not both)"
+        )
     if collaborative is not None and (place or register):
-        _fail(
-            "--place and --register go with --ledger; a collaborative brings its own place and register"
+        raise AnchorError(
+            "--place and --register go with --ledger; a collaborative brings its own place and "
+            "register"
         )
     if ledger is not None and not place:
-        _fail("--ledger needs --place PLACE_SPEC (a place YAML or LAD codes)")
+        raise AnchorError("--ledger needs --place PLACE_SPEC (a place YAML or LAD codes)")
+
+
+def indicators_output(
+    collaborative: str | None,
+    ledger: Path | None,
+    place: str | None,
+    register: Path | None,
+    override: dict,
+    outputs: Path | None = None,
+    by_year: bool = True,
+) -> dict:
+    """What ``anchor indicators`` prints: one key per anchor, ``combined``, ``by_year`` and
+    ``meta``, JSON-safe."""
+    from anchorlib.indicators.spend import spend_indicators
+
     try:
         if collaborative is not None:
             if override:
                 from anchorlib.config.collaborative import IndicatorSettings
 
-                IndicatorSettings.model_validate(
-                    override
-                )  # clear errors for bad --deprived / --top
+                # clear errors for bad --deprived / --top
+                IndicatorSettings.model_validate(override)
             led, plc, settings, anchors, home, survey, meta, exclude = _from_collaborative(
                 collaborative, override, outputs
             )
@@ -224,27 +249,20 @@ def indicators_cmd(
         kw = {"home_lads": home, "lm3_survey": survey, "anchors": ids, "exclude_rows": exclude}
         result = spend_indicators(led, plc, settings, **kw)
         years = spend_indicators(led, plc, settings, by_year=True, **kw) if by_year else None
-    except AnchorError as exc:
-        _fail(str(exc))
+    except AnchorError:
+        raise
     except ValueError as exc:  # pydantic validation of --deprived / --top
-        _fail(str(exc))
+        raise AnchorError(str(exc)) from None
     meta.update(_meta(plc, settings, result))
     out = dict(result)
     if years is not None:
         out["by_year"] = years
     out["meta"] = meta
-    out = _clean(out)
-    if as_json:
-        typer.echo(json.dumps(out, indent=2))
-    else:
-        typer.echo(format_indicators(out))
-
-
-indicators_app.command()(indicators_cmd)
+    return _clean(out)
 
 
 def _meta(place, settings, result) -> dict:
-    from anchorlib.indicators.spend import place_tier, wider_tier
+    from anchorlib.indicators.tiers import place_tier, wider_tier
 
     comb = result["combined"]
     notes = []
@@ -252,7 +270,8 @@ def _meta(place, settings, result) -> dict:
     if sim:
         notes.append(
             f"SIMULATED: {share(sim, 1)} of spend is with suppliers whose location is simulated "
-            "(demo postcodes, not real addresses); the geographic figures illustrate the method only"
+            "(demo postcodes, not real addresses); the geographic figures illustrate the method "
+            "only"
         )
     if comb.get("located_share") is not None and comb["located_share"] < 1:
         notes.append(
@@ -275,7 +294,8 @@ def _meta(place, settings, result) -> dict:
             "categories": list(ex.categories),
         },
         "lm3_survey": settings.lm3_survey,
-        "units": "amounts in pounds (net of refunds, duplicates counted once); shares are fractions 0-1",
+        "units": "amounts in pounds (net of refunds, duplicates counted once); shares are "
+        "fractions 0-1",
         "definitions": "docs/indicators/spend.md",
         "notes": notes,
     }
@@ -293,16 +313,10 @@ def _gbp(v) -> str:
 
 
 def format_indicators(out: dict) -> str:
+    """The text ``anchor indicators`` prints (without --json) for its output ``out``."""
     meta = out["meta"]
     groups = [k for k in out if k not in ("by_year", "meta")]
-    n = meta["top_n"]
-    dec = meta["deprived_deciles"]
-    dec_label = (
-        f"{dec[0]}-{dec[-1]}"
-        if dec == list(range(dec[0], dec[-1] + 1)) and len(dec) > 1
-        else ",".join(map(str, dec))
-    )
-    pt, wt = meta["place_tier"], meta["wider_tier"]
+    dec_label = _deciles_label(meta["deprived_deciles"])
     title = meta.get("name") or meta["source"]
     lines = [
         f"{title}: spend indicators",
@@ -311,6 +325,38 @@ def format_indicators(out: dict) -> str:
     ]
     for note in meta["notes"]:
         lines.append(f"note: {note}")
+    rows = _indicator_rows(meta, dec_label)
+    lines += [""] + _table(
+        ["indicator"] + groups, [[label] + [f(out[g]) for g in groups] for label, f in rows]
+    )
+    lines += ["", "Addressable spend (ICIC): excluded, by rule (first rule met)"]
+    rules = list(out["combined"]["addressable_excluded"])
+    lines += _table(
+        ["rule"] + groups,
+        [[r] + [_gbp(out[g]["addressable_excluded"].get(r)) for g in groups] for r in rules]
+        or [["(no exclusions declared)"] + [""] * len(groups)],
+    )
+    if "by_year" in out:
+        lines += ["", "By financial year"] + _by_year_table(out["by_year"], meta)
+    lines += ["", f"Definitions: {meta['definitions']}"]
+    return "\n".join(lines)
+
+
+def _deciles_label(dec: list[int]) -> str:
+    """``1-3`` for a run of deciles, else ``1,3``."""
+    if dec == list(range(dec[0], dec[-1] + 1)) and len(dec) > 1:
+        return f"{dec[0]}-{dec[-1]}"
+    return ",".join(map(str, dec))
+
+
+def _hhi(v) -> str:
+    return "-" if v is None else f"{v:,.0f}"
+
+
+def _indicator_rows(meta: dict, dec_label: str) -> list[tuple[str, Callable[[dict], str]]]:
+    """The rows of the main table: (label, the cell of one group's indicators)."""
+    n = meta["top_n"]
+    pt, wt = meta["place_tier"], meta["wider_tier"]
     rows = [
         (
             "financial years",
@@ -349,7 +395,7 @@ def format_indicators(out: dict) -> str:
         ("public bodies", lambda g: _pct(g["public_body_share"])),
         ("SME (where size known)", lambda g: _pct(g["sme_share_of_known"])),
         ("redacted payees", lambda g: _pct(g["redacted_share"])),
-        ("HHI (0-10,000)", lambda g: "-" if g["hhi_10000"] is None else f"{g['hhi_10000']:,.0f}"),
+        ("HHI (0-10,000)", lambda g: _hhi(g["hhi_10000"])),
         (f"top-{n} supplier share", lambda g: _pct(g["top_n_share"])),
         ("addressable spend", lambda g: _gbp(g["addressable_total"])),
         ("addressable share", lambda g: _pct(g["addressable_share"])),
@@ -357,55 +403,50 @@ def format_indicators(out: dict) -> str:
     if pt:
         rows.append((f"in {pt} (of addressable)", lambda g: _pct(g["place_share_of_addressable"])))
     rows.append(("LM3", lambda g: "-" if g["lm3"] is None else f"{g['lm3']:.2f}"))
-    lines += [""] + _table(
-        ["indicator"] + groups, [[label] + [f(out[g]) for g in groups] for label, f in rows]
-    )
-    lines += ["", "Addressable spend (ICIC): excluded, by rule (first rule met)"]
-    rules = list(out["combined"]["addressable_excluded"])
-    lines += _table(
-        ["rule"] + groups,
-        [[r] + [_gbp(out[g]["addressable_excluded"].get(r)) for g in groups] for r in rules]
-        or [["(no exclusions declared)"] + [""] * len(groups)],
-    )
-    if "by_year" in out:
-        lines += ["", "By financial year"]
-        head = [
-            "year",
-            "anchor",
-            "total",
-            "located",
-            f"{pt or 'place'} (all)",
-            f"{pt or 'place'} (located)",
-            "deprived (located)",
-            "HHI",
-            f"top-{n}",
-            "addressable",
+    return rows
+
+
+def _by_year_table(by_year: dict, meta: dict) -> list[str]:
+    """The table of the main indicators, one row per financial year and anchor."""
+    pt, n = meta["place_tier"], meta["top_n"]
+    head = [
+        "year",
+        "anchor",
+        "total",
+        "located",
+        f"{pt or 'place'} (all)",
+        f"{pt or 'place'} (located)",
+        "deprived (located)",
+        "HHI",
+        f"top-{n}",
+        "addressable",
+    ]
+    body = [
+        [
+            y,
+            g,
+            _gbp(v["total"]),
+            _pct(v["located_share"]),
+            _pct(v["place_share_of_all"]),
+            _pct(v["place_share_of_located"]),
+            _pct(v["deprived_share_of_located"]),
+            _hhi(v["hhi_10000"]),
+            _pct(v["top_n_share"]),
+            _gbp(v["addressable_total"]),
         ]
-        body = []
-        for y, res in out["by_year"].items():
-            for g, v in res.items():
-                body.append(
-                    [
-                        y,
-                        g,
-                        _gbp(v["total"]),
-                        _pct(v["located_share"]),
-                        _pct(v["place_share_of_all"]),
-                        _pct(v["place_share_of_located"]),
-                        _pct(v["deprived_share_of_located"]),
-                        "-" if v["hhi_10000"] is None else f"{v['hhi_10000']:,.0f}",
-                        _pct(v["top_n_share"]),
-                        _gbp(v["addressable_total"]),
-                    ]
-                )
-        lines += _table(head, body)
-    lines += ["", f"Definitions: {meta['definitions']}"]
-    return "\n".join(lines)
+        for y, res in by_year.items()
+        for g, v in res.items()
+    ]
+    return _table(head, body)
 
 
 def _table(head: list[str], body: list[list[str]]) -> list[str]:
     widths = [max(len(str(r[i])) for r in [head] + body) for i in range(len(head))]
-    fmt = lambda r: "  ".join(
-        str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))
-    )
+
+    def fmt(r: list) -> str:
+        return "  ".join(
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths))
+        )
+
     return [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in body]

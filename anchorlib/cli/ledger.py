@@ -53,13 +53,15 @@ def read(
         None,
         "--column",
         "-c",
-        help="Override the detected column: FIELD=HEADER as published (repeatable; give a field twice for "
-        "alternative headers). Fields: supplier_name, amount, payment_date, transaction_id, category, "
-        "description, company_number, charity_number, supplier_postcode.",
+        help="Override the detected column: FIELD=HEADER as published (repeatable; give a field "
+        "twice for alternative headers). Fields: supplier_name, amount, payment_date, "
+        "transaction_id, category, description, company_number, charity_number, "
+        "supplier_postcode.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines."),
 ) -> None:
-    """Read FILE... for one anchor; write DIR/ledger.parquet, DIR/rejects.csv and DIR/reconciliation.csv.
+    """Read FILE... for one anchor; write DIR/ledger.parquet, DIR/rejects.csv and
+    DIR/reconciliation.csv.
 
     Every source row ends in the ledger or in rejects.csv (with file, row,
     reason and raw values); per file, input total = ledger total + rejects
@@ -72,17 +74,12 @@ def read(
     columns = _parse_columns(column)
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
-        typer.echo(f"error: no such file: {', '.join(missing)}", err=True)
-        raise typer.Exit(1)
+        raise AnchorError(f"no such file: {', '.join(missing)}")
     try:
         result = read_ledgers(files, anchor, columns=columns, progress=not quiet)
         paths = write_outputs(result, out)
-    except AnchorError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     except OSError as exc:
-        typer.echo(f"error: cannot write to {out}: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise AnchorError(f"cannot write to {out}: {exc}") from None
     typer.echo(result.summary(), err=True)
     for p in paths.values():
         typer.echo(str(p))

@@ -1,4 +1,5 @@
-"""``anchor run``: shared assets once, then every report notebook in parallel, published as a static site.
+"""``anchor run``: shared assets once, then every report notebook in parallel, published as a
+static site.
 
 Mounted by anchorlib/cli/app.py as ``app.command("run")(run_cmd)``.  The work is
 done by :func:`anchorlib.run.runner.run_collaborative`; ``anchor run --places lads|icbs`` by
@@ -95,37 +96,40 @@ def run_cmd(
     Writes outputs/<collaborative>/manifest.json and index.html, and
     outputs/index.html.  Exits 1 when anything failed.
     """
-    from anchorlib.run.runner import RunError, all_collaboratives, lean_imports, run_collaborative
+    from anchorlib.run.tasks import lean_imports
 
-    lean_imports()  # before anything imports nbformat (see anchorlib.run.runner.lean_imports)
+    lean_imports()  # before anything imports nbformat (see anchorlib.run.tasks.lean_imports)
 
     if run_all and collaboratives:
-        typer.echo("error: give collaborative files or --all, not both", err=True)
-        raise typer.Exit(code=2)
+        raise AnchorError("give collaborative files or --all, not both")
+    options = {
+        "workers": workers,
+        "force": force,
+        "only": only,
+        "outputs": outputs,
+        "notebooks": notebooks,
+        "quiet": quiet,
+        "fresh_kernels": fresh_kernels,
+        "scheduler": scheduler,
+    }
     if places is not None or limit is not None:
-        _run_places(
-            places,
-            collaboratives,
-            run_all,
-            param,
-            limit=limit,
-            workers=workers,
-            force=force,
-            only=only,
-            outputs=outputs,
-            notebooks=notebooks,
-            quiet=quiet,
-            fresh_kernels=fresh_kernels,
-            scheduler=scheduler,
-        )
-        return
+        _run_places(places, collaboratives, run_all, param, limit=limit, **options)
+    else:
+        _run_collaboratives(collaboratives, run_all, param, **options)
+
+
+def _run_collaboratives(collaboratives, run_all, param, **kw) -> None:
+    """``anchor run COLLABORATIVE.yml...`` or ``--all`` (anchorlib.run.runner.run_collaborative)."""
+    from anchorlib.config.collaborative import load_collaborative
+    from anchorlib.run.errors import RunError
+    from anchorlib.run.runner import all_collaboratives, run_collaborative
+
     paths = [str(p) for p in all_collaboratives()] if run_all else list(collaboratives or [])
     if not paths:
-        typer.echo(
-            "error: give a collaborative YAML (e.g. collaboratives/lancashire.yml) or --all",
-            err=True,
-        )
-        raise typer.Exit(code=2)
+        raise AnchorError("give a collaborative YAML (e.g. collaboratives/lancashire.yml) or --all")
+    if not run_all:  # a file given that is not a valid collaborative is bad input: nothing runs
+        for p in paths:  # (with --all, each collaborative is a run of its own, failed or not)
+            load_collaborative(p)
     t0 = time.perf_counter()
     results = []
     for p in paths:
@@ -133,23 +137,21 @@ def run_cmd(
             results.append(
                 run_collaborative(
                     p,
-                    out_root=outputs,
-                    workers=workers,
-                    force=force,
+                    out_root=kw["outputs"],
+                    workers=kw["workers"],
+                    force=kw["force"],
                     params=param,
-                    only=only,
-                    notebooks_dir=notebooks,
-                    progress=not quiet,
-                    fresh_kernels=fresh_kernels,
-                    scheduler=scheduler,
+                    only=kw["only"],
+                    notebooks_dir=kw["notebooks"],
+                    progress=not kw["quiet"],
+                    fresh_kernels=kw["fresh_kernels"],
+                    scheduler=kw["scheduler"],
                 )
             )
-        except RunError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(code=2)
+        except RunError:
+            raise
         except AnchorError as exc:
-            typer.echo(f"error: {p}: {exc}", err=True)
-            raise typer.Exit(code=2)
+            raise AnchorError(f"{p}: {exc}") from None
     for r in results:
         typer.echo(r.summary())
     if len(results) > 1:
@@ -159,41 +161,32 @@ def run_cmd(
 
 
 def _run_places(kind, collaboratives, run_all, param, **kw) -> None:
-    """``anchor run --places lads|icbs``: every place of England (anchorlib.run.national.run_places)."""
+    """``anchor run --places lads|icbs``: every place of England
+    (anchorlib.run.national.run_places)."""
     from anchorlib.run.national import KINDS, run_places
-    from anchorlib.run.runner import RunError
 
     if kind is None:
-        typer.echo("error: --limit goes with --places", err=True)
-        raise typer.Exit(code=2)
+        raise AnchorError("--limit goes with --places")
     if collaboratives or run_all:
-        typer.echo("error: give --places or collaborative files (or --all), not both", err=True)
-        raise typer.Exit(code=2)
+        raise AnchorError("give --places or collaborative files (or --all), not both")
     if kind not in KINDS:
-        typer.echo(f"error: --places {kind}: choose one of {', '.join(KINDS)}", err=True)
-        raise typer.Exit(code=2)
+        raise AnchorError(f"--places {kind}: choose one of {', '.join(KINDS)}")
     if param:
-        typer.echo(
-            "error: --param is not taken with --places (each report's parameter is its place)",
-            err=True,
+        raise AnchorError(
+            "--param is not taken with --places (each report's parameter is its place)"
         )
-        raise typer.Exit(code=2)
-    try:
-        res = run_places(
-            kind,
-            out_root=kw["outputs"],
-            workers=kw["workers"],
-            force=kw["force"],
-            only=kw["only"],
-            limit=kw["limit"],
-            notebooks_dir=kw["notebooks"],
-            progress=not kw["quiet"],
-            fresh_kernels=kw["fresh_kernels"],
-            scheduler=kw["scheduler"],
-        )
-    except (RunError, AnchorError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=2)
+    res = run_places(
+        kind,
+        out_root=kw["outputs"],
+        workers=kw["workers"],
+        force=kw["force"],
+        only=kw["only"],
+        limit=kw["limit"],
+        notebooks_dir=kw["notebooks"],
+        progress=not kw["quiet"],
+        fresh_kernels=kw["fresh_kernels"],
+        scheduler=kw["scheduler"],
+    )
     typer.echo(res.summary())
     if not res.ok:
         raise typer.Exit(code=1)

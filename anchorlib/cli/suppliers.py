@@ -14,7 +14,8 @@ import typer
 from anchorlib.core.errors import AnchorError
 
 suppliers_app = typer.Typer(
-    help="The supplier register: one row per supplier, matched across anchors and spellings, edited by people.",
+    help="The supplier register: one row per supplier, matched across anchors and spellings, "
+    "edited by people.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -22,7 +23,8 @@ suppliers_app = typer.Typer(
 
 @suppliers_app.callback()
 def _suppliers() -> None:
-    """The supplier register: one row per supplier, matched across anchors and spellings, edited by people."""
+    """The supplier register: one row per supplier, matched across anchors and spellings, edited
+    by people."""
 
 
 @suppliers_app.command("build")
@@ -38,17 +40,20 @@ def build(
     place: str | None = typer.Option(
         None,
         "--place",
-        help="A place YAML file (or LAD codes): adds LSOA 2021, LAD, region, IMD decile and tier for each postcode.",
+        help="A place YAML file (or LAD codes): adds LSOA 2021, LAD, region, IMD decile and tier "
+        "for each postcode.",
     ),
     previous: Path | None = typer.Option(
         None,
         "--previous",
-        help="The register to keep edits from (default: OUT/NAME.xlsx or OUT/NAME.csv, whichever is newer).",
+        help="The register to keep edits from (default: OUT/NAME.xlsx or OUT/NAME.csv, whichever "
+        "is newer).",
     ),
     fresh: bool = typer.Option(
         False,
         "--fresh",
-        help="Ignore any existing register in OUT (start again: every human edit there is dropped).",
+        help="Ignore any existing register in OUT (start again: every human edit there is "
+        "dropped).",
     ),
     name: str = typer.Option(
         "suppliers",
@@ -60,7 +65,8 @@ def build(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written."),
 ) -> None:
-    """Build the supplier register from LEDGER file(s); run again to keep every human edit and add what is new.
+    """Build the supplier register from LEDGER file(s); run again to keep every human edit and add
+    what is new.
 
     Writes OUT/NAME.csv and OUT/NAME.xlsx (sheets register, matches, review),
     sorted by combined spend, with the CLES top suppliers covering 80% of spend
@@ -70,6 +76,7 @@ def build(
     """
     import pandas as pd
 
+    from anchorlib.config.places import resolve_place
     from anchorlib.suppliers.register import (
         build_register,
         find_previous,
@@ -83,8 +90,7 @@ def build(
         return
     missing = [str(f) for f in ledgers if not f.is_file()]
     if missing:
-        typer.echo(f"error: no such file: {', '.join(missing)}", err=True)
-        raise typer.Exit(1)
+        raise AnchorError(f"no such file: {', '.join(missing)}")
     out = out or ledgers[0].parent
     try:
         frames = []
@@ -101,21 +107,13 @@ def build(
         if prev_path is not None:
             prev = read_register(prev_path)
             prev_matches = read_register_matches(prev_path)
-        plc = None
-        if place:
-            from anchorlib.config.places import resolve_place
-
-            plc = resolve_place(place)
+        plc = resolve_place(place) if place else None
         reg = build_register(
             ledger, previous=prev, place=plc, previous_matches=prev_matches, threshold=threshold
         )
         paths = write_register(reg, out / name)
-    except AnchorError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     except OSError as exc:
-        typer.echo(f"error: cannot write to {out}: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise AnchorError(f"cannot write to {out}: {exc}") from None
     if not quiet:
         if prev_path is not None:
             typer.echo(f"kept edits from {prev_path}", err=True)
@@ -130,11 +128,7 @@ def _build_for_collaborative(path: Path, fresh: bool, quiet: bool) -> None:
     from anchorlib.assets.register import build_collaborative_register
     from anchorlib.config.collaborative import load_collaborative
 
-    try:
-        reg, paths = build_collaborative_register(load_collaborative(path), fresh=fresh)
-    except AnchorError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    reg, paths = build_collaborative_register(load_collaborative(path), fresh=fresh)
     if not quiet:
         typer.echo(reg.summary(), err=True)
     for p in paths.values():

@@ -33,8 +33,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import typer
-
 from anchorlib.config.collaborative import ANCHOR_TYPES, check_id
 from anchorlib.config.places import PlaceSpec, build_place, load_place
 from anchorlib.core.errors import AnchorError
@@ -49,7 +47,6 @@ __all__ = [
     "Scaffold",
     "scaffold",
     "todo_lines",
-    "new_cmd",
     "COLLABORATIVES_DIR",
     "PLACES_DIR",
 ]
@@ -80,7 +77,8 @@ def _q(text: str) -> str:
 
 
 def _rel(target: Path, start: Path) -> str:
-    """``target`` relative to ``start`` when both are inside the project or both outside it, else absolute."""
+    """``target`` relative to ``start`` when both are inside the project or both outside it, else
+    absolute."""
     target, start = target.resolve(), start.resolve()
     if target.is_relative_to(PROJECT_ROOT) == start.is_relative_to(PROJECT_ROOT):
         return Path(os.path.relpath(target, start)).as_posix()
@@ -114,11 +112,12 @@ def _ledger_fields() -> list[str]:
     return list(FIELDS)
 
 
-# ------------------------------------------------------------------------------------------ the place
+# ---------------------------------------------------------------------------------------- the place
 
 
 def _lad_names(codes: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """{LAD code: name}, {region code: name} for validated LAD 2024 codes (PlaceError on an unknown one)."""
+    """{LAD code: name}, {region code: name} for validated LAD 2024 codes (PlaceError on an unknown
+    one)."""
     build_place(PlaceSpec(name="new place", lads=codes))  # unknown codes: an error with suggestions
     geo = lsoa21_geography()
     rows = geo[geo["lad24_code"].isin(codes)].drop_duplicates("lad24_code")
@@ -149,7 +148,8 @@ name: {_q(place_name)}  # {TODO}: check the name reports will use
 # description: The {len(codes)} local authority districts of ...
 
 # The place itself: any mix of these lists of ONS codes (at least one code in all):
-#   lads:    local authority districts, LAD 2024 codes (E06/E07/E08/E09, W06). Example: E07000120 (Hyndburn)
+#   lads:    local authority districts, LAD 2024 codes (E06/E07/E08/E09, W06). Example: E07000120 \
+(Hyndburn)
 #   regions: English regions (E12) or whole countries (E92000001 England, W92000004 Wales, ...)
 #   wards:   electoral wards, ward 2024 codes (E05/W05)
 #   lsoas:   neighbourhoods, LSOA 2021 codes (E01/W01)
@@ -160,7 +160,8 @@ lads:
 # lsoas: [E01012345]
 
 # tiers: the nested areas that count as "local", innermost first; every supplier, staff home and
-# neighbourhood is put in the innermost tier that contains it (or "unknown" when it cannot be placed).
+# neighbourhood is put in the innermost tier that contains it (or "unknown" when it cannot be \
+placed).
 # Each tier has a name (lower case, shown in reports) and exactly one of:
 #   place: true       the place above
 #   everywhere: true  anywhere in the UK (the outermost tier)
@@ -174,19 +175,21 @@ tiers:
 """
 
 
-# ------------------------------------------------------------------------------------------ the collaborative
+# -------------------------------------------------------------------------------- the collaborative
 
 
 def _anchor_block(name: str, anchor_id: str, collab_dir: Path, lads: list[str]) -> str:
     ledger_dir = _rel(LEDGERS_DIR / name / anchor_id, collab_dir)
     home = lads[0] if lads else "E07000120"
     return f"""\
-  - id: {anchor_id}  # {TODO}: a short id: lower case letters, digits and _ (names its report folder)
+  - id: {anchor_id}  # {TODO}: a short id: lower case letters, digits and _ (names its report \
+folder)
     # name: the body's full name, shown on its report. Example: Hyndburn Borough Council
     name: {_q(_title(anchor_id))}  # {TODO}: the body's full name
     # type: one of {", ".join(ANCHOR_TYPES)}
     type: other  # {TODO}: the kind of body (one of the list above)
-    # home_lad: optional; the LAD 2024 code of the district its head office is in. Example: E07000120
+    # home_lad: optional; the LAD 2024 code of the district its head office is in. Example: \
+E07000120
     # home_lad: {home}  # {TODO}: its home district (or delete the line)
     # sites: its main sites' postcodes (head office first), shown on maps. Example: [BB5 1LA]
     sites: []  # {TODO}: e.g. [BB5 1LA]
@@ -195,18 +198,21 @@ def _anchor_block(name: str, anchor_id: str, collab_dir: Path, lads: list[str]) 
     aliases: []
     # ledger: where its payment files ("spend over £500") are. Give exactly one of:
     #   files:  globs (wildcards) relative to this file; the files must be inside this project or
-    #           the folder named by ANCHOR_DATA_DIR. CSV, XLSX or XLSM. Example: ["{ledger_dir}/*.xlsx"]
+    #           the folder named by ANCHOR_DATA_DIR. CSV, XLSX or XLSM. Example: \
+["{ledger_dir}/*.xlsx"]
     #   source: a catalogue source id from data/sources.yml (kind: ledger). Example: ledger_hyndburn
     # columns: optional; when a column is not recognised (see docs/ledger_schema.md), name it:
     #   field: published header, or a list of headers for layouts that changed over the years.
     #   Fields: {", ".join(_ledger_fields())}
     #   Example: {{supplier_name: Vendor, amount: [Net Amount, Amount excl VAT]}}
     ledger:
-      files: [{_q(ledger_dir + "/*.csv")}]  # {TODO}: put its payment exports in this folder (or change the path)
+      files: [{_q(ledger_dir + "/*.csv")}]  # {TODO}: put its payment exports in this folder (or \
+change the path)
       # columns: {{amount: Net Amount}}
     # staff: optional; its staff extract (one row per employee: personal data, never published),
     # relative to this file or absolute. Keep it outside the project and never in outputs/.
-    # Columns needed: docs/user_guide.md ("Staff extracts"). Example: /secure/hr/{anchor_id}_staff_2024-25.xlsx
+    # Columns needed: docs/user_guide.md ("Staff extracts"). Example: \
+/secure/hr/{anchor_id}_staff_2024-25.xlsx
     # staff: /secure/hr/{anchor_id}_staff.xlsx
 """
 
@@ -216,12 +222,15 @@ def collaborative_text(
 ) -> str:
     if place_ref is not None:
         place = f"""\
-# place: what "local" means: a place YAML file (path relative to this file), or the place written inline.
+# place: what "local" means: a place YAML file (path relative to this file), or the place written \
+inline.
 place: {_q(place_ref)}"""
     else:
         place = f"""\
-# place: what "local" means: a place YAML file (path relative to this file), e.g. ../data/places/{name}.yml
-# (`anchor new {name}-x --lad CODE` writes one), or the place inline as below. The file will not load until
+# place: what "local" means: a place YAML file (path relative to this file), e.g. \
+../data/places/{name}.yml
+# (`anchor new {name}-x --lad CODE` writes one), or the place inline as below. The file will not \
+load until
 # the place has at least one code.
 place:
   name: {_q(_title(name))}  # {TODO}: how reports name the place
@@ -235,13 +244,17 @@ place:
 # Collaborative '{name}': written by `anchor new` on {dt.date.today().isoformat()}.
 #
 # Fill it in with docs/user_guide.md ("Write the collaborative file") beside you. Every field is
-# explained on the lines above it; optional ones are commented out (remove the leading # to use one).
-# Lines marked {TODO} need your attention: search for {TODO}, change each value and delete the {TODO} note.
+# explained on the lines above it; optional ones are commented out (remove the leading # to use \
+one).
+# Lines marked {TODO} need your attention: search for {TODO}, change each value and delete the \
+{TODO} note.
 # Unknown or misspelt fields are refused with an error, never ignored.
 # The file loads as written once it has a place; each anchor's ledger path points at a folder that
-# does not exist yet, so `anchor ingest` / `anchor run` stop with "matches no file" until its files are there.
+# does not exist yet, so `anchor ingest` / `anchor run` stop with "matches no file" until its \
+files are there.
 
-# id: names the output folder outputs/<id>/. Lower case letters, digits and _, starting with a letter.
+# id: names the output folder outputs/<id>/. Lower case letters, digits and _, starting with a \
+letter.
 id: {name}
 # name: the partnership's name, shown on every report. Example: Lancashire Anchor Collaborative
 name: {_q(_title(name) + " Anchor Collaborative")}  # {TODO}: the partnership's own name
@@ -255,7 +268,8 @@ name: {_q(_title(name) + " Anchor Collaborative")}  # {TODO}: the partnership's 
 # Optional; usually the first full year of every anchor's ledgers. Example: 2022-23
 # baseline_year: 2022-23  # {TODO}: set once you know which years the ledgers cover
 
-# simulate_supplier_postcodes: demo only; true or false. true fills supplier postcodes no ledger or person
+# simulate_supplier_postcodes: demo only; true or false. true fills supplier postcodes no ledger \
+or person
 # gives with a seeded simulation (labelled "simulated" everywhere). Keep false for real analysis.
 simulate_supplier_postcodes: false
 # simulate_staff: demo only; true or false. true simulates a staff extract for each anchor without a
@@ -268,7 +282,8 @@ indicators:
   # deprived_deciles: IMD 2025 deciles counted as "most deprived" (1 = most deprived 10%).
   # Distinct numbers 1-10; in use: [1], [1, 2], [1, 2, 3].
   deprived_deciles: [1, 2]
-  # top_n: how many suppliers the concentration (top-N share) and "top suppliers" tables use; 1 or more.
+  # top_n: how many suppliers the concentration (top-N share) and "top suppliers" tables use; 1 or \
+more.
   top_n: 10
   # addressable_exclusions: spend no local supplier could plausibly supply (ICIC addressable spend),
   # left out of the "addressable" figures and listed in every report. Each is a list of
@@ -281,7 +296,8 @@ indicators:
     # org_types: register organisation types left out whole; any of: {org_types}
     # Example: [public_body] (payments to other public bodies)
     org_types: []
-  # lm3_survey: optional CSV of a supplier / staff re-spend survey for LM3 (format: docs/indicators/spend.md),
+  # lm3_survey: optional CSV of a supplier / staff re-spend survey for LM3 (format: \
+docs/indicators/spend.md),
   # relative to this file. Example: surveys/lm3_2024.csv
   # lm3_survey: surveys/lm3_2024.csv
   # category_map: optional CSV mapping published categories to the common list (columns: category,
@@ -336,10 +352,12 @@ def scaffold(
 ) -> Scaffold:
     """Write ``<collaboratives_dir>/<name>.yml`` and, with ``lads``, ``<places_dir>/<name>.yml``.
 
-    ``lads``: LAD 2024 codes (a list, or comma-separated strings) for a new place file.  ``place``: an
-    existing place YAML to refer to instead.  ``anchors``: anchor ids (default: one, ``example_anchor``).
-    Raises :class:`ScaffoldError` (bad name, file exists, both place options) or
-    :class:`anchorlib.core.errors.PlaceError` (an unknown code, naming close matches); nothing is written then.
+    ``lads``: LAD 2024 codes (a list, or comma-separated strings) for a new place file.  ``place``:
+    an existing place YAML to refer to instead.  ``anchors``: anchor ids (default: one,
+    ``example_anchor``). Raises :class:`ScaffoldError` (bad name, file exists, both place options)
+    or
+    :class:`anchorlib.core.errors.PlaceError` (an unknown code, naming close matches); nothing is
+    written then.
     """
     try:
         check_id(name)
@@ -364,7 +382,8 @@ def scaffold(
     collab_path = collab_dir / f"{name}.yml"
     if collab_path.exists():
         raise ScaffoldError(
-            f"{collab_path} already exists: not overwritten (choose another name, or edit that file)"
+            f"{collab_path} already exists: not overwritten (choose another name, or edit that "
+            "file)"
         )
 
     place_path: Path | None = None
@@ -406,70 +425,4 @@ def scaffold(
         place_path,
         todo_lines(collab_path),
         todo_lines(place_path) if place_path is not None else [],
-    )
-
-
-# ------------------------------------------------------------------------------------------ the command
-
-
-def new_cmd(
-    name: str = typer.Argument(
-        ...,
-        help="The collaborative id: lower case letters, digits and _ (e.g. mybay). "
-        "Writes collaboratives/NAME.yml.",
-    ),
-    lad: list[str] | None = typer.Option(
-        None,
-        "--lad",
-        help="A LAD 2024 code of the place (repeatable, or "
-        "comma-separated): also writes data/places/NAME.yml.",
-    ),
-    place: Path | None = typer.Option(
-        None,
-        "--place",
-        help="An existing place YAML to refer to (e.g. data/places/lancashire.yml).",
-    ),
-    anchor: list[str] | None = typer.Option(
-        None,
-        "--anchor",
-        "-a",
-        help="An anchor id to write a block for (repeatable; default: one example_anchor).",
-    ),
-    out_dir: Path | None = typer.Option(
-        None, "--dir", help="Folder for NAME.yml (default: collaboratives/)."
-    ),
-    places_dir: Path | None = typer.Option(
-        None,
-        "--places-dir",
-        help="Folder for the place file written with --lad (default: data/places/).",
-    ),
-) -> None:
-    """Write a commented collaborative YAML to fill in (and, with --lad, a place YAML). Never overwrites.
-
-    Every field is explained in the file; lines marked TODO need your attention.
-    With --lad or --place the file is valid as written; each anchor's ledger
-    path points at a folder to fill with its payment files.
-    """
-    try:
-        res = scaffold(
-            name,
-            lads=lad,
-            place=place,
-            anchors=anchor,
-            collaboratives_dir=out_dir,
-            places_dir=places_dir,
-        )
-    except AnchorError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=2) from None
-    if res.place is not None:
-        typer.echo(f"wrote {res.place}")
-    typer.echo(f"wrote {res.collaborative}")
-    for path, todos in ((res.place, res.place_todos), (res.collaborative, res.todos)):
-        if path is not None and todos:
-            typer.echo(f"{len(todos)} line(s) marked TODO in {path}:")
-            for number, line in todos:
-                typer.echo(f"  {number:>4}: {line}")
-    typer.echo(
-        "Guide: docs/user_guide.md. Check the file with: anchor ingest " + str(res.collaborative)
     )
