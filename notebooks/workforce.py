@@ -39,6 +39,7 @@ from anchorlib.config.collaborative import load_collaborative
 from anchorlib.reports import charts
 from anchorlib.reports import display as report
 from anchorlib.reports import workforce as workforce_report
+from anchorlib.reports import workforce_charts
 from anchorlib.reports.params import project_path
 
 collab = load_collaborative(project_path(collaborative))
@@ -80,11 +81,11 @@ if w.available:
 
 # %%
 if w.available:
-    labels, series = workforce_report.chart_series(w.by_tier, "where staff live", "share of staff (%)",
+    labels, series = workforce_charts.chart_series(w.by_tier, "where staff live", "share of staff (%)",
                                                    skip=["all staff"])
-    fig = workforce_report.share_chart(labels, series, title="Where staff live: share of staff in post",
+    fig = workforce_charts.share_chart(labels, series, title="Where staff live: share of staff in post",
                                        xlabel="share of staff in post (%)")
-    report.figure(fig, alt=workforce_report.chart_alt(labels, series,
+    report.figure(fig, alt=workforce_charts.chart_alt(labels, series,
                                                       "Bar chart of the share of staff in post by where they live"))
     report.table(w.by_tier, "Staff and pay by where staff live", name="staff_by_tier",
                  notes="c: suppressed. Pay: annual pay of staff in post (actual, pro rata), rounded to £1,000.")
@@ -103,21 +104,21 @@ if w.available:
     head = workforce_report.group_name(w.headline, w.names)
     ranked = charts.ranked_deciles(w.deciles[w.deciles["anchor"] == head],
                                    "IMD 2025 decile of the home neighbourhood")
-    labels, series = workforce_report.chart_series(ranked, "IMD 2025 decile of the home neighbourhood",
+    labels, series = workforce_charts.chart_series(ranked, "IMD 2025 decile of the home neighbourhood",
                                                    "share of staff (%)")
-    fig = workforce_report.share_chart(labels, series, title=f"{head}: staff by the deprivation of their "
+    fig = workforce_charts.share_chart(labels, series, title=f"{head}: staff by the deprivation of their "
                                        "home neighbourhood", xlabel="share of staff in post (%)",
                                        reference=10, reference_label="even spread: 10% per decile",
                                        colours=charts.decile_colours()[:len(labels)])
-    report.figure(fig, alt=workforce_report.chart_alt(labels, series, f"Bar chart of {head}'s staff by IMD 2025 "
+    report.figure(fig, alt=workforce_charts.chart_alt(labels, series, f"Bar chart of {head}'s staff by IMD 2025 "
                                                       "decile of their home neighbourhood, 1 most deprived"))
-    labels, series = workforce_report.chart_series(w.deprived, "staff living in", "share of staff (%)")
+    labels, series = workforce_charts.chart_series(w.deprived, "staff living in", "share of staff (%)")
     band = workforce_report.band_label(w.deprived_deciles, short=True)
     flat = {"share of staff": [v[0] for v in series.values()]}
-    fig = workforce_report.share_chart(list(series), flat, title=f"Staff living in the {band} of neighbourhoods",
+    fig = workforce_charts.share_chart(list(series), flat, title=f"Staff living in the {band} of neighbourhoods",
                                        xlabel="share of staff in post (%)", reference=10 * len(w.deprived_deciles),
                                        reference_label=f"even spread: {10 * len(w.deprived_deciles)}%")
-    report.figure(fig, alt=workforce_report.chart_alt(list(series), flat, f"Bar chart of the share of staff "
+    report.figure(fig, alt=workforce_charts.chart_alt(list(series), flat, f"Bar chart of the share of staff "
                                                       f"living in the {band} of neighbourhoods, by anchor"))
     report.table(w.deciles, "Staff and pay by the IMD 2025 decile of the home neighbourhood",
                  name="staff_by_deprivation", notes="c: suppressed. Decile 1: the most deprived 10% in England.",
@@ -136,9 +137,9 @@ if w.available:
 if w.available:
     names = list(w.rlw["anchor"])
     flat = {"paid at or above": list(w.rlw["paid at or above (%)"])}
-    fig = workforce_report.share_chart(names, flat, title="Staff paid at or above the Real Living Wage",
+    fig = workforce_charts.share_chart(names, flat, title="Staff paid at or above the Real Living Wage",
                                        xlabel="share of staff in post (%)")
-    report.figure(fig, alt=workforce_report.chart_alt(names, flat, "Bar chart of the share of staff in post paid "
+    report.figure(fig, alt=workforce_charts.chart_alt(names, flat, "Bar chart of the share of staff in post paid "
                                                       "at or above the Real Living Wage, by anchor"))
     report.table(w.rlw, f"Staff paid at or above the Real Living Wage, {w.year}", name="real_living_wage",
                  notes="c: suppressed. " + workforce_report.rlw_source_note(w))
@@ -157,10 +158,10 @@ if w.available:
     names = list(w.impact_hires["anchor"])
     flat = {"starters from deprived neighbourhoods": list(w.impact_hires[col])}
     target = float(w.meta.get("impact_hire_target", 0.1)) * 100
-    fig = workforce_report.share_chart(names, flat, title=f"Starters in {w.year} from the {band} of neighbourhoods",
+    fig = workforce_charts.share_chart(names, flat, title=f"Starters in {w.year} from the {band} of neighbourhoods",
                                        xlabel="share of starters (%)", reference=target,
                                        reference_label=f"goal: at least {target:.0f}%")
-    report.figure(fig, alt=workforce_report.chart_alt(names, flat, f"Bar chart of the share of starters from the "
+    report.figure(fig, alt=workforce_charts.chart_alt(names, flat, f"Bar chart of the share of starters from the "
                                                       f"{band} of neighbourhoods, by anchor; the goal is {target:.0f}%"))
     report.table(w.impact_hires, f"Starters in {w.year} by where they live", name="impact_hires",
                  notes="c: suppressed. Home postcode as in the extract (it may be later than at hire).")

@@ -1,4 +1,5 @@
-"""The collaborative spend report (anchorlib.reports.collaborative_spend): its tables and reading on the hand example.
+"""The collaborative spend report (anchorlib.reports.collaborative_spend): its tables and reading on
+the hand example.
 
 The ledger is tests/test_collective.py's: three anchors of "Testshire" (council ``c``,
 police ``p``, fire ``f``), eleven payments in 2022-23 plus one republished row.  Worked by hand:
@@ -282,12 +283,14 @@ def test_every_column_carries_a_unit_or_is_a_label(rep):
 def test_reading_is_made_from_the_figures(rep):
     text = R.collaborative_reading(rep)
     assert text[0] == (
-        "The 3 anchors paid £15,600 in 2022-23. £2,700 of it went from one member anchor to another, "
+        "The 3 anchors paid £15,600 in 2022-23. £2,700 of it went from one member anchor to "
+        "another, "
         "which leaves combined spend of £12,900 with 5 suppliers (refunds netted off, payments "
         "published twice counted once)."
     )
     assert (
-        "Together, 22% of combined spend went to suppliers based in Testshire (22% of the spend whose "
+        "Together, 22% of combined spend went to suppliers based in Testshire (22% of the spend "
+        "whose "
         "location is known)." in text
     )
     assert any(
@@ -300,14 +303,17 @@ def test_reading_is_made_from_the_figures(rep):
     ) in text
     it = load_common_categories().get("it_telecoms").label
     assert (
-        f"The largest collective opportunity is {it}: 2 anchors ({NAMES['c']}, {NAMES['f']}) together buy "
-        "£5,000 of it from suppliers outside Testshire; 0% of the located spend in it is local already, with "
+        f"The largest collective opportunity is {it}: 2 anchors ({NAMES['c']}, {NAMES['f']}) "
+        "together buy "
+        "£5,000 of it from suppliers outside Testshire; 0% of the located spend in it is local "
+        "already, with "
         "0 local suppliers paid."
     ) in text
     assert any("HHI (2,972 of 10,000) combined spend is highly concentrated" in s for s in text)
     assert (
         text[-1]
-        == f"The largest flow inside the collaborative: {NAMES['p']} paid {NAMES['c']} £2,000 in 1 payment."
+        == f"The largest flow inside the collaborative: {NAMES['p']} paid {NAMES['c']} £2,000 in "
+        "1 payment."
     )
     assert not any("simulated" in s for s in text)
 

@@ -1,4 +1,5 @@
-"""The progress report (anchorlib.reports.progress): tables, year marks, charts and reading, computed by hand.
+"""The progress report (anchorlib.reports.progress): tables, year marks, charts and reading,
+computed by hand.
 
 The partial example is tests/test_progress.py's: tests/test_collective.py's ledger (2022-23, the
 baseline year) plus four payments in 2023-24.  Combined, net of payments between members:
@@ -292,8 +293,10 @@ def test_shares_chart(rep):
 
 def test_alt_texts(rep):
     assert R.chart_alt(rep, "place_share_of_all") == (
-        "Line chart of spend with suppliers in Testshire, of all spend for all anchors combined by financial year: "
-        f"2022-23 {B:.1f}% (incomplete); 2023-24 50.0% (incomplete). Baseline year 2022-23. Target 40.0% by 2027-28."
+        "Line chart of spend with suppliers in Testshire, of all spend for all anchors combined "
+        "by financial year: "
+        f"2022-23 {B:.1f}% (incomplete); 2023-24 50.0% (incomplete). Baseline year 2022-23. "
+        "Target 40.0% by 2027-28."
     )
     assert R.chart_alt(rep, "total").startswith(
         "Line chart of spend for all anchors combined by financial year: "
@@ -311,23 +314,29 @@ def test_alt_texts(rep):
 def test_reading_is_made_from_the_figures(rep):
     text = R.progress_reading(rep)
     assert text[0] == (
-        "Progress is measured against 2022-23, the baseline year, over 2 financial years of payments "
+        "Progress is measured against 2022-23, the baseline year, over 2 financial years of "
+        "payments "
         "(2022-23 to 2023-24)."
     )
     assert text[1].startswith("2022-23, 2023-24: fewer than 12 months of payments")
     assert text[2].startswith("The baseline year 2022-23 is itself incomplete")
     assert (
-        f"Spend with suppliers in Testshire, of all spend: 50.0% in 2023-24, from {B:.1f}% in 2022-23; the "
+        f"Spend with suppliers in Testshire, of all spend: 50.0% in 2023-24, from {B:.1f}% in "
+        "2022-23; the "
         "target is 40.0% by 2027-28, already reached."
     ) in text
     assert (
-        "Spend in the most deprived neighbourhoods, of located spend: 50.0% in 2023-24, from 22.2% in 2022-23; "
-        "the target is 90.0% by 2025-26, a gap of 40.0 percentage points, 20.0 percentage points a year to close "
+        "Spend in the most deprived neighbourhoods, of located spend: 50.0% in 2023-24, from "
+        "22.2% in 2022-23; "
+        "the target is 90.0% by 2025-26, a gap of 40.0 percentage points, 20.0 percentage points "
+        "a year to close "
         "it; since the baseline it has moved 27.8 percentage points a year up: on track."
     ) in text
     assert (
-        "Spend: £3,000 in 2023-24, from £12,900 in 2022-23; the target is £100,000 by 2024-25, a gap of £97,000, "
-        "£97,000 a year to close it; since the baseline it has moved £9,900 a year down: not on track."
+        "Spend: £3,000 in 2023-24, from £12,900 in 2022-23; the target is £100,000 by 2024-25, a "
+        "gap of £97,000, "
+        "£97,000 a year to close it; since the baseline it has moved £9,900 a year down: not on "
+        "track."
     ) in text
     assert "Staff local share: no year to judge the target of 50.0% by 2027-28 against yet." in text
     assert any(s.startswith("Note: target 'staff_local_share'") for s in text)
@@ -337,7 +346,8 @@ def test_reading_full_years_and_no_targets(full):
     text = R.progress_reading(full)
     assert not any("incomplete" in s for s in text)
     assert (
-        "Spend with suppliers in Testshire, of all spend: 100.0% in 2023-24 (the latest full year), from 0.0% in "
+        "Spend with suppliers in Testshire, of all spend: 100.0% in 2023-24 (the latest full "
+        "year), from 0.0% in "
         "2022-23; the target is 40.0% by 2027-28, already reached."
     ) in text
     none = R.collaborative_progress(make_collab(), make_ledger(full_rows(drop_f_2324=True)))

@@ -1,7 +1,9 @@
-"""The workforce report's tables, charts' data and reading: hand-worked examples on a small made-up asset.
+"""The workforce report's tables, charts' data and reading: hand-worked examples on a small made-up
+asset.
 
-The asset is written as ``anchor run`` writes it (outputs/<id>/data/workforce/*.csv and meta.json, empty
-cells = suppressed) and read back with read_workforce_asset; no reference data and no staff data are needed.
+The asset is written as ``anchor run`` writes it (outputs/<id>/data/workforce/*.csv and meta.json,
+empty cells = suppressed) and read back with read_workforce_asset; no reference data and no staff
+data are needed.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from conftest import ROOT
 from anchorlib.core.errors import AnchorError
 from anchorlib.indicators.workforce import PUBLISHED_TABLES
 from anchorlib.reports import workforce as wr
+from anchorlib.reports import workforce_charts as wc
 
 C = wr.SUPPRESSED
 
 TABLES = {
-    "summary": """anchor,year,staff,in_place_share,pay_in_place_share,deprived_share,rlw_share,starters,impact_hire_share,data
+    "summary": "anchor,year,staff,in_place_share,pay_in_place_share,deprived_share,rlw_share,"
+    """starters,impact_hire_share,data
 a,2024-25,120,0.5,0.45,0.25,0.9,20,0.25,simulated
 b,2024-25,40,0.755,,0.1,,15,,simulated
 combined,2024-25,160,0.564,0.5,0.205,0.875,35,0.143,simulated
@@ -73,7 +77,8 @@ a,2024-25,12.6,13.85,120,110,10,0.9,simulated
 b,2024-25,12.6,13.85,40,,,,simulated
 combined,2024-25,12.6,13.85,160,140,20,0.875,simulated
 """,
-    "impact_hires": """anchor,year,starters,deprived,not_deprived,no_decile,deprived_share,target,meets_target,data
+    "impact_hires": "anchor,year,starters,deprived,not_deprived,no_decile,deprived_share,target,"
+    """meets_target,data
 a,2024-25,20,5,15,0,0.25,0.1,True,simulated
 b,2024-25,15,,,,,0.1,,simulated
 combined,2024-25,35,5,25,,0.143,0.1,True,simulated
@@ -366,7 +371,8 @@ def test_the_report_every_anchor_and_combined(w):
     assert w.simulated and w.without_staff == ["c"]
     assert w.summary["anchor"].tolist() == ["Anchor A", "Anchor B", "All anchors combined"]
     assert w.staff_data["anchor"].tolist() == ["Anchor A", "Anchor B", "Anchor C"]
-    # suppressed figures shown: summary 3 (b); tiers 10 (a) + 4 (b pay) + 10 (combined); within 2 (b pay);
+    # suppressed figures shown: summary 3 (b); tiers 10 (a) + 4 (b pay) + 10 (combined); within 2 (b
+    # pay);
     # deciles 10 (a) + 5 (b); deprived 4 (b); rlw 3 (b); impact hires 5 (b) + 1 (combined)
     assert w.suppressed == 3 + 24 + 2 + 15 + 4 + 3 + 6
 
@@ -405,7 +411,7 @@ def test_one_anchor_collaborative_has_no_combined(tmp_path):
 
 
 def test_chart_series_and_alt_text(w):
-    labels, series = wr.chart_series(
+    labels, series = wc.chart_series(
         w.by_tier, "where staff live", "share of staff (%)", skip=["all staff"]
     )
     assert labels == [
@@ -421,17 +427,17 @@ def test_chart_series_and_alt_text(w):
     }
     one = {"Anchor A": [50.0, C]}
     assert (
-        wr.chart_alt(["in Hyndburn", "elsewhere"], one, "Bar chart")
+        wc.chart_alt(["in Hyndburn", "elsewhere"], one, "Bar chart")
         == "Bar chart: in Hyndburn 50.0%; elsewhere suppressed."
     )
     # percents round half up everywhere (anchorlib.core.fmt): 1.25% reads 1.3%
-    assert wr.chart_alt(["x"], {"A": [1.25], "B": [C]}, "P") == "P: x: A 1.3%, B suppressed."
+    assert wc.chart_alt(["x"], {"A": [1.25], "B": [C]}, "P") == "P: x: A 1.3%, B suppressed."
 
 
 def test_share_chart_never_draws_a_suppressed_figure_as_zero(w):
     import matplotlib.pyplot as plt
 
-    fig = wr.share_chart(
+    fig = wc.share_chart(
         ["x", "y", "z"],
         {"A": [50.0, C, 0.0]},
         title="t",
@@ -445,7 +451,7 @@ def test_share_chart_never_draws_a_suppressed_figure_as_zero(w):
     assert [round(p.get_width(), 6) for p in ax.patches] == [50.0, 0.0, 0.0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["x", "y", "z"]
     plt.close(fig)
-    fig = wr.share_chart(["x"], {"A": [1.0], "B": [pd.NA]}, title="t", xlabel="x")
+    fig = wc.share_chart(["x"], {"A": [1.0], "B": [pd.NA]}, title="t", xlabel="x")
     assert [t.get_text() for t in fig.axes[0].texts] == [" 1.0%", " c (suppressed)"]
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["A", "B"]
     plt.close(fig)
@@ -456,19 +462,27 @@ def test_share_chart_never_draws_a_suppressed_figure_as_zero(w):
 
 def test_the_reading_is_made_from_the_figures(w):
     assert wr.workforce_reading(w) == [
-        "The 2 anchors together had 160 staff in post on 31 March 2025 (counts rounded to the nearest 5).",
-        "These staff are simulated for this demo (seeded, homes drawn from real postcodes around each anchor's "
-        "sites): the figures illustrate the method and say nothing about the real staff of these employers.",
-        "56% of staff live in Hyndburn, and 50% of the pay goes to them; 91% live in Hyndburn or the wider area.",
+        "The 2 anchors together had 160 staff in post on 31 March 2025 (counts rounded to the "
+        "nearest 5).",
+        "These staff are simulated for this demo (seeded, homes drawn from real postcodes around "
+        "each anchor's "
+        "sites): the figures illustrate the method and say nothing about the real staff of these "
+        "employers.",
+        "56% of staff live in Hyndburn, and 50% of the pay goes to them; 91% live in Hyndburn or "
+        "the wider area.",
         "By anchor, the share living in Hyndburn runs from 50% (Anchor A) to 76% (Anchor B).",
-        "21% of staff live in the most deprived 20% of neighbourhoods in England: about the 20% an even spread "
+        "21% of staff live in the most deprived 20% of neighbourhoods in England: about the 20% "
+        "an even spread "
         "across England would give.",
-        "88% of staff in post are paid at or above the Real Living Wage (£12.60 an hour, the rate announced for "
+        "88% of staff in post are paid at or above the Real Living Wage (£12.60 an hour, the "
+        "rate announced for "
         "2024-25; £13.85 for work in London); 20 are paid below it.",
-        "Of the 35 staff who started in 2024-25, 14% came from the most deprived 20% of neighbourhoods in "
+        "Of the 35 staff who started in 2024-25, 14% came from the most deprived 20% of "
+        "neighbourhoods in "
         "England: meeting the Healthcare Anchor Network's goal of at least 10% (impact hires).",
         "Every anchor meets it (Anchor B: suppressed).",
-        "57 figures in the tables are suppressed (shown as c): each counts fewer than 10 people, or would let "
+        "57 figures in the tables are suppressed (shown as c): each counts fewer than 10 people, "
+        "or would let "
         "such a count be worked out from the others.",
         "No staff data for Anchor C: it is not in these figures, nor in the combined figure.",
     ]
@@ -483,19 +497,23 @@ def test_the_reading_of_one_anchor_with_suppressed_headlines(tmp_path, asset):
     )
     assert (
         text[2]
-        == "76% of staff live in Hyndburn, and a suppressed share of the pay goes to them; 100% live in "
+        == "76% of staff live in Hyndburn, and a suppressed share of the pay goes to them; 100% "
+        "live in "
         "Hyndburn or the wider area."
     )
     assert (
-        "10% of staff live in the most deprived 20% of neighbourhoods in England: less than the 20% an even "
+        "10% of staff live in the most deprived 20% of neighbourhoods in England: less than the "
+        "20% an even "
         "spread across England would give." in text
     )
     assert (
-        "a suppressed share of staff in post are paid at or above the Real Living Wage (£12.60 an hour, the rate "
+        "a suppressed share of staff in post are paid at or above the Real Living Wage (£12.60 "
+        "an hour, the rate "
         "announced for 2024-25; £13.85 for work in London)." in text
     )
     assert (
-        "The share of the 15 starters in 2024-25 who came from the most deprived 20% of neighbourhoods in "
+        "The share of the 15 starters in 2024-25 who came from the most deprived 20% of "
+        "neighbourhoods in "
         "England is suppressed." in text
     )
     assert not any(t.startswith("By anchor") or t.startswith("Every anchor") for t in text)
@@ -541,7 +559,9 @@ def test_disclosure_note_sources_and_rlw_note(w):
         set(wr.sources(w)) <= ids and "imd2025" in wr.sources(w) and "onspd_lookup" in wr.sources(w)
     )
     assert wr.rlw_source_note(w) == (
-        "Rates: Real Living Wage rates: Living Wage Foundation, livingwage.org.uk. Basis: announced (the rate "
-        "labelled with the financial year); hourly rate = FTE annual pay / (37.5 h x 365/7 weeks) when not given. "
+        "Rates: Real Living Wage rates: Living Wage Foundation, livingwage.org.uk. Basis: "
+        "announced (the rate "
+        "labelled with the financial year); hourly rate = FTE annual pay / (37.5 h x 365/7 "
+        "weeks) when not given. "
         "The London rate applies to staff working in London."
     )

@@ -1,33 +1,39 @@
-"""National baselines: the place profile of every local authority district (LAD 2024) or integrated care
-board (ICB, April 2024) in England, each its own place without a collaborative, published as one site.
+"""National baselines: the place profile of every local authority district (LAD 2024) or integrated
+care board (ICB, April 2024) in England, each its own place without a collaborative, published as
+one site.
 
     anchor run --places lads        # the 296 LADs of England   (anchorlib.run.national.run_places)
     anchor run --places icbs        # the 42 ICBs
     anchor run --places lads --only E07000120 --limit 10 --workers 2 --force
 
-**Shared assets, built once for all places** (:func:`build_national_assets`), in one pass over England's
-LSOAs, skipped when their inputs (the catalogue, the optional sources present, the code) are unchanged,
-and written all or nothing::
+**Shared assets, built once for all places** (:func:`build_national_assets`), in one pass over
+England's LSOAs, skipped when their inputs (the catalogue, the optional sources present, the code)
+are unchanged, and written all or nothing::
 
-    outputs/places-<kind>/data/lsoas.parquet     GeoParquet, one row per LSOA 2021 in England: its place,
-                                                 district, region, population, IMD 2025 decile, rank, score
-                                                 and domain deciles; boundaries in British National Grid,
-                                                 simplified once for the whole coverage (shared edges stay
-                                                 shared).  One row group per place, so a report reads its
-                                                 own rows and nothing else.
-    outputs/places-<kind>/data/outlines.parquet  the districts of each place (LAD 2024 outlines), one row
-                                                 group per place
-    outputs/places-<kind>/data/places.json       per place: name, region, row group, the summary measures
-                                                 of the IMD and its domains, its national rank on each, and
-                                                 the checksum of everything its report shows; the same
-                                                 measures for the regions and England
-    outputs/places-<kind>/data/comparison.csv    the national comparison table: every place, its summary
-    outputs/places-<kind>/data/comparison.xlsx   measures and its rank on each (1 = most deprived)
+    outputs/places-<kind>/data/lsoas.parquet     GeoParquet, one row per LSOA 2021 in England: its
+                                                 place, district, region, population, IMD 2025
+                                                 decile, rank, score and domain deciles; boundaries
+                                                 in British National Grid, simplified once for the
+                                                 whole coverage (shared edges stay shared).  One row
+                                                 group per place, so a report reads its own rows and
+                                                 nothing else.
+    outputs/places-<kind>/data/outlines.parquet  the districts of each place (LAD 2024 outlines),
+                                                 one row group per place
+    outputs/places-<kind>/data/places.json       per place: name, region, row group, the summary
+                                                 measures of the IMD and its domains, its national
+                                                 rank on each, and the checksum of everything its
+                                                 report shows; the same measures for the regions and
+                                                 England
+    outputs/places-<kind>/data/comparison.csv    the national comparison table: every place, its
+    outputs/places-<kind>/data/comparison.xlsx   summary measures and its rank on each (1 = most
+                                                 deprived)
 
-**Reports**: the notebooks with ``scope: place`` (``notebooks/place_profile.ipynb``), one per place, with
-the parameter ``place_code``, read their place with :func:`anchorlib.reports.place_profile.place_profile`;
-:mod:`anchorlib.run.national` runs them.  This module never imports the runner: the code a report's figures come from (its key) is this
-module and what it imports, not the batch machinery or the spend and ledger code.
+**Reports**: the notebooks with ``scope: place`` (``notebooks/place_profile.ipynb``), one per place,
+with the parameter ``place_code``, read their place with
+:func:`anchorlib.reports.place_profile.place_profile`; :mod:`anchorlib.run.national` runs them.
+This module never imports the runner or the reports: the code the asset is built from (its key,
+:func:`anchorlib.run.national.national_key`) is this module and what it imports, not the batch
+machinery, the reports or the spend and ledger code.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,8 +84,8 @@ __all__ = [
 
 ENGLAND = "England"
 EDITION = 2025
-#: A place is compared with the region(s) holding at least this share of its neighbourhoods (and always the
-#: region holding most of them).
+#: A place is compared with the region(s) holding at least this share of its neighbourhoods (and
+#: always the region holding most of them).
 REGION_SHARE = 0.10
 
 
@@ -118,8 +124,8 @@ KINDS = {
     ),
 }
 
-#: Input groups a ``scope: place`` notebook can declare: the catalogue (sources, vintages, licences), and
-#: its place's data in the national asset (checksum per place, in places.json).
+#: Input groups a ``scope: place`` notebook can declare: the catalogue (sources, vintages,
+#: licences), and its place's data in the national asset (checksum per place, in places.json).
 PLACE_INPUTS = ("catalogue", "place_data")
 
 #: The national comparison table: the IMD 2025 summary measures (key in ``place_measures()["imd"]``,
@@ -186,9 +192,11 @@ def _number(v):
 
 
 def area_measures(rows: pd.DataFrame, name: str, population_source: str) -> dict:
-    """The summary measures of an area from its rows of :func:`anchorlib.data.deprivation.lsoa_deprivation` (2025),
-    shaped as :func:`anchorlib.data.deprivation.place_measures` returns them (the same figures: the same
-    :func:`~anchorlib.data.deprivation.summary_measures`), without looking the codes up one place at a time."""
+    """The summary measures of an area from its rows of
+    :func:`anchorlib.data.deprivation.lsoa_deprivation` (2025), shaped as
+    :func:`anchorlib.data.deprivation.place_measures` returns them (the same figures: the same
+    :func:`~anchorlib.data.deprivation.summary_measures`), without looking the codes up one place at
+    a time."""
     n_nat = deprivation.N_LSOAS[EDITION]
     pop = rows["population"].to_numpy(dtype=float)
     out = {}
@@ -240,11 +248,11 @@ def build_national_assets(
     force: bool = False,
     log: Callable[[str], None] = lambda m: None,
 ) -> dict:
-    """Build the national asset of ``kind`` (see the module docstring) unless it is there and was built from
-    the same inputs: ``key`` (:func:`anchorlib.run.national.national_key`: the catalogue, the optional
-    sources present, the code); None: build only when missing (stamped unknown, so that the next
-    ``anchor run --places`` builds it again).  Returns ``{"status": "built" | "unchanged", "duration": s,
-    "key": ...}``."""
+    """Build the national asset of ``kind`` (see the module docstring) unless it is there and was
+    built from the same inputs: ``key`` (:func:`anchorlib.run.national.national_key`: the catalogue,
+    the optional sources present, the code); None: build only when missing (stamped unknown, so that
+    the next ``anchor run --places`` builds it again).  Returns ``{"status": "built" | "unchanged",
+    "duration": s, "key": ...}``."""
     t0 = time.perf_counter()
     paths = asset_paths(kind, out_root)
     stamp_path = _stamp_path(kind, out_root)
@@ -286,7 +294,8 @@ def build_national_assets(
 
 
 def _places_of(kind: str, dep: pd.DataFrame) -> pd.DataFrame:
-    """lsoa_code -> place_code, place_name for every English LSOA of the deprivation table that has a place."""
+    """lsoa_code -> place_code, place_name for every English LSOA of the deprivation table that has
+    a place."""
     if kind == "lads":
         return dep[["lsoa_code", "lad_code", "lad_name"]].rename(
             columns={"lad_code": "place_code", "lad_name": "place_name"}
@@ -357,7 +366,8 @@ def _build(kind: str):
 
 
 def _regions_of(rows: pd.DataFrame) -> dict[str, tuple]:
-    """place_code -> ((region code, region name), ...): the region(s) each place is compared with."""
+    """place_code -> ((region code, region name), ...): the region(s) each place is compared
+    with."""
     region_of: dict[str, tuple] = {}
     counts = (
         rows.groupby(["place_code", "region_code", "region_name"]).size().rename("n").reset_index()
@@ -476,7 +486,8 @@ def _checksum(lsoas, outlines, places: dict, regions: dict, england: dict) -> No
 
 
 def _ranks(places: dict[str, dict]) -> dict[str, dict]:
-    """Each place's rank among the places on each IMD summary measure: 1 = most deprived (highest value)."""
+    """Each place's rank among the places on each IMD summary measure: 1 = most deprived (highest
+    value)."""
     df = pd.DataFrame(
         {
             m: {c: p["measures"]["imd"][m] for c, p in places.items()}
@@ -491,8 +502,8 @@ def _ranks(places: dict[str, dict]) -> dict[str, dict]:
 
 
 def comparison_table(meta: dict) -> pd.DataFrame:
-    """The national comparison table: every place, its IMD 2025 summary measures and its rank on each
-    (1 = most deprived of all the places), most deprived on average rank first."""
+    """The national comparison table: every place, its IMD 2025 summary measures and its rank on
+    each (1 = most deprived of all the places), most deprived on average rank first."""
     rows = []
     for code, p in meta["places"].items():
         m = p["measures"]
@@ -515,7 +526,8 @@ def comparison_table(meta: dict) -> pd.DataFrame:
 
 
 def _write_grouped(gdf, path) -> None:
-    """GeoParquet with one row group per place (rows sorted by place_code): a report reads only its own."""
+    """GeoParquet with one row group per place (rows sorted by place_code): a report reads only its
+    own."""
     import pyarrow.parquet as pq
     from geopandas.io.arrow import _geopandas_to_arrow
 
@@ -555,9 +567,9 @@ def _read_places(path: str, mtime_ns: int, size: int) -> dict:
 
 
 def read_places(kind: str, out_root: Path | None = None, *, ensure: bool = False) -> dict:
-    """places.json of the national asset (kept in memory while the file is unchanged: a warm kernel reads it
-    once for all its reports).  ``ensure``: build the asset first when it is missing (a notebook opened by
-    hand; ``anchor run --places`` builds it before any report runs)."""
+    """places.json of the national asset (kept in memory while the file is unchanged: a warm kernel
+    reads it once for all its reports).  ``ensure``: build the asset first when it is missing (a
+    notebook opened by hand; ``anchor run --places`` builds it before any report runs)."""
     paths = asset_paths(kind, out_root)
     if ensure and not all(p.is_file() for p in paths.values()):
         build_national_assets(kind, out_root, log=lambda m: print(m, file=sys.stderr))
@@ -603,6 +615,4 @@ def read_place_lsoas(kind: str, code: str, out_root: Path | None = None):
 def read_place_outlines(kind: str, code: str, out_root: Path | None = None):
     """The district (LAD 2024) outlines of one place (GeoDataFrame, EPSG:27700)."""
     meta = read_places(kind, out_root)
-    return _row_group(
-        asset_paths(kind, out_root)["outlines"], place_entry(meta, code)["row_group"]
-    )
+    return _row_group(asset_paths(kind, out_root)["outlines"], place_entry(meta, code)["row_group"])

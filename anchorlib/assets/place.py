@@ -3,18 +3,18 @@
 A notebook never rebuilds it; the figures of the place baseline report and their reading are in
 :mod:`anchorlib.reports.place_baseline`::
 
-    outputs/<id>/data/place_lsoas.parquet   GeoParquet, one row per LSOA 2021 of the place: ward,
-                                            district, region, population, IMD 2025 and domain deciles,
-                                            ranks, scores; boundaries in British National Grid
-                                            (EPSG:27700), simplified
-    outputs/<id>/data/place_lads.parquet    the place's districts (LAD 2024) as outlines, from those
-                                            LSOAs
-    outputs/<id>/data/place_sites.csv       every anchor site postcode, located (easting, northing,
-                                            LSOA, decile)
-    outputs/<id>/data/place_context.json    the comparisons that need all of England's LSOAs (slow to
-                                            make, so made once): summary measures and Census 2021
-                                            shares of the place, its region(s) and England, and the
-                                            place's districts
+    outputs/<id>/data/place_lsoas.parquet   GeoParquet, one row per LSOA 2021 of the place:
+                                            ward, district, region, population, IMD 2025 and
+                                            domain deciles, ranks, scores; boundaries in British
+                                            National Grid (EPSG:27700), simplified
+    outputs/<id>/data/place_lads.parquet    the place's districts (LAD 2024) as outlines, from
+                                            those LSOAs
+    outputs/<id>/data/place_sites.csv       every anchor site postcode, located (easting,
+                                            northing, LSOA, decile)
+    outputs/<id>/data/place_context.json    the comparisons that need all of England's LSOAs
+                                            (slow to make, so made once): summary measures and
+                                            Census 2021 shares of the place, its region(s) and
+                                            England, and the place's districts
 """
 
 from __future__ import annotations
@@ -90,8 +90,9 @@ def _replace(write, target: Path) -> None:
 
 
 def locate_sites(collab) -> pd.DataFrame:
-    """Every anchor site postcode with its location: anchor_id, anchor_name, postcode, status, easting,
-    northing (British National Grid, metres), lsoa21_code, lad24_name, imd25_decile, in_place."""
+    """Every anchor site postcode with its location: anchor_id, anchor_name, postcode, status,
+    easting, northing (British National Grid, metres), lsoa21_code, lad24_name, imd25_decile,
+    in_place."""
     rows = [(a.id, a.name, pc) for a in collab.anchors for pc in a.sites]
     cols = [
         "anchor_id",
@@ -128,7 +129,8 @@ def locate_sites(collab) -> pd.DataFrame:
 
 
 def build_place_asset(collab, out_root: Path | None = None) -> dict[str, Path]:
-    """Write the place asset (LSOAs with deprivation and boundaries, district outlines, located sites)."""
+    """Write the place asset (LSOAs with deprivation and boundaries, district outlines, located
+    sites)."""
     import geopandas as gpd
 
     place = collab.place
@@ -211,7 +213,8 @@ def read_place_asset(collab, out_root: Path | None = None) -> PlaceAsset:
 
 
 def comparison_areas(place) -> dict[str, list[str]]:
-    """LSOA 2021 codes of the place, of the English region(s) it lies in, and of England (IoD2025, England only).
+    """LSOA 2021 codes of the place, of the English region(s) it lies in, and of England (IoD2025,
+    England only).
 
     Keys: the place's name, the region name (names joined with "and" when the
     place spans regions), ``England``.
@@ -237,7 +240,8 @@ def comparison_areas(place) -> dict[str, list[str]]:
 
 
 def district_table(lsoas: pd.DataFrame) -> pd.DataFrame:
-    """The place's districts (LAD 2024): neighbourhoods, residents, IMD summary measures; most deprived first."""
+    """The place's districts (LAD 2024): neighbourhoods, residents, IMD summary measures; most
+    deprived first."""
     rows = []
     for (code, name), g in lsoas.groupby(["lad24_code", "lad24_name"]):
         m = deprivation.place_measures(g["lsoa21_code"].tolist(), name=name)
@@ -319,7 +323,8 @@ CENSUS_MEASURES = [
 
 
 def census_measures(areas: dict[str, list[str]]) -> pd.DataFrame:
-    """Census 2021 shares for each area: counts summed over its LSOAs / their totals (households or residents)."""
+    """Census 2021 shares for each area: counts summed over its LSOAs / their totals (households or
+    residents)."""
     tables: dict[str, pd.DataFrame] = {}
     rows = []
     for label, name, cats in CENSUS_MEASURES:

@@ -55,8 +55,8 @@ def percent(value, decimals: int | None = 1, *, missing: str = "n/a") -> str:
     """A percentage (``12.5`` is 12.5%) as text, rounded half up: ``percent(12.25) == "12.3%"``.
 
     ``decimals``: the places shown; None: one decimal under 10% (in size), none from 10% up
-    (``percent(4.25, None) == "4.3%"``, ``percent(12.5, None) == "13%"``).  ``missing``: the text for
-    None or NaN.
+    (``percent(4.25, None) == "4.3%"``, ``percent(12.5, None) == "13%"``).  ``missing``: the text
+    for None or NaN.
     """
     if _is_missing(value):
         return missing

@@ -1,8 +1,8 @@
 """XLSX files: one writer of workbooks, deterministic (the same tables give the same bytes).
 
 :func:`write_xlsx` writes one sheet per table (the supplier register's, the national comparison's):
-cells over Excel's limit of 32,767 characters cut with an ellipsis and, styled, the header row frozen,
-filters on every column and columns as wide as their content (at most 50 characters).
+cells over Excel's limit of 32,767 characters cut with an ellipsis and, styled, the header row
+frozen, filters on every column and columns as wide as their content (at most 50 characters).
 
 openpyxl stamps a workbook with the time it was saved twice: in its document
 properties (``docProps/core.xml``: created and modified) and in the date of
@@ -37,7 +37,8 @@ _STAMP = re.compile(
 
 
 def make_deterministic(path: str | Path) -> Path:
-    """Rewrite the workbook at ``path`` in place with fixed timestamps (see the module docstring)."""
+    """Rewrite the workbook at ``path`` in place with fixed timestamps (see the module
+    docstring)."""
     path = Path(path)
     with zipfile.ZipFile(path) as src:
         members = [(info, src.read(info)) for info in src.infolist()]

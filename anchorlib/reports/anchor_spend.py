@@ -1,4 +1,5 @@
-"""One anchor's spend report: the tables of the ``anchor_spend`` notebook and their plain-English reading.
+"""One anchor's spend report: the tables of the ``anchor_spend`` notebook and their plain-English
+reading.
 
 Every number comes from :mod:`anchorlib.indicators.spend` (definitions in
 docs/indicators/spend.md) and from the ingest's reconciliation and rejects
@@ -160,7 +161,8 @@ def top_supplier_table(rows: pd.DataFrame, n: int, place=None) -> pd.DataFrame:
 
 
 def trend_table(rows: pd.DataFrame, place, deciles: list[int]) -> pd.DataFrame:
-    """One row per financial year: spend, payments, months with payments, located, place and deprived shares."""
+    """One row per financial year: spend, payments, months with payments, located, place and
+    deprived shares."""
     from anchorlib.indicators.progress import year_coverage
 
     cov = (
@@ -200,7 +202,8 @@ def _read_csv(path: Path) -> pd.DataFrame | None:
 
 
 def quality_tables(collab, anchor_id: str, ind: dict, out_root: Path | None = None):
-    """(summary, rejects by reason, files) for the anchor from the ingest outputs and the indicators."""
+    """(summary, rejects by reason, files) for the anchor from the ingest outputs and the
+    indicators."""
     data = collab.output_dir(out_root) / "data"
     rec = _read_csv(data / "reconciliation_anchors.csv")
     rows = []
@@ -306,8 +309,8 @@ def anchor_spend(
 
 def concentration_sentence(ind: dict, top_suppliers: pd.DataFrame, what: str = "spend") -> str:
     """The reading's sentence on concentration: the top-N share, the largest supplier, and the HHI
-    (:func:`anchorlib.indicators.spend.hhi`) in the competition authorities' bands: above 2,500 highly, above 1,500
-    moderately concentrated."""
+    (:func:`anchorlib.indicators.spend.hhi`) in the competition authorities' bands: above 2,500
+    highly, above 1,500 moderately concentrated."""
     first = top_suppliers.iloc[0]
     hhi = ind["hhi_10000"]
     level = (
@@ -326,7 +329,8 @@ def concentration_sentence(ind: dict, top_suppliers: pd.DataFrame, what: str = "
 
 
 def spend_reading(s: AnchorSpend) -> list[str]:
-    """Short plain-English sentences on what stands out in the anchor's spend, generated from its figures."""
+    """Short plain-English sentences on what stands out in the anchor's spend, generated from its
+    figures."""
     ind = s.indicators
     out = []
     years = ind["financial_years"]
@@ -335,11 +339,13 @@ def spend_reading(s: AnchorSpend) -> list[str]:
     span = f"from {years[0]} to {years[-1]}" if len(years) > 1 else f"in {years[0]}"
     out.append(
         f"{s.anchor_name} paid £{ind['total']:,.0f} in {ind['transactions']:,} payments to "
-        f"{ind['distinct_suppliers']:,} suppliers {span} (payments as published, refunds netted off)."
+        f"{ind['distinct_suppliers']:,} suppliers {span} (payments as published, refunds netted "
+        "off)."
     )
     if s.simulated:
         out.append(
-            f"Supplier locations are simulated for this demo ({share(ind['simulated_share'])} of spend): the "
+            f"Supplier locations are simulated for this demo ({share(ind['simulated_share'])} of "
+            "spend): the "
             "geographic figures below illustrate the method and say nothing about these suppliers."
         )
     if s.place_tier:
@@ -351,12 +357,14 @@ def spend_reading(s: AnchorSpend) -> list[str]:
         )
         out.append(
             f"{share(ind['place_share_of_all'])} of all spend went to suppliers based in {s.place} "
-            f"({share(ind['place_share_of_located'])} of the spend whose location is known); {where}."
+            f"({share(ind['place_share_of_located'])} of the spend whose location is known); "
+            f"{where}."
         )
     dep = ind["deprived_share_of_located"]
     if dep is not None:
         out.append(
-            f"{share(dep)} of located spend went to suppliers in {deciles_band(s.deprived_deciles)} "
+            f"{share(dep)} of located spend went to suppliers in "
+            f"{deciles_band(s.deprived_deciles)} "
             "(an even spread across England would give "
             f"{10 * len(s.deprived_deciles)}%)."
         )
@@ -368,9 +376,11 @@ def spend_reading(s: AnchorSpend) -> list[str]:
     )
     if big and big[1] > 0:
         out.append(
-            f"{ORG_TYPE_LABELS.get(big[0], big[0])} took the largest known share by organisation type "
+            f"{ORG_TYPE_LABELS.get(big[0], big[0])} took the largest known share by organisation "
+            "type "
             f"({share(big[1])}); the social economy (charities, social enterprises, co-operatives) "
-            f"{share(ind['social_economy_share'])}; the type of {share(org.get('unknown'))} is not known."
+            f"{share(ind['social_economy_share'])}; the type of {share(org.get('unknown'))} is "
+            "not known."
         )
     if ind["top_n_share"] is not None and len(s.top_suppliers):
         out.append(concentration_sentence(ind, s.top_suppliers))
@@ -382,20 +392,24 @@ def spend_reading(s: AnchorSpend) -> list[str]:
         diff = b[col] - a[col]
         move = "rose" if diff > 1 else "fell" if diff < -1 else "stayed about the same"
         out.append(
-            f"Across the full years, the share of spend in {s.place} {move}: {percent(a[col], 0)} in "
+            f"Across the full years, the share of spend in {s.place} {move}: "
+            f"{percent(a[col], 0)} in "
             f"{a['financial year']}, {percent(b[col], 0)} in {b['financial year']}."
         )
     partial = tr[tr["months with payments (months)"] < 12]["financial year"].tolist()
     if partial:
         out.append(
             f"{', '.join(partial)}: fewer than 12 months of payments published, so "
-            f"{'its totals are' if len(partial) == 1 else 'their totals are'} not comparable with full years."
+            f"{'its totals are' if len(partial) == 1 else 'their totals are'} not comparable "
+            "with full years."
         )
     q = s.quality.set_index("measure")["value"]
     if "Rows rejected (rows)" in q.index:
         out.append(
-            f"Data quality: {int(q['Rows read (rows)']):,} rows read, {int(q['Rows rejected (rows)']):,} "
-            f"rejected (£{float(q['Amount rejected (£)']):,.2f}); read = ledger + rejected to the penny."
+            f"Data quality: {int(q['Rows read (rows)']):,} rows read, "
+            f"{int(q['Rows rejected (rows)']):,} "
+            f"rejected (£{float(q['Amount rejected (£)']):,.2f}); read = ledger + rejected to "
+            "the penny."
         )
     return out
 

@@ -1,5 +1,5 @@
-"""Charts for report notebooks, readable by everyone: titles and axis labels in words, colour scales that
-work for colour-blind readers and in greyscale (cividis, viridis), values labelled on the bars.
+"""Charts for report notebooks, readable by everyone: titles and axis labels in words, colour scales
+that work for colour-blind readers and in greyscale (cividis, viridis), values labelled on the bars.
 
 Each function draws on a new Matplotlib figure and returns it; show it with
 :func:`anchorlib.reports.display.figure` (which embeds it as a PNG with alt text).
@@ -76,7 +76,8 @@ def _legend_deciles(ax, title: str = "IMD 2025 decile", extra: list | None = Non
 
 
 def _paths(geoms) -> list:
-    """Matplotlib paths of (multi)polygons, made once and drawn many times (much faster than GeoDataFrame.plot)."""
+    """Matplotlib paths of (multi)polygons, made once and drawn many times (much faster than
+    GeoDataFrame.plot)."""
     import numpy as np
     from matplotlib.path import Path
 
@@ -118,7 +119,8 @@ def decile_map(
     sites: pd.DataFrame | None = None,
     figsize=(9, 8.5),
 ):
-    """A choropleth of an IMD decile column (1-10) by LSOA, with district outlines and anchor sites marked."""
+    """A choropleth of an IMD decile column (1-10) by LSOA, with district outlines and anchor sites
+    marked."""
     plt = pyplot()
     import matplotlib.patheffects as pe
 

@@ -1,4 +1,5 @@
-"""The collaborative's spend taken together: the tables of the ``collaborative_spend`` notebook and their reading.
+"""The collaborative's spend taken together: the tables of the ``collaborative_spend`` notebook and
+their reading.
 
 Every number comes from :mod:`anchorlib.indicators.collective` (combined spend net of the
 payments between member anchors, supplier overlap, the collective opportunity;
@@ -82,13 +83,15 @@ class CollaborativeSpend:
 
 
 def anchor_names(collab, ids=None) -> dict[str, str]:
-    """Anchor id -> name, in the collaborative's order; an id the YAML does not declare keeps its id."""
+    """Anchor id -> name, in the collaborative's order; an id the YAML does not declare keeps its
+    id."""
     names = {a.id: a.name for a in collab.spec.anchors}
     return {a: names.get(a, a) for a in (ids if ids is not None else names)}
 
 
 def _names(ids: str, names: dict[str, str]) -> str:
-    """``'a;b'`` -> ``'Name A, Name B'`` (the ``anchors`` columns of anchorlib.indicators.collective)."""
+    """``'a;b'`` -> ``'Name A, Name B'`` (the ``anchors`` columns of
+    anchorlib.indicators.collective)."""
     return ", ".join(names.get(a, a) for a in str(ids).split(";") if a)
 
 
@@ -143,7 +146,8 @@ def summary_table(
 
 
 def anchor_table(totals: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Per anchor and combined: spend as published, paid to member anchors, and the rest (the external spend)."""
+    """Per anchor and combined: spend as published, paid to member anchors, and the rest (the
+    external spend)."""
     out = totals.reset_index()
     out["anchor"] = out["anchor"].map(
         lambda a: "All anchors combined" if a == C.COMBINED else names.get(a, a)
@@ -170,7 +174,8 @@ def anchor_table(totals: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
 
 
 def tier_table(by_tier: pd.DataFrame, place, names: dict[str, str]) -> pd.DataFrame:
-    """Combined spend by the tier of the supplier's location (collective.combined_by_tier), with each anchor's £."""
+    """Combined spend by the tier of the supplier's location (collective.combined_by_tier), with
+    each anchor's £."""
     out = pd.DataFrame(
         {
             "tier (innermost first)": [tier_label(t, place) for t in by_tier.index],
@@ -194,9 +199,11 @@ def _decile_words(k: str) -> str:
 
 
 def decile_table(by_decile: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Combined spend by IMD 2025 decile of the supplier's neighbourhood (collective.combined_by_deprivation).
+    """Combined spend by IMD 2025 decile of the supplier's neighbourhood
+    (collective.combined_by_deprivation).
 
-    The ``deprived`` summary row is left out (it would count its deciles twice); it is in the summary."""
+    The ``deprived`` summary row is left out (it would count its deciles twice); it is in the
+    summary."""
     d = by_decile.drop(index="deprived", errors="ignore")
     out = pd.DataFrame(
         {
@@ -215,10 +222,11 @@ def decile_table(by_decile: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame
 
 
 def tier_deprivation_table(tab: pd.DataFrame, place, deciles: list[int]) -> pd.DataFrame:
-    """Where local and deprived spend meet: per tier, spend and the part with suppliers in the deprived deciles.
+    """Where local and deprived spend meet: per tier, spend and the part with suppliers in the
+    deprived deciles.
 
-    From collective.combined_tier_deprivation (tier x decile, £); the share is of the tier's spend with
-    suppliers in England (suppliers with an English IMD decile)."""
+    From collective.combined_tier_deprivation (tier x decile, £); the share is of the tier's spend
+    with suppliers in England (suppliers with an English IMD decile)."""
     dec = [str(d) for d in range(1, 11)]
     rows = []
     for t in tab.index:
@@ -251,8 +259,8 @@ def tier_deprivation_table(tab: pd.DataFrame, place, deciles: list[int]) -> pd.D
 
 
 def overlap_table(matrix: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """The anchors x anchors matrix of collective.overlap_matrix: cell = suppliers both anchors use (the
-    diagonal: each anchor's own number of suppliers)."""
+    """The anchors x anchors matrix of collective.overlap_matrix: cell = suppliers both anchors use
+    (the diagonal: each anchor's own number of suppliers)."""
     m = matrix.rename(
         index=names, columns={a: f"{names.get(a, a)} (suppliers)" for a in matrix.columns}
     )
@@ -284,7 +292,8 @@ def shared_supplier_table(
 
 
 def opportunity_table(opp: pd.DataFrame, names: dict[str, str], n: int) -> pd.DataFrame:
-    """The ``n`` largest collective opportunities (collective.collective_opportunity, by common category)."""
+    """The ``n`` largest collective opportunities (collective.collective_opportunity, by common
+    category)."""
     top = opp.head(n)
     key = "label" if "label" in top.columns else top.columns[1]
     out = pd.DataFrame(
@@ -316,7 +325,8 @@ def opportunity_table(opp: pd.DataFrame, names: dict[str, str], n: int) -> pd.Da
 
 
 def left_out_table(left_out: dict, rules=None) -> pd.DataFrame:
-    """Spend outside the place in categories left out of the opportunities (not addressable, unclassified)."""
+    """Spend outside the place in categories left out of the opportunities (not addressable,
+    unclassified)."""
     labels = {c.id: c.label for c in rules.categories} if rules is not None else {}
     labels.setdefault("unclassified", "Unclassified (no category rule matched)")
     rows = sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -330,7 +340,8 @@ def left_out_table(left_out: dict, rules=None) -> pd.DataFrame:
 
 
 def concentration_table(ind: dict) -> pd.DataFrame:
-    """Supplier concentration of the combined spend: HHI and the top-N share (anchorlib.indicators.spend.hhi, top_n_share)."""
+    """Supplier concentration of the combined spend: HHI and the top-N share
+    (anchorlib.indicators.spend.hhi, top_n_share)."""
     rows = [
         ("Suppliers paid (number)", ind["distinct_suppliers"]),
         ("HHI, 0 to 10,000 (index)", ind["hhi_10000"]),
@@ -349,8 +360,8 @@ def concentration_table(ind: dict) -> pd.DataFrame:
 
 
 def top_supplier_table(net_rows: pd.DataFrame, used: pd.DataFrame, place, n: int) -> pd.DataFrame:
-    """The ``n`` largest suppliers of the combined spend (spend.top_suppliers on the rows net of intra payments),
-    with the number of anchors using each (collective.anchor_supplier_spend)."""
+    """The ``n`` largest suppliers of the combined spend (spend.top_suppliers on the rows net of
+    intra payments), with the number of anchors using each (collective.anchor_supplier_spend)."""
     top = spend.top_suppliers(net_rows, n)
     n_used = (used > 0).sum(axis=1)
     cols = [
@@ -482,7 +493,8 @@ def _count(n: int, noun: str) -> str:
 
 
 def _largest_pair(overlap: pd.DataFrame) -> tuple[str, str, int] | None:
-    """The two different anchors sharing the most suppliers, from the overlap table (None with fewer than two)."""
+    """The two different anchors sharing the most suppliers, from the overlap table (None with fewer
+    than two)."""
     m = overlap.set_index("anchor")
     best = None
     for i, a in enumerate(m.index):
@@ -493,7 +505,8 @@ def _largest_pair(overlap: pd.DataFrame) -> tuple[str, str, int] | None:
 
 
 def collaborative_reading(c: CollaborativeSpend) -> list[str]:
-    """Short plain-English sentences on the anchors' spend taken together, generated from the figures."""
+    """Short plain-English sentences on the anchors' spend taken together, generated from the
+    figures."""
     ind = c.indicators
     if not ind["transactions"]:
         return ["There are no payments in the ledger."]
@@ -502,32 +515,39 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
     span = f"from {years[0]} to {years[-1]}" if len(years) > 1 else f"in {years[0]}"
     n = len(c.anchor_names)
     out.append(
-        f"The {n} anchors paid {money_words(ind['gross_total'])} {span}. {money_words(ind['intra_total'])} of it went "
-        f"from one member anchor to another, which leaves combined spend of {money_words(ind['total'])} with "
+        f"The {n} anchors paid {money_words(ind['gross_total'])} {span}. "
+        f"{money_words(ind['intra_total'])} of it went "
+        "from one member anchor to another, which leaves combined spend of "
+        f"{money_words(ind['total'])} with "
         f"{ind['distinct_suppliers']:,} suppliers (refunds netted off, payments published twice "
         "counted once)."
     )
     if c.simulated:
         out.append(
-            f"Supplier locations are simulated for this demo ({share(ind['simulated_share'])} of spend): the "
+            f"Supplier locations are simulated for this demo ({share(ind['simulated_share'])} of "
+            "spend): the "
             "geographic figures below illustrate the method and say nothing about these suppliers."
         )
     if c.place_tier:
         out.append(
-            f"Together, {share(ind['place_share_of_all'])} of combined spend went to suppliers based in "
-            f"{c.place} ({share(ind['place_share_of_located'])} of the spend whose location is known)."
+            f"Together, {share(ind['place_share_of_all'])} of combined spend went to suppliers "
+            "based in "
+            f"{c.place} ({share(ind['place_share_of_located'])} of the spend whose location is "
+            "known)."
         )
     dep = ind["deprived_share_of_located"]
     if dep is not None:
         out.append(
-            f"{share(dep)} of located combined spend went to suppliers in {deciles_band(c.deprived_deciles)} "
+            f"{share(dep)} of located combined spend went to suppliers in "
+            f"{deciles_band(c.deprived_deciles)} "
             f"(an even spread across England would give {10 * len(c.deprived_deciles)}%)."
         )
     if c.shared_count:
         pair = _largest_pair(c.overlap)
         part = c.shared_spend / ind["total"] if ind["total"] > 0 else None
         text = (
-            f"{c.shared_count:,} suppliers are used by two or more anchors; they take {money_words(c.shared_spend)} "
+            f"{c.shared_count:,} suppliers are used by two or more anchors; they take "
+            f"{money_words(c.shared_spend)} "
             f"({share(part)} of combined spend)."
         )
         if pair and pair[2]:
@@ -539,8 +559,10 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
         o = c.opportunities.iloc[0]
         local = o["local share of located spend (%)"]
         out.append(
-            f"The largest collective opportunity is {o['category']}: {o['anchors buying outside (number)']} "
-            f"anchors ({o['anchors']}) together buy {money_words(o['bought from outside the place (£)'])} of it "
+            f"The largest collective opportunity is {o['category']}: "
+            f"{o['anchors buying outside (number)']} "
+            f"anchors ({o['anchors']}) together buy "
+            f"{money_words(o['bought from outside the place (£)'])} of it "
             f"from suppliers outside {c.place}"
             + (
                 f"; {percent(local, 0)} of the located spend in it is local already, with "
@@ -563,7 +585,8 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
 
 
 def sources(collab) -> list[str]:
-    """Catalogue source ids the collaborative spend report draws on (for the licences and attributions)."""
+    """Catalogue source ids the collaborative spend report draws on (for the licences and
+    attributions)."""
     ids = [a.ledger.source for a in collab.spec.anchors if a.ledger is not None and a.ledger.source]
     return ids + [
         "imd2025",

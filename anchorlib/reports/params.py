@@ -70,7 +70,8 @@ def declared_parameters(namespace: dict) -> dict[str, str]:
 
 
 def check_parameters(namespace: dict, notebook: str = "this notebook") -> None:
-    """Check the parameters in ``namespace`` (a notebook's ``globals()``) against their declarations.
+    """Check the parameters in ``namespace`` (a notebook's ``globals()``) against their
+    declarations.
 
     Returns nothing (so the notebook shows nothing).  Raises :class:`ParameterError`
     naming every unknown name (with the closest declared names) and every
@@ -116,6 +117,7 @@ def check_parameters(namespace: dict, notebook: str = "this notebook") -> None:
 
 
 def project_path(path: str) -> Path:
-    """A path parameter as a Path: relative paths are relative to the project root (not the notebook's folder)."""
+    """A path parameter as a Path: relative paths are relative to the project root (not the
+    notebook's folder)."""
     p = Path(path).expanduser()
     return p if p.is_absolute() else PROJECT_ROOT / p

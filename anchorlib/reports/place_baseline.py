@@ -65,7 +65,8 @@ DOMAIN_LABELS = {
 
 
 def summary_table(measures: dict[str, dict]) -> pd.DataFrame:
-    """The IMD 2025 summary measures for each area, one column per area (measure names carry units)."""
+    """The IMD 2025 summary measures for each area, one column per area (measure names carry
+    units)."""
     rows = [
         ("Neighbourhoods (LSOAs)", lambda m: m["lsoa_count"]),
         ("Residents (people)", lambda m: m["population"]),
@@ -83,7 +84,8 @@ def summary_table(measures: dict[str, dict]) -> pd.DataFrame:
             lambda m: as_percent(m["imd"]["extent"]),
         ),
         (
-            "Local concentration: rank of the most deprived neighbourhoods housing 10% of residents (rank)",
+            "Local concentration: rank of the most deprived neighbourhoods housing 10% of "
+            "residents (rank)",
             lambda m: m["imd"]["local_concentration"],
         ),
     ]
@@ -94,9 +96,11 @@ def summary_table(measures: dict[str, dict]) -> pd.DataFrame:
 
 
 def decile_distribution(lsoas: pd.DataFrame, england: pd.DataFrame) -> pd.DataFrame:
-    """Neighbourhoods and residents of the place by national IMD 2025 decile, beside England's residents.
+    """Neighbourhoods and residents of the place by national IMD 2025 decile, beside England's
+    residents.
 
-    ``lsoas``/``england``: rows of :func:`anchorlib.data.deprivation.lsoa_deprivation` (``imd_decile``, ``population``).
+    ``lsoas``/``england``: rows of :func:`anchorlib.data.deprivation.lsoa_deprivation`
+    (``imd_decile``, ``population``).
     """
 
     def count(df):
@@ -122,7 +126,8 @@ def decile_distribution(lsoas: pd.DataFrame, england: pd.DataFrame) -> pd.DataFr
 
 
 def domain_table(measures: dict[str, dict]) -> pd.DataFrame:
-    """Per domain: share of neighbourhoods in the most deprived 10% nationally and average rank, per area."""
+    """Per domain: share of neighbourhoods in the most deprived 10% nationally and average rank, per
+    area."""
     areas = list(measures)
     rows = []
     for key in deprivation.KEYS:
@@ -141,15 +146,21 @@ def domain_table(measures: dict[str, dict]) -> pd.DataFrame:
 
 #: How the reading words the Census measures that differ from England by a point or more.
 CENSUS_PHRASES = {
-    "Households deprived in at least one dimension (%)": "of households are deprived in at least one dimension",
-    "Residents disabled under the Equality Act (%)": "of residents are disabled under the Equality Act",
-    "Households renting from a council or housing association (%)": "of households rent from a council or "
-    "housing association",
+    "Households deprived in at least one dimension (%)": (
+        "of households are deprived in at least one dimension"
+    ),
+    "Residents disabled under the Equality Act (%)": (
+        "of residents are disabled under the Equality Act"
+    ),
+    "Households renting from a council or housing association (%)": (
+        "of households rent from a council or housing association"
+    ),
 }
 
 
 def grants_table(giving) -> pd.DataFrame:
-    """Grants into the place by the IMD 2025 decile of the recipient ward (from :func:`anchorlib.indicators.giving.place_giving`)."""
+    """Grants into the place by the IMD 2025 decile of the recipient ward (from
+    :func:`anchorlib.indicators.giving.place_giving`)."""
     bd = giving.by_deprivation
     resolved = bd[bd["ward_decile"] != "ward not resolved"]
     tot_res = float(resolved["amount"].sum())
@@ -249,10 +260,12 @@ def compare_words(a: float, b: float, tol: float = 0.05) -> str:
 
 
 def baseline_reading(b: Baseline) -> list[str]:
-    """Short plain-English sentences on what stands out in the baseline, generated from its figures."""
+    """Short plain-English sentences on what stands out in the baseline, generated from its
+    figures."""
     out = []
     out.append(
-        f"{b.place} is home to {int(round(b.population)):,} people in {b.lsoa_count:,} neighbourhoods "
+        f"{b.place} is home to {int(round(b.population)):,} people in {b.lsoa_count:,} "
+        "neighbourhoods "
         f"(LSOAs)."
     )
     dec = b.deciles
@@ -273,7 +286,8 @@ def baseline_reading(b: Baseline) -> list[str]:
             else "below the national 10%"
         )
         out.append(
-            f"{n1:,} of its neighbourhoods ({percent(share1, None)}) are among the most deprived 10% in England "
+            f"{n1:,} of its neighbourhoods ({percent(share1, None)}) are among the most deprived "
+            "10% in England "
             f"(IMD 2025), {rel}; {percent(res1, None)} of its residents live in them."
         )
     score = {a: m["imd"]["average_score"] for a, m in b.measures.items()}
@@ -282,7 +296,8 @@ def baseline_reading(b: Baseline) -> list[str]:
         r = score.get(b.region) if b.region else None
         region = f"{compare_words(p, r)} the {b.region} ({r:.1f}) and " if r is not None else ""
         out.append(
-            f"Its population-weighted average IMD score is {p:.1f}: {region}{compare_words(p, e)} England "
+            f"Its population-weighted average IMD score is {p:.1f}: "
+            f"{region}{compare_words(p, e)} England "
             f"({e:.1f}); a higher score means more deprived."
         )
     d = b.districts
@@ -292,7 +307,8 @@ def baseline_reading(b: Baseline) -> list[str]:
         low = d.sort_values([col, "district"], ascending=[True, True]).iloc[0]
         low_txt = "none" if low[col] == 0 else percent(low[col], None)
         out.append(
-            f"Deprivation is uneven across the {len(d)} districts: {percent(top[col], None)} of {top['district']}'s "
+            f"Deprivation is uneven across the {len(d)} districts: {percent(top[col], None)} of "
+            f"{top['district']}'s "
             f"neighbourhoods are in the most deprived 10%, against {low_txt} in {low['district']}."
         )
     dom = b.domains[b.domains["domain"] != DOMAIN_LABELS["imd"]]
@@ -301,7 +317,8 @@ def baseline_reading(b: Baseline) -> list[str]:
         hi = dom.sort_values([col, "domain"], ascending=[False, True]).iloc[0]
         lo = dom.sort_values([col, "domain"], ascending=[True, True]).iloc[0]
         out.append(
-            f"Of the seven domains, {hi['domain'].lower()} stands out: {percent(hi[col], None)} of neighbourhoods "
+            f"Of the seven domains, {hi['domain'].lower()} stands out: {percent(hi[col], None)} "
+            "of neighbourhoods "
             f"are in England's most deprived 10% on it; the least marked is {lo['domain'].lower()} "
             f"({percent(lo[col], None)})."
         )
@@ -311,7 +328,8 @@ def baseline_reading(b: Baseline) -> list[str]:
             pv, ev = float(c.at[label, b.place]), float(c.at[label, ENGLAND])
             if abs(pv - ev) >= 1.0:
                 out.append(
-                    f"Census 2021: {percent(pv, None)} {phrase}, against {percent(ev, None)} in England."
+                    f"Census 2021: {percent(pv, None)} {phrase}, against {percent(ev, None)} in "
+                    "England."
                 )
     if b.grants is not None and b.grants_summary:
         s = b.grants_summary
@@ -327,7 +345,8 @@ def baseline_reading(b: Baseline) -> list[str]:
         pop_share = float(sel["share of the place's residents (%)"].sum())
         if s.get("placed_by_ward") and s.get("deprived_wards_share_of_resolved") is not None:
             out.append(
-                f"Charitable grants ({s['award_years'][0]}-{s['award_years'][-1]}, 360Giving): of the "
+                f"Charitable grants ({s['award_years'][0]}-{s['award_years'][-1]}, 360Giving): "
+                "of the "
                 f"£{s['placed_by_ward']:,.0f} that can be placed in a ward, "
                 f"{share(s['deprived_wards_share_of_resolved'])} went to the {band} of wards, "
                 f"home to {percent(pop_share, None)} of the place's residents; only "
@@ -399,7 +418,8 @@ def domains_alt(b: Baseline) -> str:
     col = f"{b.place}: in most deprived 10% (%)"
     vals = "; ".join(f"{r['domain']} {percent(r[col], 1)}" for _, r in b.domains.iterrows())
     return (
-        f"Grouped bar chart: for the IMD and each of its seven domains, the share of neighbourhoods in the "
+        "Grouped bar chart: for the IMD and each of its seven domains, the share of "
+        "neighbourhoods in the "
         f"most deprived 10% nationally in {b.place}, {b.region or 'its region'} and England (10%). "
         f"{b.place}: {vals}."
     )
@@ -412,7 +432,10 @@ def census_alt(b: Baseline) -> str:
         for _, r in b.census.iterrows()
         if pd.notna(r[b.place])
     )
-    return f"Grouped bar chart of Census 2021 shares for {b.place}, {b.region or 'its region'} and England: {vals}."
+    return (
+        f"Grouped bar chart of Census 2021 shares for {b.place}, {b.region or 'its region'} "
+        f"and England: {vals}."
+    )
 
 
 def grants_alt(b: Baseline) -> str:
@@ -421,7 +444,8 @@ def grants_alt(b: Baseline) -> str:
         return "No grants into the place could be placed in a ward."
     first = g.iloc[0]
     return (
-        f"Grouped bar chart, for each ward IMD 2025 decile, of the share of grant money placed in a ward and "
+        "Grouped bar chart, for each ward IMD 2025 decile, of the share of grant money placed "
+        "in a ward and "
         "the share of the place's residents. Decile 1: "
         f"{percent(first['share of grants placed in a ward (%)'], 1)} of grants and "
         f"{percent(first['share of the place' + chr(39) + 's residents (%)'], 1)} of residents."

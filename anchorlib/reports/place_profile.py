@@ -66,7 +66,8 @@ class PlaceProfile:
 
 
 def place_profile(code: str, out_root: Path | None = None, kind: str | None = None) -> PlaceProfile:
-    """Every figure of one place's profile, from the national asset (its row group, and places.json)."""
+    """Every figure of one place's profile, from the national asset (its row group, and
+    places.json)."""
     code = str(code).strip().upper()
     kind = kind or kind_of(code)
     k = kind_spec(kind)
@@ -129,7 +130,8 @@ def _ordinal(n: int) -> str:
 def profile_reading(p: PlaceProfile) -> list[str]:
     """Short plain-English sentences on one place, generated from its figures."""
     out = [
-        f"{p.name} is home to {int(round(p.population)):,} people in {p.lsoa_count:,} neighbourhoods (LSOAs)."
+        f"{p.name} is home to {int(round(p.population)):,} people in {p.lsoa_count:,} "
+        "neighbourhoods (LSOAs)."
     ]
     d = p.deciles
     n1 = int(d["neighbourhoods (LSOAs)"].iloc[0])
@@ -140,15 +142,18 @@ def profile_reading(p: PlaceProfile) -> list[str]:
         )
     else:
         out.append(
-            f"{n1:,} of its neighbourhoods ({percent(share1, None)}) are among the most deprived 10% in England "
-            f"(IMD 2025), against 10% nationally; {percent(float(d['share of residents (%)'].iloc[0]), None)} of "
+            f"{n1:,} of its neighbourhoods ({percent(share1, None)}) are among the most deprived "
+            "10% in England "
+            "(IMD 2025), against 10% nationally; "
+            f"{percent(float(d['share of residents (%)'].iloc[0]), None)} of "
             "its residents live in them."
         )
     rank = dict(zip(p.ranks["measure"], p.ranks.iloc[:, 2]))
     r = next(v for m, v in rank.items() if m.startswith("average rank"))
     if r is not None:
         out.append(
-            f"On the population-weighted average rank it is the {_ordinal(int(r))} most deprived of the "
+            f"On the population-weighted average rank it is the {_ordinal(int(r))} most deprived "
+            "of the "
             f"{p.n_places} {KINDS[p.kind].plural} in England (1 = most deprived)."
         )
     score = {a: m["imd"]["average_score"] for a, m in p.measures.items()}
@@ -157,7 +162,8 @@ def profile_reading(p: PlaceProfile) -> list[str]:
         rs = score.get(p.region) if p.region else None
         region = f"{compare_words(s, rs)} the {p.region} ({rs:.1f}) and " if rs is not None else ""
         out.append(
-            f"Its average IMD score is {s:.1f}: {region}{compare_words(s, e)} England ({e:.1f}); a higher score "
+            f"Its average IMD score is {s:.1f}: {region}{compare_words(s, e)} England ({e:.1f}); "
+            "a higher score "
             "means more deprived."
         )
     dom = p.domains[p.domains["domain"] != DOMAIN_LABELS["imd"]]
@@ -165,7 +171,8 @@ def profile_reading(p: PlaceProfile) -> list[str]:
     if col in dom.columns and len(dom) and dom[col].max() > 0:
         hi = dom.sort_values([col, "domain"], ascending=[False, True]).iloc[0]
         out.append(
-            f"Of the seven domains, {hi['domain'].lower()} stands out: {percent(hi[col], None)} of its "
+            f"Of the seven domains, {hi['domain'].lower()} stands out: {percent(hi[col], None)} "
+            "of its "
             "neighbourhoods are in England's most deprived 10% on it."
         )
     return out
@@ -182,8 +189,11 @@ def map_alt(p: PlaceProfile) -> str:
         else f" {len(districts)} districts outlined: {', '.join(districts)}."
     )
     return (
-        f"Map of {p.name}'s {p.lsoa_count} neighbourhoods coloured by national IMD 2025 decile, dark blue for "
-        f"the most deprived 10% to yellow for the least deprived. {int(d['neighbourhoods (LSOAs)'].iloc[0])} are "
-        f"in decile 1; the most common decile is {str(top['IMD decile (1 = most deprived)']).split(' ')[0]} "
+        f"Map of {p.name}'s {p.lsoa_count} neighbourhoods coloured by national IMD 2025 decile, "
+        "dark blue for "
+        "the most deprived 10% to yellow for the least deprived. "
+        f"{int(d['neighbourhoods (LSOAs)'].iloc[0])} are "
+        "in decile 1; the most common decile is "
+        f"{str(top['IMD decile (1 = most deprived)']).split(' ')[0]} "
         f"({int(top['neighbourhoods (LSOAs)'])} neighbourhoods).{where}"
     )

@@ -1,4 +1,5 @@
-"""Progress against the baseline year and the targets: the tables and charts of the ``progress`` notebook.
+"""Progress against the baseline year and the targets: the tables and charts of the ``progress``
+notebook.
 
 Every number comes from :mod:`anchorlib.indicators.progress` (``progress_table``: each
 headline indicator per financial year, its change against the baseline year
@@ -53,7 +54,8 @@ __all__ = [
     "long_table",
 ]
 
-#: Words and units for the default indicators of anchorlib.indicators.progress.default_indicators ({place}: the place's name).
+#: Words and units for the default indicators of
+#: anchorlib.indicators.progress.default_indicators ({place}: the place's name).
 INDICATORS: dict[str, tuple[str, str]] = {
     "total": ("Spend", "£"),
     "located_share": ("Spend with a located supplier", "%"),
@@ -109,14 +111,16 @@ class Progress:
 
 
 def indicator_unit(name: str) -> str:
-    """``'£'``, ``'%'`` or ``'number'``: known indicators from :data:`INDICATORS`; others by their name."""
+    """``'£'``, ``'%'`` or ``'number'``: known indicators from :data:`INDICATORS`; others by their
+    name."""
     if name in INDICATORS:
         return INDICATORS[name][1]
     return "%" if "share" in name else "£" if name.endswith("total") else "number"
 
 
 def indicator_label(name: str, place: str, *, unit: bool = True, change: bool = False) -> str:
-    """Words for an indicator, with its unit in brackets (``change=True``: the unit of its change)."""
+    """Words for an indicator, with its unit in brackets (``change=True``: the unit of its
+    change)."""
     words = INDICATORS.get(name, (name.replace("_", " ").capitalize(), ""))[0].format(place=place)
     u = indicator_unit(name)
     if change and u == "%":
@@ -138,9 +142,9 @@ def year_status(
 ) -> str:
     """In words, how far a year's figures can be compared with the baseline year.
 
-    Incomplete: fewer than 12 months of payments from an anchor present (its totals are not comparable
-    with full years).  Not comparable: a full year, but a different set of anchors from the baseline
-    year, or the baseline year itself incomplete."""
+    Incomplete: fewer than 12 months of payments from an anchor present (its totals are not
+    comparable with full years).  Not comparable: a full year, but a different set of anchors from
+    the baseline year, or the baseline year itself incomplete."""
     if not complete:
         text = f"incomplete: {months} of 12 months"
     elif comparable or is_baseline:
@@ -162,8 +166,8 @@ def year_label(year: str, baseline: str | None, complete: bool) -> str:
 
 
 def _points(v, name: str, change: bool):
-    """Changes and gaps of shares in percentage points, to one decimal place (the precision the shares are
-    published at); everything else as it is."""
+    """Changes and gaps of shares in percentage points, to one decimal place (the precision the
+    shares are published at); everything else as it is."""
     return (
         round(v, 1)
         if change and indicator_unit(name) == "%" and v is not None and not pd.isna(v)
@@ -176,8 +180,8 @@ def _combined(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _year_flags(table: pd.DataFrame) -> pd.DataFrame:
-    """Per financial year, the combined coverage (the same for every indicator): from the ``total`` rows, or the
-    first indicator's when ``total`` is not tracked."""
+    """Per financial year, the combined coverage (the same for every indicator): from the ``total``
+    rows, or the first indicator's when ``total`` is not tracked."""
     comb = _combined(table)
     first = (
         "total"
@@ -215,21 +219,23 @@ def _wide(table: pd.DataFrame, place: str, column: str, *, change: bool) -> pd.D
 
 
 def headline_table(table: pd.DataFrame, place: str) -> pd.DataFrame:
-    """Every indicator of all anchors combined (net of payments between them), one row each, one column per
-    financial year; headings mark the baseline year and incomplete years."""
+    """Every indicator of all anchors combined (net of payments between them), one row each, one
+    column per financial year; headings mark the baseline year and incomplete years."""
     return _wide(table, place, "value", change=False)
 
 
 def change_table(table: pd.DataFrame, place: str) -> pd.DataFrame:
-    """The change of each combined indicator since the baseline year (value - baseline; shares in points)."""
+    """The change of each combined indicator since the baseline year (value - baseline; shares in
+    points)."""
     return _wide(table, place, "change", change=True)
 
 
 def coverage_table(
     ledger: pd.DataFrame, table: pd.DataFrame, names: dict[str, str]
 ) -> pd.DataFrame:
-    """Per financial year: months with payments from each anchor (progress.year_coverage), the anchors present,
-    and whether the year's combined figures can be compared with the baseline year."""
+    """Per financial year: months with payments from each anchor (progress.year_coverage), the
+    anchors present, and whether the year's combined figures can be compared with the baseline
+    year."""
     cov = P.year_coverage(ledger)
     wide = cov.pivot(index="financial_year", columns="anchor_id", values="months")
     ids = [a for a in names if a in wide.columns] + sorted(set(wide.columns) - set(names))
@@ -273,14 +279,14 @@ def _on_track(v, latest) -> str:
 
 
 def targets_table(summary: pd.DataFrame, place: str, names: dict[str, str]) -> pd.DataFrame:
-    """One row per target (progress.targets_summary): baseline, latest, target, gap, the pace needed and the
-    pace so far.  Each row's unit is in its ``indicator`` label; changes, gaps and paces of shares are in
-    percentage points."""
+    """One row per target (progress.targets_summary): baseline, latest, target, gap, the pace needed
+    and the pace so far.  Each row's unit is in its ``indicator`` label; changes, gaps and paces of
+    shares are in percentage points."""
     recs = []
     for r in summary.itertuples(index=False):
         k = _scale(r.indicator)
 
-        def v(x):
+        def v(x, k=k):
             return None if x is None or pd.isna(x) else float(x) * k
 
         recs.append(
@@ -324,7 +330,8 @@ def targets_table(summary: pd.DataFrame, place: str, names: dict[str, str]) -> p
 
 
 def target_year_table(table: pd.DataFrame, indicator: str, anchor: str, place: str) -> pd.DataFrame:
-    """One target's indicator year by year: value, target, gap, change since the baseline, and the year's status."""
+    """One target's indicator year by year: value, target, gap, change since the baseline, and the
+    year's status."""
     rows = table[(table["indicator"] == indicator) & (table["anchor"] == anchor)].sort_values(
         "financial_year"
     )
@@ -360,7 +367,8 @@ def target_year_table(table: pd.DataFrame, indicator: str, anchor: str, place: s
 
 
 def long_table(table: pd.DataFrame, place: str, names: dict[str, str]) -> pd.DataFrame:
-    """Every indicator, anchor and year (the download): each row's unit in its ``indicator`` label."""
+    """Every indicator, anchor and year (the download): each row's unit in its ``indicator``
+    label."""
     t = table
     k = t["indicator"].map(_scale)
     return pd.DataFrame(
@@ -396,7 +404,8 @@ def collaborative_progress(
     """Every table of the progress report, from the collaborative's located ledger.
 
     ``complete_only``: judge each target on the last complete year (as progress.targets_summary).
-    ``baseline_year``: override the YAML's ``baseline_year`` (None: the YAML's, else the first year)."""
+    ``baseline_year``: override the YAML's ``baseline_year`` (None: the YAML's, else the first
+    year)."""
     place = collab.place
     rows = spend.spend_rows(ledger, place)
     table = P.progress_table(rows, collab, aliases=aliases, baseline_year=baseline_year or None)
@@ -447,7 +456,8 @@ def _series(p: Progress, indicator: str, anchor: str, years: list[str]) -> list[
 
 
 def _axis_years(p: Progress, until: str | None = None) -> list[str]:
-    """The years on the axis: every year with figures, then each year up to ``until`` (a target's year)."""
+    """The years on the axis: every year with figures, then each year up to ``until`` (a target's
+    year)."""
     years = list(p.years)
     if until and years and P.year_start(until) > P.year_start(years[-1]):
         for y in range(P.year_start(years[-1]) + 1, P.year_start(until) + 1):
@@ -482,8 +492,9 @@ def _fmt(v: float, unit: str) -> str:
 
 
 def progress_chart(p: Progress, indicator: str, anchor: str = COMBINED):
-    """One indicator by financial year (open circles: incomplete years), the baseline year marked by a dotted
-    line and, when the indicator has a target for ``anchor``, the target as a dashed line and a star at its year."""
+    """One indicator by financial year (open circles: incomplete years), the baseline year marked by
+    a dotted line and, when the indicator has a target for ``anchor``, the target as a dashed line
+    and a star at its year."""
     from anchorlib.reports import charts
     from anchorlib.reports.display import DARK, MID
 
@@ -536,7 +547,8 @@ def progress_chart(p: Progress, indicator: str, anchor: str = COMBINED):
 
 
 def shares_chart(p: Progress, indicators=SHARES_CHARTED):
-    """Several combined shares on one chart (line styles differ as well as colours), the baseline year marked."""
+    """Several combined shares on one chart (line styles differ as well as colours), the baseline
+    year marked."""
     from anchorlib.reports import charts
     from anchorlib.reports.display import MID
 
@@ -568,7 +580,8 @@ def shares_chart(p: Progress, indicators=SHARES_CHARTED):
 
 
 def chart_alt(p: Progress, indicator: str, anchor: str = COMBINED) -> str:
-    """Alt text for :func:`progress_chart`: the values by year in words, the baseline and the target."""
+    """Alt text for :func:`progress_chart`: the values by year in words, the baseline and the
+    target."""
     unit = indicator_unit(indicator)
     vals = _series(p, indicator, anchor, p.years)
     inc = _incomplete(p, p.years)
@@ -592,7 +605,8 @@ def chart_alt(p: Progress, indicator: str, anchor: str = COMBINED) -> str:
 
 
 def shares_alt(p: Progress, indicators=SHARES_CHARTED) -> str:
-    """Alt text for :func:`shares_chart`: each share's first and last year, and the baseline year."""
+    """Alt text for :func:`shares_chart`: each share's first and last year, and the baseline
+    year."""
     parts = []
     for i in indicators:
         vals = [(y, v) for y, v in zip(p.years, _series(p, i, COMBINED, p.years)) if v is not None]
@@ -615,15 +629,16 @@ def _pts(v: float, unit: str) -> str:
 
 
 def _reached(r) -> bool:
-    """The latest value meets the target, in the target's direction (as progress.targets_summary: up when the
-    target is at or above the baseline)."""
+    """The latest value meets the target, in the target's direction (as progress.targets_summary: up
+    when the target is at or above the baseline)."""
     base = None if r.baseline_value is None or pd.isna(r.baseline_value) else r.baseline_value
     up = r.target >= base if base is not None else r.gap >= 0
     return bool(r.latest_value >= r.target if up else r.latest_value <= r.target)
 
 
 def progress_reading(p: Progress) -> list[str]:
-    """Short plain-English sentences on progress against the baseline year and the targets, from the figures."""
+    """Short plain-English sentences on progress against the baseline year and the targets, from the
+    figures."""
     if p.table.empty:
         return ["There are no payments in the ledger, so no progress can be measured."]
     out = []
@@ -637,13 +652,16 @@ def progress_reading(p: Progress) -> list[str]:
     out.append(f"Progress is measured against {p.baseline_year}, the baseline year, over {span}.")
     if incomplete:
         out.append(
-            f"{', '.join(incomplete)}: fewer than 12 months of payments from at least one anchor, so "
-            f"{'its figures are' if len(incomplete) == 1 else 'their figures are'} marked incomplete and "
+            f"{', '.join(incomplete)}: fewer than 12 months of payments from at least one "
+            "anchor, so "
+            f"{'its figures are' if len(incomplete) == 1 else 'their figures are'} marked "
+            "incomplete and "
             "not compared with full years."
         )
     if p.baseline_year in incomplete:
         out.append(
-            f"The baseline year {p.baseline_year} is itself incomplete: no later year is strictly comparable "
+            f"The baseline year {p.baseline_year} is itself incomplete: no later year is "
+            "strictly comparable "
             "with it, so read the changes as indications."
         )
     full = [a for a in p.anchor_names]
@@ -655,17 +673,21 @@ def progress_reading(p: Progress) -> list[str]:
     ]
     if partial_anchor_years:
         out.append(
-            f"Not every anchor has payments in {', '.join(partial_anchor_years)}: combined figures for "
-            f"{'that year' if len(partial_anchor_years) == 1 else 'those years'} cover fewer anchors."
+            f"Not every anchor has payments in {', '.join(partial_anchor_years)}: combined "
+            "figures for "
+            f"{'that year' if len(partial_anchor_years) == 1 else 'those years'} cover fewer "
+            "anchors."
         )
     if p.simulated:
         out.append(
-            "Supplier locations are simulated for this demo: the place and deprivation shares illustrate the "
+            "Supplier locations are simulated for this demo: the place and deprivation shares "
+            "illustrate the "
             "method and say nothing about these suppliers."
         )
     if not len(p.summary):
         out.append(
-            "The collaborative's YAML declares no targets yet: add them under `targets` to track gaps."
+            "The collaborative's YAML declares no targets yet: add them under `targets` to track "
+            "gaps."
         )
     for r in p.summary.itertuples(index=False):
         unit = indicator_unit(r.indicator)
@@ -697,7 +719,10 @@ def progress_reading(p: Progress) -> list[str]:
                 text += f", {_pts(r.required_per_year * k, unit)} a year to close it"
             if r.observed_per_year is not None and not pd.isna(r.observed_per_year):
                 move = "up" if r.observed_per_year > 0 else "down"
-                text += f"; since the baseline it has moved {_pts(r.observed_per_year * k, unit)} a year {move}"
+                text += (
+                    "; since the baseline it has moved "
+                    f"{_pts(r.observed_per_year * k, unit)} a year {move}"
+                )
             verdict = {True: "on track", False: "not on track"}.get(r.on_track, "too early to tell")
             text += f": {verdict}."
         out.append(text)

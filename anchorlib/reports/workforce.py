@@ -1,4 +1,5 @@
-"""The workforce report: tables of the ``workforce`` notebook, its charts' data and its plain-English reading.
+"""The workforce report: tables of the ``workforce`` notebook, its charts' data and its
+plain-English reading.
 
 Every number comes from the workforce aggregates that ``anchor run`` builds
 once per collaborative (:func:`anchorlib.assets.workforce.build_workforce_asset`,
@@ -8,8 +9,8 @@ This module only arranges the aggregates into tables whose column names carry
 their units, shows a suppressed figure as ``c`` (the ONS convention for a
 confidential cell), and words the figures (:func:`workforce_reading`).
 
-    asset = read_workforce_asset(collab)              # the shared asset, read, never rebuilt
-    w = workforce_report(collab, asset)               # every anchor and combined; anchor="id": one anchor
+    asset = read_workforce_asset(collab)      # the shared asset, read, never rebuilt
+    w = workforce_report(collab, asset)       # every anchor and combined; anchor="id": one anchor
     w.summary, w.tiers, w.within, w.deciles, w.deprived, w.rlw, w.impact_hires, w.staff_data
     workforce_reading(w)
 """
@@ -27,10 +28,8 @@ import pandas as pd
 
 from anchorlib.assets.workforce import workforce_asset_dir
 from anchorlib.core.errors import AnchorError
-from anchorlib.core.fmt import decile_label, percent, share
+from anchorlib.core.fmt import decile_label, share
 from anchorlib.indicators.workforce import COMBINED, PUBLISHED_TABLES
-from anchorlib.reports.charts import pyplot
-from anchorlib.reports.display import DARK, DECILE_CMAP, MID
 
 __all__ = [
     "SUPPRESSED",
@@ -49,9 +48,6 @@ __all__ = [
     "impact_hire_table",
     "staff_data_table",
     "count_suppressed",
-    "chart_series",
-    "share_chart",
-    "chart_alt",
     "date_words",
     "tier_label",
     "band_label",
@@ -117,8 +113,9 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 
 def read_workforce_asset(collab, out_root: str | Path | None = None) -> dict:
-    """The workforce aggregates built by ``anchor run``: ``{"meta": {...}, "summary": DataFrame, ...}``
-    (<NA> = suppressed).  When the asset was skipped (no staff data) only ``meta`` is there, with the note."""
+    """The workforce aggregates built by ``anchor run``: ``{"meta": {...}, "summary": DataFrame,
+    ...}`` (<NA> = suppressed).  When the asset was skipped (no staff data) only ``meta`` is there,
+    with the note."""
     folder = workforce_asset_dir(collab, out_root)
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
@@ -141,7 +138,8 @@ def _missing(v) -> bool:
 
 
 def _cell(v, *, percent: bool = False):
-    """A published figure for display: ``c`` when suppressed, a share as a percentage (one decimal)."""
+    """A published figure for display: ``c`` when suppressed, a share as a percentage (one
+    decimal)."""
     if _missing(v):
         return SUPPRESSED
     if hasattr(v, "item"):
@@ -156,7 +154,8 @@ def group_name(group: str, names: dict[str, str]) -> str:
 
 
 def tier_label(tier: str, place: str, local_tier: str) -> str:
-    """Words for where staff live: ``in Lancashire`` (the place's tier), ``in the wider area``, ..."""
+    """Words for where staff live: ``in Lancashire`` (the place's tier), ``in the wider area``,
+    ..."""
     if tier == local_tier:
         return f"in {place}"
     if tier == "unknown":
@@ -167,7 +166,8 @@ def tier_label(tier: str, place: str, local_tier: str) -> str:
 
 
 def band_label(deciles: Sequence[int], short: bool = False) -> str:
-    """``[1, 2]`` -> 'the most deprived 20% of neighbourhoods in England' (short: 'most deprived 20%')."""
+    """``[1, 2]`` -> 'the most deprived 20% of neighbourhoods in England' (short: 'most deprived
+    20%')."""
     deciles = sorted(int(d) for d in deciles)
     if deciles == list(range(1, len(deciles) + 1)):
         return (
@@ -245,7 +245,8 @@ def _staff_columns(r: dict) -> dict:
 def tier_table(
     by_tier: pd.DataFrame, groups: Sequence[str], names: dict[str, str], place: str, local_tier: str
 ) -> pd.DataFrame:
-    """Staff and pay by where staff live (the innermost tier of the home postcode), per anchor, with a total."""
+    """Staff and pay by where staff live (the innermost tier of the home postcode), per anchor, with
+    a total."""
     return pd.DataFrame(
         [
             {
@@ -266,7 +267,8 @@ def within_table(
     local_tier: str,
     tiers: Sequence[str],
 ) -> pd.DataFrame:
-    """Staff living within each bounded tier, counting the tiers inside it (e.g. in the place or the wider area)."""
+    """Staff living within each bounded tier, counting the tiers inside it (e.g. in the place or the
+    wider area)."""
     rows = []
     for r in _rows(within, groups).to_dict("records"):
         upto = list(tiers)[: list(tiers).index(r["tier"]) + 1]
@@ -284,7 +286,8 @@ def within_table(
 def decile_table(
     by_decile: pd.DataFrame, groups: Sequence[str], names: dict[str, str]
 ) -> pd.DataFrame:
-    """Staff and pay by the IMD 2025 decile of the home neighbourhood (LSOA), per anchor, with a total."""
+    """Staff and pay by the IMD 2025 decile of the home neighbourhood (LSOA), per anchor, with a
+    total."""
     return pd.DataFrame(
         [
             {
@@ -314,7 +317,8 @@ def deprived_table(
 
 
 def rlw_table(rlw: pd.DataFrame, groups: Sequence[str], names: dict[str, str]) -> pd.DataFrame:
-    """Staff in post paid at or above the Real Living Wage (the London rate for those working in London)."""
+    """Staff in post paid at or above the Real Living Wage (the London rate for those working in
+    London)."""
     return pd.DataFrame(
         [
             {
@@ -334,7 +338,8 @@ def rlw_table(rlw: pd.DataFrame, groups: Sequence[str], names: dict[str, str]) -
 def impact_hire_table(
     hires: pd.DataFrame, groups: Sequence[str], names: dict[str, str], deciles: Sequence[int]
 ) -> pd.DataFrame:
-    """Starters in the year by where they live, the share from deprived neighbourhoods against the target."""
+    """Starters in the year by where they live, the share from deprived neighbourhoods against the
+    target."""
     band = band_label(deciles, short=True)
     return pd.DataFrame(
         [
@@ -356,7 +361,8 @@ def impact_hire_table(
 def staff_data_table(
     meta: dict, names: dict[str, str], anchors: Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """Per anchor: where its staff figures come from (a supplied extract, the demo's simulation, or none)."""
+    """Per anchor: where its staff figures come from (a supplied extract, the demo's simulation, or
+    none)."""
     staff = meta.get("staff_data", {})
     shown = list(anchors) if anchors is not None else list(staff)
     return pd.DataFrame(
@@ -484,119 +490,6 @@ def workforce_report(collab, asset: dict, anchor: str = "") -> WorkforceReport:
     return w
 
 
-# --------------------------------------------------------------------------- charts
-
-
-def chart_series(
-    table: pd.DataFrame, label_col: str, value_col: str, *, skip: Sequence[str] = ()
-) -> tuple[list[str], dict[str, list]]:
-    """(labels, {anchor: values}) from a display table with an ``anchor`` column: one series per anchor, the
-    labels in the table's order (``skip``: labels left out, e.g. 'all staff')."""
-    t = table[~table[label_col].isin(skip)]
-    labels = list(dict.fromkeys(t[label_col]))
-    series = {}
-    for g in dict.fromkeys(t["anchor"]):
-        part = t[t["anchor"] == g].set_index(label_col)[value_col]
-        series[g] = [part.get(lab, SUPPRESSED) for lab in labels]
-    return labels, series
-
-
-def _value(v) -> float | None:
-    return None if _missing(v) or isinstance(v, str) else float(v)
-
-
-def share_chart(
-    labels: Sequence[str],
-    series: dict[str, Sequence],
-    *,
-    title: str,
-    xlabel: str,
-    reference: float | None = None,
-    reference_label: str | None = None,
-    colours: Sequence | None = None,
-):
-    """Horizontal bars of percentages (one or several series), each labelled with its value; a suppressed
-    value (``c`` or missing) gets no bar and the label 'c (suppressed)', never a bar of zero."""
-    import matplotlib
-    import numpy as np
-
-    plt = pyplot()
-    k = max(len(series), 1)
-    names = list(series)
-    if k == 1:
-        fill = [list(colours)] if colours is not None else [[DARK] * len(labels)]
-    else:
-        cmap = matplotlib.colormaps[DECILE_CMAP]
-        fill = [[cmap(i / (k - 1) * 0.9)] * len(labels) for i in range(k)]
-    values = {n: [_value(v) for v in series[n]] for n in names}
-    top = max([v for vs in values.values() for v in vs if v is not None] + [reference or 0, 1])
-    fig, ax = plt.subplots(figsize=(8.5, 0.32 * len(labels) * max(k, 1.4) + 1.6))
-    y = np.arange(len(labels))
-    h = 0.8 / k
-    for i, n in enumerate(names):
-        vs = values[n]
-        ax.barh(
-            y + i * h,
-            [0 if v is None else v for v in vs],
-            height=h,
-            color=fill[i],
-            edgecolor="white",
-            linewidth=0.3,
-            label=n,
-        )
-        for yy, v in zip(y + i * h, vs):
-            ax.text(
-                0 if v is None else v,
-                yy,
-                " c (suppressed)" if v is None else f" {percent(v, 1)}",
-                va="center",
-                fontsize=7 if k > 1 else 8,
-                style="italic" if v is None else "normal",
-            )
-    ax.set_yticks(y + h * (k - 1) / 2, list(labels))
-    ax.invert_yaxis()
-    ax.set_title(title, loc="left")
-    ax.set_xlabel(xlabel)
-    if reference is not None:
-        ax.axvline(reference, color=MID, linestyle="--", linewidth=1)
-        if reference_label:  # at the foot of the line, clear of the title
-            from matplotlib.transforms import blended_transform_factory
-
-            ax.text(
-                reference,
-                0.01,
-                f" {reference_label}",
-                color="#333333",
-                fontsize=8,
-                va="bottom",
-                transform=blended_transform_factory(ax.transData, ax.transAxes),
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1, "alpha": 0.85},
-            )
-    if k > 1:
-        ax.legend(frameon=False, loc="lower right", fontsize=8)
-    ax.set_xlim(0, top * 1.25)
-    fig.tight_layout()
-    return fig
-
-
-def chart_alt(labels: Sequence[str], series: dict[str, Sequence], prefix: str) -> str:
-    """Alt text giving every value of a :func:`share_chart` in words, 'suppressed' where it is."""
-
-    def one(v) -> str:
-        x = _value(v)
-        return "suppressed" if x is None else percent(x, 1)
-
-    if len(series) == 1:
-        vals = next(iter(series.values()))
-        parts = [f"{lab} {one(v)}" for lab, v in zip(labels, vals)]
-    else:
-        parts = [
-            f"{lab}: " + ", ".join(f"{n} {one(series[n][i])}" for n in series)
-            for i, lab in enumerate(labels)
-        ]
-    return f"{prefix}: {'; '.join(parts)}."
-
-
 # --------------------------------------------------------------------------- the reading
 
 
@@ -622,8 +515,8 @@ def _names(ids: Sequence[str], names: dict[str, str]) -> str:
 
 
 def workforce_reading(w: WorkforceReport) -> list[str]:
-    """Short plain-English sentences on what stands out, generated from the published (suppressed, rounded)
-    figures; a suppressed figure is called suppressed, never guessed."""
+    """Short plain-English sentences on what stands out, generated from the published (suppressed,
+    rounded) figures; a suppressed figure is called suppressed, never guessed."""
     if not w.available:
         return [w.note]
     meta, place, g = w.meta, w.place, w.headline
@@ -644,14 +537,17 @@ def workforce_reading(w: WorkforceReport) -> list[str]:
             else f"The staff of {_names(sim, w.names)} are"
         )
         out.append(
-            f"{whose} simulated for this demo (seeded, homes drawn from real postcodes around each anchor's "
-            "sites): the figures illustrate the method and say nothing about the real staff of these employers."
+            f"{whose} simulated for this demo (seeded, homes drawn from real postcodes around "
+            "each anchor's "
+            "sites): the figures illustrate the method and say nothing about the real staff of "
+            "these employers."
         )
     local = f"in_{w.local_tier}_share"
     within = w.raw["staff_within_tier"]
     wider = within[(within["anchor"] == g) & (within["tier"] != w.local_tier)]
     sentence = (
-        f"{_p(s.loc[g, local])} of staff live in {place}, and {_p(s.loc[g, f'pay_in_{w.local_tier}_share'])} "
+        f"{_p(s.loc[g, local])} of staff live in {place}, and "
+        f"{_p(s.loc[g, f'pay_in_{w.local_tier}_share'])} "
         "of the pay goes to them"
     )
     if len(wider):
@@ -678,20 +574,48 @@ def workforce_reading(w: WorkforceReport) -> list[str]:
             "more than" if diff > 1 else "less than" if diff < -1 else "about"
         ) + f" the {even}% an even spread across England would give"
         out.append(f"{_p(dep)} of staff live in {band_label(w.deprived_deciles)}: {compare}.")
-    rlw = meta.get("rlw", {})
+    out.append(_rlw_sentence(w, s.loc[g, "rlw_share"]))
+    out += _impact_hire_sentences(w, s, anchors)
+    if w.suppressed:
+        threshold = meta.get("disclosure", {}).get("threshold", 10)
+        out.append(
+            f"{w.suppressed} figures in the tables are suppressed (shown as {SUPPRESSED}): each "
+            "counts "
+            f"fewer than {threshold} people, or would let such a count be worked out from the "
+            "others."
+        )
+    if w.without_staff:
+        out.append(
+            f"No staff data for {_names(w.without_staff, w.names)}: "
+            f"{'it is' if len(w.without_staff) == 1 else 'they are'} not in these figures, nor "
+            "in the "
+            "combined figure."
+        )
+    return out
+
+
+def _rlw_sentence(w: WorkforceReport, rlw_share) -> str:
+    """The reading's sentence on the Real Living Wage (of the headline group)."""
+    rlw = w.meta.get("rlw", {})
     basis = (
         "the rate announced for " + str(w.year)
         if rlw.get("basis", "announced") == "announced"
         else f"the rate in force when {w.year} began"
     )
-    below = w.raw["rlw"].set_index("anchor")["below"].get(g)
-    rlw_share = s.loc[g, "rlw_share"]
-    out.append(
-        f"{_p(rlw_share)} of staff in post are paid at or above the Real Living Wage (£{rlw.get('uk', 0):.2f} an "
+    below = w.raw["rlw"].set_index("anchor")["below"].get(w.headline)
+    return (
+        f"{_p(rlw_share)} of staff in post are paid at or above the Real Living Wage "
+        f"(£{rlw.get('uk', 0):.2f} an "
         f"hour, {basis}; £{rlw.get('london', 0):.2f} for work in London)"
         + ("." if _missing(below) else f"; {_n(below)} are paid below it.")
     )
-    target = float(meta.get("impact_hire_target", 0.1))
+
+
+def _impact_hire_sentences(w: WorkforceReport, s: pd.DataFrame, anchors: list[str]) -> list[str]:
+    """The reading's sentences on impact hires: the headline group's share against the target and,
+    with several anchors, those short of it."""
+    g, out = w.headline, []
+    target = float(w.meta.get("impact_hire_target", 0.1))
     hire = s.loc[g, "impact_hire_share"]
     starters = s.loc[g, "starters"]
     if _missing(hire):
@@ -703,7 +627,8 @@ def workforce_reading(w: WorkforceReport) -> list[str]:
         meets = "meeting" if float(hire) >= target else "short of"
         out.append(
             f"Of the {_n(starters)} staff who started in {w.year}, {_p(hire)} came from "
-            f"{band_label(w.deprived_deciles)}: {meets} the Healthcare Anchor Network's goal of at least "
+            f"{band_label(w.deprived_deciles)}: {meets} the Healthcare Anchor Network's goal of "
+            "at least "
             f"{share(target, 0)} (impact hires)."
         )
         if len(anchors) > 1:
@@ -723,36 +648,30 @@ def workforce_reading(w: WorkforceReport) -> list[str]:
                 )
                 + (f" ({_names(hidden, w.names)}: suppressed)." if hidden else ".")
             )
-    if w.suppressed:
-        threshold = meta.get("disclosure", {}).get("threshold", 10)
-        out.append(
-            f"{w.suppressed} figures in the tables are suppressed (shown as {SUPPRESSED}): each counts "
-            f"fewer than {threshold} people, or would let such a count be worked out from the others."
-        )
-    if w.without_staff:
-        out.append(
-            f"No staff data for {_names(w.without_staff, w.names)}: "
-            f"{'it is' if len(w.without_staff) == 1 else 'they are'} not in these figures, nor in the "
-            "combined figure."
-        )
     return out
 
 
 def disclosure_note(w: WorkforceReport) -> str:
-    """What ``c`` means and how the figures were protected (Markdown), from the settings the asset used."""
+    """What ``c`` means and how the figures were protected (Markdown), from the settings the asset
+    used."""
     d = w.meta.get("disclosure", {})
     threshold, rounding, pay = d.get("threshold", 10), d.get("rounding"), d.get("pay_rounding")
     dominance = d.get("dominance")
     lines = [
-        f"**{SUPPRESSED} = suppressed.** Staff records are personal data, so every figure here is an aggregate "
-        f"that has passed disclosure control. A count of 1 to {threshold - 1} people is never shown, nor is "
-        "the full-time equivalent or pay behind it. Other figures are suppressed too where, with the totals and "
-        "the other figures, they would let a hidden count be worked out (secondary suppression); a combined "
+        f"**{SUPPRESSED} = suppressed.** Staff records are personal data, so every figure here "
+        "is an aggregate "
+        f"that has passed disclosure control. A count of 1 to {threshold - 1} people is never "
+        "shown, nor is "
+        "the full-time equivalent or pay behind it. Other figures are suppressed too where, with "
+        "the totals and "
+        "the other figures, they would let a hidden count be worked out (secondary suppression); "
+        "a combined "
         "figure is the sum of the anchors', so it is protected with them."
     ]
     if dominance:
         lines.append(
-            f"A pay figure is also suppressed when one person earns more than {share(dominance, 0)} of it."
+            "A pay figure is also suppressed when one person earns more than "
+            f"{share(dominance, 0)} of it."
         )
     parts = []
     if rounding:
@@ -761,8 +680,10 @@ def disclosure_note(w: WorkforceReport) -> str:
         parts.append(f"pay to the nearest £{pay:,}")
     if parts:
         lines.append(
-            f"Published figures are rounded ({', '.join(parts)}, FTE to 0.1); totals are rounded from "
-            "the exact figures, so they need not equal the sum of the rounded rows. Shares are computed "
+            f"Published figures are rounded ({', '.join(parts)}, FTE to 0.1); totals are rounded "
+            "from "
+            "the exact figures, so they need not equal the sum of the rounded rows. Shares are "
+            "computed "
             "from the exact figures."
         )
     lines.append(
@@ -772,9 +693,9 @@ def disclosure_note(w: WorkforceReport) -> str:
 
 
 def sources(w: WorkforceReport | None = None) -> list[str]:
-    """Catalogue source ids the workforce report draws on: the postcode lookup that places home postcodes
-    (ONSPD, Code-Point Open, the LSOA bridge), IMD 2025 and the regions (the Real Living Wage rates are not a
-    catalogue source: :func:`rlw_source_note` words their attribution)."""
+    """Catalogue source ids the workforce report draws on: the postcode lookup that places home
+    postcodes (ONSPD, Code-Point Open, the LSOA bridge), IMD 2025 and the regions (the Real Living
+    Wage rates are not a catalogue source: :func:`rlw_source_note` words their attribution)."""
     return [
         "onspd_lookup",
         "codepoint_open",
@@ -790,8 +711,13 @@ def rlw_source_note(w: WorkforceReport) -> str:
     rlw = w.meta.get("rlw", {})
     src = rlw.get("source", {})
     basis = rlw.get("basis", "announced")
+    meaning = (
+        "the rate labelled with the financial year"
+        if basis == "announced"
+        else "the rate in force when the year began"
+    )
     return (
         f"Rates: {src.get('attribution', 'Living Wage Foundation')}. Basis: {basis} "
-        f"({'the rate labelled with the financial year' if basis == 'announced' else 'the rate in force when the year began'}); "
+        f"({meaning}); "
         f"{w.meta.get('hours_convention', '')}. The London rate applies to staff working in London."
     )
