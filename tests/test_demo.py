@@ -1,4 +1,5 @@
-"""Simulated demo data: real postcodes, stated proportions, stable draws, always labelled simulated."""
+"""Simulated demo data: real postcodes, stated proportions, stable draws, always labelled
+simulated."""
 
 from __future__ import annotations
 

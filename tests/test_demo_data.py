@@ -1,5 +1,5 @@
-"""The demo extract (data/demo/, built by `anchor data build-demo`): checksums, provenance, determinism,
-the same figures as the full data, and a clear error outside its coverage."""
+"""The demo extract (data/demo/, built by `anchor data build-demo`): checksums, provenance,
+determinism, the same figures as the full data, and a clear error outside its coverage."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ DEMO = ROOT / "data" / "demo"
 
 @pytest.fixture(scope="session")
 def extract_cache(tmp_path_factory):
-    """One cache for the extract runs of the session (the postcode index built from the extract once)."""
+    """One cache for the extract runs of the session (the postcode index built from the extract
+    once)."""
     return tmp_path_factory.mktemp("extract-cache")
 
 
 @pytest.fixture
 def extract_only(monkeypatch, extract_cache):
-    """The real catalogue with only the demo extract: no ../shared, no ANCHOR_DATA_DIR, a cache of its own."""
+    """The real catalogue with only the demo extract: no ../shared, no ANCHOR_DATA_DIR, a cache of
+    its own."""
     import anchorlib.data.extract as extract
 
     monkeypatch.delenv("ANCHOR_CATALOGUE", raising=False)

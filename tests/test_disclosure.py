@@ -1,4 +1,5 @@
-"""Disclosure control: hand-worked tables, and properties (hypothesis) that no small cell is ever recoverable."""
+"""Disclosure control: hand-worked tables, and properties (hypothesis) that no small cell is ever
+recoverable."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ def test_round_to_base():
 
 def test_one_way_table_by_hand():
     # rest_of_uk 6 is small; it is the only hidden count, so the next smallest (wider, 40) is hidden
-    # with it: 166 - 120 - 0 = 46 = wider + rest, which pins neither.  Zero is published; total rounded.
+    # with it: 166 - 120 - 0 = 46 = wider + rest, which pins neither.  Zero is published; total
+    # rounded.
     out = suppress(
         pd.Series({"place": 120, "wider": 40, "rest_of_uk": 6, "unknown": 0}, name="staff")
     )
@@ -87,8 +89,9 @@ def test_check_safe_finds_recovery_by_subtraction():
 
 
 def test_recovery_through_several_relations_is_found():
-    # Two 2x2 blocks each hide a cycle, and one cell links them: hidden cells whose every row and column has
-    # two hidden cells, yet the link is a bridge and its value follows from combining the lines.
+    # Two 2x2 blocks each hide a cycle, and one cell links them: hidden cells whose every row and
+    # column has two hidden cells, yet the link is a bridge and its value follows from combining
+    # the lines.
     cells = LinkedCells()
     grid = {
         (0, 0): 5,
@@ -121,8 +124,8 @@ def test_recovery_through_several_relations_is_found():
 
 
 def test_linked_tables_share_cells():
-    # Two tables share their total and one category ("unknown"): protected as one system, a complement in
-    # one table alone would leave "unknown" recoverable from the other.
+    # Two tables share their total and one category ("unknown"): protected as one system, a
+    # complement in one table alone would leave "unknown" recoverable from the other.
     def system(total_weight):
         cells = LinkedCells()
         for k, v in {
@@ -200,11 +203,13 @@ def tables(draw, max_side=4):
 
 
 def _another_value_fits(table: pd.DataFrame, mask: pd.DataFrame, cell: tuple) -> bool:
-    """Brute force, as an outsider would: is there a table of non-negative whole numbers, agreeing with every
-    published cell and total (exact, unrounded), in which ``cell`` has another value than its true one?
+    """Brute force, as an outsider would: is there a table of non-negative whole numbers, agreeing
+    with every published cell and total (exact, unrounded), in which ``cell`` has another value than
+    its true one?
 
-    A depth-first search over the hidden inner cells (the cell itself first when it is one), each trying
-    values nearest its true value first, with values forced by a published row or column total.
+    A depth-first search over the hidden inner cells (the cell itself first when it is one), each
+    trying values nearest its true value first, with values forced by a published row or column
+    total.
     """
     rows, cols = list(table.index), list(table.columns)
     n_r, n_c = len(rows), len(cols)
@@ -293,7 +298,8 @@ def test_no_small_cell_is_published_or_recoverable(table):
         full.loc[TOTAL] = full.sum(axis=0)
     small = (full > 0) & (full < 10)
     assert not (small & ~mask).to_numpy().any(), "a count below the threshold is published"
-    # no line (row or column, totals included) with exactly one hidden non-zero figure: no recovery by subtraction
+    # no line (row or column, totals included) with exactly one hidden non-zero figure: no recovery
+    # by subtraction
     hidden_nonzero = mask & (full != 0)
     if len(table.columns) > 1:
         assert (hidden_nonzero.sum(axis=1) != 1).all()
@@ -307,8 +313,9 @@ def test_no_small_cell_is_published_or_recoverable(table):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables(max_side=3))
 def test_brute_force_outsider_cannot_pin_a_small_cell(table):
-    """The strongest check: enumerate every table consistent with what is published (exact totals, whole
-    non-negative numbers); each hidden small count must be able to take another value than its own."""
+    """The strongest check: enumerate every table consistent with what is published (exact totals,
+    whole non-negative numbers); each hidden small count must be able to take another value than
+    its own."""
     mask = suppression_mask(table)
     full = table.copy()
     if len(table.columns) > 1:
@@ -323,7 +330,8 @@ def test_brute_force_outsider_cannot_pin_a_small_cell(table):
 
 @st.composite
 def linked_systems(draw):
-    """Several anchors' one-way tables (sharing categories) plus the combined table, as the workforce tables are."""
+    """Several anchors' one-way tables (sharing categories) plus the combined table, as the
+    workforce tables are."""
     n_anchors = draw(st.integers(1, 4))
     n_cats = draw(st.integers(1, 5))
     values = draw(

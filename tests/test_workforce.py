@@ -1,4 +1,5 @@
-"""Workforce: staff extracts (validation, clear errors), indicators (hand-computed), disclosure, simulation, privacy."""
+"""Workforce: staff extracts (validation, clear errors), indicators (hand-computed), disclosure,
+simulation, privacy."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def rows(table: pd.DataFrame, **where) -> pd.DataFrame:
     return table
 
 
-# ============================================================================= the Real Living Wage table
+# ======================================================================= the Real Living Wage table
 
 
 def test_rlw_table_is_declared_with_its_source():
@@ -221,7 +222,8 @@ def test_every_problem_is_reported_at_once(fixture_data):
     [
         (
             "no_header.csv",
-            "no header row names every required column. Best candidate: row 1 with 'Name', 'Address'",
+            "no header row names every required column. "
+            "Best candidate: row 1 with 'Name', 'Address'",
         ),
         ("ambiguous.csv", "columns B 'Postcode', C 'Home Postcode' all look like home_postcode"),
         ("header_only.csv", "has a header but no employees"),
@@ -248,7 +250,8 @@ def test_hours_and_a_london_workplace(fixture_data, hyndburn):
     assert s["rlw_area"].tolist() == ["london", "london", "uk"]  # EC1A 4AB is in the City of London
     assert s.loc["P3", "contract"] == "bank"
     r = workforce_indicators(s.reset_index(), hyndburn, "2024-25", **RAW)["rlw"].iloc[0]
-    # P1 £13.00 < £13.85 (London): below; P2 £14.00: at or above; P3 £13.00 >= £12.60 (UK): at or above
+    # P1 £13.00 < £13.85 (London): below; P2 £14.00: at or above;
+    # P3 £13.00 >= £12.60 (UK): at or above
     assert (r["at_or_above"], r["below"], r["share_at_or_above"]) == (2, 1, 0.667)
     assert read_staff(STAFF / "hours_london.csv", "a", london=True)["rlw_area"].tolist() == [
         "london",
@@ -266,32 +269,34 @@ def test_fte_as_a_percentage(fixture_data):
     assert not s["simulated"].any()
 
 
-# ============================================================================= indicators, hand-computed
+# ======================================================================= indicators, hand-computed
 #
 # tests/data/staff/hand_example.csv, financial year 2024-25 (reference date 31 March 2025, starters
 # 1 April 2024 - 31 March 2025), place Hyndburn; Real Living Wage £12.60 (UK).
 #
-#  id   home postcode           tier        IMD decile  in post?  starter?  pay (£)      hourly
-#  S01  BB5 1DW                 place       2           yes       -         24,637.50    12.60 (= RLW)
-#  S02  BB5 0DJ                 place       1           yes       yes       11,000       11.25 below
-#  S03  BB5 6HB                 place       7           yes       yes       30,000       15.34
-#  S04  BB12 7HB  Burnley       wider       1           yes       -         23,464.29    12.00 below
-#  S05  FY2 0DL   Blackpool     wider       5           yes       -         32,000       20.46
-#  S06  LS1 6DS   Leeds         rest_of_uk  3           yes       yes (1 Apr 2024)  50,000
-#  S07  LL30 2AG  Conwy         rest_of_uk  - (Wales)   yes       -         36,000
-#  S08  'BB5 lLA' (invalid)     unknown     unknown     yes       yes (31 Mar 2025) 26,000
-#  S09  (blank)                 unknown     unknown     yes (left on 31 Mar 2025)   28,000
-#  S10  BB5 1DW                 -           -           no (left Dec 2024)
-#  S11  BB1 3HE (terminated)    place       9           yes       yes       25,000       12.79
-#  S12  AB10 1AB                -           -           no (starts 1 Apr 2025)
+#  id   home postcode         tier        IMD decile  in post?  starter?  pay (£)      hourly
+#  S01  BB5 1DW               place       2           yes       -         24,637.50    12.60 (= RLW)
+#  S02  BB5 0DJ               place       1           yes       yes       11,000       11.25 below
+#  S03  BB5 6HB               place       7           yes       yes       30,000       15.34
+#  S04  BB12 7HB  Burnley     wider       1           yes       -         23,464.29    12.00 below
+#  S05  FY2 0DL   Blackpool   wider       5           yes       -         32,000       20.46
+#  S06  LS1 6DS   Leeds       rest_of_uk  3           yes       yes (1 Apr 2024)  50,000
+#  S07  LL30 2AG  Conwy       rest_of_uk  - (Wales)   yes       -         36,000
+#  S08  'BB5 lLA' (invalid)   unknown     unknown     yes       yes (31 Mar 2025) 26,000
+#  S09  (blank)               unknown     unknown     yes (left on 31 Mar 2025)   28,000
+#  S10  BB5 1DW               -           -           no (left Dec 2024)
+#  S11  BB1 3HE (terminated)  place       9           yes       yes       25,000       12.79
+#  S12  AB10 1AB              -           -           no (starts 1 Apr 2025)
 #
 #  in post: 10.  By tier: place 4 (S01 S02 S03 S11), wider 2, rest_of_uk 2, unknown 2.
-#  Pay: place 24,637.50 + 11,000 + 30,000 + 25,000 = 90,637.50; wider 23,464.29 + 32,000 = 55,464.29;
-#  rest 86,000; unknown 54,000; total 286,101.79; place pay share 0.317.
-#  Deciles: 1: 2 (S02 S04), 2: 1, 3: 1, 5: 1, 7: 1, 9: 1, no_imd: 1 (S07), unknown: 2.  Deprived (1-2): 3 = 0.3,
-#  pay 11,000 + 23,464.29 + 24,637.50 = 59,101.79 = 0.207 of pay.
+#  Pay: place 24,637.50 + 11,000 + 30,000 + 25,000 = 90,637.50;
+#  wider 23,464.29 + 32,000 = 55,464.29; rest 86,000; unknown 54,000; total 286,101.79;
+#  place pay share 0.317.
+#  Deciles: 1: 2 (S02 S04), 2: 1, 3: 1, 5: 1, 7: 1, 9: 1, no_imd: 1 (S07), unknown: 2.
+#  Deprived (1-2): 3 = 0.3, pay 11,000 + 23,464.29 + 24,637.50 = 59,101.79 = 0.207 of pay.
 #  RLW: below S02, S04: 8 of 10 at or above = 0.8.
-#  Starters: S02 (deprived), S03, S06, S11 (not deprived), S08 (no decile): 5, impact hires 1/5 = 0.2 >= 0.1.
+#  Starters: S02 (deprived), S03, S06, S11 (not deprived), S08 (no decile): 5,
+#  impact hires 1/5 = 0.2 >= 0.1.
 
 
 @pytest.fixture
@@ -391,7 +396,8 @@ def test_real_living_wage_share_by_hand(hand):
         "rlw"
     ].iloc[0]
     assert (r["rlw_uk"], r["at_or_above"], r["below"]) == (12.0, 9, 1)
-    # 2023-24: reference date 31 March 2024, so S02, S03, S06, S08, S11 (started later) are not yet in post
+    # 2023-24: reference date 31 March 2024, so S02, S03, S06, S08, S11 (started later) are not yet
+    # in post
     r = workforce_indicators(staff, place, "2023-24", **RAW)["rlw"].iloc[0]
     assert (r["rlw_uk"], r["staff"], r["at_or_above"], r["below"]) == (
         12.0,
@@ -441,7 +447,7 @@ def test_the_hand_example_published_hides_every_small_count(hand):
     )
 
 
-# ============================================================================= disclosure across anchors
+# ======================================================================= disclosure across anchors
 
 
 def _frame(records) -> pd.DataFrame:
@@ -470,8 +476,8 @@ def _frame(records) -> pd.DataFrame:
 
 
 def test_an_anchor_cell_is_not_recovered_from_the_combined_figure(fixture_data, hyndburn):
-    # anchor a: 30 in the place, 4 in the wider region; anchor b: 40 and 25.  Combined wider = 29 would give
-    # a's 4 as 29 - 25: so b's wider (or the combined) must be hidden too.
+    # anchor a: 30 in the place, 4 in the wider region; anchor b: 40 and 25.  Combined wider = 29
+    # would give a's 4 as 29 - 25: so b's wider (or the combined) must be hidden too.
     recs = []
     for anchor, place_n, wider_n in (("a", 30, 4), ("b", 40, 25)):
         for i in range(place_n + wider_n):
@@ -525,7 +531,8 @@ def test_dominant_pay_is_hidden(fixture_data, hyndburn):
 
 
 def _relations(r: dict):
-    """Every sum an outsider can form from the published tables: (measure, [total, part, part, ...])."""
+    """Every sum an outsider can form from the published tables: (measure, [total, part, part,
+    ...])."""
     out = []
     anchors = r["meta"]["anchors"]
     groups = anchors + (["combined"] if len(anchors) > 1 else [])
@@ -716,7 +723,7 @@ def test_simulation_needs_sites(fixture_data, hyndburn):
         simulate_staff(AnchorSpec(id="a", name="A", type="police", sites=["ZZ9 9ZZ"]), hyndburn, 10)
 
 
-# ============================================================================= a collaborative, end to end
+# ===================================================================== a collaborative, end to end
 
 
 def _collab(tmp_path: Path, simulate: bool = True, staff_file: str | None = None) -> Path:
@@ -787,7 +794,8 @@ def _assert_no_personal_data(
         if p.suffix == ".csv":
             groups = len(staff) + (len(staff) > 1)
             assert len(pd.read_csv(p)) <= groups * 13, f"{p} looks like staff-level rows"
-    # the cache: the workforce step adds or changes only reference-data caches, and none holds a staff id
+    # the cache: the workforce step adds or changes only reference-data caches, and none holds a
+    # staff id
     sources = {s.id for s in load_catalogue().sources} | {"postcode_index"}
     after = _snapshot(cache)
     for name, stamp in after.items():
@@ -800,7 +808,9 @@ def _assert_no_personal_data(
     for name in after:
         path = cache / name
         if path.suffix == ".parquet" and before.get(name) == after[name]:
-            continue  # not written by this run (reference caches are large; what the run wrote is read in full)
+            # not written by this run (reference caches are large; what the run wrote is read in
+            # full)
+            continue
         if path.suffix == ".parquet":
             frame = pd.read_parquet(path)
             for col in frame.columns:
@@ -820,7 +830,8 @@ def test_privacy_outputs_and_cache_hold_only_aggregates(fixture_data, fixture_ca
     c = load_collaborative(_collab(tmp_path, staff_file="hr/extract.csv"))
     from anchorlib.data.postcodes import postcode_index
 
-    postcode_index()  # reference caches may be built now; what the workforce step writes is what is checked
+    # reference caches may be built now; what the workforce step writes is what is checked
+    postcode_index()
     before = _snapshot(fixture_cache)
     out = tmp_path / "outputs"
     result = run_workforce(c, "2024-25", out_root=out, sizes={"fire": 150})

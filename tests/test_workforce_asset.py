@@ -1,4 +1,5 @@
-"""The workforce aggregates as a shared asset of `anchor run`, and the workforce report built on them.
+"""The workforce aggregates as a shared asset of `anchor run`, and the workforce report built on
+them.
 
 A fixture collaborative (Hyndburn and Burnley, the test ledgers) whose council has a supplied staff
 extract (the hand example) and whose fire service is simulated (simulate_staff: true).  The shared
@@ -76,7 +77,8 @@ def base(tmp_path_factory, fixture_cache):
 
 @pytest.fixture
 def work(base, tmp_path):
-    """A copy of the built outputs, and of the collaborative folder (same file contents, so the same keys)."""
+    """A copy of the built outputs, and of the collaborative folder (same file contents, so the same
+    keys)."""
     shutil.copytree(base["out"], tmp_path / "out")
     shutil.copytree(base["collab"].parent, tmp_path / "c")
     return {
@@ -175,11 +177,12 @@ def test_a_bad_staff_extract_fails_naming_the_anchor_but_not_the_staff(work):
     assert "S01" not in text and "BB5" not in text and "Repeated" not in text
 
 
-# --------------------------------------------------------------------------- the report, and privacy
+# ------------------------------------------------------------------------- the report, and privacy
 
 
 def _needles(work) -> list[str]:
-    """Every staff id and home postcode (written form and key form) in the extracts behind the asset."""
+    """Every staff id and home postcode (written form and key form) in the extracts behind the
+    asset."""
     staff = [
         read_staff(work["collab"].parent / "hr" / "extract.csv", "council"),
         read_staff(work["dir"] / "private" / "staff_fire.csv", "fire"),
@@ -242,7 +245,8 @@ def test_the_asset_and_the_rendered_report_hold_no_staff_level_data(work):
                 out.write_bytes(z.read(name))
                 unpacked.append(out)
     assert _leaks([p for p in files if p.suffix != ".xlsx"] + unpacked, needles) == []
-    # the scan finds a planted leak (a staff id in a table, a postcode without its space in the page)
+    # the scan finds a planted leak (a staff id in a table, a postcode without its space in the
+    # page)
     fire = pd.read_csv(work["dir"] / "private" / "staff_fire.csv", dtype=str).iloc[7]
     planted = work["out"].parent / "planted.txt"
     for text in (

@@ -30,7 +30,8 @@ What the demo reads, and what the extract keeps:
     districts*, those with a postcode in the North West or within 40 km
     (``anchorlib.demo.staff.MAX_KM``, the staff simulation's commuting radius) of it;
   - elsewhere in the UK, the *rest-of-UK sample*: every live residential postcode
-    (what the demo's supplier and staff simulations draw from, ``anchorlib.demo.supplier_postcodes``),
+    (what the demo's supplier and staff simulations draw from,
+    ``anchorlib.demo.supplier_postcodes``),
     with its LSOA 2011 and district (no OA / MSOA codes), and its Code-Point
     centroid only where its LSOA 2011 was split (to place it in an LSOA 2021).
     The simulations draw by position in the sorted pool, so the whole pool is
@@ -40,7 +41,8 @@ The figures of the demo are the same on the extract as on the full data
 (tests/test_demo_data.py).  A place reaching outside the North West, or a
 postcode outside the covered districts not in the sample, is an error naming
 the full file to download (``anchorlib.config.places.check_place_in_extract``,
-``anchorlib.data.extract.check_postcodes_in_extract``).  Rebuilding writes identical bytes.
+``anchorlib.data.extract.check_postcodes_in_extract``).  Rebuilding writes identical
+bytes.
 """
 
 from __future__ import annotations
@@ -61,6 +63,10 @@ from anchorlib.data.catalogue import (
     sha256_of,
 )
 from anchorlib.data.extract import DEMO_DIR, DemoExtract
+from anchorlib.data.geography import boundaries, lsoa21_geography
+from anchorlib.data.postcodes import BNG, postcode_index
+from anchorlib.data.readers import cache_path, read_source, resolve
+from anchorlib.demo.staff import MAX_KM
 
 COMMAND = "anchor data build-demo"
 COLLABORATIVE = "collaboratives/lancashire.yml"
@@ -152,13 +158,10 @@ def _require_full(cat: Catalogue, ids) -> None:
 
 
 def covered_districts(region_lsoas: set[str], bridge: pd.DataFrame) -> list[str]:
-    """Postcode districts with a postcode in the region (its LSOA 2021, or an LSOA 2011 that became one of
-    the region's) or whose Code-Point centroid lies within ``demo_staff.MAX_KM`` of the region."""
+    """Postcode districts with a postcode in the region (its LSOA 2021, or an LSOA 2011 that became
+    one of the region's) or whose Code-Point centroid lies within
+    ``anchorlib.demo.staff.MAX_KM`` of the region."""
     import shapely
-
-    from anchorlib.data.geography import boundaries
-    from anchorlib.data.postcodes import BNG, postcode_index
-    from anchorlib.demo.staff import MAX_KM
 
     idx = postcode_index()
     lsoa11 = set(bridge.loc[bridge["lsoa21_code"].isin(region_lsoas), "lsoa11_code"])
@@ -182,10 +185,9 @@ def covered_districts(region_lsoas: set[str], bridge: pd.DataFrame) -> list[str]
 
 
 def _all_columns(sid: str) -> list[str]:
-    """Columns of a source as read_source returns them (from its Parquet cache, without loading it)."""
+    """Columns of a source as read_source returns them (from its Parquet cache, without loading
+    it)."""
     import pyarrow.parquet as pq
-
-    from anchorlib.data.readers import cache_path, read_source, resolve
 
     cat = load_catalogue()
     src = cat.get(sid)
@@ -205,17 +207,66 @@ def build_demo(out: Path | str | None = None, *, quiet: bool = False) -> dict:
     Returns the extract catalogue as a dict.  Deterministic: the same full
     sources give the same bytes.
     """
-    from anchorlib.data.geography import lsoa21_geography
-    from anchorlib.data.readers import read_source
-
     out = Path(out) if out is not None else DEMO_DIR
     cat = load_catalogue()
     _require_full(cat, [*LEDGERS, *COMPLETE, *CLIPPED])
     out.mkdir(parents=True, exist_ok=True)
-    say = (lambda m: None) if quiet else print
-    entries: list[dict] = []
+    builder = _Builder(cat, out, (lambda m: None) if quiet else print)
+    # 1. The ledgers, byte-identical.
+    for sid in LEDGERS:
+        builder.ledger(sid)
+    # 2. England(-and-Wales)-wide tables: every row, the columns read.
+    for sid, cols in COMPLETE.items():
+        builder.complete(sid, cols)
+    # 3. Clipped: boundaries, postcode lookup and Code-Point Open.
+    districts = builder.clipped()
+
+    doc = {
+        "extract_version": 1,
+        "description": (
+            "The demo extract: what `make demo` reads (collaboratives/lancashire.yml, place "
+            "data/places/lancashire.yml, wider tier the North West), cut from the full sources of "
+            "data/sources.yml. Used only when a full file is missing, with a one-line note; "
+            "anything outside "
+            "its coverage is an error naming the full file. See anchorlib/demo/extract.py."
+        ),
+        "built_by": COMMAND,
+        "collaborative": COLLABORATIVE,
+        "place": PLACE,
+        "region": REGION,
+        "region_name": REGION_NAME,
+        "postcode_districts": districts,
+        "rest_of_uk": (
+            "Outside the postcode districts, the postcode lookup keeps every live residential "
+            "postcode of the UK (the pool the demo's supplier and staff simulations draw from: "
+            "anchorlib.demo.supplier_postcodes, anchorlib.demo.staff), with LSOA 2011 and "
+            "district but no OA/MSOA "
+            "codes, and no Code-Point centroid unless its LSOA 2011 was split."
+        ),
+        "sources": builder.entries,
+    }
+    DemoExtract.model_validate(doc)
+    header = (
+        "# GENERATED by `anchor data build-demo` (anchorlib/demo/extract.py): "
+        "the catalogue of the demo extract.\n"
+        "# Provenance as in data/sources.yml; per file the sha256 of the extract and of the "
+        "full file it was\n"
+        "# cut from; per source the filter applied and what it covers. Do not edit: rebuild.\n"
+    )
+    text = header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
+    (out / "sources.yml").write_text(text, encoding="utf-8")
+    return doc
+
+
+class _Builder:
+    """Writes the extract files under ``out`` and collects the catalogue entry of each source."""
+
+    def __init__(self, cat: Catalogue, out: Path, say):
+        self.cat, self.out, self.say = cat, out, say
+        self.entries: list[dict] = []
 
     def entry(
+        self,
         sid: str,
         coverage: str,
         note: str,
@@ -225,7 +276,7 @@ def build_demo(out: Path | str | None = None, *, quiet: bool = False) -> dict:
         all_columns=None,
         derived=None,
     ) -> None:
-        src = cat.get(sid)
+        src = self.cat.get(sid)
         e = {k: getattr(src, k) for k in PROVENANCE if getattr(src, k) is not None}
         e |= {"coverage": coverage, "coverage_note": note, "filter": filt}
         if columns is not None:
@@ -233,12 +284,12 @@ def build_demo(out: Path | str | None = None, *, quiet: bool = False) -> dict:
         if derived:
             e["derived"] = derived
         e["files"] = files
-        entries.append(e)
+        self.entries.append(e)
 
-    def file_entry(sid: str, rel: str, fmt: str, rows: int | None, index: int = 0) -> dict:
-        f = cat.get(sid).files[index]
-        data = (out / rel).read_bytes()
-        say(f"  {rel}: {len(data):,} bytes")
+    def file_entry(self, sid: str, rel: str, fmt: str, rows: int | None, index: int = 0) -> dict:
+        f = self.cat.get(sid).files[index]
+        data = (self.out / rel).read_bytes()
+        self.say(f"  {rel}: {len(data):,} bytes")
         d = {
             "path": rel,
             "format": fmt,
@@ -249,20 +300,20 @@ def build_demo(out: Path | str | None = None, *, quiet: bool = False) -> dict:
             d["rows"] = int(rows)
         return d | {"source_path": f.path, "source_sha256": f.sha256}
 
-    # 1. The ledgers, byte-identical.
-    for sid in LEDGERS:
-        src = cat.get(sid)
+    def ledger(self, sid: str) -> None:
+        """A ledger's published files, byte-identical."""
+        src = self.cat.get(sid)
         files = []
         for i, f in enumerate(src.files):
-            target = out / f.path
+            target = self.out / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
             data = find_file(src, f).read_bytes()
             if hashlib.sha256(data).hexdigest() != f.sha256:
                 raise AnchorError(f"{sid}: {f.path} does not match its declared sha256")
             if not target.is_file() or target.read_bytes() != data:
                 target.write_bytes(data)
-            files.append(file_entry(sid, f.path, "raw", None, i))
-        entry(
+            files.append(self.file_entry(sid, f.path, "raw", None, i))
+        self.entry(
             sid,
             "complete",
             "the published files, byte-identical",
@@ -270,8 +321,8 @@ def build_demo(out: Path | str | None = None, *, quiet: bool = False) -> dict:
             files,
         )
 
-    # 2. England(-and-Wales)-wide tables: every row, the columns read.
-    for sid, cols in COMPLETE.items():
+    def complete(self, sid: str, cols: list[str] | None) -> None:
+        """An England(-and-Wales)-wide table: every row, the columns read (``None``: all)."""
         df = read_source(sid)
         all_columns = list(df.columns)
         derived = DERIVED.get(sid, {})
@@ -283,7 +334,7 @@ def build_demo(out: Path | str | None = None, *, quiet: bool = False) -> dict:
                 )
         keep = [c for c in (cols or all_columns) if c not in derived]
         rel = f"{sid}.parquet"
-        _parquet(df[keep], out / rel)
+        _parquet(df[keep], self.out / rel)
         welsh = any(
             df[c].astype("str").str.match(r"^W0\d{7}$").any()
             for c in df.columns
@@ -297,7 +348,7 @@ def build_demo(out: Path | str | None = None, *, quiet: bool = False) -> dict:
             if derived
             else ""
         )
-        entry(
+        self.entry(
             sid,
             "complete",
             f"{what}, every row"
@@ -307,115 +358,108 @@ def build_demo(out: Path | str | None = None, *, quiet: bool = False) -> dict:
                 else f"; columns {', '.join(keep + list(derived))}"
             ),
             filt,
-            [file_entry(sid, rel, "parquet", len(df))],
+            [self.file_entry(sid, rel, "parquet", len(df))],
             keep,
             all_columns,
             derived,
         )
 
-    # 3. Clipped: boundaries, postcode lookup and Code-Point Open.
-    geo = lsoa21_geography()
-    region_lsoas = set(geo.loc[geo["region_code"] == REGION, "lsoa21_code"])
-    bridge = read_source("lookup_lsoa11_lsoa21")[["lsoa11_code", "lsoa21_code"]]
-    n21 = bridge.groupby("lsoa11_code")["lsoa21_code"].nunique()
-    split11 = set(n21.index[n21 > 1])
-    split21 = set(bridge.loc[bridge["lsoa11_code"].isin(split11), "lsoa21_code"])
-    districts = covered_districts(region_lsoas, bridge)
-    say(f"  {len(districts)} covered postcode districts")
+    def clipped(self) -> list[str]:
+        """The clipped sources: boundaries, postcode lookup and Code-Point Open.  Returns the
+        covered postcode districts."""
+        geo = lsoa21_geography()
+        region_lsoas = set(geo.loc[geo["region_code"] == REGION, "lsoa21_code"])
+        bridge = read_source("lookup_lsoa11_lsoa21")[["lsoa11_code", "lsoa21_code"]]
+        n21 = bridge.groupby("lsoa11_code")["lsoa21_code"].nunique()
+        split11 = set(n21.index[n21 > 1])
+        split21 = set(bridge.loc[bridge["lsoa11_code"].isin(split11), "lsoa21_code"])
+        districts = covered_districts(region_lsoas, bridge)
+        self.say(f"  {len(districts)} covered postcode districts")
+        self.boundaries(region_lsoas, split21)
+        on_x, rest = self.postcode_lookup(districts)
+        self.codepoint(districts, on_x, rest, split11)
+        return districts
 
-    b = read_source("boundaries_lsoa21")
-    keep = b["LSOA21CD"].isin(region_lsoas | split21)
-    rel = "boundaries_lsoa21.parquet"
-    _geoparquet(b[keep], out / rel)
-    entry(
-        "boundaries_lsoa21",
-        "clipped",
-        f"LSOA 2021 boundaries of the {REGION_NAME} only, and of the LSOAs split from an LSOA 2011",
-        f"features whose LSOA21CD is in region {REGION} ({REGION_NAME}; {len(region_lsoas)} LSOAs, "
-        "lookup_lsoa21_ward24 + lookup_lad24_region), or is one of the LSOAs 2021 of an LSOA 2011 split in "
-        "2021 (lookup_lsoa11_lsoa21: the candidates the postcode index tests by centroid-in-polygon); "
-        "geometry unchanged (WKB of the GeoJSON coordinates, WGS 84)",
-        [file_entry("boundaries_lsoa21", rel, "geoparquet", int(keep.sum()))],
-        list(b.columns),
-        list(b.columns),
-    )
+    def boundaries(self, region_lsoas: set[str], split21: set[str]) -> None:
+        b = read_source("boundaries_lsoa21")
+        keep = b["LSOA21CD"].isin(region_lsoas | split21)
+        rel = "boundaries_lsoa21.parquet"
+        _geoparquet(b[keep], self.out / rel)
+        self.entry(
+            "boundaries_lsoa21",
+            "clipped",
+            f"LSOA 2021 boundaries of the {REGION_NAME} only, "
+            "and of the LSOAs split from an LSOA 2011",
+            f"features whose LSOA21CD is in region {REGION} "
+            f"({REGION_NAME}; {len(region_lsoas)} LSOAs, "
+            "lookup_lsoa21_ward24 + lookup_lad24_region), or is one of the LSOAs 2021 of an "
+            "LSOA 2011 split in "
+            "2021 (lookup_lsoa11_lsoa21: the candidates the postcode index tests by "
+            "centroid-in-polygon); "
+            "geometry unchanged (WKB of the GeoJSON coordinates, WGS 84)",
+            [self.file_entry("boundaries_lsoa21", rel, "geoparquet", int(keep.sum()))],
+            list(b.columns),
+            list(b.columns),
+        )
 
-    on = read_source("onspd_lookup", columns=ONSPD_COLUMNS)
-    dset = set(districts)
-    covered = _district(on["pcds"]).isin(dset).to_numpy()
-    sample = ~covered & on["doterm"].isna().to_numpy() & (on["usertype"] == "0").to_numpy()
-    on_x = on[covered | sample].copy()
-    rest = ~covered[covered | sample]
-    on_x.loc[rest, ["oa11cd", "msoa11cd"]] = None
-    rel = "onspd_lookup.parquet"
-    _parquet(on_x, out / rel, sort_key="pcds")
-    entry(
-        "onspd_lookup",
-        "clipped",
-        f"every postcode of {len(districts)} postcode districts in and around the {REGION_NAME}; elsewhere "
-        "only live residential postcodes, without OA/MSOA codes",
-        f"columns {', '.join(ONSPD_COLUMNS)}; every row whose postcode district (outward code) is one of "
-        f"postcode_districts (a postcode in region {REGION}, or a Code-Point centroid within 40 km of it); "
-        "elsewhere the rest-of-UK sample: live (no doterm) residential (usertype 0) postcodes, oa11cd and "
-        "msoa11cd left empty",
-        [file_entry("onspd_lookup", rel, "parquet", len(on_x))],
-        ONSPD_COLUMNS,
-        _all_columns("onspd_lookup"),
-    )
+    def postcode_lookup(self, districts: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        """The ONS postcode lookup: the covered districts whole, elsewhere the rest-of-UK sample.
+        Returns the rows kept and which of them are of the sample."""
+        on = read_source("onspd_lookup", columns=ONSPD_COLUMNS)
+        dset = set(districts)
+        covered = _district(on["pcds"]).isin(dset).to_numpy()
+        sample = ~covered & on["doterm"].isna().to_numpy() & (on["usertype"] == "0").to_numpy()
+        on_x = on[covered | sample].copy()
+        rest = ~covered[covered | sample]
+        on_x.loc[rest, ["oa11cd", "msoa11cd"]] = None
+        rel = "onspd_lookup.parquet"
+        _parquet(on_x, self.out / rel, sort_key="pcds")
+        self.entry(
+            "onspd_lookup",
+            "clipped",
+            f"every postcode of {len(districts)} postcode districts in and around the "
+            f"{REGION_NAME}; elsewhere "
+            "only live residential postcodes, without OA/MSOA codes",
+            f"columns {', '.join(ONSPD_COLUMNS)}; every row whose postcode district "
+            "(outward code) is one of "
+            f"postcode_districts (a postcode in region {REGION}, or a Code-Point centroid "
+            "within 40 km of it); "
+            "elsewhere the rest-of-UK sample: live (no doterm) residential (usertype 0) "
+            "postcodes, oa11cd and "
+            "msoa11cd left empty",
+            [self.file_entry("onspd_lookup", rel, "parquet", len(on_x))],
+            ONSPD_COLUMNS,
+            _all_columns("onspd_lookup"),
+        )
+        return on_x, rest
 
-    cp = read_source("codepoint_open", columns=CODEPOINT_COLUMNS)
-    cp_key = cp["Postcode"].astype("str").str.replace(" ", "", regex=False)
-    split_keys = set(
-        on_x.loc[on_x["lsoa11cd"].isin(split11).to_numpy() & rest, "pcds"]
-        .astype("str")
-        .str.replace(" ", "", regex=False)
-    )
-    keep = cp_key.str[:-3].isin(dset) | cp_key.isin(split_keys)
-    rel = "codepoint_open.parquet"
-    _parquet(cp[keep.to_numpy()], out / rel)
-    entry(
-        "codepoint_open",
-        "clipped",
-        f"centroids of {len(districts)} postcode districts in and around the {REGION_NAME}; elsewhere only "
-        "of live residential postcodes in split LSOAs 2011",
-        f"columns {', '.join(CODEPOINT_COLUMNS)}; rows of the postcode districts of postcode_districts, and "
-        "of the rest-of-UK sample postcodes whose LSOA 2011 was split in 2021 (placed by centroid-in-polygon)",
-        [file_entry("codepoint_open", rel, "parquet", int(keep.sum()))],
-        CODEPOINT_COLUMNS,
-        _all_columns("codepoint_open"),
-    )
-
-    doc = {
-        "extract_version": 1,
-        "description": (
-            "The demo extract: what `make demo` reads (collaboratives/lancashire.yml, place "
-            "data/places/lancashire.yml, wider tier the North West), cut from the full sources of "
-            "data/sources.yml. Used only when a full file is missing, with a one-line note; anything outside "
-            "its coverage is an error naming the full file. See anchorlib/demo/extract.py."
-        ),
-        "built_by": COMMAND,
-        "collaborative": COLLABORATIVE,
-        "place": PLACE,
-        "region": REGION,
-        "region_name": REGION_NAME,
-        "postcode_districts": districts,
-        "rest_of_uk": (
-            "Outside the postcode districts, the postcode lookup keeps every live residential "
-            "postcode of the UK (the pool the demo's supplier and staff simulations draw from: "
-            "anchorlib.demo.supplier_postcodes, anchorlib.demo.staff), with LSOA 2011 and district but no OA/MSOA "
-            "codes, and no Code-Point centroid unless its LSOA 2011 was split."
-        ),
-        "sources": entries,
-    }
-    DemoExtract.model_validate(doc)
-    header = (
-        "# GENERATED by `anchor data build-demo` (anchorlib/demo/extract.py): the catalogue of the demo extract.\n"
-        "# Provenance as in data/sources.yml; per file the sha256 of the extract and of the full file it was\n"
-        "# cut from; per source the filter applied and what it covers. Do not edit: rebuild.\n"
-    )
-    text = header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
-    (out / "sources.yml").write_text(text, encoding="utf-8")
-    return doc
+    def codepoint(
+        self, districts: list[str], on_x: pd.DataFrame, rest: np.ndarray, split11: set[str]
+    ) -> None:
+        cp = read_source("codepoint_open", columns=CODEPOINT_COLUMNS)
+        cp_key = cp["Postcode"].astype("str").str.replace(" ", "", regex=False)
+        split_keys = set(
+            on_x.loc[on_x["lsoa11cd"].isin(split11).to_numpy() & rest, "pcds"]
+            .astype("str")
+            .str.replace(" ", "", regex=False)
+        )
+        keep = cp_key.str[:-3].isin(set(districts)) | cp_key.isin(split_keys)
+        rel = "codepoint_open.parquet"
+        _parquet(cp[keep.to_numpy()], self.out / rel)
+        self.entry(
+            "codepoint_open",
+            "clipped",
+            f"centroids of {len(districts)} postcode districts in and around the "
+            f"{REGION_NAME}; elsewhere only "
+            "of live residential postcodes in split LSOAs 2011",
+            f"columns {', '.join(CODEPOINT_COLUMNS)}; rows of the postcode districts of "
+            "postcode_districts, and "
+            "of the rest-of-UK sample postcodes whose LSOA 2011 was split in 2021 "
+            "(placed by centroid-in-polygon)",
+            [self.file_entry("codepoint_open", rel, "parquet", int(keep.sum()))],
+            CODEPOINT_COLUMNS,
+            _all_columns("codepoint_open"),
+        )
 
 
 def extract_sizes(root: Path | str | None = None) -> pd.DataFrame:

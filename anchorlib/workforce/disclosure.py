@@ -93,7 +93,8 @@ class LinkedCells:
         self.weights: dict[Key, float] = {}
 
     def add(self, key: Key, value: float, weight: float = 1.0) -> None:
-        """A cell; ``weight`` > 1 makes it a costlier complement (a headline figure to keep published if possible)."""
+        """A cell; ``weight`` > 1 makes it a costlier complement (a headline figure to keep
+        published if possible)."""
         if key in self.values and self.values[key] != value:
             raise ValueError(
                 f"cell {key!r} added twice with different values ({self.values[key]} and {value})"
@@ -126,12 +127,14 @@ class LinkedCells:
 
 
 def primary_counts(values: Mapping[Key, float], threshold: int = DEFAULT_THRESHOLD) -> set[Key]:
-    """Cells whose count is at least 1 and below ``threshold`` (the cells that must never be published)."""
+    """Cells whose count is at least 1 and below ``threshold`` (the cells that must never be
+    published)."""
     return {k for k, v in values.items() if 0 < v < threshold}
 
 
 def dominated(total: float, largest: float, k: float = 0.5) -> bool:
-    """(1, k) dominance rule for a magnitude cell: one contributor gives more than ``k`` of the total."""
+    """(1, k) dominance rule for a magnitude cell: one contributor gives more than ``k`` of the
+    total."""
     return total > 0 and largest > k * total
 
 
@@ -209,7 +212,8 @@ def protect(
     primary: Iterable[Key],
     weights: Mapping[Key, float] | None = None,
 ) -> set[Key]:
-    """The cells to hide: the ``primary`` cells plus complements, so that no primary cell is determined.
+    """The cells to hide: the ``primary`` cells plus complements, so that no primary cell is
+    determined.
 
     Complements are chosen greedily: for the first exposed primary cell, the
     smallest non-zero published cell whose hiding alone makes it undetermined;
@@ -235,8 +239,9 @@ def protect(
     related = {k: {keys[j] for r in cell_rels[order[k]] for j in rel_cells[r]} for k in keys}
 
     def still_determined(target: Key, hide: set[Key]) -> bool:
-        """Is ``target`` determined when ``hide`` is hidden?  Only the relations linked to it through hidden
-        non-zero cells can matter (the others form separate blocks of the system), so only they are solved."""
+        """Is ``target`` determined when ``hide`` is hidden?  Only the relations linked to it
+        through hidden non-zero cells can matter (the others form separate blocks of the system),
+        so only they are solved."""
         nonzero = {order[k] for k in hide if values[k] != 0}
         seen_rels, seen_cells, todo = set(), {order[target]}, [order[target]]
         while todo:
@@ -290,7 +295,8 @@ def protect(
     else:  # pragma: no cover - each round hides one more cell
         raise RuntimeError("protect did not converge")
     # A complement whose value follows from the published cells anyway protects nothing: publish it.
-    # (Publishing values that are already implied leaves every other hidden cell exactly as uncertain.)
+    # (Publishing values that are already implied leaves every other hidden cell exactly as
+    # uncertain.)
     return hidden - (_determined(keys, a, values, hidden) - set(primary))
 
 
@@ -404,7 +410,8 @@ def suppress(
     threshold: int = DEFAULT_THRESHOLD,
     rounding: int | None = DEFAULT_ROUNDING,
 ) -> pd.DataFrame:
-    """A count table ready to publish: totals added, small counts and their complements hidden (<NA>), rounded.
+    """A count table ready to publish: totals added, small counts and their complements hidden
+    (<NA>), rounded.
 
     ``table``: non-negative whole counts (a DataFrame, or a Series for a
     one-way table), without totals.  Adds a ``Total`` column (when there are
@@ -421,7 +428,8 @@ def suppress(
 def check_safe(
     original: pd.DataFrame | pd.Series, published: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD
 ) -> list[str]:
-    """Problems with a published table (from :func:`suppress`) against the original counts; [] when safe.
+    """Problems with a published table (from :func:`suppress`) against the original counts; []
+    when safe.
 
     Checks that every count from 1 to threshold-1 (cells and totals) is
     hidden, that no row or column has exactly one hidden non-zero figure
@@ -438,6 +446,7 @@ def check_safe(
         exposed = [k for k in relation if k in hidden and cells.values[k] != 0]
         if len(exposed) == 1 and exposed[0] in primary:
             problems.append(
-                f"{where[exposed[0]]} is the only hidden figure in its line: recovered by subtraction"
+                f"{where[exposed[0]]} is the only hidden figure in its line: "
+                "recovered by subtraction"
             )
     return problems
