@@ -39,6 +39,7 @@ machinery, the reports or the spend and ledger code.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 import sys
@@ -596,8 +597,6 @@ def place_entry(meta: dict, code: str) -> dict:
     try:
         return meta["places"][code]
     except KeyError:
-        import difflib
-
         close = difflib.get_close_matches(code, list(meta["places"]), n=3, cutoff=0.7)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise AnchorError(

@@ -22,6 +22,7 @@ import pandas as pd
 from anchorlib.config.places import UNKNOWN
 from anchorlib.core.fmt import as_percent, decile_label, deciles_band, percent, share
 from anchorlib.indicators import spend
+from anchorlib.indicators.progress import year_coverage
 from anchorlib.indicators.rows import distinct_values
 
 __all__ = ["AnchorSpend", "anchor_spend", "spend_reading", "TIER_LABELS", "ORG_TYPE_LABELS"]
@@ -163,8 +164,6 @@ def top_supplier_table(rows: pd.DataFrame, n: int, place=None) -> pd.DataFrame:
 def trend_table(rows: pd.DataFrame, place, deciles: list[int]) -> pd.DataFrame:
     """One row per financial year: spend, payments, months with payments, located, place and
     deprived shares."""
-    from anchorlib.indicators.progress import year_coverage
-
     cov = (
         year_coverage(rows).set_index("financial_year")["months"]
         if len(rows)

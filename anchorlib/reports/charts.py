@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from anchorlib.core import fmt
@@ -78,7 +79,6 @@ def _legend_deciles(ax, title: str = "IMD 2025 decile", extra: list | None = Non
 def _paths(geoms) -> list:
     """Matplotlib paths of (multi)polygons, made once and drawn many times (much faster than
     GeoDataFrame.plot)."""
-    import numpy as np
     from matplotlib.path import Path
 
     out = []
@@ -285,7 +285,6 @@ def grouped_hbar(
     """Horizontal bars in groups (e.g. place, region, England per measure); colours from cividis."""
     plt = pyplot()
     import matplotlib
-    import numpy as np
 
     k = len(value_cols)
     cmap = matplotlib.colormaps[DECILE_CMAP]

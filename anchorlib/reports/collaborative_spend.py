@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from anchorlib.config.categories import load_common_categories
 from anchorlib.config.places import UNKNOWN
 from anchorlib.core.fmt import as_percent, decile_label, deciles_band, money_words, percent, share
 from anchorlib.indicators import collective as C
@@ -433,8 +434,6 @@ def collaborative_spend(
     (collective.flag_intra_collaborative) and the same flag is given to every
     collective function, so all the combined figures leave out the same rows.
     """
-    from anchorlib.config.categories import load_common_categories
-
     place = collab.place
     settings = collab.spec.indicators
     rows = spend.spend_rows(ledger, place)

@@ -30,6 +30,8 @@ from anchorlib.core.fmt import percent, points
 from anchorlib.indicators import progress as P
 from anchorlib.indicators import spend
 from anchorlib.indicators.collective import COMBINED
+from anchorlib.reports import charts
+from anchorlib.reports.display import DARK, MID
 
 __all__ = [
     "Progress",
@@ -471,7 +473,6 @@ def _incomplete(p: Progress, years: list[str]) -> list[bool]:
 
 
 def _mark_baseline(ax, p: Progress, years: list[str]) -> None:
-    from anchorlib.reports.display import DARK
 
     if p.baseline_year in years:
         ax.axvline(
@@ -495,8 +496,6 @@ def progress_chart(p: Progress, indicator: str, anchor: str = COMBINED):
     """One indicator by financial year (open circles: incomplete years), the baseline year marked by
     a dotted line and, when the indicator has a target for ``anchor``, the target as a dashed line
     and a star at its year."""
-    from anchorlib.reports import charts
-    from anchorlib.reports.display import DARK, MID
 
     target = next(
         (t for t in p.target_specs if t.indicator == indicator and t.anchor == anchor), None
@@ -549,8 +548,6 @@ def progress_chart(p: Progress, indicator: str, anchor: str = COMBINED):
 def shares_chart(p: Progress, indicators=SHARES_CHARTED):
     """Several combined shares on one chart (line styles differ as well as colours), the baseline
     year marked."""
-    from anchorlib.reports import charts
-    from anchorlib.reports.display import MID
 
     names = [i for i in indicators if (p.table["indicator"] == i).any()]
     years = _axis_years(p)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from anchorlib.core.fmt import percent
@@ -56,7 +57,6 @@ def share_chart(
     suppressed value (``c`` or missing) gets no bar and the label 'c (suppressed)', never a bar of
     zero."""
     import matplotlib
-    import numpy as np
 
     plt = pyplot()
     k = max(len(series), 1)
