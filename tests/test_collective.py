@@ -49,6 +49,7 @@ from anchorlib.config.collaborative import (
 )
 from anchorlib.config.places import Place, PlaceSpec, Tier, TierSpec
 from anchorlib.indicators import collective as C
+from anchorlib.indicators.opportunity import collective_opportunity
 
 approx = pytest.approx
 
@@ -331,7 +332,7 @@ def test_supplier_overlap_and_matrix(led, collab):
 
 
 def test_collective_opportunity(led, collab):
-    op = C.collective_opportunity(led, collab)
+    op = collective_opportunity(led, collab)
     assert op["common_category"].tolist() == ["it_telecoms", "laundry"]
     it, laundry = op.iloc[0], op.iloc[1]
     assert (it["non_local"], it["local"], it["local_share"], it["n_anchors"]) == (5000, 0, 0, 2)
@@ -349,14 +350,14 @@ def test_collective_opportunity(led, collab):
     assert laundry["top_non_local_suppliers"] == "Acme Laundry Ltd (£4,000)"
     assert laundry["joint_contract"] and it["moveable"]
     # every category when asked (construction is all local, agency staff all redacted); published categories
-    every = C.collective_opportunity(led, collab, min_anchors=0).set_index("common_category")
+    every = collective_opportunity(led, collab, min_anchors=0).set_index("common_category")
     assert set(every.index) == {"it_telecoms", "laundry", "construction", "agency_staff"}
     assert every.loc[
         "construction", ["local", "non_local", "local_share", "n_anchors"]
     ].tolist() == [2300, 0, 1, 0]
     assert every.loc["agency_staff", ["unlocated", "addressable"]].tolist() == [300, 300]
     assert pd.isna(every.loc["agency_staff", "local_share"])
-    pub = C.collective_opportunity(led, collab, by="category", min_anchors=1)
+    pub = collective_opportunity(led, collab, by="category", min_anchors=1)
     assert pub.set_index("category")["non_local"].to_dict() == {
         "Computer Software": 5000,
         "Laundry": 4000,
@@ -559,7 +560,7 @@ def test_combined_parts_add_up(df):
     assert tier["spend"].sum() == approx(t.loc["combined", "external"])
     dec = C.combined_by_deprivation(df, collab)
     assert dec.drop(index="deprived")["spend"].sum() == approx(t.loc["combined", "external"])
-    op = C.collective_opportunity(df, collab, min_anchors=0)
+    op = collective_opportunity(df, collab, min_anchors=0)
     for _, r in op.iterrows():
         assert r["local"] + r["non_local"] + r["unlocated"] == approx(r["addressable"])
         assert pd.isna(r["local_share"]) or (
@@ -708,9 +709,10 @@ def test_real_lancashire_combined_and_overlap_against_plain_pandas(lancashire):
 def test_real_lancashire_collective_opportunity_against_plain_pandas(lancashire):
     collab, df = lancashire
     from anchorlib.config.categories import map_categories
-    from anchorlib.indicators.spend import addressable_rule, spend_rows
+    from anchorlib.indicators.addressable import addressable_rule
+    from anchorlib.indicators.rows import spend_rows
 
-    op = C.collective_opportunity(df, collab)
+    op = collective_opportunity(df, collab)
     assert len(op) >= 5 and op["non_local"].is_monotonic_decreasing and (op["n_anchors"] >= 2).all()
     rows = spend_rows(df)
     rows = rows[~C.flag_intra_collaborative(rows, collab)]

@@ -33,6 +33,10 @@ from typer.testing import CliRunner
 from anchorlib.config.collaborative import IndicatorSettings
 from anchorlib.config.places import Place, PlaceSpec, Tier, TierSpec
 from anchorlib.indicators import spend as S
+from anchorlib.indicators.addressable import addressable_spend
+from anchorlib.indicators.lm3 import lm3, read_lm3_survey, validate_lm3_survey
+from anchorlib.indicators.rows import SpendError, spend_rows
+from anchorlib.indicators.tiers import place_tier, wider_tier
 
 approx = pytest.approx
 
@@ -198,7 +202,7 @@ def test_tiers_and_the_located_share(led):
     assert S.place_share(led, PLACE, "all") == approx(3400 / 10700)
     assert S.place_share(led, PLACE, "located") == approx(0.34)
     assert S.wider_share(led, PLACE, "located") == approx(0.8)  # wider *including* the place
-    assert S.place_tier(PLACE) == "place" and S.wider_tier(PLACE) == "wider"
+    assert place_tier(PLACE) == "place" and wider_tier(PLACE) == "wider"
 
 
 def test_home_district(led):
@@ -278,7 +282,7 @@ def test_concentration(led):
 
 
 def test_addressable(led):
-    a = S.addressable_spend(of(led, "a"), EXCLUSIONS)
+    a = addressable_spend(of(led, "a"), EXCLUSIONS)
     # row 3 (public body) 3000 and row 4 (electricity) 500 excluded
     assert (
         a["total"] == 2200.0 and a["excluded_total"] == 3500.0 and a["share"] == approx(2200 / 5700)
@@ -289,7 +293,7 @@ def test_addressable(led):
         "category: pension": 0.0,
         "category: licen[cs]e": 0.0,
     }
-    b = S.addressable_spend(of(led, "b"), EXCLUSIONS)
+    b = addressable_spend(of(led, "b"), EXCLUSIONS)
     # row 10 is a public body *and* a pension: the first rule (org type) takes it; row 9 is a licence
     assert b["excluded"] == {
         "org_type: public_body": 1000.0,
@@ -298,7 +302,7 @@ def test_addressable(led):
         "category: licen[cs]e": 1500.0,
     }
     assert b["total"] == 2500.0
-    c = S.addressable_spend(led, EXCLUSIONS)
+    c = addressable_spend(led, EXCLUSIONS)
     assert c["total"] == 4700.0
     # addressable rows: place 800 + 700 + 2000 - 100 = 3400, wider 600, unknown 700
     shares = S.addressable_tier_shares(led, PLACE, EXCLUSIONS, "all")
@@ -309,15 +313,15 @@ def test_addressable(led):
         "unknown": approx(700 / 4700),
     }
     assert S.addressable_tier_shares(led, PLACE, EXCLUSIONS, "located")["place"] == approx(0.85)
-    assert S.addressable_spend(led, {})["total"] == 10700.0
-    with pytest.raises(S.SpendError, match="not a valid regular expression"):
-        S.addressable_spend(led, {"categories": ["(unclosed"]})
+    assert addressable_spend(led, {})["total"] == 10700.0
+    with pytest.raises(SpendError, match="not a valid regular expression"):
+        addressable_spend(led, {"categories": ["(unclosed"]})
     # supplier-name rules match the canonical and the published name
-    assert S.addressable_spend(led, {"suppliers": ["county council"]})["excluded_total"] == 4000.0
+    assert addressable_spend(led, {"suppliers": ["county council"]})["excluded_total"] == 4000.0
 
 
 def test_lm3(led, tmp_path):
-    res = S.lm3(of(led, "a"), PLACE, None)
+    res = lm3(of(led, "a"), PLACE, None)
     assert res["lm3"] is None and "no survey" in res["reason"]
     path = tmp_path / "lm3.csv"
     path.write_text(
@@ -326,8 +330,8 @@ def test_lm3(led, tmp_path):
         "supplier_average,,,,0.25,,\n"
         "staff,a,2022-23,,0.4,1000,0.6\n"
     )
-    survey = S.read_lm3_survey(path)
-    res = S.lm3(of(led, "a"), PLACE, survey)
+    survey = read_lm3_survey(path)
+    res = lm3(of(led, "a"), PLACE, survey)
     # R1 = 5700 + wage bill 1000 (2022-23 only); R2 = local suppliers S1 800 + S4 700, + local wages 600
     # R3 = S1 800 x 0.5 + S4 700 x 0.25 (the average) + local wages 600 x 0.4 = 400 + 175 + 240
     assert res["r1"] == approx(6700) and res["r2"] == approx(2100) and res["r3"] == approx(815)
@@ -337,10 +341,10 @@ def test_lm3(led, tmp_path):
     )
     assert any("a 2023-24" in n for n in res["notes"])
     # without the average, S4's spend adds nothing and the note says LM3 is a lower bound
-    res2 = S.lm3(of(led, "a"), PLACE, survey[survey["kind"] != "supplier_average"])
+    res2 = lm3(of(led, "a"), PLACE, survey[survey["kind"] != "supplier_average"])
     assert res2["r3"] == approx(640) and any("lower bound" in n for n in res2["notes"])
     # a survey with no figure for these anchors gives no LM3
-    other = S.validate_lm3_survey(
+    other = validate_lm3_survey(
         pd.DataFrame(
             {
                 "kind": ["staff"],
@@ -352,11 +356,11 @@ def test_lm3(led, tmp_path):
             }
         )
     )
-    assert S.lm3(of(led, "a"), PLACE, other)["lm3"] is None
+    assert lm3(of(led, "a"), PLACE, other)["lm3"] is None
     bad = tmp_path / "bad.csv"
     bad.write_text("kind,supplier_id,local_respend_share\nsupplier,S1,1.5\nvisitor,,0.2\n")
-    with pytest.raises(S.SpendError, match="between 0 and 1.*visitor"):
-        S.read_lm3_survey(bad)
+    with pytest.raises(SpendError, match="between 0 and 1.*visitor"):
+        read_lm3_survey(bad)
 
 
 def test_spend_indicators_per_anchor_combined_and_year(led):
@@ -417,12 +421,12 @@ def test_anchor_without_payments_and_empty_ledger(led):
         "unknown": None,
     }
     assert res["combined"]["total"] == 10700.0
-    with pytest.raises(S.SpendError, match="combined"):
+    with pytest.raises(SpendError, match="combined"):
         S.spend_indicators(led.assign(anchor_id="combined"), PLACE, SETTINGS)
 
 
 def test_tiers_of_another_place_are_refused(led):
-    with pytest.raises(S.SpendError, match="not tiers of place"):
+    with pytest.raises(SpendError, match="not tiers of place"):
         S.tier_spend(led.assign(tier="home_district"), PLACE)
 
 
@@ -469,7 +473,7 @@ PROPS = hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthC
 @PROPS
 @given(ledgers)
 def test_shares_sum_to_one_and_parts_to_the_total(df):
-    rows = S.spend_rows(df)
+    rows = spend_rows(df)
     tot = int(rows["amount_pence"].sum())
     res = S.spend_indicators(df, PLACE, SETTINGS)
     for g in res.values():

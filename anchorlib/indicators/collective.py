@@ -4,16 +4,18 @@ Definitions, denominators and sources: docs/indicators/collective.md.
 
     from anchorlib.indicators.collective import (flag_intra_collaborative, intra_collaborative_payments,
         combined_totals, combined_by_tier, combined_by_deprivation, combined_indicators,
-        supplier_overlap, overlap_matrix, collective_opportunity)
+        supplier_overlap, overlap_matrix)
 
     ledger = read_located_ledger(collab)              # anchorlib.assets.register
     intra = flag_intra_collaborative(ledger, collab)  # payments from one member anchor to another
     combined_by_tier(ledger, collab)                  # all anchors, net of intra-collaborative payments
     overlap_matrix(ledger, collab)                    # shared suppliers between each pair of anchors
-    collective_opportunity(ledger, collab)            # the Evergreen-laundry question
+
+The Evergreen-laundry question, where the anchors together spend most outside the place, is
+:func:`anchorlib.indicators.opportunity.collective_opportunity`.
 
 Every function counts each payment once (``is_duplicate`` rows dropped) in
-exact signed pence, refunds netted, through :func:`anchorlib.indicators.spend.spend_rows`,
+exact signed pence, refunds netted, through :func:`anchorlib.indicators.rows.spend_rows`,
 so the figures agree with the per-anchor spend indicators.  "Combined" means all
 anchors together **less the payments between member anchors** (money moving
 inside the collaborative is not spend in the economy); the intra-collaborative
@@ -27,17 +29,13 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from anchorlib.config.categories import UNCLASSIFIED
 from anchorlib.config.places import UNKNOWN, Place
+from anchorlib.indicators.rows import COMBINED, NO_DECILE, pounds, share, spend_rows
 from anchorlib.indicators.spend import (
-    NO_DECILE,
-    addressable_rule,
     cumulative_tier_shares,
     decile_spend,
     deprived_share,
     group_indicators,
-    place_tier,
-    spend_rows,
     tier_shares,
     tier_spend,
 )
@@ -59,21 +57,24 @@ __all__ = [
     "anchor_supplier_spend",
     "supplier_overlap",
     "overlap_matrix",
-    "collective_opportunity",
-    "local_tiers",
+    "collab_spec",
+    "collab_place",
+    "collab_settings",
+    "anchor_ids",
+    "net_rows",
 ]
-
-COMBINED = "combined"
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _spec(collab):
+def collab_spec(collab):
+    """The collaborative's spec (``CollaborativeSpec``), given it or a loaded Collaborative."""
     return getattr(collab, "spec", collab)
 
 
-def _place(collab, place: Place | None) -> Place:
+def collab_place(collab, place: Place | None) -> Place:
+    """``place`` if given, else the loaded Collaborative's place (an error when there is none)."""
     if place is not None:
         return place
     p = getattr(collab, "place", None)
@@ -84,33 +85,17 @@ def _place(collab, place: Place | None) -> Place:
     )
 
 
-def _settings(collab):
-    return _spec(collab).indicators
+def collab_settings(collab):
+    """The collaborative's indicator settings (``indicators:`` in its YAML)."""
+    return collab_spec(collab).indicators
 
 
-def _anchor_ids(collab, rows: pd.DataFrame, *, declared_too: bool = False) -> list[str]:
+def anchor_ids(collab, rows: pd.DataFrame, *, declared_too: bool = False) -> list[str]:
     """Anchors in the collaborative's order: those with rows (every declared one with ``declared_too``),
     then any other anchor the ledger has."""
-    declared = [a.id for a in _spec(collab).anchors]
+    declared = [a.id for a in collab_spec(collab).anchors]
     found = set(rows["anchor_id"].astype(str)) if len(rows) else set()
     return [a for a in declared if declared_too or a in found] + sorted(found - set(declared))
-
-
-def local_tiers(place: Place) -> list[str]:
-    """The tiers that count as local: the place tier and every tier inside it (innermost first)."""
-    name = place_tier(place)
-    names = place.tier_names
-    if name is None:
-        return []
-    return names[: names.index(name) + 1]
-
-
-def _pounds(p) -> float:
-    return int(p) / 100
-
-
-def _share(num: int, den: int) -> float | None:
-    return num / den if den > 0 else None
 
 
 # --------------------------------------------------------------------------- intra-collaborative payments
@@ -234,14 +219,14 @@ def member_aliases(
     the ``aliases`` declared for it in the collaborative YAML, and ``aliases[anchor_id]`` given by the
     caller (e.g. a trading name, a predecessor body)."""
     given = {k: list(v) for k, v in (aliases or {}).items()}
-    ids = [a.id for a in _spec(collab).anchors]
+    ids = [a.id for a in collab_spec(collab).anchors]
     unknown = sorted(set(given) - set(ids))
     if unknown:
         raise ValueError(
             f"aliases given for {unknown}, which are not anchors of the collaborative ({ids})"
         )
     out = {}
-    for a in _spec(collab).anchors:
+    for a in collab_spec(collab).anchors:
         names = (
             (default_aliases(a) if defaults else [a.name])
             + list(getattr(a, "aliases", []))
@@ -293,7 +278,7 @@ def intra_payee(
         uniq = pd.Series(vals.dropna().unique(), dtype=object)
         hit = {v: keys.get(_key(v)) for v in uniq}
         found = vals.map(
-            lambda v: (
+            lambda v, hit=hit: (
                 hit.get(v) if v is not None and not (isinstance(v, float) and pd.isna(v)) else None
             )
         )
@@ -337,7 +322,7 @@ def intra_collaborative_payments(
     out = pd.DataFrame(
         {
             "payments": g.size(),
-            "spend": g["_pence"].sum().map(_pounds),
+            "spend": g["_pence"].sum().map(pounds),
             "payee_names": g["supplier_name"].agg(
                 lambda s: " | ".join(s.value_counts().index.astype(str))
             ),
@@ -395,7 +380,7 @@ def intra_collaborative_review(
                     "score": round(best[1], 1),
                     "payers": r.payers,
                     "payments": int(r.payments),
-                    "spend": _pounds(r.spend),
+                    "spend": pounds(r.spend),
                 }
             )
     cols = [
@@ -417,7 +402,8 @@ def intra_collaborative_review(
 # --------------------------------------------------------------------------- combined spend
 
 
-def _net_rows(ledger, collab, aliases, intra: pd.Series | None = None):
+def net_rows(ledger, collab, aliases, intra: pd.Series | None = None):
+    """:func:`anchorlib.indicators.rows.spend_rows` of the ledger, and the intra-collaborative flag on them."""
     rows = spend_rows(ledger)
     flag = intra if intra is not None else flag_intra_collaborative(ledger, collab, aliases)
     flag = flag.reindex(rows.index).fillna(False).astype(bool)
@@ -434,8 +420,8 @@ def combined_totals(
     inside the collaborative, ``external`` the combined spend without double counting (the
     figure every combined indicator uses).  ``intra`` may be a precomputed flag Series.
     """
-    rows, flag = _net_rows(ledger, collab, aliases, intra)
-    ids = _anchor_ids(collab, rows)
+    rows, flag = net_rows(ledger, collab, aliases, intra)
+    ids = anchor_ids(collab, rows)
     aid = rows["anchor_id"].astype(str)
     recs = []
     for a in ids:
@@ -444,9 +430,9 @@ def combined_totals(
         recs.append(
             {
                 "anchor": a,
-                "total": _pounds(tot),
-                "intra": _pounds(ins),
-                "external": _pounds(tot - ins),
+                "total": pounds(tot),
+                "intra": pounds(ins),
+                "external": pounds(tot - ins),
                 "payments": int(m.sum()),
                 "intra_payments": int((m & flag).sum()),
             }
@@ -455,9 +441,9 @@ def combined_totals(
     recs.append(
         {
             "anchor": COMBINED,
-            "total": _pounds(tot),
-            "intra": _pounds(ins),
-            "external": _pounds(tot - ins),
+            "total": pounds(tot),
+            "intra": pounds(ins),
+            "external": pounds(tot - ins),
             "payments": int(len(rows)),
             "intra_payments": int(flag.sum()),
         }
@@ -481,8 +467,8 @@ def combined_by_tier(
     ``_of_located`` (this tier or an inner one).  Per-anchor columns ``spend_<anchor>``
     (each anchor's external spend in the tier).  ``attrs['intra_total']``: the payments left out (£).
     """
-    pl = _place(collab, place)
-    rows, flag = _net_rows(ledger, collab, aliases, intra)
+    pl = collab_place(collab, place)
+    rows, flag = net_rows(ledger, collab, aliases, intra)
     net = rows[~flag]
     spend = tier_spend(net, pl)
     s_all = tier_shares(net, pl, "all")
@@ -499,9 +485,9 @@ def combined_by_tier(
         }
     ).astype(float)
     out.index.name = "tier"
-    for a in _anchor_ids(collab, net):
+    for a in anchor_ids(collab, net):
         out[f"spend_{a}"] = pd.Series(tier_spend(net[net["anchor_id"].astype(str) == a], pl))
-    out.attrs["intra_total"] = _pounds(rows.loc[flag, "_pence"].sum())
+    out.attrs["intra_total"] = pounds(rows.loc[flag, "_pence"].sum())
     return out
 
 
@@ -522,8 +508,10 @@ def combined_by_deprivation(
     :func:`anchorlib.indicators.spend.deprived_share`), ``share_of_ranked`` (of spend with suppliers
     in England), and ``spend_<anchor>``.
     """
-    deciles = list(deciles) if deciles is not None else list(_settings(collab).deprived_deciles)
-    rows, flag = _net_rows(ledger, collab, aliases, intra)
+    deciles = (
+        list(deciles) if deciles is not None else list(collab_settings(collab).deprived_deciles)
+    )
+    rows, flag = net_rows(ledger, collab, aliases, intra)
     net = rows[~flag]
     spend = decile_spend(net)
     pence = {k: round(v * 100) for k, v in spend.items()}
@@ -534,27 +522,27 @@ def combined_by_deprivation(
     recs = {}
     for k, p in pence.items():
         recs[k] = {
-            "spend": _pounds(p),
-            "share_of_all": _share(p, tot),
-            "share_of_located": _share(p, located) if k != UNKNOWN else None,
-            "share_of_ranked": _share(p, ranked) if k not in (UNKNOWN, NO_DECILE) else None,
+            "spend": pounds(p),
+            "share_of_all": share(p, tot),
+            "share_of_located": share(p, located) if k != UNKNOWN else None,
+            "share_of_ranked": share(p, ranked) if k not in (UNKNOWN, NO_DECILE) else None,
         }
     dp = sum(pence[str(d)] for d in deciles)
     recs[label] = {
-        "spend": _pounds(dp),
+        "spend": pounds(dp),
         "share_of_all": deprived_share(net, deciles, "all"),
         "share_of_located": deprived_share(net, deciles, "located"),
         "share_of_ranked": deprived_share(net, deciles, "ranked"),
     }
     out = pd.DataFrame.from_dict(recs, orient="index").astype(float)
     out.index.name = "decile"
-    for a in _anchor_ids(collab, net):
+    for a in anchor_ids(collab, net):
         part = decile_spend(net[net["anchor_id"].astype(str) == a])
         col = pd.Series(part)
         col[label] = sum(part[str(d)] for d in deciles)
         out[f"spend_{a}"] = col
     out.attrs["deprived_deciles"] = deciles
-    out.attrs["intra_total"] = _pounds(rows.loc[flag, "_pence"].sum())
+    out.attrs["intra_total"] = pounds(rows.loc[flag, "_pence"].sum())
     return out
 
 
@@ -568,8 +556,8 @@ def combined_tier_deprivation(
 ) -> pd.DataFrame:
     """Combined spend (£, net of intra payments) by tier (rows) and IMD 2025 decile (columns ``'1'``..``'10'``,
     ``no_decile``, ``unknown``), with ``total`` row and column: where the local and the deprived spend meet."""
-    pl = _place(collab, place)
-    rows, flag = _net_rows(ledger, collab, aliases, intra)
+    pl = collab_place(collab, place)
+    rows, flag = net_rows(ledger, collab, aliases, intra)
     net = rows[~flag]
     cols = [str(d) for d in range(1, 11)] + [NO_DECILE, UNKNOWN]
     tiers = pl.tier_names
@@ -596,12 +584,12 @@ def combined_indicators(
     """Every spend indicator (:func:`anchorlib.indicators.spend.group_indicators`) for all anchors together, net of
     intra-collaborative payments, plus ``gross_total``, ``intra_total`` and ``intra_payments`` (the table
     of :func:`intra_collaborative_payments`, as records)."""
-    pl = _place(collab, place)
-    rows, flag = _net_rows(ledger, collab, aliases, intra)
-    home = {a.id: a.home_lad for a in _spec(collab).anchors}
-    out = group_indicators(rows[~flag], pl, _settings(collab), home_lads=home)
-    out["gross_total"] = _pounds(rows["_pence"].sum())
-    out["intra_total"] = _pounds(rows.loc[flag, "_pence"].sum())
+    pl = collab_place(collab, place)
+    rows, flag = net_rows(ledger, collab, aliases, intra)
+    home = {a.id: a.home_lad for a in collab_spec(collab).anchors}
+    out = group_indicators(rows[~flag], pl, collab_settings(collab), home_lads=home)
+    out["gross_total"] = pounds(rows["_pence"].sum())
+    out["intra_total"] = pounds(rows.loc[flag, "_pence"].sum())
     out["intra_payments"] = intra_collaborative_payments(ledger, collab, aliases).to_dict("records")
     return out
 
@@ -623,12 +611,12 @@ def anchor_supplier_spend(
     Named suppliers only (the redacted class is not a supplier); intra-collaborative payments
     left out unless ``exclude_intra=False``.  A supplier *used* by an anchor is one with net spend > 0.
     """
-    rows, flag = _net_rows(ledger, collab, aliases, intra)
+    rows, flag = net_rows(ledger, collab, aliases, intra)
     keep = ~rows["_redacted"] & rows["_sid"].notna()
     if exclude_intra:
         keep &= ~flag
     r = rows[keep]
-    ids = _anchor_ids(collab, rows, declared_too=True)
+    ids = anchor_ids(collab, rows, declared_too=True)
     if r.empty:
         tab = pd.DataFrame(0, index=pd.Index([], dtype=object), columns=ids, dtype="int64")
     else:
@@ -659,7 +647,7 @@ def supplier_overlap(
     anchor when that anchor's net spend with it is positive; intra-collaborative payments and
     the redacted class are left out.
     """
-    rows, flag = _net_rows(ledger, collab, aliases, intra)
+    rows, flag = net_rows(ledger, collab, aliases, intra)
     tab = anchor_supplier_spend(rows, collab, aliases, intra=flag)
     used = _used(tab)
     n = used.sum(axis=1)
@@ -675,8 +663,8 @@ def supplier_overlap(
                 "name": first.at[sid, "_name"],
                 "n_anchors": int(u.sum()),
                 "anchors": ";".join(a for a in ids if u[a]),
-                "combined": _pounds(int(vals[u].sum())),
-                **{f"spend_{a}": _pounds(int(vals[a])) for a in ids},
+                "combined": pounds(int(vals[u].sum())),
+                **{f"spend_{a}": pounds(int(vals[a])) for a in ids},
                 "org_type": first.at[sid, "_org_type"],
                 "tier": first.at[sid, "_tier"],
                 "imd25_decile": first.at[sid, "_decile"],
@@ -729,150 +717,3 @@ def overlap_matrix(
     m.index.name = "anchor_id"
     m.columns.name = "anchor_id"
     return m
-
-
-# --------------------------------------------------------------------------- collective opportunity
-
-
-def collective_opportunity(
-    ledger: pd.DataFrame,
-    collab,
-    aliases=None,
-    *,
-    by: str = "common_category",
-    min_anchors: int = 2,
-    place: Place | None = None,
-    rules=None,
-    top: int = 5,
-    include_non_addressable_categories: bool = False,
-    include_unclassified: bool = False,
-    intra: pd.Series | None = None,
-) -> pd.DataFrame:
-    """Where two or more anchors together spend most outside the place: the candidates for a joint
-    contract or for growing a local supplier (the Evergreen-laundry question).
-
-    Rows: the payments counted by the spend indicators, less intra-collaborative payments,
-    less what is not addressable (the collaborative's ``addressable_exclusions``: payments to
-    public bodies, taxes, utilities ...), grouped by ``by``: ``common_category`` (the published
-    category mapped to the common list, :mod:`anchorlib.config.categories`, the collaborative's
-    ``category_map`` applied), ``sector`` (the register's), or ``category`` (as published).
-    Categories the common list marks ``addressable: false`` are left out unless
-    ``include_non_addressable_categories``, and ``unclassified`` spend (no rule matched: not a
-    category anyone could contract for) unless ``include_unclassified``; ``attrs['left_out']``
-    gives the non-local addressable spend of each group left out (£).
-
-    One row per group where at least ``min_anchors`` anchors have positive non-local
-    addressable spend, ranked by ``non_local`` (combined non-local addressable spend):
-    ``addressable`` (£), ``local`` (suppliers in the place's local tiers), ``non_local``
-    (located outside them), ``unlocated`` (no known location, redacted included),
-    ``local_share`` (local / located addressable spend: the share currently local),
-    ``n_anchors`` and ``anchors`` (with non-local spend), ``non_local_<anchor>`` (£),
-    ``n_local_suppliers`` and ``local_suppliers`` (the local suppliers already present, the
-    ``top`` largest with their spend), ``n_non_local_suppliers`` and ``top_non_local_suppliers``.
-    """
-    pl = _place(collab, place)
-    rows, flag = _net_rows(ledger, collab, aliases, intra)
-    s = _settings(collab)
-    work = rows[~flag]
-    rule = addressable_rule(work, s.addressable_exclusions)
-    work = work[rule.isna()]
-    excluded_categories: set[str] = set()
-    if by == "common_category":
-        from anchorlib.config.categories import load_common_categories, with_common_category
-
-        rules = rules or load_common_categories()
-        if "common_category" not in work.columns:
-            work = with_common_category(work, collab if hasattr(collab, "spec") else None, rules)
-        if not include_non_addressable_categories:
-            excluded_categories = {c.id for c in rules.categories if not c.addressable}
-        if not include_unclassified:
-            excluded_categories.add(UNCLASSIFIED)
-        key = work["common_category"].astype(object)
-    elif by in ("sector", "category"):
-        col = "_sector" if by == "sector" else "category"
-        key = (
-            work[col].astype(object).where(work[col].notna(), UNKNOWN)
-            if col in work.columns
-            else pd.Series(UNKNOWN, index=work.index, dtype=object)
-        )
-    else:
-        raise ValueError(f"by must be 'common_category', 'sector' or 'category', got {by!r}")
-    loc_tiers = set(local_tiers(pl))
-    work = work.assign(_key=key)
-    dropped = work[work["_key"].isin(excluded_categories)]
-    dropped_nl = dropped[~dropped["_tier"].isin(loc_tiers) & (dropped["_tier"] != UNKNOWN)]
-    left_out = {str(k): _pounds(v) for k, v in dropped_nl.groupby("_key")["_pence"].sum().items()}
-    work = work[~work["_key"].isin(excluded_categories)]
-    is_local = work["_tier"].isin(loc_tiers)
-    is_unloc = work["_tier"] == UNKNOWN
-    work = work.assign(
-        _local=is_local, _nonlocal=~is_local & ~is_unloc, _aid=work["anchor_id"].astype(str)
-    )
-    ids = _anchor_ids(collab, rows)
-    recs = []
-    for k, g in work.groupby("_key", sort=False):
-        nl = g[g["_nonlocal"]]
-        per_anchor = nl.groupby("_aid")["_pence"].sum()
-        with_nl = [a for a in ids if per_anchor.get(a, 0) > 0]
-        loc = g[g["_local"] & ~g["_redacted"]]
-        loc_sup = loc.groupby("_sid").agg(name=("_name", "first"), p=("_pence", "sum"))
-        loc_sup = loc_sup[loc_sup["p"] > 0].sort_values(["p", "name"], ascending=[False, True])
-        nl_sup = (
-            nl[~nl["_redacted"]].groupby("_sid").agg(name=("_name", "first"), p=("_pence", "sum"))
-        )
-        nl_sup = nl_sup[nl_sup["p"] > 0].sort_values(["p", "name"], ascending=[False, True])
-        local_p, nonlocal_p = int(g.loc[g["_local"], "_pence"].sum()), int(nl["_pence"].sum())
-        recs.append(
-            {
-                by: k,
-                "addressable": _pounds(g["_pence"].sum()),
-                "local": _pounds(local_p),
-                "non_local": _pounds(nonlocal_p),
-                "unlocated": _pounds(g.loc[g["_tier"] == UNKNOWN, "_pence"].sum()),
-                "local_share": _share(local_p, local_p + nonlocal_p),
-                "n_anchors": len(with_nl),
-                "anchors": ";".join(with_nl),
-                **{f"non_local_{a}": _pounds(per_anchor.get(a, 0)) for a in ids},
-                "n_local_suppliers": int(len(loc_sup)),
-                "local_suppliers": "; ".join(
-                    f"{r.name} (£{r.p / 100:,.0f})" for r in loc_sup.head(top).itertuples()
-                ),
-                "n_non_local_suppliers": int(len(nl_sup)),
-                "top_non_local_suppliers": "; ".join(
-                    f"{r.name} (£{r.p / 100:,.0f})" for r in nl_sup.head(top).itertuples()
-                ),
-            }
-        )
-    cols = (
-        [
-            by,
-            "non_local",
-            "n_anchors",
-            "anchors",
-            "local",
-            "local_share",
-            "addressable",
-            "unlocated",
-        ]
-        + [f"non_local_{a}" for a in ids]
-        + [
-            "n_local_suppliers",
-            "local_suppliers",
-            "n_non_local_suppliers",
-            "top_non_local_suppliers",
-        ]
-    )
-    out = pd.DataFrame(recs, columns=cols)
-    out = out[out["n_anchors"] >= min_anchors]
-    out = out.sort_values(["non_local", by], ascending=[False, True]).reset_index(drop=True)
-    out.insert(0, "rank", range(1, len(out) + 1))
-    if by == "common_category" and rules is not None:
-        labels = {c.id: c.label for c in rules.categories}
-        moveable = {c.id: c.moveable for c in rules.categories}
-        joint = {c.id: c.joint_contract for c in rules.categories}
-        out.insert(2, "label", out[by].map(labels).fillna(out[by]))
-        out["moveable"] = out[by].map(moveable).fillna(False).astype(bool)
-        out["joint_contract"] = out[by].map(joint).fillna(False).astype(bool)
-    out.attrs["left_out"] = left_out
-    out.attrs["local_tiers"] = sorted(loc_tiers)
-    return out

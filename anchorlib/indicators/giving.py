@@ -342,6 +342,144 @@ def _agg(df: pd.DataFrame, key, total: float) -> pd.DataFrame:
     return out
 
 
+def _by_funder(inp: pd.DataFrame, total: float) -> pd.DataFrame:
+    """Grants into the place by funder, largest first (see :func:`place_giving`)."""
+    bf = _agg(inp, "funder", total)
+    g = inp.groupby("funder", sort=False)
+    bf["deprived_wards"] = g.apply(
+        lambda x: x.loc[x["_deprived_ward"], "amount"].sum(), include_groups=False
+    )
+    bf["deprived_apportioned"] = g["_apportioned"].sum()
+    bf["n_wards"] = g["ward_code"].nunique()
+    return (
+        bf.reset_index()
+        .sort_values(["amount", "funder"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
+
+
+def _by_deprivation(
+    inp: pd.DataFrame, total: float, wards: pd.DataFrame, geo: pd.DataFrame, place: Place
+) -> pd.DataFrame:
+    """Grants into the place by the decile of the recipient ward (see :func:`place_giving`)."""
+    dec = inp["ward_decile"].astype(object).where(inp["ward_decile"].notna(), UNRESOLVED)
+    dec = dec.map(lambda v: v if v == UNRESOLVED else str(int(v)))
+    bd = _agg(inp.assign(_d=dec), "_d", total).drop(columns=["ward_resolved"])
+    bd["n_wards"] = inp.assign(_d=dec).groupby("_d")["ward_code"].nunique()
+    pw = wards[
+        wards["ward24_code"].isin(
+            set(geo.loc[geo["lsoa21_code"].isin(set(place.lsoas)), "ward24_code"])
+        )
+    ]
+    pw_dec = (
+        pw["ward_decile"].astype(object).map(lambda v: str(int(v)) if pd.notna(v) else "no decile")
+    )
+    bd["place_wards"] = pw.groupby(pw_dec).size()
+    bd["place_population_share"] = pw.groupby(pw_dec)["population"].sum() / pw["population"].sum()
+    order = [str(d) for d in range(1, 11)] + [UNRESOLVED]
+    bd = bd.reindex(order)
+    bd[["grants", "amount", "n_wards", "place_wards"]] = bd[
+        ["grants", "amount", "n_wards", "place_wards"]
+    ].fillna(0)
+    bd["share"] = bd["amount"] / total if total else None
+    bd.index.name = "ward_decile"
+    return bd.reset_index()[
+        [
+            "ward_decile",
+            "grants",
+            "amount",
+            "share",
+            "n_wards",
+            "place_wards",
+            "place_population_share",
+        ]
+    ]
+
+
+def _by_district(
+    inp: pd.DataFrame, total: float, wards: pd.DataFrame, geo: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Grants into the place by LAD 2024, and each district's share of residents in deprived LSOAs
+    (see :func:`place_giving`)."""
+    bdist = _agg(inp, "lad24_code", total)
+    lw = wards.assign(_dep=wards["deprived_pop_share"] * wards["population"])
+    lw = lw[lw["imd_score"].notna()].groupby("lad24_code")[["_dep", "population"]].sum()
+    names = (
+        geo.drop_duplicates("lad24_code").set_index("lad24_code")["lad24_name"]
+        if "lad24_name" in geo.columns
+        else pd.Series(dtype=object)
+    )
+    bdist["lad24_name"] = bdist.index.map(names)
+    district_share = lw["_dep"] / lw["population"]
+    bdist["district_deprived_pop_share"] = district_share.reindex(bdist.index)
+    by_district = (
+        bdist.reset_index()[
+            [
+                "lad24_code",
+                "lad24_name",
+                "grants",
+                "amount",
+                "share",
+                "ward_resolved",
+                "district_deprived_pop_share",
+            ]
+        ]
+        .sort_values(["amount", "lad24_code"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
+    return by_district, district_share
+
+
+def _summary(
+    place: Place,
+    deciles: list[int],
+    inp: pd.DataFrame,
+    located: pd.DataFrame,
+    unmatched: pd.DataFrame,
+    unresolved: pd.DataFrame,
+    district_share: pd.Series,
+) -> dict:
+    """The totals of :func:`place_giving`."""
+    total = float(inp["amount"].sum())
+    resolved = float(inp.loc[inp["ward24_code"].notna(), "amount"].sum())
+    # coarser, full coverage: the ward's share of residents in deprived LSOAs where the ward is known,
+    # else the district's
+    fallback = inp["lad24_code"].map(district_share)
+    mixed = float(
+        (
+            inp["amount"]
+            * inp["deprived_pop_share"].where(inp["ward24_code"].notna(), fallback).fillna(0.0)
+        ).sum()
+    )
+    summary = {
+        "place": place.name,
+        "award_years": sorted(int(y) for y in inp["award_year"].unique()),
+        "grants": int(inp["grants"].sum()),
+        "amount": total,
+        "funders": int(inp["funder"].nunique()),
+        "placed_by_ward": resolved,
+        "placed_by_district": total - resolved,
+        "ward_resolved_share": resolved / total if total else None,
+        "unmatched_ward_codes": int(unmatched["ward_code"].nunique()),
+        "deprived_deciles": deciles,
+        "deprived_wards_amount": float(inp.loc[inp["_deprived_ward"], "amount"].sum()),
+        "deprived_wards_share_of_resolved": (
+            float(inp.loc[inp["_deprived_ward"], "amount"].sum()) / resolved if resolved else None
+        ),
+        "deprived_apportioned_amount": float(inp["_apportioned"].sum()),
+        "deprived_apportioned_share_of_resolved": float(inp["_apportioned"].sum()) / resolved
+        if resolved
+        else None,
+        "deprived_apportioned_mixed_amount": mixed,
+        "deprived_apportioned_mixed_share": mixed / total if total else None,
+        "unresolved_amount": float(unresolved["amount"].sum()),
+        "unresolved_rows": int(len(unresolved)),
+        "outside_amount": float(located.loc[located["place_status"] == "outside", "amount"].sum()),
+        "all_amount": float(located["amount"].sum()),
+    }
+    return summary
+
+
 def place_giving(
     place_or_collab,
     grants: pd.DataFrame | None = None,
@@ -385,51 +523,9 @@ def place_giving(
     inp["_deprived_ward"] = inp["ward_decile"].isin(deciles).fillna(False).astype(bool)
     inp["_apportioned"] = inp["amount"] * inp["deprived_pop_share"].fillna(0.0)
 
-    bf = _agg(inp, "funder", total)
-    g = inp.groupby("funder", sort=False)
-    bf["deprived_wards"] = g.apply(
-        lambda x: x.loc[x["_deprived_ward"], "amount"].sum(), include_groups=False
-    )
-    bf["deprived_apportioned"] = g["_apportioned"].sum()
-    bf["n_wards"] = g["ward_code"].nunique()
-    by_funder = (
-        bf.reset_index()
-        .sort_values(["amount", "funder"], ascending=[False, True])
-        .reset_index(drop=True)
-    )
+    by_funder = _by_funder(inp, total)
 
-    dec = inp["ward_decile"].astype(object).where(inp["ward_decile"].notna(), UNRESOLVED)
-    dec = dec.map(lambda v: v if v == UNRESOLVED else str(int(v)))
-    bd = _agg(inp.assign(_d=dec), "_d", total).drop(columns=["ward_resolved"])
-    bd["n_wards"] = inp.assign(_d=dec).groupby("_d")["ward_code"].nunique()
-    pw = wards[
-        wards["ward24_code"].isin(
-            set(geo.loc[geo["lsoa21_code"].isin(set(place.lsoas)), "ward24_code"])
-        )
-    ]
-    pw_dec = (
-        pw["ward_decile"].astype(object).map(lambda v: str(int(v)) if pd.notna(v) else "no decile")
-    )
-    bd["place_wards"] = pw.groupby(pw_dec).size()
-    bd["place_population_share"] = pw.groupby(pw_dec)["population"].sum() / pw["population"].sum()
-    order = [str(d) for d in range(1, 11)] + [UNRESOLVED]
-    bd = bd.reindex(order)
-    bd[["grants", "amount", "n_wards", "place_wards"]] = bd[
-        ["grants", "amount", "n_wards", "place_wards"]
-    ].fillna(0)
-    bd["share"] = bd["amount"] / total if total else None
-    bd.index.name = "ward_decile"
-    by_deprivation = bd.reset_index()[
-        [
-            "ward_decile",
-            "grants",
-            "amount",
-            "share",
-            "n_wards",
-            "place_wards",
-            "place_population_share",
-        ]
-    ]
+    by_deprivation = _by_deprivation(inp, total, wards, geo, place)
 
     by_year = (
         _agg(inp, "award_year", total)
@@ -438,32 +534,7 @@ def place_giving(
         .reset_index(drop=True)
     )
 
-    bdist = _agg(inp, "lad24_code", total)
-    lw = wards.assign(_dep=wards["deprived_pop_share"] * wards["population"])
-    lw = lw[lw["imd_score"].notna()].groupby("lad24_code")[["_dep", "population"]].sum()
-    names = (
-        geo.drop_duplicates("lad24_code").set_index("lad24_code")["lad24_name"]
-        if "lad24_name" in geo.columns
-        else pd.Series(dtype=object)
-    )
-    bdist["lad24_name"] = bdist.index.map(names)
-    district_share = lw["_dep"] / lw["population"]
-    bdist["district_deprived_pop_share"] = district_share.reindex(bdist.index)
-    by_district = (
-        bdist.reset_index()[
-            [
-                "lad24_code",
-                "lad24_name",
-                "grants",
-                "amount",
-                "share",
-                "ward_resolved",
-                "district_deprived_pop_share",
-            ]
-        ]
-        .sort_values(["amount", "lad24_code"], ascending=[False, True])
-        .reset_index(drop=True)
-    )
+    by_district, district_share = _by_district(inp, total, wards, geo)
 
     um = inp[inp["ward24_code"].isna()]
     unmatched = (
@@ -475,42 +546,7 @@ def place_giving(
     )
     unresolved = located[located["place_status"] == "unresolved"]
 
-    resolved = float(inp.loc[inp["ward24_code"].notna(), "amount"].sum())
-    # coarser, full coverage: the ward's share of residents in deprived LSOAs where the ward is known,
-    # else the district's
-    fallback = inp["lad24_code"].map(district_share)
-    mixed = float(
-        (
-            inp["amount"]
-            * inp["deprived_pop_share"].where(inp["ward24_code"].notna(), fallback).fillna(0.0)
-        ).sum()
-    )
-    summary = {
-        "place": place.name,
-        "award_years": sorted(int(y) for y in inp["award_year"].unique()),
-        "grants": int(inp["grants"].sum()),
-        "amount": total,
-        "funders": int(inp["funder"].nunique()),
-        "placed_by_ward": resolved,
-        "placed_by_district": total - resolved,
-        "ward_resolved_share": resolved / total if total else None,
-        "unmatched_ward_codes": int(unmatched["ward_code"].nunique()),
-        "deprived_deciles": deciles,
-        "deprived_wards_amount": float(inp.loc[inp["_deprived_ward"], "amount"].sum()),
-        "deprived_wards_share_of_resolved": (
-            float(inp.loc[inp["_deprived_ward"], "amount"].sum()) / resolved if resolved else None
-        ),
-        "deprived_apportioned_amount": float(inp["_apportioned"].sum()),
-        "deprived_apportioned_share_of_resolved": float(inp["_apportioned"].sum()) / resolved
-        if resolved
-        else None,
-        "deprived_apportioned_mixed_amount": mixed,
-        "deprived_apportioned_mixed_share": mixed / total if total else None,
-        "unresolved_amount": float(unresolved["amount"].sum()),
-        "unresolved_rows": int(len(unresolved)),
-        "outside_amount": float(located.loc[located["place_status"] == "outside", "amount"].sum()),
-        "all_amount": float(located["amount"].sum()),
-    }
+    summary = _summary(place, deciles, inp, located, unmatched, unresolved, district_share)
     return GivingResult(
         place.name,
         deciles,

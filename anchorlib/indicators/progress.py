@@ -20,15 +20,16 @@ from collections.abc import Callable, Iterable, Mapping
 import pandas as pd
 
 from anchorlib.indicators import spend
+from anchorlib.indicators.addressable import addressable_rule
 from anchorlib.indicators.collective import (
-    COMBINED,
-    _anchor_ids,
-    _place,
-    _spec,
+    anchor_ids,
+    collab_place,
+    collab_spec,
     combined_totals,
     flag_intra_collaborative,
     supplier_overlap,
 )
+from anchorlib.indicators.rows import COMBINED, spend_rows
 
 __all__ = [
     "IndicatorFn",
@@ -70,8 +71,8 @@ def year_start(fy: str) -> int:
 
 
 def _addressable(rows: pd.DataFrame, collab) -> pd.DataFrame:
-    r = spend.spend_rows(rows)
-    return r[spend.addressable_rule(r, _spec(collab).indicators.addressable_exclusions).isna()]
+    r = spend_rows(rows)
+    return r[addressable_rule(r, collab_spec(collab).indicators.addressable_exclusions).isna()]
 
 
 def combined_only(fn: IndicatorFn, *, all_rows: bool = False) -> IndicatorFn:
@@ -97,10 +98,10 @@ def default_indicators(aliases=None) -> dict[str, IndicatorFn]:
     """
 
     def place(c):
-        return _place(c, None)
+        return collab_place(c, None)
 
     def deciles(c):
-        return _spec(c).indicators.deprived_deciles
+        return collab_spec(c).indicators.deprived_deciles
 
     def shared_share(rows, c):
         tot = spend.total_spend(rows)
@@ -134,7 +135,7 @@ def default_indicators(aliases=None) -> dict[str, IndicatorFn]:
 def year_coverage(ledger: pd.DataFrame) -> pd.DataFrame:
     """Months with at least one payment, per anchor and financial year (``anchor_id``, ``financial_year``,
     ``months``): a year with fewer than 12 is partial, and its totals are not comparable."""
-    rows = spend.spend_rows(ledger)
+    rows = spend_rows(ledger)
     month = pd.to_datetime(rows["payment_date"]).dt.to_period("M")
     g = rows.assign(_m=month).groupby(
         [rows["anchor_id"].astype(str), rows["financial_year"].astype(str)]
@@ -184,9 +185,9 @@ def progress_table(
     to the rows of their indicator and anchor.  A target whose indicator has no function
     here is listed in ``attrs['warnings']``.  ``anchors=False``: combined rows only.
     """
-    spec = _spec(collab)
+    spec = collab_spec(collab)
     fns = dict(indicators) if indicators is not None else default_indicators(aliases)
-    rows = spend.spend_rows(ledger)
+    rows = spend_rows(ledger)
     if intra is None:
         intra = flag_intra_collaborative(rows, collab, aliases)
     intra = intra.reindex(rows.index).fillna(False).astype(bool)
@@ -197,7 +198,7 @@ def progress_table(
     warnings: list[str] = []
     if base is not None and base not in all_years:
         warnings.append(f"baseline year {base} has no payments in the ledger: no baseline values")
-    ids = _anchor_ids(collab, rows)
+    ids = anchor_ids(collab, rows)
     cov = year_coverage(rows)
     months = {(r.anchor_id, r.financial_year): int(r.months) for r in cov.itertuples()}
     aid = rows["anchor_id"].astype(str)
@@ -235,35 +236,51 @@ def progress_table(
                 if sub.empty:
                     continue
                 vals[y] = (_value(fn(sub, collab)), pres)
-            b = vals.get(base, (None, []))[0] if base else None
-            base_pres = vals.get(base, (None, []))[1] if base else []
-            for y in years:
-                if y not in vals:
-                    continue
-                v, pres = vals[y]
-                comp = complete(y, pres)
-                recs.append(
-                    {
-                        "indicator": name,
-                        "anchor": who,
-                        "financial_year": y,
-                        "value": v,
-                        "baseline_year": base,
-                        "baseline_value": b,
-                        "change": None if v is None or b is None else v - b,
-                        "change_relative": None if v is None or not b else v / b - 1,
-                        "is_baseline": y == base,
-                        "months": min(months.get((a, y), 0) for a in pres) if pres else 0,
-                        "anchors_present": ";".join(pres),
-                        "complete": comp,
-                        "comparable": comp
-                        and complete(base, base_pres)
-                        and sorted(pres) == sorted(base_pres),
-                    }
-                )
+            recs.extend(_series(name, who, vals, years, base, months, complete))
     out = pd.DataFrame(recs, columns=[c for c in COLUMNS if not c.startswith(("target", "gap"))])
     num = ["value", "baseline_value", "change", "change_relative"]
     out[num] = out[num].astype(float)
+    out = _with_targets(out, spec, fns, warnings)
+    out.attrs["warnings"] = warnings
+    out.attrs["baseline_year"] = base
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def _series(name, who, vals: dict, years, base, months: dict, complete) -> list[dict]:
+    """The rows of one indicator for one anchor (or ``combined``): each year's value against the
+    baseline year's.  ``vals``: year -> (value, anchors present)."""
+    out = []
+    b = vals.get(base, (None, []))[0] if base else None
+    base_pres = vals.get(base, (None, []))[1] if base else []
+    for y in years:
+        if y not in vals:
+            continue
+        v, pres = vals[y]
+        comp = complete(y, pres)
+        out.append(
+            {
+                "indicator": name,
+                "anchor": who,
+                "financial_year": y,
+                "value": v,
+                "baseline_year": base,
+                "baseline_value": b,
+                "change": None if v is None or b is None else v - b,
+                "change_relative": None if v is None or not b else v / b - 1,
+                "is_baseline": y == base,
+                "months": min(months.get((a, y), 0) for a in pres) if pres else 0,
+                "anchors_present": ";".join(pres),
+                "complete": comp,
+                "comparable": comp
+                and complete(base, base_pres)
+                and sorted(pres) == sorted(base_pres),
+            }
+        )
+    return out
+
+
+def _with_targets(out: pd.DataFrame, spec, fns: Mapping, warnings: list[str]) -> pd.DataFrame:
+    """The YAML's targets on the rows of their indicator and anchor (``target``, ``gap`` ...)."""
     out["target"] = float("nan")
     out["target_by"] = None
     out["target_baseline"] = float("nan")
@@ -286,9 +303,7 @@ def progress_table(
         out.loc[m, "target_baseline"] = float("nan") if t.baseline is None else t.baseline
         out.loc[m, "target_description"] = t.description
         out.loc[m, "gap"] = t.target - out.loc[m, "value"]
-    out.attrs["warnings"] = warnings
-    out.attrs["baseline_year"] = base
-    return out[COLUMNS].reset_index(drop=True)
+    return out
 
 
 def targets_summary(progress: pd.DataFrame, collab, *, complete_only: bool = True) -> pd.DataFrame:
@@ -302,7 +317,7 @@ def targets_summary(progress: pd.DataFrame, collab, *, complete_only: bool = Tru
     ``on_track`` (the observed pace would reach the target in time; None when it cannot be told).
     """
     recs = []
-    for t in _spec(collab).targets:
+    for t in collab_spec(collab).targets:
         p = progress[
             (progress["indicator"] == t.indicator)
             & (progress["anchor"] == t.anchor)
