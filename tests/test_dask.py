@@ -1,4 +1,5 @@
-"""anchor run on a real dask.distributed cluster: a scheduler and two workers on localhost, as separate processes."""
+"""anchor run on a real dask.distributed cluster: a scheduler and two workers on localhost, as
+separate processes."""
 
 from __future__ import annotations
 
@@ -52,7 +53,9 @@ def _report(path: Path, scope: str, order: int) -> None:
     nb.cells = [
         cell,
         nbformat.v4.new_code_cell(
-            "import os, time\nfrom anchorlib import report\nreport.header('Tiny', collaborative='Tiny')\n"
+            "import os, time\nfrom anchorlib.reports import display as report\n"
+            "report.header('Tiny', "
+            "collaborative='Tiny')\n"
             "time.sleep(sleep)\nprint('ran in', os.getpid())"
         ),
     ]

@@ -1,19 +1,25 @@
 """Determinism: two runs of `anchor run` on the same inputs publish the same bytes.
 
-The fixture collaborative (tests/test_runner.py's, with simulated staff, so every shared asset is built) is
-run by the `anchor` command into one outputs folder, the folder is copied, and the collaborative is run
-again with ``--force`` (every asset rebuilt, every report executed again) into the same folder: the same
-inputs, parameters included (the outputs folder is a notebook parameter).
+The fixture collaborative (tests/test_runner.py's, with simulated staff, so every shared asset is
+built) is run by the `anchor` command into one outputs folder, the folder is copied, and the
+collaborative is run again with ``--force`` (every asset rebuilt, every report executed again) into
+the same folder: the same inputs, parameters included (the outputs folder is a notebook parameter).
 
 What may differ between the two runs, and nothing else:
 
 * **data files** (Parquet, CSV, XLSX, JSON assets, text): nothing; byte for byte;
-* **HTML pages**: the run's date-times (``generated 27 November 2026 06:28``, the published and finished
-  times ``27 Nov 2026 06:28``) and, on the collaborative's index, the run's duration (``in 22.6 s``);
-* **manifest.json**: the run's times and durations (``run.started``, ``run.finished``, ``run.duration``,
-  each asset's and report's ``duration`` and ``timings``, ``executed_at``, ``published.at``, ``last_*``) and which worker
-  process ran each report (``worker``: host and pid); and ``run.force``, since the second run is forced;
-* **executed notebooks** (``.ipynb``, for analysts): the execution timings papermill and the kernel record
+* **HTML pages**: the run's date-times (``generated 27 November 2026 06:28``, the published and
+finished
+  times ``27 Nov 2026 06:28``) and, on the collaborative's index, the run's duration (``in 22.6
+s``);
+* **manifest.json**: the run's times and durations (``run.started``, ``run.finished``,
+``run.duration``,
+  each asset's and report's ``duration`` and ``timings``, ``executed_at``, ``published.at``,
+``last_*``) and which worker
+  process ran each report (``worker``: host and pid); and ``run.force``, since the second run is
+forced;
+* **executed notebooks** (``.ipynb``, for analysts): the execution timings papermill and the kernel
+record
   (``metadata.papermill``, each cell's ``metadata.execution`` and ``metadata.papermill``);
 * ``.run.lock`` (the pid of the run holding it) is not an output.
 """
@@ -124,7 +130,8 @@ def notebook_without_timings(path: Path) -> dict:
 
 
 def compare_runs(a: Path, b: Path) -> tuple[list[str], dict[str, int]]:
-    """Every difference between two output folders beyond those allowed (see the module docstring)."""
+    """Every difference between two output folders beyond those allowed (see the module
+    docstring)."""
     fa, fb = files_under(a), files_under(b)
     diffs = [f"only in one run: {name}" for name in sorted(set(fa) ^ set(fb))]
     kinds: dict[str, int] = {}
@@ -153,9 +160,8 @@ def two_runs(tmp_path_factory, fixture_cache):
     root = tmp_path_factory.mktemp("determinism")
     collab = root / "collab.yml"
     collab.write_text(SITE_FIXTURE_COLLAB.format(ledgers=LEDGERS))
-    for attempt in range(
-        2
-    ):  # the code is an input: when someone edits anchorlib meanwhile, try again once
+    # the code is an input: when someone edits anchorlib meanwhile, try again once
+    for _attempt in range(2):
         shutil.rmtree(root / "out", ignore_errors=True)
         shutil.rmtree(root / "first", ignore_errors=True)
         code_before = code_sha()
@@ -199,7 +205,8 @@ def test_two_runs_on_the_same_inputs_publish_the_same_bytes(two_runs):
 
 
 def test_the_comparison_sees_a_changed_byte_and_a_changed_figure(two_runs, tmp_path):
-    """Not vacuous: a changed value in a table, in an XLSX, or in an embedded figure is a difference."""
+    """Not vacuous: a changed value in a table, in an XLSX, or in an embedded figure is a
+    difference."""
     copy = tmp_path / "copy"
     shutil.copytree(two_runs["first"], copy)
     csv = next(copy.rglob("tables/*.csv"))
@@ -215,9 +222,9 @@ def test_the_comparison_sees_a_changed_byte_and_a_changed_figure(two_runs, tmp_p
 
 
 def test_what_used_to_differ(two_runs):
-    """The known sources of difference are gone: absolute paths in duplicate_of, save times in XLSX files
-    (document properties and zip member dates), a run time in the XLSX 'about' sheet, papermill's random id
-    for the injected-parameters cell, matplotlib's version stamp in PNGs."""
+    """The known sources of difference are gone: absolute paths in duplicate_of, save times in XLSX
+    files (document properties and zip member dates), a run time in the XLSX 'about' sheet,
+    papermill's random id for the injected-parameters cell, matplotlib's version stamp in PNGs."""
     import zipfile
 
     import pandas as pd
@@ -249,8 +256,8 @@ def test_what_used_to_differ(two_runs):
 
 
 def test_duplicate_of_names_the_first_publication_by_its_display_path():
-    """ingest relabels source paths to their data-root paths (portable between machines): duplicate_of
-    ('file:row' of the first publication) too, not only source_file."""
+    """ingest relabels source paths to their data-root paths (portable between machines):
+    duplicate_of ('file:row' of the first publication) too, not only source_file."""
     from anchorlib.assets.ingest import _relabel
     from anchorlib.ledgers.canonical import read_ledgers
 

@@ -1,19 +1,25 @@
-"""An interrupted `anchor run` (Ctrl-C, or SIGKILL) leaves the previous site intact; the next run completes it.
+"""An interrupted `anchor run` (Ctrl-C, or SIGKILL) leaves the previous site intact; the next run
+completes it.
 
-The fixture collaborative (tests/conftest.py's, with simulated staff: six reports) is run once by the `anchor`
-command.  Then its description is changed (an input of every report: each must run again), `anchor run` is
-started in its own process group, and once one report of the batch has been published and others are still
-executing, the group gets SIGINT (what Ctrl-C in a terminal sends) or SIGKILL, or the runner alone gets
-SIGINT (`kill -INT`: its workers must be stopped by the runner itself).  Then:
+The fixture collaborative (tests/conftest.py's, with simulated staff: six reports) is run once by
+the `anchor` command.  Then its description is changed (an input of every report: each must run
+again), `anchor run` is started in its own process group, and once one report of the batch has been
+published and others are still executing, the group gets SIGINT (what Ctrl-C in a terminal sends) or
+SIGKILL, or the runner alone gets SIGINT (`kill -INT`: its workers must be stopped by the runner
+itself).  Then:
 
-* every page published before is byte-identical or a complete new version (its page, tables and executed
+* every page published before is byte-identical or a complete new version (its page, tables and
+executed
   notebook all there, and what the manifest says it is when the manifest says it was published);
 * the manifest is valid JSON, and the index pages still link only to pages that exist;
 * after SIGINT, the runner has recorded the reports it did not finish as ``not_run`` ("the run was
-  interrupted"), removed its staging folder, and every child process it started (the worker processes and
-  their warm Jupyter kernels) is gone; after SIGKILL the workers die with the group and the kernels notice
+  interrupted"), removed its staging folder, and every child process it started (the worker
+processes and
+  their warm Jupyter kernels) is gone; after SIGKILL the workers die with the group and the kernels
+notice
   their parent is gone and exit;
-* the next run (not forced) executes exactly the reports the manifest does not record as done, leaves no
+* the next run (not forced) executes exactly the reports the manifest does not record as done,
+leaves no
   staging or ``.old-*`` folder behind, and the site is complete and all green.
 """
 
@@ -91,7 +97,8 @@ def snapshot(folder: Path) -> dict[str, dict[str, bytes]]:
 
 
 def complete(report_dir: Path, record: dict | None = None) -> list[str]:
-    """What is missing from a published report folder (its page, every table it links, its notebook)."""
+    """What is missing from a published report folder (its page, every table it links, its
+    notebook)."""
     page = report_dir / "index.html"
     if not page.is_file():
         return [f"{report_dir.name}: no index.html"]

@@ -1,8 +1,9 @@
-"""`anchor run --places lads|icbs`: the national asset, one report per place, the national comparison table.
+"""`anchor run --places lads|icbs`: the national asset, one report per place, the national
+comparison table.
 
-Fixture mode (tests/fixtures: the LSOAs of Hyndburn, Burnley, Pendle and Blackpool, and a few of Leeds and
-the City of London).  One run of two places for the module (2 notebook executions); the tests read it, and
-one more run checks that nothing is executed again.
+Fixture mode (tests/fixtures: the LSOAs of Hyndburn, Burnley, Pendle and Blackpool, and a few of
+Leeds and the City of London).  One run of two places for the module (2 notebook executions); the
+tests read it, and one more run checks that nothing is executed again.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typer.testing import CliRunner
 
 from anchorlib.assets import national
 from anchorlib.data import deprivation
-from anchorlib.run.national import national_key, run_places
 from anchorlib.run.errors import RunError
+from anchorlib.run.national import national_key, run_places
 from anchorlib.run.notebooks import discover_notebooks
 
 FIXTURE_LADS = {
@@ -115,10 +116,8 @@ def test_a_limited_run_publishes_its_places_with_a_manifest_and_every_page(place
     index = d / "index.html"
     assert index.is_file() and not _broken_links(index)
     html = index.read_text(encoding="utf-8")
-    for (
-        code,
-        name,
-    ) in FIXTURE_LADS.items():  # every place is in the comparison table; published ones linked
+    # every place is in the comparison table; published ones linked
+    for name in FIXTURE_LADS.values():
         assert name in html
     assert (
         'href="reports/E06000009/index.html"' in html

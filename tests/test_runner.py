@@ -1,4 +1,5 @@
-"""`anchor run`: notebooks, parameters, the batch runner (failure isolation, incremental, atomic) and the site.
+"""`anchor run`: notebooks, parameters, the batch runner (failure isolation, incremental, atomic)
+and the site.
 
 One small collaborative in fixture mode (two anchors with the test ledgers, the
 place Hyndburn and Burnley) is run once for the module (3 notebook executions);
@@ -104,7 +105,7 @@ def test_param_overrides_parse_as_yaml():
             parse_param(bad)
 
 
-# --------------------------------------------------------------------------- the notebooks as committed
+# ----------------------------------------------------------------------- the notebooks as committed
 
 
 def test_notebooks_are_paired_stripped_and_declare_typed_parameters():
@@ -311,7 +312,7 @@ def test_publish_swaps_folders_and_recover_undoes_a_crash_between_the_renames(tm
     assert not (out / ".staging").exists() and not list((out / "reports").glob(".old-*"))
 
 
-# --------------------------------------------------------------------------- the fixture collaborative
+# ------------------------------------------------------------------------ the fixture collaborative
 
 COLLAB = f"""id: fixture
 name: Fixture collaborative
@@ -534,7 +535,8 @@ def test_second_run_executes_nothing_and_a_touched_parameter_reruns_only_its_rep
         "place_baseline"
     ]
 
-    # --only runs and counts just the chosen report; the others keep their record and are not counted
+    # --only runs and counts just the chosen report; the others keep their record and are not
+    # counted
     only = fresh.run(force=True, only=["place_baseline"])
     assert only.ok
     run = only.manifest["run"]
@@ -545,6 +547,26 @@ def test_second_run_executes_nothing_and_a_touched_parameter_reruns_only_its_rep
         len(REPORTS) - 1,
     )
     assert "1 executed, 0 unchanged, 0 failed, 5 not selected (--only)" in only.summary()
+
+
+def test_an_edit_outside_a_report_code_reruns_nothing_and_an_edit_inside_reruns_it(
+    fresh, monkeypatch
+):
+    """Through the runner: the suppliers CLI and the grants code are not in any report's code key
+    here; the spend indicators are in anchor_spend's."""
+    assert fresh.run().ok  # up to date with the code as it is now
+    for module in SPEND_UNRELATED.values():
+        with monkeypatch.context() as mp:
+            _edited(mp, module)
+            again = fresh.run()
+        assert again.ok and again.manifest["run"]["executed"] == 0, module
+    with monkeypatch.context() as mp:
+        _edited(mp, "anchorlib.indicators.spend")
+        edited = fresh.run(only=["anchor_spend"])
+    assert edited.ok, edited.summary()
+    status = {r["id"]: r["status"] for r in edited.reports}
+    assert status["anchor_spend-council"] == status["anchor_spend-fire"] == "ok"
+    assert edited.manifest["run"]["executed"] == 2
 
 
 def test_a_failing_report_is_named_and_leaves_the_others_published(fresh):
@@ -569,7 +591,8 @@ def test_a_failing_report_is_named_and_leaves_the_others_published(fresh):
     )
     assert result.exit_code == 1, result.output
     assert (
-        "FAILED anchor_spend-council: ParameterError: anchor_spend: unknown parameter 'suppliers_listd' "
+        "FAILED anchor_spend-council: ParameterError: anchor_spend: unknown parameter "
+        "'suppliers_listd' "
         "(did you mean 'suppliers_listed'?)"
     ) in result.output
     reports = fresh.reports()
@@ -580,7 +603,8 @@ def test_a_failing_report_is_named_and_leaves_the_others_published(fresh):
         and reports["place_baseline"]["status"] == "unchanged"
     )
     assert fresh.manifest()["run"]["failed"] == 1
-    # the failed report's previous version is still published, untouched; its failed notebook is kept
+    # the failed report's previous version is still published, untouched; its failed notebook is
+    # kept
     assert (fresh.dir / "reports/anchor_spend-council/index.html").read_bytes() == old_council
     assert (fresh.dir / reports["anchor_spend-council"]["failed_notebook"]).is_file()
     index = (fresh.dir / "index.html").read_text(encoding="utf-8")
@@ -662,17 +686,17 @@ def test_quickstart_runs_on_the_shared_assets(fresh, tmp_path):
 def test_the_readings_are_made_from_the_figures(fresh):
     from anchorlib.assets.place import read_place_asset
     from anchorlib.assets.register import read_located_ledger
-    from anchorlib.reports.place_baseline import baseline_reading, place_baseline
     from anchorlib.config.collaborative import load_collaborative
     from anchorlib.reports.anchor_spend import anchor_spend, spend_reading
+    from anchorlib.reports.place_baseline import baseline_reading, place_baseline
 
     collab = load_collaborative(fresh.collab)
     b = place_baseline(collab, read_place_asset(collab, fresh.work))
     text = baseline_reading(b)
     n1 = int(b.deciles["neighbourhoods (LSOAs)"].iloc[0])
     assert (
-        text[0]
-        == f"Hyndburn and Burnley is home to {int(round(b.population)):,} people in {b.lsoa_count:,} "
+        text[0] == f"Hyndburn and Burnley is home to {int(round(b.population)):,} people in "
+        f"{b.lsoa_count:,} "
         "neighbourhoods (LSOAs)."
     )
     assert any(s.startswith(f"{n1:,} of its neighbourhoods") for s in text)

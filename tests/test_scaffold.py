@@ -1,4 +1,5 @@
-"""`anchor new`: the commented collaborative (and place) YAML, its TODOs, and that it loads once filled."""
+"""`anchor new`: the commented collaborative (and place) YAML, its TODOs, and that it loads once
+filled."""
 
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
-"""End to end: the demo collaborative, run by `anchor run` into a temporary outputs folder, publishes a site
-that is all green, complete, shows no code and no errors, has no broken link and leaks no staff-level data.
+"""End to end: the demo collaborative, run by `anchor run` into a temporary outputs folder,
+publishes a site that is all green, complete, shows no code and no errors, has no broken link and
+leaks no staff-level data.
 
-The run is the session fixture ``demo_site`` (tests/conftest.py), shared with tests/test_browser.py: the
-demo (collaboratives/lancashire.yml) on the real data, or, on a machine without ../shared, a small
-collaborative on the committed fixture data. Every report notebook discovered in notebooks/ is covered,
-whatever it is: the expected reports are computed from ``discover_notebooks`` and the collaborative's
-anchors, never listed here.
+The run is the session fixture ``demo_site`` (tests/conftest.py), shared with tests/test_browser.py:
+the demo (collaboratives/lancashire.yml) on the real data, or, on a machine without ../shared, a
+small collaborative on the committed fixture data. Every report notebook discovered in notebooks/ is
+covered, whatever it is: the expected reports are computed from ``discover_notebooks`` and the
+collaborative's anchors, never listed here.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def _parse(page: Path) -> _Page:
 
 
 def _published_files(site) -> list[Path]:
-    """Every file of the site under the outputs folder, except staff-level data (private/) and the run lock."""
+    """Every file of the site under the outputs folder, except staff-level data (private/) and the
+    run lock."""
     return sorted(
         p
         for p in site.root.rglob("*")
@@ -191,12 +193,13 @@ def test_no_broken_relative_link_or_image(demo_site):
                 parts = urlsplit(link)
                 if parts.scheme or parts.netloc or link.startswith("/"):
                     broken.append(
-                        f"{rel}: <{tag} {attr}={link!r}> is not relative (the site must work anywhere)"
+                        f"{rel}: <{tag} {attr}={link!r}> is not relative (the site must work "
+                        "anywhere)"
                     )
                     continue
                 if not parts.path:  # a fragment in this page
-                    # browsers look the fragment up as written, then percent-decoded (nbconvert's heading ids
-                    # are percent-encoded)
+                    # browsers look the fragment up as written, then percent-decoded (nbconvert's
+                    # heading ids are percent-encoded)
                     if parts.fragment and not {parts.fragment, unquote(parts.fragment)} & p.ids:
                         broken.append(f"{rel}: <{tag} {attr}={link!r}>: no element with that id")
                     continue
@@ -217,12 +220,13 @@ def test_no_broken_relative_link_or_image(demo_site):
 
 
 def test_no_staff_level_data_is_published(demo_site):
-    """No staff id and no staff home postcode from the staff extracts (outputs/<id>/private/staff_*.csv)
-    appears in any published file (pages, tables, XLSX, shared data, Parquet, executed notebooks, manifest).
+    """No staff id and no staff home postcode from the staff extracts
+    (outputs/<id>/private/staff_*.csv) appears in any published file (pages, tables, XLSX, shared
+    data, Parquet, executed notebooks, manifest).
 
-    A staff postcode that the site legitimately publishes as something else (a supplier's postcode in the
-    register, an anchor's site) says nothing about a person and is not looked for; how many are left out is
-    printed."""
+    A staff postcode that the site legitimately publishes as something else (a supplier's postcode
+    in the register, an anchor's site) says nothing about a person and is not looked for; how many
+    are left out is printed."""
     import pandas as pd
 
     assert demo_site.staff_files, "no staff extract to look for (outputs/<id>/private/staff_*.csv)"
@@ -239,7 +243,8 @@ def test_no_staff_level_data_is_published(demo_site):
     look_for = postcodes - other
     print(
         f"staff-level check: {len(ids):,} staff ids and {len(look_for):,} home postcodes "
-        f"({len(postcodes & other):,} also published as supplier or site postcodes, not looked for) "
+        f"({len(postcodes & other):,} also published as supplier or site postcodes, not looked "
+        "for) "
         f"in {len(_published_files(demo_site))} files"
     )
     assert look_for
@@ -262,8 +267,8 @@ def test_no_staff_level_data_is_published(demo_site):
 
 
 def test_the_scanner_finds_staff_data_when_it_is_there(demo_site, tmp_path):
-    """The leak check is not vacuous: a staff id and postcode planted in an HTML page, a CSV and an XLSX
-    are found by the same readers and patterns."""
+    """The leak check is not vacuous: a staff id and postcode planted in an HTML page, a CSV and an
+    XLSX are found by the same readers and patterns."""
     import pandas as pd
 
     df = pd.read_csv(demo_site.staff_files[0], dtype=str)

@@ -57,7 +57,8 @@ def test_state_does_not_carry_over_between_executions(tmp_path, warm):
         tmp_path / "dirty.ipynb",
         "leak = 41\nimport os, sys, warnings, matplotlib\nimport matplotlib.pyplot as plt\n"
         "os.chdir('/')\nsys.path.insert(0, '/nowhere')\nos.environ['ANCHOR_LEAK'] = '1'\n"
-        "warnings.simplefilter('error')\nmatplotlib.rcParams['lines.linewidth'] = 9.0\nplt.figure()",
+        "warnings.simplefilter('error')\nmatplotlib.rcParams['lines.linewidth'] = "
+        "9.0\nplt.figure()",
         "print(get_ipython().execution_count)",
     )
     probe = _notebook(
@@ -65,7 +66,8 @@ def test_state_does_not_carry_over_between_executions(tmp_path, warm):
         "import os, sys, warnings, matplotlib\nimport matplotlib.pyplot as plt\n"
         "print(sorted(k for k in ('leak', 'x', 'plt_old') if k in globals()))\n"
         "print(os.getcwd() == os.environ.get('PROBE_CWD', os.getcwd()), '/nowhere' in sys.path, "
-        "'ANCHOR_LEAK' in os.environ, matplotlib.rcParams['lines.linewidth'], len(plt.get_fignums()))\n"
+        "'ANCHOR_LEAK' in os.environ, matplotlib.rcParams['lines.linewidth'], "
+        "len(plt.get_fignums()))\n"
         "print(len(In), get_ipython().execution_count)\n"
         "print(__annotations__)",
     )
@@ -116,8 +118,10 @@ def test_lean_imports_keep_notebook_validation_working_without_the_slow_grammar(
     import sys
 
     code = (
-        "import sys\nfrom anchorlib.run.tasks import lean_imports\nlean_imports()\nimport nbformat\n"
-        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\nnbformat.validate(nb)\n"
+        "import sys\nfrom anchorlib.run.tasks import lean_imports\nlean_imports()\nimport "
+        "nbformat\n"
+        "nb = "
+        "nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\nnbformat.validate(nb)\n"
         "print(sys.modules['rfc3987_syntax'])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

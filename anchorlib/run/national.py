@@ -132,7 +132,8 @@ def _place_jobs(specs: list[NotebookSpec], meta: dict, out_root: Path | None) ->
 
 
 def _selected(jobs: list[Job], meta: dict, k, only, limit) -> list[str] | None:
-    """The report ids of the places in ``only`` (or the first ``limit`` places by code); None: all."""
+    """The report ids of the places in ``only`` (or the first ``limit`` places by code); None:
+    all."""
     codes = sorted(meta["places"])
     wanted = [c.strip().upper() for c in only or []]
     unknown = [c for c in wanted if c not in meta["places"]]

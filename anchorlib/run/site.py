@@ -1,9 +1,12 @@
 """The published site: executed notebooks to HTML without code, table downloads, index pages.
 
     outputs/index.html                              every collaborative (and the national baselines)
-    outputs/places-<kind>/index.html                every place of England (anchor run --places lads|icbs): its
-                                                    report, the national comparison table (CSV, XLSX)
-    outputs/<id>/index.html                         the collaborative's reports, downloads, shared data, last run
+    outputs/places-<kind>/index.html                every place of England (anchor run --places
+lads|icbs): its
+                                                    report, the national comparison table (CSV,
+XLSX)
+    outputs/<id>/index.html                         the collaborative's reports, downloads, shared
+data, last run
     outputs/<id>/manifest.json                      what ran (written by anchorlib.run.runner)
     outputs/<id>/reports/<report>/index.html        one report: no code, figures embedded as PNG
     outputs/<id>/reports/<report>/tables/NN_name.csv|xlsx   every table of the report
@@ -48,32 +51,43 @@ __all__ = [
 ]
 
 CSS = """
-:root { --anchor-ink: #1b1b1b; --anchor-muted: #555; --anchor-rule: #d0d0d0; --anchor-accent: #00224e; }
-body.anchor-page, body.anchor-report { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+:root { --anchor-ink: #1b1b1b; --anchor-muted: #555; --anchor-rule: #d0d0d0; --anchor-accent: \
+#00224e; }
+body.anchor-page, body.anchor-report \
+{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
   color: var(--anchor-ink); line-height: 1.5; }
 body.anchor-page { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 body.anchor-report main { max-width: 72rem; margin: 0 auto; padding: 0 1.5rem 3rem; }
 .jp-RenderedImage img, .anchor-figure img { max-width: 100%; height: auto; }
-.anchor-header { border-bottom: 1px solid var(--anchor-rule); margin-bottom: 1rem; padding: 0.5rem 0 0.75rem; }
+.anchor-header { border-bottom: 1px solid var(--anchor-rule); margin-bottom: 1rem; padding: 0.5rem \
+0 0.75rem; }
 .anchor-header nav { font-size: 0.9rem; color: var(--anchor-muted); }
 .anchor-header h1 { margin: 0.4rem 0 0.2rem; font-size: 1.8rem; }
 .anchor-subtitle { color: var(--anchor-muted); margin: 0 0 0.5rem; }
-.anchor-banner { background: #fff4c2; border-left: 6px solid #8a6d00; padding: 0.6rem 0.9rem; margin: 0.6rem 0; }
+.anchor-banner { background: #fff4c2; border-left: 6px solid #8a6d00; padding: 0.6rem 0.9rem; \
+margin: 0.6rem 0; }
 .anchor-failed { background: #fde2e1; border-left: 6px solid #9b1c1c; padding: 0.4rem 0.8rem; }
 .anchor-sources summary { cursor: pointer; font-weight: 600; }
-.anchor-sources table, .anchor-index table, table.anchor-table { border-collapse: collapse; margin: 0.5rem 0;
+.anchor-sources table, .anchor-index table, table.anchor-table \
+{ border-collapse: collapse; margin: 0.5rem 0;
   font-size: 0.9rem; }
 .anchor-sources td, .anchor-sources th, .anchor-index td, .anchor-index th, table.anchor-table td,
-table.anchor-table th { border-bottom: 1px solid var(--anchor-rule); padding: 0.25rem 0.6rem; text-align: left;
+table.anchor-table th \
+{ border-bottom: 1px solid var(--anchor-rule); padding: 0.25rem 0.6rem; text-align: left;
   vertical-align: top; }
 table.anchor-table th { background: #f2f2f2; }
-table.anchor-table td.num, table.anchor-table th.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.anchor-table caption { caption-side: top; text-align: left; font-weight: 600; padding: 0.3rem 0; }
-.anchor-downloads, .anchor-note, .anchor-more, .anchor-run { font-size: 0.85rem; color: var(--anchor-muted); }
+table.anchor-table td.num, table.anchor-table th.num \
+{ text-align: right; font-variant-numeric: tabular-nums; }
+table.anchor-table caption \
+{ caption-side: top; text-align: left; font-weight: 600; padding: 0.3rem 0; }
+.anchor-downloads, .anchor-note, .anchor-more, .anchor-run \
+{ font-size: 0.85rem; color: var(--anchor-muted); }
 .anchor-figure { margin: 0.5rem 0 1.2rem; }
 .anchor-figure figcaption { font-size: 0.85rem; color: var(--anchor-muted); }
-.anchor-reading { background: #f4f7fb; border-left: 6px solid var(--anchor-accent); padding: 0.3rem 1rem; }
-.anchor-footer { border-top: 1px solid var(--anchor-rule); margin-top: 2rem; padding-top: 0.6rem; font-size: 0.85rem;
+.anchor-reading { background: #f4f7fb; border-left: 6px solid var(--anchor-accent); padding: \
+0.3rem 1rem; }
+.anchor-footer { border-top: 1px solid var(--anchor-rule); margin-top: 2rem; padding-top: 0.6rem; \
+font-size: 0.85rem;
   color: var(--anchor-muted); }
 a { color: #0b4ea2; }
 a.anchor-link { display: none; }
@@ -83,7 +97,8 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block notebook_css -%}{{ resources.anchor_icon }}<style type="text/css">{{ resources.anchor_css }}</style>{%- endblock notebook_css -%}
+{%- block notebook_css -%}{{ resources.anchor_icon }}<style type="text/css">{{ \
+resources.anchor_css }}</style>{%- endblock notebook_css -%}
 {%- block body_header -%}
 <body class="anchor-report">
 <main>
@@ -101,7 +116,8 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 """
 
 
-#: An empty inline icon: without one, browsers ask the host for /favicon.ico, which a static site does not
+#: An empty inline icon: without one, browsers ask the host for /favicon.ico, which a static site
+# does not
 #: have (a 404 and a console error on every first page).
 ICON = '<link rel="icon" href="data:,">'
 
@@ -111,17 +127,21 @@ class ReportExportError(AnchorError):
 
 
 class OutputsFolderError(AnchorError):
-    """``--outputs`` names a folder that holds files `anchor run` did not write: nothing is written there."""
+    """``--outputs`` names a folder that holds files `anchor run` did not write: nothing is written
+    there."""
 
 
 def check_outputs_folder(root: Path | None) -> None:
-    """Refuse to publish into a folder that is not an anchor site, so a good file is never written over.
+    """Refuse to publish into a folder that is not an anchor site, so a good file is never written
+    over.
 
-    ``anchor run`` writes ``ROOT/index.html`` and ``ROOT/<id>/``: into the project's ``outputs/`` by default
-    (always allowed), or into the folder given with ``--outputs``, which must be new, empty, or one an
-    earlier run wrote (its ``index.html`` is the site's, or a ``ROOT/*/`` folder has a run's ``.run.lock``,
-    ``manifest.json`` or ``data/assets.json``).  A folder of other files (``--outputs docs``, ``--outputs ~``)
-    is refused before anything is written.
+    ``anchor run`` writes ``ROOT/index.html`` and ``ROOT/<id>/``: into the project's ``outputs/`` by
+    default (always allowed), or into the folder given with ``--outputs``, which must be new, empty,
+    or one an earlier run wrote (its ``index.html`` is the site's, or a ``ROOT/*/`` folder has a
+    run's
+    ``.run.lock``,
+    ``manifest.json`` or ``data/assets.json``).  A folder of other files (``--outputs docs``,
+    ``--outputs ~``) is refused before anything is written.
     """
     if root is None:
         return
@@ -145,8 +165,10 @@ def check_outputs_folder(root: Path | None) -> None:
         return
     found = sorted(p.name for p in root.iterdir())[:3]
     raise OutputsFolderError(
-        f"--outputs {root}: not an anchor outputs folder (it holds files `anchor run` did not write: "
-        f"{', '.join(found)}{', ...' if len(list(root.iterdir())) > 3 else ''}); nothing was written. Give a new "
+        f"--outputs {root}: not an anchor outputs folder (it holds files `anchor run` did not "
+        "write: "
+        f"{', '.join(found)}{', ...' if len(list(root.iterdir())) > 3 else ''}); nothing was "
+        "written. Give a new "
         "or empty folder, or one an earlier `anchor run` published into"
     )
 
@@ -177,8 +199,10 @@ def _sources_html(entries: list[dict]) -> str:
     attributions = list(dict.fromkeys(a for e in entries for a in e["attribution"]))
     attr = "".join(f"<li>{html.escape(a)}</li>" for a in attributions)
     return (
-        '<details class="anchor-sources"><summary>Data sources: vintages, licences and attributions</summary>'
-        '<table><thead><tr><th scope="col">Source</th><th scope="col">Publisher</th><th scope="col">Vintage</th>'
+        '<details class="anchor-sources"><summary>Data sources: vintages, licences and '
+        "attributions</summary>"
+        '<table><thead><tr><th scope="col">Source</th><th scope="col">Publisher</th><th '
+        'scope="col">Vintage</th>'
         f'<th scope="col">Licence</th></tr></thead><tbody>{rows}</tbody></table>'
         f"<p>Attribution:</p><ul>{attr}</ul></details>"
     )
@@ -190,15 +214,20 @@ def _attribution_footer(entries: list[dict], run: dict) -> str:
     code = run.get("code_version", {})
     return (
         f'<footer class="anchor-footer"><p>{lines}</p><p>Every figure is computed by anchorlib '
-        f"{html.escape(str(code.get('anchorlib', '')))} (code {html.escape(str(code.get('code_sha256', ''))[:12])}); "
-        f"generated {html.escape(run.get('generated', ''))}. Reports show figures; they compute none.</p></footer>"
+        f"{html.escape(str(code.get('anchorlib', '')))} (code "
+        f"{html.escape(str(code.get('code_sha256', ''))[:12])}); "
+        f"generated {html.escape(run.get('generated', ''))}. Reports show figures; they compute "
+        "none.</p></footer>"
     )
 
 
 def _header_html(meta: dict, entries: list[dict], run: dict) -> str:
     nav = (
-        f'<nav><a href="{run["root_href"]}">{html.escape(run.get("root_label", "All collaboratives"))}</a> › '
-        f'<a href="{run["index_href"]}">{html.escape(run["collaborative_name"])}</a> › {html.escape(meta["title"])}'
+        "<nav><a "
+        f'href="{run["root_href"]}">{html.escape(run.get("root_label", "All collaboratives"))}</a> '
+        "› "
+        f'<a href="{run["index_href"]}">{html.escape(run["collaborative_name"])}</a> › '
+        f"{html.escape(meta['title'])}"
         "</nav>"
     )
     parts = [f'<header class="anchor-header">{nav}<h1>{html.escape(meta["title"])}</h1>']
@@ -223,8 +252,8 @@ def _write_table(
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = folder / f"{stem}.csv", folder / f"{stem}.xlsx"
     df.to_csv(csv_path, index=False)
-    # no run time and no code checksum here (both are on the page and in the manifest): the same table gives
-    # the same bytes, run after run
+    # no run time and no code checksum here (both are on the page and in the manifest): the same
+    # table gives the same bytes, run after run
     made_by = f"anchorlib {(run.get('code_version') or {}).get('anchorlib', '')}"
     about = pd.DataFrame(
         {
@@ -267,7 +296,8 @@ def _downloads_html(t: dict) -> str:
     rows = f"{t['rows']:,} row" + ("" if t["rows"] == 1 else "s")
     return (
         f'<p class="anchor-downloads">Download this table ({rows}): '
-        f'<a href="{t["csv"]}" download>CSV</a> · <a href="{t["xlsx"]}" download>Excel (XLSX)</a></p>'
+        f'<a href="{t["csv"]}" download>CSV</a> · <a href="{t["xlsx"]}" download>Excel '
+        "(XLSX)</a></p>"
     )
 
 
@@ -275,8 +305,9 @@ _EXPORTERS = threading.local()
 
 
 def _exporter():
-    """This thread's HTML exporter, made once: a new one compiles its Jinja templates again (about 0.3 s on a
-    2-core machine, more than the export itself), so a worker process exporting many reports keeps it."""
+    """This thread's HTML exporter, made once: a new one compiles its Jinja templates again (about
+    0.3 s on a 2-core machine, more than the export itself), so a worker process exporting many
+    reports keeps it."""
     exporter = getattr(_EXPORTERS, "exporter", None)
     if exporter is None:
         from jinja2 import DictLoader
@@ -295,7 +326,8 @@ def _exporter():
 
 
 def export_report(executed: Path, dest: Path, run: dict) -> dict:
-    """Publish an executed notebook into ``dest``: index.html (no code), tables/, the executed notebook.
+    """Publish an executed notebook into ``dest``: index.html (no code), tables/, the executed
+    notebook.
 
     ``run``: ``collaborative_name``, ``generated`` (text), ``code_version``,
     ``index_href`` and ``root_href`` (relative links from the page to the
@@ -319,7 +351,8 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
                 meta = dict(out["data"][META_MIME])
     if meta is None:
         raise ReportExportError(
-            f"{executed.name}: no report header (call anchorlib.reports.display.header in the notebook)"
+            f"{executed.name}: no report header (call anchorlib.reports.display.header in the "
+            "notebook)"
         )
     for cell in (
         nb.cells
@@ -378,8 +411,10 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
 def _page(title: str, body: str) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n{ICON}\n<title>{html.escape(title)}</title>\n'
-        f'<style>{CSS}</style>\n</head>\n<body class="anchor-page anchor-index">\n{body}\n</body>\n</html>\n'
+        '<meta name="viewport" content="width=device-width, '
+        f'initial-scale=1">\n{ICON}\n<title>{html.escape(title)}</title>\n'
+        f'<style>{CSS}</style>\n</head>\n<body class="anchor-page '
+        f'anchor-index">\n{body}\n</body>\n</html>\n'
     )
 
 
@@ -416,7 +451,8 @@ def _when(iso: str | None) -> str:
 
 
 def write_collaborative_index(coll_dir: Path, manifest: dict) -> Path:
-    """outputs/<id>/index.html: every report (status, last run, downloads), the shared data and the last run."""
+    """outputs/<id>/index.html: every report (status, last run, downloads), the shared data and the
+    last run."""
     reports = manifest.get("reports", [])
     name = manifest.get("name") or manifest.get("collaborative", "")
     parts = [
@@ -436,12 +472,14 @@ def write_collaborative_index(coll_dir: Path, manifest: dict) -> Path:
     failed = [r for r in reports if r.get("status") == "failed"]
     if failed:
         parts.append(
-            '<div class="anchor-failed" role="alert"><strong>The last run had failures.</strong><ul>'
+            '<div class="anchor-failed" role="alert"><strong>The last run had '
+            "failures.</strong><ul>"
             + "".join(
                 f"<li>{html.escape(r['id'])}: {html.escape(r.get('error') or '')}</li>"
                 for r in failed
             )
-            + "</ul>Where a report failed, the previous published version (if any) is still shown.</div>"
+            + "</ul>Where a report failed, the previous published version (if any) is still "
+            "shown.</div>"
         )
     rows = []
     for r in reports:
@@ -469,7 +507,11 @@ def write_collaborative_index(coll_dir: Path, manifest: dict) -> Path:
             )
             dl = f"<details><summary>{len(tables)} tables</summary><ul>{items}</ul></details>"
         if pub.get("notebook"):
-            dl += f'<a href="{base}/{html.escape(pub["notebook"], quote=True)}">executed notebook (with code)</a>'
+            dl += (
+                f'<a href="{base}/{html.escape(pub["notebook"], quote=True)}">executed '
+                "notebook "
+                "(with code)</a>"
+            )
         rows.append(
             f"<tr><td>{link}{sim}</td><td>{html.escape(status)}</td><td>{_when(pub.get('at'))}</td>"
             f"<td>{dl}</td></tr>"
@@ -498,15 +540,18 @@ def write_collaborative_index(coll_dir: Path, manifest: dict) -> Path:
 
 
 def _last_run(manifest: dict, unit: str) -> str:
-    """The index page's 'Last run' section: counts, duration, workers, code version (``unit``: what the
-    manifest records one of per line, in words)."""
+    """The index page's 'Last run' section: counts, duration, workers, code version (``unit``: what
+    the manifest records one of per line, in words)."""
     run, code = manifest.get("run", {}), manifest.get("code_version", {})
     return (
-        f'<h2>Last run</h2><p class="anchor-run">{_when(run.get("finished"))}: {run.get("executed", 0)} '
+        f'<h2>Last run</h2><p class="anchor-run">{_when(run.get("finished"))}: '
+        f"{run.get('executed', 0)} "
         f"executed, {run.get('unchanged', 0)} unchanged, {run.get('failed', 0)} failed, in "
         f"{run.get('duration', 0):.1f} s with {run.get('workers', '')} workers; anchorlib "
-        f"{html.escape(str(code.get('anchorlib', '')))} (code {html.escape(str(code.get('code_sha256', ''))[:12])}). "
-        f'<a href="manifest.json">manifest.json</a> records every {unit}, parameter, input checksum and '
+        f"{html.escape(str(code.get('anchorlib', '')))} (code "
+        f"{html.escape(str(code.get('code_sha256', ''))[:12])}). "
+        f'<a href="manifest.json">manifest.json</a> records every {unit}, parameter, input '
+        "checksum and "
         "error.</p>"
     )
 
@@ -532,7 +577,8 @@ def write_root_index(out_root: Path) -> Path:
         )
         (national if man.get("kind") == "places" else rows).append(row)
     body = (
-        "<h1>Anchor collaboratives</h1><p>Place baselines and spend reports, one page per collaborative.</p>"
+        "<h1>Anchor collaboratives</h1><p>Place baselines and spend reports, one page per "
+        "collaborative.</p>"
         '<table><thead><tr><th scope="col">Collaborative</th><th scope="col">Reports published</th>'
         '<th scope="col">Last run</th><th scope="col">Finished</th></tr></thead><tbody>'
         + "".join(rows)
@@ -540,7 +586,8 @@ def write_root_index(out_root: Path) -> Path:
     )
     if national:
         body += (
-            "<h2>Every place in England</h2><p>The place baseline of every local authority district or "
+            "<h2>Every place in England</h2><p>The place baseline of every local authority "
+            "district or "
             "integrated care board, each on its own, with a national comparison table "
             "(<code>anchor run --places lads</code>, <code>--places icbs</code>).</p>"
             '<table><thead><tr><th scope="col">Places</th><th scope="col">Reports published</th>'
@@ -556,9 +603,10 @@ def write_root_index(out_root: Path) -> Path:
 def write_places_index(
     site_dir: Path, manifest: dict, comparison: pd.DataFrame, meta: dict
 ) -> Path:
-    """outputs/places-<kind>/index.html: every place of the kind with a link to its report, in the national
-    comparison table of the IMD 2025 summary measures (with ranks; downloads as CSV and XLSX), the shared
-    data and the last run.  ``comparison``: :func:`anchorlib.assets.national.comparison_table`."""
+    """outputs/places-<kind>/index.html: every place of the kind with a link to its report, in the
+    national comparison table of the IMD 2025 summary measures (with ranks; downloads as CSV and
+    XLSX), the shared data and the last run.  ``comparison``:
+    :func:`anchorlib.assets.national.comparison_table`."""
     reports = {r["id"]: r for r in manifest.get("reports", [])}
     by_code = {(r.get("parameters") or {}).get("place_code", r["id"]): r for r in reports.values()}
     name = manifest.get("name") or site_dir.name
@@ -571,12 +619,14 @@ def write_places_index(
     failed = [r for r in reports.values() if r.get("status") == "failed"]
     if failed:
         parts.append(
-            '<div class="anchor-failed" role="alert"><strong>The last run had failures.</strong><ul>'
+            '<div class="anchor-failed" role="alert"><strong>The last run had '
+            "failures.</strong><ul>"
             + "".join(
                 f"<li>{html.escape(r['id'])}: {html.escape(r.get('error') or '')}</li>"
                 for r in failed
             )
-            + "</ul>Where a report failed, the previous published version (if any) is still shown.</div>"
+            + "</ul>Where a report failed, the previous published version (if any) is still "
+            "shown.</div>"
         )
     cols = list(comparison.columns)
     numeric = {c: pd.api.types.is_numeric_dtype(comparison[c]) for c in cols}
@@ -603,23 +653,30 @@ def write_places_index(
     n = len(comparison)
     parts.append(
         f"<h2>Every place: IMD 2025 summary measures and national ranks</h2>"
-        f"<p>{n:,} places, most deprived on the population-weighted average rank first. Each rank is "
+        f"<p>{n:,} places, most deprived on the population-weighted average rank first. Each rank "
+        "is "
         f"among these {n:,} places, 1 = most deprived. The name links to the place's report. "
         f"Population: {html.escape(str(meta.get('population_source', '')))}.</p>"
-        '<p class="anchor-downloads">Download this table: <a href="data/comparison.csv" download>CSV</a> · '
+        '<p class="anchor-downloads">Download this table: <a href="data/comparison.csv" '
+        "download>CSV</a> · "
         '<a href="data/comparison.xlsx" download>Excel (XLSX)</a></p>'
-        '<div style="overflow-x:auto"><table class="anchor-table"><caption>IMD 2025 summary measures of '
-        f"every place, with ranks</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+        '<div style="overflow-x:auto"><table class="anchor-table"><caption>IMD 2025 summary '
+        "measures of "
+        "every place, with "
+        f"ranks</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
         "</table></div>"
     )
     parts.append(
         "<h2>Shared data</h2><p>Built once for every place and read by every report.</p><ul>"
         '<li><a href="data/comparison.csv" download>comparison.csv</a>, '
         '<a href="data/comparison.xlsx" download>comparison.xlsx</a>: the table above</li>'
-        '<li><a href="data/lsoas.parquet" download>lsoas.parquet</a>: every LSOA 2021 in England with its '
-        "place, IMD 2025 deciles, ranks and scores, and simplified boundaries (GeoParquet, EPSG:27700, one "
+        '<li><a href="data/lsoas.parquet" download>lsoas.parquet</a>: every LSOA 2021 in England '
+        "with its "
+        "place, IMD 2025 deciles, ranks and scores, and simplified boundaries (GeoParquet, "
+        "EPSG:27700, one "
         "row group per place)</li>"
-        '<li><a href="data/places.json" download>places.json</a>: the summary measures of every place, '
+        '<li><a href="data/places.json" download>places.json</a>: the summary measures of every '
+        "place, "
         "region and England, and each place's national ranks</li></ul>"
     )
     parts.append(_last_run(manifest, "report"))

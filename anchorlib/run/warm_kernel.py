@@ -1,4 +1,5 @@
-"""A papermill engine that reuses one warm Jupyter kernel per worker process, with each execution isolated.
+"""A papermill engine that reuses one warm Jupyter kernel per worker process, with each execution
+isolated.
 
 Why: in a batch of many small reports the fixed cost per notebook (starting a
 kernel, about 0.5 s on a 2-core machine, then importing pandas, geopandas and
@@ -25,6 +26,7 @@ Use: ``papermill.execute_notebook(..., engine_name="anchorlib-warm")`` after
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -100,8 +102,9 @@ get_ipython().reset(new_session=True)
 
 
 class _WarmState(threading.local):
-    """This thread's kernel: its manager, how many runs it has served, how it was started.  Per thread, so
-    a process running reports in several threads (a Dask worker with ``--nthreads 2``) gives each its own."""
+    """This thread's kernel: its manager, how many runs it has served, how it was started.  Per
+    thread, so a process running reports in several threads (a Dask worker with ``--nthreads 2``)
+    gives each its own."""
 
     km = None
     runs = 0
@@ -126,14 +129,13 @@ def shutdown() -> None:
         return
     from nbclient.util import run_sync
 
-    try:
+    with contextlib.suppress(Exception):
         run_sync(km.shutdown_kernel)(now=True)
-    except Exception:
-        pass
 
 
 class _WarmClient(PapermillNotebookClient):
-    """papermill's client, plus: warm the kernel when it is new, reset it before the notebook runs."""
+    """papermill's client, plus: warm the kernel when it is new, reset it before the notebook
+    runs."""
 
     def _run_silent(self, code: str) -> None:
         from nbclient.util import run_sync
@@ -178,7 +180,8 @@ def _kernel_manager(kernel_name: str, signature: tuple):
 
 
 class WarmKernelEngine(NBClientEngine):
-    """papermill engine: like ``nbclient``, but on this process's warm kernel (see the module docstring)."""
+    """papermill engine: like ``nbclient``, but on this process's warm kernel (see the module
+    docstring)."""
 
     @classmethod
     def execute_managed_notebook(
