@@ -71,12 +71,8 @@ def test_the_reports_code_key_leaves_the_runner_and_the_ledger_code_out():
 
     closure = set(code_closure(["anchorlib.assets.national"]))
     assert "anchorlib.assets.national" in closure and "anchorlib.data.deprivation" in closure
-    assert not closure & {
-        "anchorlib.run.runner",
-        "anchorlib.ledgers.canonical",
-        "anchorlib.assets.ingest",
-        "anchorlib.run.national",
-    }
+    assert not {m for m in closure if m.startswith(("anchorlib.run", "anchorlib.cli"))}
+    assert not closure & {"anchorlib.ledgers.canonical", "anchorlib.assets.ingest"}
 
 
 def test_the_place_notebook_is_not_a_collaborative_report():

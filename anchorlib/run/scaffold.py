@@ -217,9 +217,8 @@ change the path)
 """
 
 
-def collaborative_text(
-    name: str, *, place_ref: str | None, lads: list[str], anchors: list[str], collab_dir: Path
-) -> str:
+def _place_block(name: str, place_ref: str | None) -> str:
+    """The collaborative file's ``place:``: a reference to a place file, or an inline place."""
     if place_ref is not None:
         place = f"""\
 # place: what "local" means: a place YAML file (path relative to this file), or the place written \
@@ -237,6 +236,14 @@ place:
   # lads: LAD 2024 codes (E06/E07/E08/E09, W06); or regions (E12), wards (E05) or lsoas (E01) lists
   lads: []  # {TODO}: e.g. [E07000117, E07000120]
   # tiers: leave out for place -> wider (its region) -> rest_of_uk; see docs/user_guide.md"""
+    return place
+
+
+def collaborative_text(
+    name: str, *, place_ref: str | None, lads: list[str], anchors: list[str], collab_dir: Path
+) -> str:
+    """The commented collaborative YAML that ``anchor new`` writes."""
+    place = _place_block(name, place_ref)
     org_types = ", ".join(_org_types())
     indicator_names = ", ".join(_indicator_names())
     anchor_blocks = "".join(_anchor_block(name, a, collab_dir, lads) for a in anchors)
