@@ -15,7 +15,10 @@ import pandas as pd
 import pytest
 
 from anchorlib.core.errors import AnchorError
+from anchorlib.core.normalise import company_number
+from anchorlib.ledgers.arrow import read_csv_fast
 from anchorlib.ledgers.canonical import read_ledger_file, read_ledgers, write_outputs
+from anchorlib.ledgers.headers import header_matches
 from anchorlib.ledgers.parse import (
     REDACTED_KEY,
     financial_year,
@@ -27,7 +30,6 @@ from anchorlib.ledgers.read import (
     LedgerError,
     LedgerMappingError,
     LedgerReadError,
-    header_matches,
     normalise_header,
 )
 from anchorlib.ledgers.schema import LEDGER_COLUMNS, RECONCILIATION_COLUMNS
@@ -519,6 +521,36 @@ def test_xlsx_without_any_header_is_an_error_naming_what_it_saw(tmp_path):
         columns={"supplier_name": "Who", "payment_date": "When", "amount": "Cost"},
     )
     assert r.ledger["amount_pence"].tolist() == [1000]
+
+
+# --------------------------------------------------------------------------- company numbers
+
+
+def _company_numbers_csv(path: Path) -> Path:
+    path.write_text(
+        "Supplier,Payment Date,Amount,Company Number\n"
+        "Acme Ltd,01/04/2022,10.00,1234567.0\n"  # a number cell written out as a float
+        "Beta Ltd,02/04/2022,20.00,1234567\n"
+        "Gamma Ltd,03/04/2022,30.00, sc 123456 \n"
+        "Delta Ltd,04/04/2022,40.00,12345678.0\n"
+        "Epsilon Ltd,05/04/2022,50.00,\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("fast", ["0", "1"], ids=["row reader", "Arrow reader"])
+def test_a_float_formatted_company_number_is_the_registers(tmp_path, monkeypatch, fast):
+    """'1234567.0' is company 01234567 through either reader, as the supplier register writes it
+    (the two are joined on this column)."""
+    path = _company_numbers_csv(tmp_path / "companies.csv")
+    monkeypatch.setenv("ANCHOR_LEDGER_FAST", fast)
+    assert (read_csv_fast(path, str(path), "t") is not None) == (fast == "1")  # the path taken
+    got = read_ledger_file(path, "t").ledger["company_number"].tolist()
+    expected = ["01234567", "01234567", "SC123456", "12345678", None]
+    assert [None if v != v else v for v in got] == expected
+    published = ["1234567.0", "1234567", " sc 123456 ", "12345678.0", None]
+    assert [company_number(v) for v in published] == expected
 
 
 # --------------------------------------------------------------------------- unreadable files

@@ -328,11 +328,12 @@ class ArrowReader(DistinctCells, Assembly):
         records = [r if r else [""] * self.width for r in records]  # as Arrow reads an empty line
         self.head_records, self.head_numbers = records, numbers
         self.overrides = overrides = override_lookup(self.columns)
-        for idx, row in enumerate(records):
-            found = row_fields(row, overrides)
-            if is_header(row, found):
-                break
-        else:
+        found_in = (row_fields(row, overrides) for row in records)
+        idx, found = next(
+            ((i, f) for i, (row, f) in enumerate(zip(records, found_in)) if is_header(row, f)),
+            (None, None),
+        )
+        if idx is None:
             raise Fallback(f"no header row among the first {len(records)} rows")
         sheet = Sheet(None, records, numbers)
         h = map_header(
@@ -480,22 +481,8 @@ class ArrowReader(DistinctCells, Assembly):
         out = {"lines": int(n + extra.sum()), "kept": [], "part": None, "uncertain": []}
         pos = row0 + np.arange(n, dtype=np.int64)
 
-        lo = 0
         if first_block:  # the first block: Arrow must read the head as the csv module did
-            k = min(len(self.head_records), n)
-            got = [list(r) for r in zip(*(c.cells(np.arange(k)) for c in cols))]
-            if got != self.head_records[:k] or (lines[:k] + 1).tolist() != self.head_numbers[:k]:
-                raise Fallback("Arrow and the csv module read the first rows differently")
-            if hidx >= n:
-                raise Fallback("the header is beyond the first block")
-            for i in range(hidx):  # rows above the header: decided in Python at the end
-                out["kept"].append((int(pos[i]), int(lines[i]), got[i]))
-                if self.header_width < self.width and any(
-                    not is_blank(v) for v in got[i][self.header_width :]
-                ):
-                    out.setdefault("over", []).append(int(pos[i]))
-                self.dates.note_order(got[i][self.di])
-            self.dates.note_order(got[hidx][self.di])
+            self._head(cols, lines, pos, out)
             lo = hidx + 1
             if lo >= n:
                 return out
@@ -556,23 +543,7 @@ class ArrowReader(DistinctCells, Assembly):
             "key_code": sup["key_code"][codes],
             "is_redacted": sup["redacted"][codes],
         }
-        m = self.header.mapping
-        for fld in ("category", "description", "transaction_id", "charity_number"):
-            if fld in m:
-                c = cols[m[fld]]
-                part[fld] = c.pick(tidy(c.base, self.lookups.setdefault(fld, {})), rows, mask).cast(
-                    pa.large_string()
-                )
-            else:
-                part[fld] = None
-        for fld, fn in (("company_number", company_number), ("supplier_postcode", postcode_text)):
-            if fld in m:
-                c = cols[m[fld]]
-                part[fld] = c.pick(
-                    per_value(c.base.arr, fn, self.lookups.setdefault(fld, {})), rows, mask
-                ).cast(pa.large_string())
-            else:
-                part[fld] = None
+        self._text_columns(part, cols, rows, mask)
         if first_big:  # the day/month order is settled: dates are final here, in parallel
             date_columns(part, sel_np(ord_t))
         out["part"] = part
@@ -590,6 +561,46 @@ class ArrowReader(DistinctCells, Assembly):
                     )
                 )
         return out
+
+    def _head(self, cols: list[Cells], lines: np.ndarray, pos: np.ndarray, out: dict) -> None:
+        """The first block's rows down to the header: as the csv module read them (else the row
+        reader), the rows above the header kept for Python, their dates' day/month evidence noted."""
+        hidx, n = self.header_index, cols[0].n
+        k = min(len(self.head_records), n)
+        got = [list(r) for r in zip(*(c.cells(np.arange(k)) for c in cols))]
+        if got != self.head_records[:k] or (lines[:k] + 1).tolist() != self.head_numbers[:k]:
+            raise Fallback("Arrow and the csv module read the first rows differently")
+        if hidx >= n:
+            raise Fallback("the header is beyond the first block")
+        for i in range(hidx):  # rows above the header: decided in Python at the end
+            out["kept"].append((int(pos[i]), int(lines[i]), got[i]))
+            if self.header_width < self.width and any(
+                not is_blank(v) for v in got[i][self.header_width :]
+            ):
+                out.setdefault("over", []).append(int(pos[i]))
+            self.dates.note_order(got[i][self.di])
+        self.dates.note_order(got[hidx][self.di])
+
+    def _text_columns(self, part: dict, cols: list[Cells], rows, mask) -> None:
+        """The text fields of a block's payments (``rows`` of it, ``mask`` as an Arrow mask; None:
+        every row), each computed once per distinct cell: tidied text, company numbers, postcodes."""
+        m = self.header.mapping
+        for fld in ("category", "description", "transaction_id", "charity_number"):
+            if fld in m:
+                c = cols[m[fld]]
+                part[fld] = c.pick(tidy(c.base, self.lookups.setdefault(fld, {})), rows, mask).cast(
+                    pa.large_string()
+                )
+            else:
+                part[fld] = None
+        for fld, fn in (("company_number", company_number), ("supplier_postcode", postcode_text)):
+            if fld in m:
+                c = cols[m[fld]]
+                part[fld] = c.pick(
+                    per_value(c.base.arr, fn, self.lookups.setdefault(fld, {})), rows, mask
+                ).cast(pa.large_string())
+            else:
+                part[fld] = None
 
     # ------------------------------------------------------------------ checks
 

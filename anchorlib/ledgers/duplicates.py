@@ -310,12 +310,52 @@ def _int_codes(values: pd.Series) -> np.ndarray:
     return v - v.min(initial=0) if len(v) else v
 
 
+def _date_part(col, sel):
+    """Key part: the payment day (equal exactly where '%Y-%m-%d' is equal)."""
+    when = col("payment_date")
+    if when.dtype == "datetime64[ns]":  # naive: the day is the floor of the nanoseconds
+        ns = when.to_numpy().view(np.int64)
+        nat = ns == np.iinfo(np.int64).min
+        if not nat.any():  # (memory: one array of n, in place)
+            day = ns // 86_400_000_000_000
+            day -= day.min(initial=0) - 1
+            return day
+        day = np.where(nat, 0, ns // 86_400_000_000_000)
+        return np.where(
+            nat, 0, day - day[~nat].min(initial=0) + 1
+        )  # the same day <=> the same '%Y-%m-%d'
+    if pd.api.types.is_datetime64_any_dtype(when) and when.dt.tz is None:
+        ns = when.dt.normalize().to_numpy(dtype="datetime64[ns]").view(np.int64)
+        nat = when.isna().to_numpy()
+        day = np.where(nat, 0, ns // 86_400_000_000_000)
+        return np.where(
+            nat, 0, day - day[~nat].min(initial=0) + 1
+        )  # the same day <=> the same '%Y-%m-%d'
+    return _codes(when.dt.strftime("%Y-%m-%d").fillna(""))
+
+
+def _txn_part(col, sel):
+    """Key part: the transaction id, as duplicates compare text."""
+    return _codes(col("transaction_id"), norm=True)
+
+
+def _text_part(name: str, norm: bool = False, fill=None):
+    """Key part: a text column's values (as duplicates compare text when ``norm``)."""
+    return lambda col, sel: _codes(col(name) if fill is None else col(name).fillna(fill), norm=norm)
+
+
+def _amount_part(col, sel):
+    """Key part: the amount in pence."""
+    v = col("amount_pence")
+    return _int_codes(v) if v.dtype == np.int64 else _codes(v)
+
+
 def flag_duplicates_columnwise(
     ledger: pd.DataFrame,
     supplier_codes: np.ndarray | None = None,
     file_codes: tuple[np.ndarray, list] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """ledgers.flag_duplicates(), column-wise: the same flags, the same 'file:row' references, the same counts.
+    """flag_duplicates(), column-wise: the same flags, the same 'file:row' references, the same counts.
 
     What the readers already know may be given: ``supplier_codes``, per row an integer equal exactly
     where ``supplier_key`` is equal (null as ''); ``file_codes``, (per row the index of its
@@ -331,37 +371,7 @@ def flag_duplicates_columnwise(
         file_code, files = pd.factorize(ledger["source_file"], use_na_sentinel=False)
         file_code = np.asarray(file_code, dtype=np.int64)
 
-    def date(col, sel):
-        when = col("payment_date")
-        if when.dtype == "datetime64[ns]":  # naive: the day is the floor of the nanoseconds
-            ns = when.to_numpy().view(np.int64)
-            nat = ns == np.iinfo(np.int64).min
-            if not nat.any():  # (memory: one array of n, in place)
-                day = ns // 86_400_000_000_000
-                day -= day.min(initial=0) - 1
-                return day
-            day = np.where(nat, 0, ns // 86_400_000_000_000)
-            return np.where(
-                nat, 0, day - day[~nat].min(initial=0) + 1
-            )  # the same day <=> the same '%Y-%m-%d'
-        if pd.api.types.is_datetime64_any_dtype(when) and when.dt.tz is None:
-            ns = when.dt.normalize().to_numpy(dtype="datetime64[ns]").view(np.int64)
-            nat = when.isna().to_numpy()
-            day = np.where(nat, 0, ns // 86_400_000_000_000)
-            return np.where(
-                nat, 0, day - day[~nat].min(initial=0) + 1
-            )  # the same day <=> the same '%Y-%m-%d'
-        return _codes(when.dt.strftime("%Y-%m-%d").fillna(""))
-
-    def txn(col, sel):
-        return _codes(col("transaction_id"), norm=True)
-
-    def text(name, norm=False, fill=None):
-        return lambda col, sel: _codes(
-            col(name) if fill is None else col(name).fillna(fill), norm=norm
-        )
-
-    anchor, supplier = text("anchor_id"), text("supplier_key", fill="")
+    anchor, supplier = _text_part("anchor_id"), _text_part("supplier_key", fill="")
     if supplier_codes is not None and len(supplier_codes) == n:
         codes = np.asarray(supplier_codes)  # (any integer type: they are only ever added to a key)
         if codes.dtype.kind not in "iu":
@@ -372,14 +382,18 @@ def flag_duplicates_columnwise(
 
         supplier = given
 
-    def amount(col, sel):
-        v = col("amount_pence")
-        return _int_codes(v) if v.dtype == np.int64 else _codes(v)
-
     # the content of a row; cheap keys first: rows they already tell apart need no more
     c_rows, c_key = _keys(
         ledger,
-        [amount, supplier, date, txn, text("description", True), text("category", True), anchor],
+        [
+            _amount_part,
+            supplier,
+            _date_part,
+            _txn_part,
+            _text_part("description", True),
+            _text_part("category", True),
+            anchor,
+        ],
         together=3,
     )
     is_dup = np.zeros(n, dtype=bool)
@@ -407,7 +421,9 @@ def flag_duplicates_columnwise(
         dup_from[dup_c] = first_c[dup_c]
         t = np.flatnonzero(_has_text(ledger["transaction_id"]))
         if len(t):
-            kt = _all_keys(len(t), *_keys(ledger, [amount, supplier, txn, anchor], base=t))
+            kt = _all_keys(
+                len(t), *_keys(ledger, [_amount_part, supplier, _txn_part, anchor], base=t)
+            )
             prior_t, occ_t = _prior_max(kt, file_code[t])
             dup_t = (occ_t < prior_t) & ~dup_c[t]
             order_t = np.lexsort((t, file_code[t]))

@@ -1,0 +1,317 @@
+"""Which canonical field a published column header names, and how strongly.
+
+:func:`header_matches` reads one normalised header (see
+:func:`anchorlib.ledgers.read.normalise_header`) with a rule per field: the words each field is
+known by (``supplier`` / ``payee`` / ``vendor`` name, ``net amount``, ``payment date``, ...) and
+the words that rule it out. A higher priority wins when columns compete for a field.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+__all__ = ["header_matches"]
+
+
+_SUPPLIER_WORDS = {
+    "supplier",
+    "suppliers",
+    "beneficiary",
+    "payee",
+    "vendor",
+    "creditor",
+    "merchant",
+    "recipient",
+}
+_ID_WORDS = {"id", "number", "no", "num", "code", "ref", "reference", "nbr"}
+_NOT_SUPPLIER = _ID_WORDS | {
+    "type",
+    "classification",
+    "category",
+    "postcode",
+    "post",
+    "address",
+    "town",
+    "city",
+    "county",
+    "vat",
+    "account",
+    "group",
+    "site",
+    "status",
+    "country",
+    "class",
+    "sector",
+    "date",
+    "amount",
+}
+_NOT_AMOUNT = _ID_WORDS | {
+    "date",
+    "description",
+    "category",
+    "type",
+    "currency",
+    "period",
+    "year",
+    "month",
+    "line",
+    "name",
+    "supplier",
+    "vendor",
+    "payee",
+    "count",
+    "quantity",
+    "qty",
+    "method",
+    "status",
+    "percentage",
+    "rate",
+    "unit",
+    "classification",
+    "code",
+    "centre",
+    "center",
+    "area",
+    "account",
+    "detail",
+    "details",
+}
+_NET_WORDS = {"net", "excl", "excluding", "exc", "ex", "exclusive", "before"}
+_GROSS_WORDS = {"gross", "inc", "incl", "including", "inclusive"}
+
+
+def _supplier_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The supplier name priority of a header, into ``out`` (which holds the fields tried before)."""
+    if w & _SUPPLIER_WORDS and not w & _NOT_SUPPLIER:
+        out["supplier_name"] = 100 if "name" in w else 90
+    elif norm in {"name", "names", "paid to", "payment to", "payee details"}:
+        out["supplier_name"] = 70
+    elif norm in {
+        "company name",
+        "organisation name",
+        "organization name",
+        "trading name",
+        "trader",
+        "business name",
+    }:
+        out["supplier_name"] = 60
+
+
+def _amount_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The amount priority of a header, into ``out`` (which holds the fields tried before)."""
+    vat_only = "vat" in w and not (w & (_NET_WORDS | _GROSS_WORDS))
+    if not vat_only and not w & _NOT_AMOUNT:
+        if w & _NET_WORDS and (
+            w & {"amount", "value", "total", "paid", "spend", "cost"} or norm == "net"
+        ):
+            out["amount"] = 100
+        elif (
+            w & _GROSS_WORDS
+            and w & {"amount", "value", "total", "paid", "spend", "cost"}
+            or "gross" in w
+        ):
+            out["amount"] = 80
+        elif "amount" in w:
+            out["amount"] = 95
+        elif w & {
+            "value",
+            "paid",
+            "spend",
+            "total",
+            "totals",
+            "cost",
+            "expenditure",
+            "sum",
+            "sterling",
+            "gbp",
+        }:
+            out["amount"] = 90
+
+
+def _date_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The payment date priority of a header, into ``out`` (which holds the fields tried before)."""
+    if "date" in w or norm in {"paid on", "posted", "paid", "when paid"} and "amount" not in out:
+        if w & {
+            "birth",
+            "due",
+            "start",
+            "end",
+            "created",
+            "entered",
+            "modified",
+            "updated",
+            "expiry",
+            "order",
+        }:
+            out["payment_date"] = 40
+        elif w & {"payment", "paid", "pay", "cheque", "clearing", "cleared", "bacs", "remittance"}:
+            out["payment_date"] = 100
+        elif "invoice" in w or "received" in w:
+            out["payment_date"] = 70
+        elif (
+            w
+            & {
+                "posting",
+                "posted",
+                "transaction",
+                "trans",
+                "effective",
+                "value",
+                "process",
+                "processed",
+            }
+            or norm == "date"
+        ):
+            out["payment_date"] = 90
+        else:
+            out["payment_date"] = 50
+
+
+def _transaction_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The transaction id priority of a header, into ``out`` (which holds the fields tried before)."""
+    if not w & (
+        _SUPPLIER_WORDS
+        | {
+            "company",
+            "charity",
+            "vat",
+            "account",
+            "cost",
+            "postcode",
+            "date",
+            "amount",
+            "po",
+            "purchase",
+            "order",
+        }
+    ):
+        if (
+            w & {"transaction", "trans", "txn"}
+            and w & (_ID_WORDS | {"identifier"})
+            or norm in {"transaction", "transaction no"}
+        ):
+            out["transaction_id"] = 100
+        elif w & {
+            "payment",
+            "document",
+            "doc",
+            "voucher",
+            "journal",
+            "remittance",
+            "cheque",
+            "bacs",
+        } and w & (_ID_WORDS | {"identifier"}):
+            out["transaction_id"] = 90
+        elif "invoice" in w and w & (_ID_WORDS | {"identifier"}):
+            out["transaction_id"] = 80
+        elif w & {"ref", "reference", "refs"}:
+            out["transaction_id"] = 70
+        elif norm in {"id", "record id", "recid", "unique id", "line id"}:
+            out["transaction_id"] = 60
+
+
+def _category_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The category priority of a header, into ``out`` (which holds the fields tried before)."""
+    if "amount" not in out and "payment_date" not in out:
+        supplierish = bool(w & _SUPPLIER_WORDS)  # 'Supplier / Merchant category': a weak stand-in
+        if w & {"category", "categories"} or norm in {
+            "expense type",
+            "expenditure type",
+            "spend type",
+            "expenses type",
+            "cost type",
+            "purchase type",
+        }:
+            out["category"] = 40 if supplierish else 100
+        elif (
+            w & {"account", "subjective", "ledger", "nominal", "expense", "expenses", "expenditure"}
+            and not supplierish
+        ):
+            if w & _ID_WORDS and not w & {"detail", "details", "description", "name", "desc"}:
+                out["category"] = 50
+            else:
+                out["category"] = 90
+        elif (
+            w
+            & {
+                "service",
+                "services",
+                "directorate",
+                "department",
+                "division",
+                "portfolio",
+                "area",
+                "function",
+            }
+            and not supplierish
+        ):
+            out["category"] = 75 if ("cost" in w or "department" in w or "directorate" in w) else 80
+        elif (
+            w & {"cost", "costcentre", "centre", "center"} and not supplierish and not w & _ID_WORDS
+        ):
+            out["category"] = 70
+        elif w & {"classification", "class"} and supplierish:
+            out["category"] = 30
+
+
+_DESCRIPTION_WORDS = {
+    "description",
+    "narrative",
+    "details",
+    "purpose",
+    "desc",
+    "comments",
+    "particulars",
+    "summary",
+}
+
+
+def _description_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """The description priority of a header, into ``out`` (which holds the fields tried before)."""
+    # 'Account description', 'Expense description' name a category; 'Item description' does not.
+    if w & _DESCRIPTION_WORDS and out.get("category", 0) < 90 and "amount" not in out:
+        out.pop("category", None)
+        out["description"] = (
+            100 if norm in {"description", "narrative", "purpose", "details"} else 90
+        )
+
+
+def _identifier_rule(norm: str, w: set[str]) -> str | None:
+    """The company / charity number or postcode field a header names: it then names nothing else."""
+    if (
+        "company" in w
+        and (w & (_ID_WORDS | {"registration", "reg", "crn"}) or "house" in w)
+        or norm in {"crn", "companies house number", "companies house no"}
+    ):
+        return "company_number"
+    elif (
+        "charity" in w
+        and w & (_ID_WORDS | {"registration", "reg", "registered"})
+        or norm in {"registered charity", "charity"}
+    ):
+        return "charity_number"
+    elif w & {"postcode", "postal"} or "post code" in norm or norm == "zip":
+        return "supplier_postcode"
+    return None
+
+
+@lru_cache(maxsize=8192)
+def header_matches(norm: str) -> dict[str, int]:
+    """{field: priority} for one normalised header; higher priority wins when columns compete."""
+    if not norm:
+        return {}
+    w = set(norm.split())
+    ident = _identifier_rule(norm, w)
+    if ident:
+        return {ident: 100}
+    out: dict[str, int] = {}
+    for rule in (
+        _supplier_rule,
+        _amount_rule,
+        _date_rule,
+        _transaction_rule,
+        _category_rule,
+        _description_rule,
+    ):
+        rule(norm, w, out)
+    return out
