@@ -867,12 +867,12 @@ def test_many_names_build_with_blocking():
 def test_cli_build_twice_keeps_edits(tmp_path):
     from typer.testing import CliRunner
 
-    from anchorlib.cli.suppliers import suppliers_app
+    from anchorlib.cli.app import app
 
     led = tmp_path / "ledger.parquet"
     ledger(BASE).to_parquet(led, index=False)
     runner = CliRunner()
-    res = runner.invoke(suppliers_app, ["build", str(led), "--out", str(tmp_path / "reg")])
+    res = runner.invoke(app, ["suppliers", "build", str(led), "--out", str(tmp_path / "reg")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "reg" / "suppliers.xlsx").is_file() and "suppliers" in res.output
     df = pd.read_csv(
@@ -885,7 +885,7 @@ def test_cli_build_twice_keeps_edits(tmp_path):
     led2 = tmp_path / "ledger2.parquet"
     ledger(NEW).to_parquet(led2, index=False)
     res = runner.invoke(
-        suppliers_app, ["build", str(led), str(led2), "--out", str(tmp_path / "reg")]
+        app, ["suppliers", "build", str(led), str(led2), "--out", str(tmp_path / "reg")]
     )
     assert res.exit_code == 0, res.output
     assert "kept edits from" in res.output and "suppliers.csv" in res.output
@@ -895,10 +895,10 @@ def test_cli_build_twice_keeps_edits(tmp_path):
         and back.loc["Echo Events", "sector_source"] == "human"
     )
     assert "Foxtrot Fencing Ltd" in back.index
-    res = runner.invoke(suppliers_app, ["build", str(tmp_path / "missing.parquet")])
-    assert res.exit_code != 0 and "missing.parquet" in res.output
+    res = runner.invoke(app, ["suppliers", "build", str(tmp_path / "missing.parquet")])
+    assert res.exit_code == 2 and "missing.parquet" in res.output
     res = runner.invoke(
-        suppliers_app, ["build", str(led), "--out", str(tmp_path / "reg2"), "--fresh", "-q"]
+        app, ["suppliers", "build", str(led), "--out", str(tmp_path / "reg2"), "--fresh", "-q"]
     )
     assert res.exit_code == 0 and res.output.strip().splitlines()[0].endswith("suppliers.csv")
 
@@ -970,3 +970,37 @@ def test_real_lancashire_register(real_data):
         top["cumulative_share"].max() >= 0.8
         and (top["cumulative_share"] - top["spend_share"]).max() < 0.8
     )
+
+
+# --------------------------------------------------------------------------- one company-number normaliser
+
+
+def test_a_float_formatted_company_number_keeps_its_supplier(fixture_data, tmp_path):
+    """A payment whose company number is published as ``1234567.0`` (a number cell written out as
+    float text) is the register's supplier ``01234567``, end to end: payment CSV -> ledger reader ->
+    register -> each ledger row with its supplier, tier and organisation type.  (The ledger and the
+    register once normalised the number differently, and the join on it lost the supplier.)"""
+    from anchorlib.config.places import place_from_codes
+    from anchorlib.ledgers.canonical import read_ledgers
+    from anchorlib.suppliers.attach import attach_suppliers
+
+    payments = tmp_path / "payments.csv"
+    payments.write_text(
+        "Supplier Name,Payment Date,Amount,Transaction Number,Company Number,Supplier Postcode\n"
+        "Acme Widgets Ltd,01/04/2024,100.00,T1,01234567,BB5 1LA\n"
+        "Acme Widgets Ltd,02/04/2024,50.00,T2,1234567.0,\n"
+        "ACME WIDGETS (NORTH) LTD,03/04/2024,25.00,T3,1234567.0,\n",
+        encoding="utf-8",
+    )
+    led = read_ledgers([payments], "hyndburn", progress=False).ledger
+    assert len(led) == 3
+    reg = build_register(led, place=place_from_codes("E07000120"))  # Hyndburn
+    named = reg.register[reg.register["in_ledger"]]
+    assert len(named) == 1, named[["canonical_name", "company_number"]]
+    supplier = named.iloc[0]
+    assert supplier["company_number"] == "01234567" and supplier["tier"] == "place"
+    assert supplier["org_type"] == "company"
+    located = attach_suppliers(led, reg.register, reg.matches)
+    assert located["supplier_id"].tolist() == [supplier["supplier_id"]] * 3
+    assert located["tier"].tolist() == ["place"] * 3
+    assert located["org_type"].tolist() == ["company"] * 3

@@ -431,6 +431,48 @@ def _group_links(
                 edges.append((first, m, method, score, detail))
 
 
+def _fuzzy_links(uf, names, mkeys, red, weight, threshold, edges, review) -> None:
+    """Link clusters whose representatives' match keys score at least ``threshold`` (and pass the
+    guard); near misses go to ``review``."""
+
+    def representative(root_members):
+        return max(root_members, key=lambda i: (weight[i], names[i]))
+
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(names)):
+        if not red[i] and mkeys[i]:
+            members[uf.find(i)].append(i)
+    rep = {r: representative(ms) for r, ms in members.items()}
+    key_roots: dict[str, list[int]] = defaultdict(list)
+    for r, i in rep.items():
+        key_roots[mkeys[i]].append(r)
+    keys = sorted(key_roots)
+    cutoff = min(threshold, REVIEW_THRESHOLD)
+    for a, b, _ in candidate_pairs(keys, cutoff):
+        for ra in key_roots[keys[a]]:
+            for rb in key_roots[keys[b]]:
+                xa, xb = uf.find(ra), uf.find(rb)
+                if xa == xb:
+                    continue
+                # Score the clusters' current representatives, so links never chain away from a name.
+                ia, ib = rep[xa], rep[xb]
+                s = fuzzy_score(mkeys[ia], mkeys[ib])
+                ok, why = guard(mkeys[ia], mkeys[ib])
+                if s < threshold or not ok:
+                    if s >= REVIEW_THRESHOLD:
+                        review.append(
+                            (ia, ib, s, why if not ok else f"score {s:.1f} below {threshold:g}")
+                        )
+                    continue
+                conflict = uf.conflict(ia, ib)
+                if conflict:
+                    review.append((ia, ib, s, conflict))
+                    continue
+                uf.union(ia, ib)
+                rep[uf.find(ia)] = ia if (weight[ia], names[ia]) >= (weight[ib], names[ib]) else ib
+                edges.append((ia, ib, "fuzzy", s, why))
+
+
 def cluster_variants(
     variants: pd.DataFrame,
     *,
@@ -491,42 +533,7 @@ def cluster_variants(
     )
 
     # 4. fuzzy, between cluster representatives (the heaviest variant's match key)
-    def representative(root_members):
-        return max(root_members, key=lambda i: (weight[i], names[i]))
-
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        if not red[i] and mkeys[i]:
-            members[uf.find(i)].append(i)
-    rep = {r: representative(ms) for r, ms in members.items()}
-    key_roots: dict[str, list[int]] = defaultdict(list)
-    for r, i in rep.items():
-        key_roots[mkeys[i]].append(r)
-    keys = sorted(key_roots)
-    cutoff = min(threshold, REVIEW_THRESHOLD)
-    for a, b, _ in candidate_pairs(keys, cutoff):
-        for ra in key_roots[keys[a]]:
-            for rb in key_roots[keys[b]]:
-                xa, xb = uf.find(ra), uf.find(rb)
-                if xa == xb:
-                    continue
-                # Score the clusters' current representatives, so links never chain away from a name.
-                ia, ib = rep[xa], rep[xb]
-                s = fuzzy_score(mkeys[ia], mkeys[ib])
-                ok, why = guard(mkeys[ia], mkeys[ib])
-                if s < threshold or not ok:
-                    if s >= REVIEW_THRESHOLD:
-                        review.append(
-                            (ia, ib, s, why if not ok else f"score {s:.1f} below {threshold:g}")
-                        )
-                    continue
-                conflict = uf.conflict(ia, ib)
-                if conflict:
-                    review.append((ia, ib, s, conflict))
-                    continue
-                uf.union(ia, ib)
-                rep[uf.find(ia)] = ia if (weight[ia], names[ia]) >= (weight[ib], names[ib]) else ib
-                edges.append((ia, ib, "fuzzy", s, why))
+    _fuzzy_links(uf, names, mkeys, red, weight, threshold, edges, review)
 
     # 5. previous register: variants it put in one supplier stay together
     by_prior = groups_by(prior)
