@@ -116,6 +116,18 @@ def test_decile_table_leaves_out_the_deprived_summary_row(rep):
     assert t.loc["2", f"{NAMES['c']} (£)"] == -200
 
 
+def test_the_decile_chart_takes_the_ranked_deciles_only(rep):
+    from anchorlib.reports.charts import ranked_deciles
+
+    col = "IMD 2025 decile of the supplier's neighbourhood"
+    ranked = ranked_deciles(rep.deciles, col)
+    assert ranked[col].tolist() == ["1 (most deprived 10%)"] + [str(d) for d in range(2, 10)] + [
+        "10 (least deprived 10%)"
+    ]
+    assert "location not known" in rep.deciles[col].tolist()
+    assert ranked_deciles(rep.deciles.iloc[:0], col).empty
+
+
 def test_tier_deprivation_table(rep):
     t = rep.tier_deprivation.set_index("tier (innermost first)")
     assert list(t.index) == ["place (Testshire)", "wider", "rest of uk", "all located tiers"]

@@ -117,3 +117,29 @@ def test_the_tables_show_percents_half_up():
 
 def test_infinity_is_shown_as_such():
     assert fmt.percent(math.inf, 0) == "inf%"
+
+
+# --------------------------------------------------------------------------- the one XLSX writer
+
+
+def test_write_xlsx_is_deterministic_styled_and_fits_cells(tmp_path):
+    from openpyxl import load_workbook
+
+    from anchorlib.core.xlsx import XLSX_CELL, write_xlsx
+
+    df = pd.DataFrame({"id": ["a", "b"], "text": ["x" * (XLSX_CELL + 5), "short"], "n": [1, 2]})
+    one, two = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
+    write_xlsx(one, {"register": df, "other": df.head(1)}, freeze={"register": "C2"})
+    write_xlsx(two, {"register": df, "other": df.head(1)}, freeze={"register": "C2"})
+    assert one.read_bytes() == two.read_bytes()
+    wb = load_workbook(one)
+    assert wb.sheetnames == ["register", "other"]
+    ws = wb["register"]
+    assert ws.freeze_panes == "C2" and wb["other"].freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:C3"
+    assert ws.column_dimensions["B"].width == 50 and ws.column_dimensions["A"].width == 4
+    cell = ws["B2"].value
+    assert len(cell) == XLSX_CELL and cell.endswith("…")
+    plain = tmp_path / "plain.xlsx"
+    write_xlsx(plain, {"table": df}, style=False)
+    assert load_workbook(plain)["table"].freeze_panes is None
