@@ -46,10 +46,10 @@ def bench_reference(repeat: int) -> list[dict]:
     for sid in REFERENCE_LOADS:
         read_source(sid)  # make sure the cache entry exists and the file is in the page cache
         source = _best(
-            lambda: read_source(sid, use_cache=False),
+            lambda sid=sid: read_source(sid, use_cache=False),
             1 if sid in ("onspd_lookup", "codepoint_open") else repeat,
         )
-        cache = _best(lambda: read_source(sid), repeat)
+        cache = _best(lambda sid=sid: read_source(sid), repeat)
         rows.append(
             {
                 "load": sid,
@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> None:
         "--memory-rows",
         type=int,
         default=None,
-        help="also ingest a generated ledger of this many rows once, for its peak memory (e.g. 20000000)",
+        help="also ingest a generated ledger of this many rows once, for its peak memory (e.g. "
+        "20000000)",
     )
     ap.add_argument(
         "--runner-notebooks",
@@ -125,7 +126,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--national",
         action="store_true",
-        help="only the national baseline batch: anchor run --places lads (every LAD 2024 in England) "
+        help="only the national baseline batch: anchor run --places lads (every LAD 2024 in "
+        "England) "
         "into a temporary folder: wall time, per-notebook median and breakdown",
     )
     ap.add_argument("--national-kind", choices=["lads", "icbs"], default="lads")
@@ -155,7 +157,8 @@ def main(argv: list[str] | None = None) -> None:
     from benchmarks.ingest import bench_ingest, format_ingest
 
     print(
-        "\nIngest: full canonicalisation (read_ledger_file) vs a bare pyarrow.csv read of the same bytes"
+        "\nIngest: full canonicalisation (read_ledger_file) vs a bare pyarrow.csv read of the same "
+        "bytes"
     )
     ingest = bench_ingest(
         args.ingest_rows, repeat=min(args.repeat, 2), memory_rows=args.memory_rows
@@ -166,7 +169,8 @@ def main(argv: list[str] | None = None) -> None:
         from benchmarks.runner import bench_incremental, bench_runner, format_runner
 
         print(
-            "\nBatch runner: anchor run (warm kernels, export, manifest) vs a bare papermill loop, same workers"
+            "\nBatch runner: anchor run (warm kernels, export, manifest) vs a bare papermill loop, "
+            "same workers"
         )
         runner = bench_runner(args.runner_notebooks, repeat=min(args.repeat, 2))
         incremental = bench_incremental()

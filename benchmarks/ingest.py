@@ -33,6 +33,10 @@ from pathlib import Path
 
 __all__ = ["bench_ingest", "format_ingest", "bare_read", "LANCASHIRE"]
 
+#: tests/: the ledger generator is the tests' support module ``support.ledger_gen`` (imported as
+#: the tests import it, with tests/ on the path).
+TESTS_DIR = Path(__file__).resolve().parents[1] / "tests"
+
 #: The Lancashire anchors and their folders under ../shared/data/ledgers/lancashire.
 LANCASHIRE = ("hyndburn", "lancashire_pcc", "lancashire_fire")
 TARGET_RATIO = 4.0
@@ -46,7 +50,8 @@ def _shared_ledgers() -> Path:
 
 
 def bare_read(path) -> int:
-    """Read the bytes of one file with no canonicalisation; returns the number of records / sheet rows."""
+    """Read the bytes of one file with no canonicalisation; returns the number of records / sheet
+    rows."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         import warnings
@@ -109,9 +114,16 @@ def _child_main(mode: str, path: str) -> None:
     print(json.dumps({"seconds": seconds, "rows": rows, "peak_rss_gb": rss_gb, "mode": mode}))
 
 
-def _generated(rows: int, tmpdir: Path, seed: int, repeat: int, label: str) -> dict:
-    from support.ledger_gen import generate_ledger
+def generate_ledger(path: Path, rows: int, seed: int) -> dict:
+    """A generated ledger of ``rows`` rows at ``path`` (tests/support/ledger_gen.py)."""
+    if str(TESTS_DIR) not in sys.path:
+        sys.path.append(str(TESTS_DIR))
+    from support.ledger_gen import generate_ledger as generate
 
+    return generate(path, rows, seed=seed)
+
+
+def _generated(rows: int, tmpdir: Path, seed: int, repeat: int, label: str) -> dict:
     path = tmpdir / f"ledger_{rows}.csv"
     meta = generate_ledger(path, rows, seed=seed)
     bare, full = [], []
@@ -150,8 +162,10 @@ def _lancashire(repeat: int) -> list[dict]:
         files = sorted(p for p in folder.iterdir() if p.is_file())
         kinds = sorted({p.suffix.lower().lstrip(".") for p in files})
         read_ledgers(files, anchor, progress=False)  # warm: page cache, imports
-        source, result = _best(lambda: read_ledgers(files, anchor, progress=False), repeat)
-        cache, _ = _best(lambda: [bare_read(p) for p in files], repeat)
+        source, result = _best(
+            lambda files=files, anchor=anchor: read_ledgers(files, anchor, progress=False), repeat
+        )
+        cache, _ = _best(lambda files=files: [bare_read(p) for p in files], repeat)
         rows = int(result.reconciliation["rows_in"].sum())
         out.append(
             {
@@ -176,7 +190,8 @@ def bench_ingest(
     seed: int = 0,
     lancashire: bool = True,
 ) -> list[dict]:
-    """Ingest throughput rows: the Lancashire anchors (when ../shared is here) and a generated ledger.
+    """Ingest throughput rows: the Lancashire anchors (when ../shared is here) and a generated
+    ledger.
 
     ``rows`` is the size of the generated ledger (the issue asks for at least 5
     million); ``memory_rows`` (e.g. 20 million) adds one more generated file,
@@ -206,7 +221,8 @@ def bench_ingest(
 def format_ingest(rows: list[dict]) -> str:
     w = max(len(r["load"]) for r in rows)
     lines = [
-        f"{'load':<{w}} {'rows':>11} {'canonical':>10} {'bare read':>10} {'ratio':>6} {'rows/s':>10} {'peak RSS':>9}"
+        f"{'load':<{w}} {'rows':>11} {'canonical':>10} {'bare read':>10} {'ratio':>6} "
+        f"{'rows/s':>10} {'peak RSS':>9}"
     ]
     for r in rows:
         rss = f"{r['peak_rss_gb']:.2f} GB" if "peak_rss_gb" in r else ""

@@ -2,22 +2,23 @@
 
     python -m benchmarks --national [--national-limit N] [--workers 2] [--national-kind lads]
 
-Runs :func:`anchorlib.run.national.run_places` into a temporary outputs folder, as a user's first run would
-(the reference data already in the Parquet cache, the national asset not yet built), then once more with
-nothing changed.  Reports:
+Runs :func:`anchorlib.run.national.run_places` into a temporary outputs folder, as a user's first
+run would (the reference data already in the Parquet cache, the national asset not yet built), then
+once more with nothing changed.  Reports:
 
-* the **wall time**: the whole run, and its two parts: the national asset (one pass over England's LSOAs)
-  and the reports;
-* the **per-notebook** median, 90th percentile and maximum (a report's time in its worker: execution and
-  export);
-* the **breakdown** of a report, median and total over all reports: *kernel* (the warm kernel's reset, and
-  papermill's own work around the cells: parameters, client, saving the executed notebook; the first report
-  on each worker also starts the kernel and imports the libraries into it, shown apart), *imports*, *data
-  load*, *plotting* (the notebook's cells tagged ``timing-imports``, ``timing-load``, ``timing-plot``, from
-  the durations papermill records in the executed notebook), *other cells* (reading, tables) and *export*
-  (HTML, tables as CSV and XLSX: :func:`anchorlib.run.site.export_report`, timed by the worker);
-* the runner's own share: wall time x workers - the reports' time (index and manifest writes, publishing,
-  idle workers at the end).
+* the **wall time**: the whole run, and its two parts: the national asset (one pass over England's
+  LSOAs) and the reports;
+* the **per-notebook** median, 90th percentile and maximum (a report's time in its worker: execution
+  and export);
+* the **breakdown** of a report, median and total over all reports: *kernel* (the warm kernel's
+  reset, and papermill's own work around the cells: parameters, client, saving the executed
+  notebook; the first report on each worker also starts the kernel and imports the libraries into
+  it, shown apart), *imports*, *data load*, *plotting* (the notebook's cells tagged
+  ``timing-imports``, ``timing-load``, ``timing-plot``, from the durations papermill records in the
+  executed notebook), *other cells* (reading, tables) and *export* (HTML, tables as CSV and XLSX:
+  :func:`anchorlib.run.site.export_report`, timed by the worker);
+* the runner's own share: wall time x workers - the reports' time (index and manifest writes,
+  publishing, idle workers at the end).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ PARTS = ["kernel", "imports", "data load", "plotting", "other cells", "export"]
 
 
 def report_breakdown(record: dict, executed: Path) -> dict:
-    """One report's seconds by part, from its manifest record (timings) and its executed notebook."""
+    """One report's seconds by part, from its manifest record (timings) and its executed
+    notebook."""
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
@@ -119,7 +121,8 @@ def bench_national(
             "runner_share_s": reports_wall * man["run"]["workers"] - sum(durations),
             "rerun_unchanged_s": rerun,
             "rerun_executed": again.manifest["run"]["executed"],
-            # a re-run executes again only when something changed: e.g. anchorlib code edited during the bench
+            # a re-run executes again only when something changed: e.g. anchorlib code edited during
+            # the bench
             "rerun_code_changed": _code(res.manifest) != _code(again.manifest),
             "rerun_reports_s_per_notebook": (
                 statistics.median(
@@ -140,7 +143,8 @@ def format_national(b: dict) -> str:
     pn = b["per_notebook"]
     lines = [
         f"{b['reports']} {b['kind']} reports on {b['workers']} workers: {b['wall_s']:.1f} s wall "
-        f"(national asset {b['asset_status']} in {b['asset_s']:.1f} s, reports {b['reports_wall_s']:.1f} s)",
+        f"(national asset {b['asset_status']} in {b['asset_s']:.1f} s, reports "
+        f"{b['reports_wall_s']:.1f} s)",
         f"per notebook: median {pn['median_s']:.2f} s, 90th percentile {pn['p90_s']:.2f} s, "
         f"max {pn['max_s']:.2f} s",
         f"{'part':<12} {'median':>8} {'total':>9}",
@@ -156,13 +160,15 @@ def format_national(b: dict) -> str:
     )
     if b["rerun_executed"] and b.get("rerun_code_changed"):
         lines.append(
-            f"re-run: {b['rerun_unchanged_s']:.1f} s, {b['rerun_executed']} executed again: the anchorlib "
+            f"re-run: {b['rerun_unchanged_s']:.1f} s, {b['rerun_executed']} executed again: the "
+            "anchorlib "
             "code the reports use changed during the benchmark (edited meanwhile); median "
             f"{b['rerun_reports_s_per_notebook']:.2f} s a notebook"
         )
     else:
         lines.append(
-            f"re-run, nothing changed: {b['rerun_unchanged_s']:.1f} s ({b['rerun_executed']} executed)"
+            f"re-run, nothing changed: {b['rerun_unchanged_s']:.1f} s ({b['rerun_executed']} "
+            "executed)"
         )
     lines.append(
         "load average at the end (1, 5, 15 min): "

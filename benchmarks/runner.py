@@ -45,7 +45,8 @@ anchors:
 """
 
 
-#: Kernels' own log lines off on both sides (as the runner does): they change no timing, only the noise.
+#: Kernels' own log lines off on both sides (as the runner does): they change no timing, only the
+#: noise.
 _QUIET = ["--IPKernelApp.log_level=CRITICAL"]
 
 
@@ -118,7 +119,8 @@ def _runner(nb_dir: Path, collab: Path, out: Path, workers: int) -> tuple[float,
 
 
 def bench_runner(n: int = 24, workers: int = 2, repeat: int = 2) -> dict:
-    """Wall time of ``n`` notebooks through the runner and through a bare papermill loop (best of ``repeat``)."""
+    """Wall time of ``n`` notebooks through the runner and through a bare papermill loop (best of
+    ``repeat``)."""
     with tempfile.TemporaryDirectory(prefix="anchor-bench-runner-") as tmp:
         root = Path(tmp)
         paths = _write_notebooks(root / "notebooks", n)
@@ -143,7 +145,8 @@ def bench_runner(n: int = 24, workers: int = 2, repeat: int = 2) -> dict:
 
 
 def bench_incremental(collab: str = "collaboratives/lancashire.yml") -> dict | None:
-    """Seconds for ``anchor run`` on the demo when nothing changed (it is run once first to be up to date)."""
+    """Seconds for ``anchor run`` on the demo when nothing changed (it is run once first to be up to
+    date)."""
     from anchorlib.data.catalogue import PROJECT_ROOT
 
     anchor = Path(sys.executable).parent / "anchor"
@@ -163,13 +166,16 @@ def bench_incremental(collab: str = "collaboratives/lancashire.yml") -> dict | N
 
 def format_runner(r: dict, inc: dict | None = None) -> str:
     lines = [
-        f"runner overhead: {r['notebooks']} small notebooks on {r['workers']} workers: bare papermill loop "
+        f"runner overhead: {r['notebooks']} small notebooks on {r['workers']} workers: bare "
+        "papermill loop "
         f"{r['bare_s']:.1f} s ({r['bare_per_nb_s']:.2f} s a notebook a worker), anchor run "
-        f"{r['runner_s']:.1f} s ({r['runner_per_nb_s']:.2f} s): {r['speedup']:.1f}x faster (target >= 2x)"
+        f"{r['runner_s']:.1f} s ({r['runner_per_nb_s']:.2f} s): {r['speedup']:.1f}x faster (target "
+        ">= 2x)"
     ]
     if inc:
         lines.append(
-            f"incremental: unchanged demo re-run {inc['seconds']:.1f} s (target < 10 s): {inc['summary']}"
+            f"incremental: unchanged demo re-run {inc['seconds']:.1f} s (target < 10 s): "
+            f"{inc['summary']}"
         )
     return "\n".join(lines)
 

@@ -18,8 +18,8 @@ from anchorlib.cli import app
 from anchorlib.config.collaborative import CollaborativeError, load_collaborative
 from anchorlib.config.places import load_place
 from anchorlib.core.errors import ChecksumMismatchError, MissingSourceFileError, PlaceError
-from anchorlib.data.readers import resolve
 from anchorlib.data.postcodes import locate_postcodes
+from anchorlib.data.readers import resolve
 from anchorlib.ledgers.canonical import read_ledger_file
 from anchorlib.ledgers.read import LedgerError
 from anchorlib.suppliers.register import build_register
@@ -44,7 +44,8 @@ LEDGER_ERRORS = [
     ("title_only.xlsx", "found no header row naming a supplier, an amount and a payment date"),
 ]
 
-# file -> rows that must be rejected (row number as a person counts it, reason, detail naming the column)
+# file -> rows that must be rejected (row number as a person counts it, reason, detail naming the
+# column)
 LEDGER_REJECTS = [
     (
         "text_amount.csv",
@@ -240,23 +241,25 @@ def test_register_with_repeated_ids_is_refused():
         build_register(led, previous=prev)
 
 
-# ------------------------------------------------------------- `anchor run` on bad input: nothing good overwritten
+# ---------------------------------------------- `anchor run` on bad input: nothing good overwritten
 #
-# A good site is published first (the fixture collaborative, id `fixture`: its ledger, supplier register and
-# two reports).  Each bad input is then given to `anchor run` with the same outputs folder: the command
-# gives its exact error and the good outputs stay byte-identical.  The collaborative files are in
-# tests/data/bad/ (id `fixture`, so they aim at the same outputs; ledger paths relative to the file).
+# A good site is published first (the fixture collaborative, id `fixture`: its ledger, supplier
+# register and two reports).  Each bad input is then given to `anchor run` with the same outputs
+# folder: the command gives its exact error and the good outputs stay byte-identical.  The
+# collaborative files are in tests/data/bad/ (id `fixture`, so they aim at the same outputs; ledger
+# paths relative to the file).
 
 RUN_CASES = [
-    # (case, collaborative file in tests/data/bad/ or None for the good one, extra arguments, exit status,
-    #  the message, whether nothing at all may be written (else: the run is recorded, the outputs are kept))
+    # (case, collaborative file in tests/data/bad/ or None for the good one, extra arguments, exit
+    #  status, the message, whether nothing at all may be written (else: the run is recorded, the
+    #  outputs are kept))
     (
         "unknown anchor field",
         "collab_unknown_anchor_field.yml",
         [],
         2,
-        "invalid collaborative:\n  anchor 'council': budget: unknown field (check the spelling; allowed fields are "
-        "documented in anchorlib/config/collaborative.py)",
+        "invalid collaborative:\n  anchor 'council': budget: unknown field (check the spelling; "
+        "allowed fields are documented in anchorlib/config/collaborative.py)",
         True,
     ),
     (
@@ -264,7 +267,8 @@ RUN_CASES = [
         "collab_unknown_home_lad.yml",
         [],
         2,
-        "collab_unknown_home_lad.yml: anchor 'council': home_lad: unknown LAD 2024 code 'E07009999'",
+        "collab_unknown_home_lad.yml: anchor 'council': home_lad: unknown LAD 2024 code "
+        "'E07009999'",
         True,
     ),
     (
@@ -272,8 +276,8 @@ RUN_CASES = [
         "collab_place_unknown_lad.yml",
         [],
         2,
-        "collab_place_unknown_lad.yml: place 'Hyndburn and Burnley': unknown LAD code 'E07009998'. Codes are ONS "
-        "GSS codes",
+        "collab_place_unknown_lad.yml: place 'Hyndburn and Burnley': unknown LAD code "
+        "'E07009998'. Codes are ONS GSS codes",
         True,
     ),
     ("not YAML", "collab_not_yaml.yml", [], 2, "collab_not_yaml.yml: not valid YAML", True),
@@ -290,8 +294,8 @@ RUN_CASES = [
         None,
         ["--only", "anchor_spend-council", "-p", 'anchor_spend-council:suppliers_listed="20"'],
         1,
-        "FAILED anchor_spend-council: ParameterError: anchor_spend: parameter 'suppliers_listed' must be int, "
-        "got str '20'",
+        "FAILED anchor_spend-council: ParameterError: anchor_spend: parameter 'suppliers_listed' "
+        "must be int, got str '20'",
         False,
     ),
     (
@@ -315,8 +319,8 @@ RUN_CASES = [
         None,
         ["-p", "anchor_spend:collaborative=collaboratives/lancashire.yml"],
         2,
-        "error: --param collaborative: set by anchor run for every report (the collaborative file being run: run "
-        "that other file instead); it cannot be overridden",
+        "error: --param collaborative: set by anchor run for every report (the collaborative "
+        "file being run: run that other file instead); it cannot be overridden",
         True,
     ),
 ]
@@ -411,9 +415,10 @@ def test_anchor_run_on_bad_input_gives_its_error_and_keeps_the_good_outputs(
 
 
 def test_anchor_run_refuses_an_outputs_folder_it_did_not_write(good_site, tmp_path):
-    """A path outside the project: `--outputs` is where the site is published (ROOT/index.html, ROOT/<id>/).
-    It must be new, empty, or a folder an earlier `anchor run` wrote; a folder of other files (say
-    `--outputs docs`) is refused before anything is written, so its index.html is never replaced."""
+    """A path outside the project: `--outputs` is where the site is published (ROOT/index.html,
+    ROOT/<id>/). It must be new, empty, or a folder an earlier `anchor run` wrote; a folder of other
+    files (say `--outputs docs`) is refused before anything is written, so its index.html is never
+    replaced."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "index.html").write_text("<html><body>Our team's pages</body></html>")
@@ -422,7 +427,8 @@ def test_anchor_run_refuses_an_outputs_folder_it_did_not_write(good_site, tmp_pa
     res = CliRunner().invoke(app, ["run", str(good_site["collab"]), "--outputs", str(docs), "-q"])
     assert res.exit_code == 2, res.output
     assert (
-        f"error: {good_site['collab']}: --outputs {docs}: not an anchor outputs folder (it holds files "
+        f"error: {good_site['collab']}: --outputs {docs}: not an anchor outputs folder (it holds "
+        "files "
         "`anchor run` did not write: index.html, notes.md); nothing was written."
     ) in res.output, res.output
     assert _tree(docs) == before and not (docs / "fixture").exists()

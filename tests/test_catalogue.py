@@ -16,8 +16,7 @@ from anchorlib.core.errors import (
 )
 from anchorlib.data import catalogue
 from anchorlib.data.catalogue import Catalogue, load_catalogue
-from anchorlib.data.readers import resolve
-from anchorlib.data.readers import read_source
+from anchorlib.data.readers import read_source, resolve
 
 
 def test_every_source_declares_provenance_and_licence():

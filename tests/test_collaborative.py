@@ -1,4 +1,5 @@
-"""Collaborative YAML (validation, clear errors) and `anchor ingest` (outputs, reconciliation, atomicity)."""
+"""Collaborative YAML (validation, clear errors) and `anchor ingest` (outputs, reconciliation,
+atomicity)."""
 
 from __future__ import annotations
 
@@ -175,7 +176,8 @@ def test_register_for_a_collaborative_simulates_missing_postcodes_and_real_ones_
     assert (named["postcode_source"] == "simulated").all() and named["postcode"].notna().all()
     assert set(named["tier"]) <= {"place", "wider", "rest_of_uk"}
 
-    # A person fixes one supplier's postcode; the rebuild keeps it and keeps the other simulated ones.
+    # A person fixes one supplier's postcode; the rebuild keeps it and keeps the other simulated
+    # ones.
     edited = read_register(paths["csv"])
     sid = named["supplier_id"].iloc[0]
     edited.loc[edited["supplier_id"] == sid, ["postcode", "postcode_source"]] = ["BB5 1LA", "human"]

@@ -78,7 +78,8 @@ def test_summary_measures_hand_computed():
     assert m["average_rank"] == pytest.approx(79.0)
     # proportion in the most deprived 10%: A and B of 6 LSOAs = 1/3
     assert m["proportion_lsoas_most_deprived_10pct"] == pytest.approx(1 / 3)
-    # extent = (60*1 + 200*1 + 300*0.95 + 100*0.5 + 200*0 + 140*0) / 1000 = (60+200+285+50)/1000 = 0.595
+    # extent = (60*1 + 200*1 + 300*0.95 + 100*0.5 + 200*0 + 140*0) / 1000 = (60+200+285+50)/1000 =
+    # 0.595
     assert m["extent"] == pytest.approx(0.595)
     # local concentration: 10% of 1000 = 100 people.  A (60, r'=96) fits whole; B straddles and
     # contributes the remaining 40 people: (60*96 + 40*91) / 100 = (5760 + 3640) / 100 = 94.0
@@ -110,8 +111,8 @@ def test_summary_measures_without_score_or_decile_and_edge_cases():
     assert m["proportion_lsoas_most_deprived_10pct"] == pytest.approx(1 / 3)
     # The national N is used, never the number of LSOAs in the area: r' = N + 1 - r.
     one = dep.summary_measures([1, 50], [500, 500], 100)
-    # average rank = (500*100 + 500*51) / 1000 = 75.5; local concentration: the first LSOA alone holds
-    # more than 10% of the people, so only 100 of its 500 count: 100*100/100 = 100
+    # average rank = (500*100 + 500*51) / 1000 = 75.5; local concentration: the first LSOA alone
+    # holds more than 10% of the people, so only 100 of its 500 count: 100*100/100 = 100
     assert one["average_rank"] == pytest.approx(75.5)
     assert one["local_concentration"] == pytest.approx(100.0)
     # exactly 10% boundary: 100 people in the first LSOA of 1000 -> no part of the second
@@ -299,7 +300,8 @@ def test_blackpool_on_both_editions(fixture_data):
     assert any("File 5" in n and "null" in n for n in m19["notes"])
     assert m25["imd"]["average_score"] is not None and m25["domains"]["employment"]["scale"] > 0
     # Blackpool was the most deprived LAD in England on IoD2019 average rank (and average score):
-    # here, at least, its average rank is the highest of the four fixture districts, in both editions.
+    # here, at least, its average rank is the highest of the four fixture districts, in both
+    # editions.
     for edition in (2019, 2025):
         ranks = {lad: dep.lad_measures(lad, edition)["imd"]["average_rank"] for lad in LADS}
         assert max(ranks, key=ranks.get) == BLACKPOOL, (edition, ranks)
@@ -402,9 +404,9 @@ def test_real_2019_all_317_lads_blackpool_most_deprived_on_average_rank(real_dat
     assert len(t) == 317 and t["lad_code"].is_unique
     assert t["lsoa_count"].sum() == 32844
     assert t.sort_values("imd_average_rank", ascending=False)["lad_code"].iloc[0] == BLACKPOOL
-    # IoD2019 statistical release: the five districts with the highest proportion of LSOAs in the most
-    # deprived decile were Middlesbrough, Liverpool, Knowsley, Kingston upon Hull and Manchester
-    # (this measure needs no population, so it must be reproduced exactly).
+    # IoD2019 statistical release: the five districts with the highest proportion of LSOAs in the
+    # most deprived decile were Middlesbrough, Liverpool, Knowsley, Kingston upon Hull and
+    # Manchester (this measure needs no population, so it must be reproduced exactly).
     top5 = t.sort_values("imd_proportion_lsoas_most_deprived_10pct", ascending=False)[
         "lad_name"
     ].head(5)
@@ -432,8 +434,9 @@ def test_real_lad_codes_of_the_other_edition_are_explained(real_data):
 
 
 def _mye2020_on_lsoa21():
-    """ONS mid-2020 LSOA 2011 estimates carried to LSOA 2021: each LSOA 2011's people shared among its
-    LSOA 2021 successors in proportion to their Census 2021 residents (exact for unchanged LSOAs)."""
+    """ONS mid-2020 LSOA 2011 estimates carried to LSOA 2021: each LSOA 2011's people shared among
+    its LSOA 2021 successors in proportion to their Census 2021 residents (exact for unchanged
+    LSOAs)."""
     from anchorlib.data.census import population_lsoa21
     from anchorlib.data.geography import lsoa11_to_lsoa21
     from anchorlib.data.readers import read_source
@@ -478,8 +481,9 @@ def test_real_population_sensitivity_of_the_weighted_measures(real_data):
 
 
 def test_official_summary_file_is_read_with_its_rounding(fixture_data, tmp_path, monkeypatch):
-    # A stand-in for MHCLG's File 10 (IMD sheet saved as CSV), headers as published (trailing spaces,
-    # "Rank of ..." columns), values rounded as published: checks the reader and the comparison rule.
+    # A stand-in for MHCLG's File 10 (IMD sheet saved as CSV), headers as published (trailing
+    # spaces, "Rank of ..." columns), values rounded as published: checks the reader and the
+    # comparison rule.
     shutil.copytree(fixture_data, tmp_path, dirs_exist_ok=True)
     ours = dep.lad_table(2019).set_index("lad_code")
     target = (
@@ -576,7 +580,8 @@ def test_real_official_lad_summaries_are_reproduced(real_data, edition):
             if exact_population or m == "proportion_lsoas_most_deprived_10pct":
                 tol = _rounding_tolerance(want, dec)
                 if m == "average_score":
-                    tol += 0.0005  # LSOA scores are published to 3 decimals; MHCLG may average unrounded ones
+                    # LSOA scores are published to 3 decimals; MHCLG may average unrounded ones
+                    tol += 0.0005
             else:
                 tol = TOLERANCE_2025_CENSUS[m]
             if not abs(have - want) <= tol:

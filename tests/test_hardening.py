@@ -1,15 +1,17 @@
-"""No personal data at rest outside the inputs: the cache and the outputs hold only aggregates of staff data.
+"""No personal data at rest outside the inputs: the cache and the outputs hold only aggregates of
+staff data.
 
-What counts as the inputs: a staff extract is read where its owner put it (the `staff:` path of an anchor);
-the demo's **simulated** staff extracts stand in for those inputs and are written to `outputs/<id>/private/`
-by design (never linked, never published: docs/running_reports.md).  So `private/` is the input, and
-everything else is scanned: every file under the outputs folder outside `private/` (shared data, the
-workforce aggregates, reports, tables, downloads, executed notebooks, manifest, index pages) and every file
-in the cache (`ANCHOR_CACHE_DIR`).  No staff id may appear anywhere in them, and no staff home postcode in
-the outputs.  The cache holds conversions of the catalogue's reference files only (each named
-`<source>-<hash>.parquet`, plus `verified.json`): the postcode directories in it list every postcode in the
-country, staff homes included, which is reference data, not a record of a person; so in the cache the
-check is that nothing but those conversions is there, and no staff id.
+What counts as the inputs: a staff extract is read where its owner put it (the `staff:` path of an
+anchor); the demo's **simulated** staff extracts stand in for those inputs and are written to
+`outputs/<id>/private/` by design (never linked, never published: docs/running_reports.md).  So
+`private/` is the input, and everything else is scanned: every file under the outputs folder outside
+`private/` (shared data, the workforce aggregates, reports, tables, downloads, executed notebooks,
+manifest, index pages) and every file in the cache (`ANCHOR_CACHE_DIR`).  No staff id may appear
+anywhere in them, and no staff home postcode in the outputs.  The cache holds conversions of the
+catalogue's reference files only (each named `<source>-<hash>.parquet`, plus `verified.json`): the
+postcode directories in it list every postcode in the country, staff homes included, which is
+reference data, not a record of a person; so in the cache the check is that nothing but those
+conversions is there, and no staff id.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ LEDGERS = ROOT / "tests" / "data" / "ledgers"
 
 @pytest.fixture(scope="module")
 def staff_site(tmp_path_factory, fixture_cache):
-    """The fixture collaborative with simulated staff: shared assets and the workforce and spend reports."""
+    """The fixture collaborative with simulated staff: shared assets and the workforce and spend
+    reports."""
     mp = fixture_env(pytest.MonkeyPatch(), fixture_cache)
     root = tmp_path_factory.mktemp("privacy")
     collab = root / "collab.yml"
@@ -70,7 +73,8 @@ def test_the_cache_and_the_outputs_hold_no_staff_level_data(staff_site):
     leaks = []
     for path in outputs:
         found_ids, found_pcs = found_in(path, ids, postcodes)
-        # a staff postcode that is also an anchor's site or a supplier's postcode is not about a person
+        # a staff postcode that is also an anchor's site or a supplier's postcode is not about a
+        # person
         found_pcs = [
             pc
             for pc in found_pcs
@@ -80,7 +84,8 @@ def test_the_cache_and_the_outputs_hold_no_staff_level_data(staff_site):
         ]
         if found_ids or found_pcs:
             leaks.append(
-                f"{path.relative_to(staff_site['out'])}: ids {found_ids[:3]}, postcodes {found_pcs[:3]}"
+                f"{path.relative_to(staff_site['out'])}: ids {found_ids[:3]}, postcodes "
+                f"{found_pcs[:3]}"
             )
     assert not leaks, "staff-level data outside private/:\n" + "\n".join(leaks)
 
@@ -97,7 +102,8 @@ def test_the_cache_and_the_outputs_hold_no_staff_level_data(staff_site):
 
 
 def test_the_scan_finds_a_planted_staff_id_and_postcode(staff_site, tmp_path):
-    """Not vacuous: a staff id in a Parquet table and a home postcode (without its space) in a CSV are found."""
+    """Not vacuous: a staff id in a Parquet table and a home postcode (without its space) in a CSV
+    are found."""
     import pandas as pd
 
     staff = pd.read_csv(next((staff_site["dir"] / "private").glob("staff_*.csv")), dtype=str)

@@ -116,5 +116,6 @@ def test_population_is_census_usual_residents(fixture_data):
 
 
 def test_real_population_of_england_and_wales(real_data):
-    # Census 2021: 59,597,542 usual residents in England and Wales (ONS); table totals are perturbed slightly.
+    # Census 2021: 59,597,542 usual residents in England and Wales (ONS); table totals are perturbed
+    # slightly.
     assert population_lsoa21().sum() == pytest.approx(59_597_542, rel=1e-5)

@@ -99,7 +99,8 @@ def test_ward_and_lsoa_places(fixture_data, tmp_path):
         ("name: X\nlads: [E07000120]\ncolour: red\n", "colour"),
         ("lads: [E07000120]\n", "name"),
         (
-            "name: X\nlads: [E07000120]\ntiers:\n  - {name: a, place: true}\n  - {name: a, everywhere: true}\n",
+            "name: X\nlads: [E07000120]\ntiers:\n  - {name: a, place: true}\n  - {name: a, "
+            "everywhere: true}\n",
             "tier names must be unique",
         ),
         (
@@ -138,7 +139,8 @@ def test_demo_place_is_the_14_lancashire_districts(real_data):
 
 
 def _raw_postcode(fixture_data, lad, n=1):
-    """First live postcodes (pcds) of a LAD in the raw fixture ONS lookup, whose LSOA 2011 is unchanged in 2021."""
+    """First live postcodes (pcds) of a LAD in the raw fixture ONS lookup, whose LSOA 2011 is
+    unchanged in 2021."""
     import gzip
 
     with open(

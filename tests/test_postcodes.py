@@ -1,4 +1,5 @@
-"""Postcodes: normalisation, the postcode index, and placing postcodes in LSOA 2021, ward, LAD, region and IMD.
+"""Postcodes: normalisation, the postcode index, and placing postcodes in LSOA 2021, ward, LAD,
+region and IMD.
 
 Expected geographies are worked out here from the raw CSV rows (csv module),
 never by calling the code under test.
@@ -176,7 +177,7 @@ def test_key_codes_sort_like_keys():
     assert len(set(codes)) == len(keys)
 
 
-# ---------------------------------------------------------------- raw fixture rows (the independent truth)
+# --------------------------------------------------------- raw fixture rows (the independent truth)
 
 
 def _onspd_rows(root: Path) -> dict[str, dict]:

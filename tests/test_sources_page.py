@@ -112,7 +112,8 @@ def test_sources_page_command(catalogue, tmp_path):
 
 def test_committed_page_is_up_to_date_with_sources_yml(catalogue):
     assert page_is_current(PAGE_PATH, catalogue), (
-        f"{PAGE_PATH.name} is out of date with data/sources.yml: run `{COMMAND}` and commit docs/data_sources.md"
+        f"{PAGE_PATH.name} is out of date with data/sources.yml: run `{COMMAND}` and commit "
+        "docs/data_sources.md"
     )
 
 

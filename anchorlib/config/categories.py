@@ -1,4 +1,5 @@
-"""Published spend categories mapped to one common list, so anchors' spend can be added up by what was bought.
+"""Published spend categories mapped to one common list, so anchors' spend can be added up by what
+was bought.
 
 Every anchor publishes its own chart of accounts: *Computer Licences*,
 *information communication technology.software.commercial off-the-shelf.products*
@@ -9,9 +10,9 @@ fire services buy) with ordered regular-expression rules.
 
     from anchorlib.config.categories import load_common_categories, map_categories, category_mapping
 
-    rules = load_common_categories()                  # data/common_categories.yml
-    mapped = map_categories(ledger, rules)            # common_category, category_source per row
-    audit = category_mapping(ledger, rules)           # one row per published category: how it was mapped
+    rules = load_common_categories()          # data/common_categories.yml
+    mapped = map_categories(ledger, rules)    # common_category, category_source per row
+    audit = category_mapping(ledger, rules)   # one row per published category: how it was mapped
 
 Mapping, for each ledger row:
 
@@ -92,7 +93,8 @@ class CategoryRules:
         return next((c for c in self.categories if c.id == cid), None)
 
     def table(self) -> pd.DataFrame:
-        """One row per common category: id, label, moveable, joint_contract, addressable, patterns."""
+        """One row per common category: id, label, moveable, joint_contract, addressable,
+        patterns."""
         rows = [
             {
                 "common_category": c.id,
@@ -219,7 +221,8 @@ def _key(text) -> str:
 
 
 def read_category_map(path: str | Path, rules: CategoryRules | None = None) -> dict[str, str]:
-    """A collaborative's category map (CSV: ``category, common_category``) as {normalised category: id}.
+    """A collaborative's category map (CSV: ``category, common_category``) as {normalised category:
+    id}.
 
     Every ``common_category`` must be an id of the common list (or ``unclassified``);
     a category listed twice with different targets is an error.
@@ -265,7 +268,8 @@ def _collab_spec(collab):
 
 
 def collaborative_category_map(collab, rules: CategoryRules | None = None) -> dict[str, str] | None:
-    """The collaborative's ``indicators.category_map`` (relative to its YAML), read; None when unset."""
+    """The collaborative's ``indicators.category_map`` (relative to its YAML), read; None when
+    unset."""
     spec = _collab_spec(collab)
     rel = spec.indicators.category_map if spec is not None else None
     if not rel:
@@ -332,7 +336,8 @@ def map_categories(
 def with_common_category(
     ledger: pd.DataFrame, collab=None, rules: CategoryRules | None = None
 ) -> pd.DataFrame:
-    """The ledger with ``common_category`` and ``category_source`` columns (the collaborative's map applied)."""
+    """The ledger with ``common_category`` and ``category_source`` columns (the collaborative's map
+    applied)."""
     rules = rules or load_common_categories()
     over = collaborative_category_map(collab, rules) if collab is not None else None
     return ledger.join(map_categories(ledger, rules, over))

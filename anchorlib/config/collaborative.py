@@ -21,6 +21,7 @@ Errors name the file, the anchor and the field, and unknown fields are refused
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import re
 from functools import cached_property
@@ -93,26 +94,31 @@ class LedgerSpec(BaseModel):
 
 
 class AddressableExclusions(BaseModel):
-    """What no local supplier could plausibly supply (ICIC addressable spend), shown in every report."""
+    """What no local supplier could plausibly supply (ICIC addressable spend), shown in every
+    report."""
 
     model_config = ConfigDict(extra="forbid")
     #: case-insensitive regular expressions matched against the category as published
     categories: list[str] = []
     #: case-insensitive regular expressions matched against the supplier's canonical name
     suppliers: list[str] = []
-    #: register organisation types excluded whole (e.g. public_body: payments to other public bodies)
+    #: register organisation types excluded whole (e.g. public_body: payments to other public
+    #: bodies)
     org_types: list[str] = []
 
 
 class IndicatorSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    #: IMD 2025 deciles counted as "most deprived" (1 = most deprived 10%); 1, 1-2 and 1-3 are all in use
+    #: IMD 2025 deciles counted as "most deprived" (1 = most deprived 10%); 1, 1-2 and 1-3 are all
+    #: in use
     deprived_deciles: list[int] = [1, 2]
     top_n: int = Field(default=10, ge=1)
     addressable_exclusions: AddressableExclusions = AddressableExclusions()
-    #: optional CSV of supplier and staff re-spend survey results for LM3 (see docs/indicators/spend.md)
+    #: optional CSV of supplier and staff re-spend survey results for LM3 (see
+    #: docs/indicators/spend.md)
     lm3_survey: str | None = None
-    #: optional CSV mapping published categories to a common list (columns: category, common_category)
+    #: optional CSV mapping published categories to a common list (columns: category,
+    #: common_category)
     category_map: str | None = None
 
     @field_validator("deprived_deciles")
@@ -142,7 +148,8 @@ class AnchorSpec(BaseModel):
     type: Literal[ANCHOR_TYPES]  # type: ignore[valid-type]
     home_lad: str | None = None
     sites: list[str] = []
-    #: other names this body is paid under (trading names, predecessor bodies), for intra-collaborative payments
+    #: other names this body is paid under (trading names, predecessor bodies), for
+    #: intra-collaborative payments
     aliases: list[str] = []
     ledger: LedgerSpec | None = None
     #: staff extract (one row per employee; personal data, never published), relative to this YAML
@@ -156,7 +163,8 @@ class CollaborativeSpec(BaseModel):
     description: str | None = None
     place: str | PlaceSpec
     baseline_year: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
-    #: demo only: fill supplier postcodes no source gives by a seeded simulation (labelled simulated)
+    #: demo only: fill supplier postcodes no source gives by a seeded simulation (labelled
+    #: simulated)
     simulate_supplier_postcodes: bool = False
     #: demo only: simulated staff extracts for anchors without one (labelled simulated)
     simulate_staff: bool = False
@@ -252,15 +260,16 @@ def _errors(exc: ValidationError, raw: dict) -> str:
         loc = list(e["loc"])
         label = ".".join(str(p) for p in loc)
         if len(loc) >= 2 and loc[0] == "anchors" and isinstance(loc[1], int):
-            try:
+            with contextlib.suppress(IndexError, AttributeError, KeyError):
                 label = f"anchor '{raw['anchors'][loc[1]].get('id', loc[1])}': " + ".".join(
                     str(p) for p in loc[2:]
                 )
-            except (IndexError, AttributeError, KeyError):
-                pass
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
-            msg = "unknown field (check the spelling; allowed fields are documented in anchorlib/config/collaborative.py)"
+            msg = (
+                "unknown field (check the spelling; allowed fields are documented in "
+                "anchorlib/config/collaborative.py)"
+            )
         lines.append(f"  {label or '(top)'}: {msg}")
     return "\n".join(lines)
 
@@ -282,7 +291,7 @@ def load_collaborative(path: str | Path) -> Collaborative:
 
 def _check_codes(collab: Collaborative) -> None:
     """Resolve the place now, and check each anchor's home LAD is a known LAD 2024 code."""
-    collab.place  # resolve now, so that a bad place code fails at load, naming the file
+    _ = collab.place  # resolve now, so that a bad place code fails at load, naming the file
 
     known = set(lsoa21_geography()["lad24_code"])
     for a in collab.anchors:

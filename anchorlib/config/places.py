@@ -145,7 +145,8 @@ def _resolve_area(area: AreaSpec, geo: pd.DataFrame, where: str) -> tuple[set[st
             lsoas |= set(geo.loc[geo["region_code"] == code, "lsoa21_code"])
         else:
             problems.append(
-                f"unknown region code {code!r}{_suggest(code, geo['region_code'].drop_duplicates())}"
+                "unknown region code "
+                f"{code!r}{_suggest(code, geo['region_code'].drop_duplicates())}"
             )
     if problems:
         raise PlaceError(
@@ -241,7 +242,8 @@ def _pydantic_lines(exc: ValidationError) -> str:
 
 
 def place_from_codes(codes: str | list[str], name: str | None = None) -> Place:
-    """A place from bare LAD 2024 codes ("E07000120" or "E07000117,E07000120"), with default tiers."""
+    """A place from bare LAD 2024 codes ("E07000120" or "E07000117,E07000120"), with default
+    tiers."""
     if isinstance(codes, str):
         codes = [c for c in codes.replace(" ", "").split(",") if c]
     if not codes:
@@ -295,7 +297,8 @@ def classify_postcodes(place: Place, postcodes) -> pd.DataFrame:
 
 
 def tier_breakdown(place: Place, population: pd.Series | None = None) -> pd.DataFrame:
-    """Each tier as a ring (LSOAs in it and not in an inner tier), with LSOA count and population."""
+    """Each tier as a ring (LSOAs in it and not in an inner tier), with LSOA count and
+    population."""
     rows, seen = [], set()
     for t in place.tiers:
         ring = t.lsoas - seen

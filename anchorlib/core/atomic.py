@@ -1,4 +1,5 @@
-"""Write a set of output files all or nothing, so a failed run never leaves good outputs half replaced."""
+"""Write a set of output files all or nothing, so a failed run never leaves good outputs half
+replaced."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from pathlib import Path
 def write_all(
     targets: dict[str, Path], writers: dict[str, Callable[[Path], None]]
 ) -> dict[str, Path]:
-    """Write each ``targets[key]`` with ``writers[key]`` into a temporary file beside it, then rename all.
+    """Write each ``targets[key]`` with ``writers[key]`` into a temporary file beside it, then
+    rename all.
 
     Nothing is renamed until every writer has succeeded, so an error leaves the
     previous outputs as they were.  Files get the ordinary permissions (the

@@ -8,7 +8,8 @@ import yaml
 
 
 def read_yaml(path: str | Path, error: type[Exception], what: str):
-    """The parsed YAML at ``path``; ``error`` (e.g. PlaceError) saying "<what> not found" or "not valid YAML"."""
+    """The parsed YAML at ``path``; ``error`` (e.g. PlaceError) saying "<what> not found" or "not
+    valid YAML"."""
     path = Path(path)
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -36,7 +36,8 @@ def census_table(name: str) -> pd.DataFrame:
 
 
 def census_wide(name: str, *, proportions: bool = True) -> pd.DataFrame:
-    """One row per LSOA 2021 (index ``lsoa21_code``), one column per category (shares 0-1 or counts)."""
+    """One row per LSOA 2021 (index ``lsoa21_code``), one column per category (shares 0-1 or
+    counts)."""
     long = census_table(name)
     return long.pivot_table(
         index="lsoa21_code",

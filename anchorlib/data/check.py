@@ -1,4 +1,5 @@
-"""`anchor data check`: each declared source, whether it is here, its checksum status and licence."""
+"""`anchor data check`: each declared source, whether it is here, its checksum status and
+licence."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def _file_status(file, path, verify: bool) -> str:
 
 
 def check_sources(verify: bool = True) -> list[dict]:
-    """One record per source: id, title, licence, optional, files found / expected, status, where found."""
+    """One record per source: id, title, licence, optional, files found / expected, status, where
+    found."""
     rows = []
     roots = data_roots()
     for src in load_catalogue().sources:
@@ -90,7 +92,8 @@ def format_check(rows: list[dict]) -> str:
     demo = [r for r in rows if r["status"] == DEMO_EXTRACT]
     if demo:
         lines.append(
-            f"\n{len(demo)} source(s) read from the demo extract ({DEMO_DIR}), whose full files are missing:"
+            f"\n{len(demo)} source(s) read from the demo extract ({DEMO_DIR}), whose full files "
+            "are missing:"
         )
         lines += [f"  {r['id']}: {r['extract']}" for r in demo]
     todo = [r for r in rows if r["download"] and not r["optional"]]
@@ -106,7 +109,8 @@ def format_check(rows: list[dict]) -> str:
 
 
 def check_demo(verify: bool = True) -> tuple[list[dict], bool]:
-    """The sources the demo reads (those of the demo extract): each present in full or as the extract?
+    """The sources the demo reads (those of the demo extract): each present in full or as the
+    extract?
 
     Returns (rows, ok); ok is False when one is missing or fails its checksum.
     """

@@ -1,4 +1,5 @@
-"""MHCLG summary measures of deprivation for any place: a LAD, a set of LADs, or a custom set of LSOAs.
+"""MHCLG summary measures of deprivation for any place: a LAD, a set of LADs, or a custom set of
+LSOAs.
 
 The English Indices of Deprivation technical reports define five summary measures
 for higher-level geographies, each computed from the LSOAs in the area and, for
@@ -106,7 +107,8 @@ def national_percentile(rank, n_national: int) -> np.ndarray:
 
 
 def extent_weight_linear(percentile) -> np.ndarray:
-    """Extent weights, reading 1 (default): 1 for percentiles 1-10, (30 - p) / 20 for 11-30, 0 after.
+    """Extent weights, reading 1 (default): 1 for percentiles 1-10, (30 - p) / 20 for 11-30, 0
+    after.
 
     0.95 at p = 11 falling by 0.05 a percentile to 0.05 at p = 29 and 0 at p = 30.
     """
@@ -129,7 +131,8 @@ EXTENT_SCHEME = "linear_to_zero"  # switch here (or pass extent_scheme=) to use 
 
 
 def extent_weight(percentile, scheme: str | None = None) -> np.ndarray:
-    """The weight of an LSOA in the extent measure, given its national percentile (1 = most deprived)."""
+    """The weight of an LSOA in the extent measure, given its national percentile (1 = most
+    deprived)."""
     name = scheme or EXTENT_SCHEME
     try:
         fn = EXTENT_SCHEMES[name]
@@ -150,7 +153,8 @@ def _array(x, label: str) -> np.ndarray:
 def summary_measures(
     rank, population, n_national: int, *, score=None, decile=None, extent_scheme: str | None = None
 ) -> dict:
-    """The five MHCLG summary measures for one area, from its LSOAs' national ranks (1 = most deprived).
+    """The five MHCLG summary measures for one area, from its LSOAs' national ranks (1 = most
+    deprived).
 
     ``rank``, ``population`` (and ``score``, ``decile`` when given) are arrays or Series
     of equal length, one element per LSOA of the area.  ``n_national`` is the number of
@@ -236,7 +240,8 @@ def _total_population_column(columns) -> str:
         if str(c).strip().lower().startswith("total population"):
             return c
     raise DataValidationError(
-        "The IoD2025 population denominators file (source 'iod2025_population') has no column whose "
+        "The IoD2025 population denominators file (source 'iod2025_population') has no column "
+        "whose "
         f"name starts with 'Total population'; columns found: {list(columns)}"
     )
 
@@ -417,7 +422,8 @@ def _other_edition_hint(codes: list[str], edition: int) -> str:
     geo = "LSOA 2011" if other == 2019 else "LSOA 2021"
     this = "LSOA 2011" if edition == 2019 else "LSOA 2021"
     return (
-        f" {len(hits)} of them ({', '.join(hits[:10])}{' ...' if len(hits) > 10 else ''}) are {geo} codes "
+        f" {len(hits)} of them ({', '.join(hits[:10])}{' ...' if len(hits) > 10 else ''}) are "
+        f"{geo} codes "
         f"(IoD{other}); edition {edition} works on {this} codes (use edition {other} for these)."
     )
 
@@ -437,7 +443,8 @@ def _default_name(df: pd.DataFrame, rows: pd.DataFrame) -> str:
 
 
 def place_measures(lsoa_codes, edition: int = DEFAULT_EDITION, name: str | None = None) -> dict:
-    """The summary measures of a place given by its LSOA codes (LSOA 2011 for 2019, LSOA 2021 for 2025).
+    """The summary measures of a place given by its LSOA codes (LSOA 2011 for 2019, LSOA 2021 for
+    2025).
 
     Returns ``{"name", "edition", "lsoa_count", "population", "population_source",
     "imd": {average_score, average_rank, proportion_lsoas_most_deprived_10pct, extent,
@@ -463,11 +470,13 @@ def place_measures(lsoa_codes, edition: int = DEFAULT_EDITION, name: str | None 
     notes = []
     if e == 2019:
         notes.append(
-            "Average scores are null for 2019: the IoD2019 LSOA scores (File 5) are not in the data "
+            "Average scores are null for 2019: the IoD2019 LSOA scores (File 5) are not in the "
+            "data "
             "bundle; the rank-based measures use Files 1-2 and the File 6 denominators, as MHCLG's."
         )
         notes.append(
-            "Income and employment scale are null for 2019: the IoD2019 numerators are not in the bundle."
+            "Income and employment scale are null for 2019: the IoD2019 numerators are not in the "
+            "bundle."
         )
     if unknown:
         notes.append(
@@ -547,8 +556,8 @@ def _unknown_lad_message(code: str, edition: int, lads: pd.DataFrame) -> str:
                     .itertuples()
                 )
                 return (
-                    msg
-                    + f": it is the LAD 2024 code of {hit['lad24_name'].iloc[0]}. Edition 2019 expects "
+                    msg + f": it is the LAD 2024 code of {hit['lad24_name'].iloc[0]}. Edition 2019 "
+                    "expects "
                     f"LAD 2019 codes, as in IoD2019 File 1; its area was, in 2019: {alts}. "
                     "Or use edition 2025."
                 )
@@ -562,8 +571,8 @@ def _unknown_lad_message(code: str, edition: int, lads: pd.DataFrame) -> str:
                     .itertuples()
                 )
                 return (
-                    msg
-                    + f": it is the LAD 2019 code of {hit['lad19_name'].iloc[0]}, no longer in use. "
+                    msg + f": it is the LAD 2019 code of {hit['lad19_name'].iloc[0]}, no longer in "
+                    "use. "
                     f"Edition 2025 expects LAD 2024 codes; its area is now in: {alts}. "
                     "Or use edition 2019."
                 )
@@ -578,7 +587,10 @@ def _unknown_lad_message(code: str, edition: int, lads: pd.DataFrame) -> str:
         names = dict(zip(lads["lad_code"], lads["lad_name"]))
         msg += "; did you mean " + " or ".join(f"{c} ({names[c]})" for c in close) + "?"
     else:
-        msg += f"; edition {edition} expects {label} codes such as {codes[0]} ({lads['lad_name'].iloc[0]})."
+        msg += (
+            f"; edition {edition} expects {label} codes such as {codes[0]} "
+            f"({lads['lad_name'].iloc[0]})."
+        )
     return msg
 
 

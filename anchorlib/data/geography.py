@@ -43,7 +43,8 @@ def boundaries(level: str):
 
 @lru_cache(maxsize=2)
 def lad24_regions() -> pd.DataFrame:
-    """LAD 2024 -> region for England and Wales: lad24_code, lad24_name, region_code, region_name."""
+    """LAD 2024 -> region for England and Wales: lad24_code, lad24_name, region_code,
+    region_name."""
     eng = read_source("lookup_lad24_region").rename(
         columns={
             "ltla24_code": "lad24_code",
@@ -95,5 +96,6 @@ def lsoa21_geography() -> pd.DataFrame:
 
 @lru_cache(maxsize=2)
 def lsoa11_to_lsoa21() -> pd.DataFrame:
-    """ONS LSOA 2011 -> 2021 lookup: lsoa11_code, lsoa21_code, change_code (U, S, M, X); one row per pair."""
+    """ONS LSOA 2011 -> 2021 lookup: lsoa11_code, lsoa21_code, change_code (U, S, M, X); one row per
+    pair."""
     return read_source("lookup_lsoa11_lsoa21")[["lsoa11_code", "lsoa21_code", "change_code"]]

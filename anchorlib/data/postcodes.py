@@ -1,4 +1,5 @@
-"""Postcodes: read what people type, and place any UK postcode in LSOA 2021, IMD 2025, ward, LAD and region.
+"""Postcodes: read what people type, and place any UK postcode in LSOA 2021, IMD 2025, ward, LAD and
+region.
 
 Definitions used throughout:
 
@@ -63,7 +64,8 @@ INDEX_SOURCES = ("onspd_lookup", "codepoint_open", "lookup_lsoa11_lsoa21", "boun
 NEAREST_LIMIT_M = 250.0
 BNG, WGS84 = "EPSG:27700", "EPSG:4326"
 
-# Countries (and Crown dependencies) with no LSOA 2021, keyed by the first letter of the ONSPD ladcd.
+# Countries (and Crown dependencies) with no LSOA 2021, keyed by the first letter of the ONSPD
+# ladcd.
 OUTSIDE_EW = {
     "S": ("S92000003", "Scotland"),
     "N": ("N92000002", "Northern Ireland"),
@@ -135,7 +137,8 @@ def _is_missing(value: Any) -> bool:
 
 
 def normalise_postcode(text: Any) -> NormalisedPostcode:
-    """Normalise one postcode as typed (any case, any spacing, pcd7/pcd8/pcds); see :func:`normalise_postcodes`."""
+    """Normalise one postcode as typed (any case, any spacing, pcd7/pcd8/pcds); see
+    :func:`normalise_postcodes`."""
     compact = "" if _is_missing(text) else _SPACES_RE.sub("", str(text))
     for pattern, must, reason in _CHECKS_RE:
         if bool(pattern.search(compact)) != must:
@@ -205,7 +208,8 @@ def _onspd(use_cache: bool) -> pd.DataFrame:
 
 
 def _centroids(use_cache: bool) -> pd.DataFrame:
-    """Code-Point Open eastings/northings by key; quality 90 means 'no coordinates' (given as 0, 0)."""
+    """Code-Point Open eastings/northings by key; quality 90 means 'no coordinates' (given as 0,
+    0)."""
     cp = read_source(
         "codepoint_open",
         columns=["Postcode", "Positional_quality_indicator", "Eastings", "Northings"],
@@ -269,7 +273,8 @@ def _choose_by_centroid(multi: pd.DataFrame, bridge: pd.DataFrame) -> pd.DataFra
     single = pairs[pairs["inside"] & (n_inside == 1)].set_index("row")
     out.loc[single.index, "lsoa21_code"] = single["lsoa21_code"]
     out.loc[single.index, "lsoa21_method"] = "centroid"
-    # Several candidates containing the point (overlapping generalised polygons): no guess, stays ambiguous.
+    # Several candidates containing the point (overlapping generalised polygons): no guess, stays
+    # ambiguous.
     nearest = pairs[far].sort_values("dist").drop_duplicates("row").set_index("row")
     nearest = nearest[nearest["dist"] <= NEAREST_LIMIT_M]
     out.loc[nearest.index, "lsoa21_code"] = nearest["lsoa21_code"]
@@ -348,7 +353,8 @@ def build_postcode_index(*, use_source_cache: bool = True) -> pd.DataFrame:
 
 
 def _write_parquet(df: pd.DataFrame, path: Path) -> None:
-    # One row group (no dictionary unification on read) and LZ4 (cheapest to decompress): fastest load.
+    # One row group (no dictionary unification on read) and LZ4 (cheapest to decompress): fastest
+    # load.
     df.to_parquet(path, index=False, compression="lz4", row_group_size=max(len(df), 1))
 
 
@@ -413,7 +419,8 @@ def key_codes(keys: pd.Series) -> np.ndarray:
 
 @lru_cache(maxsize=2)
 def _key_lookup() -> tuple[np.ndarray, np.ndarray]:
-    """Sorted key codes of the postcode index and the row of each (the index is stored sorted by key)."""
+    """Sorted key codes of the postcode index and the row of each (the index is stored sorted by
+    key)."""
     codes = key_codes(postcode_index()["key"])
     order = (
         np.arange(len(codes)) if (np.diff(codes) > 0).all() else np.argsort(codes, kind="stable")
@@ -480,7 +487,8 @@ LOCATE_COLUMNS = [
 
 _NO_LSOA21 = {
     "outside_ew": "outside England and Wales: no LSOA 2021, ward or IMD 2025",
-    "ambiguous": "no LSOA 2021: its LSOA 2011 was split in 2021 and the postcode centroid does not settle which part",
+    "ambiguous": "no LSOA 2021: its LSOA 2011 was split in 2021 and the postcode centroid does not "
+    "settle which part",
     "no_lsoa11": "no LSOA 2021: the ONS lookup gives this postcode no LSOA 2011 to bridge from",
 }
 _UNKNOWN = (
@@ -504,7 +512,8 @@ def _reasons(norm: pd.DataFrame, hit: pd.DataFrame, status: pd.Series) -> pd.Ser
 
 
 def _outside_ew_region(lad_code_2022: pd.Series) -> pd.DataFrame:
-    """Country (or Crown dependency) code and name as the region of postcodes outside England and Wales."""
+    """Country (or Crown dependency) code and name as the region of postcodes outside England and
+    Wales."""
     first = lad_code_2022.str[0]
     return pd.DataFrame(
         {
@@ -562,7 +571,8 @@ def locate_postcodes(values: Iterable | pd.Series) -> pd.DataFrame:
 
 
 def locate_postcode(value: Any) -> dict:
-    """Place one postcode: a dict with the columns of :func:`locate_postcodes` (missing values are None)."""
+    """Place one postcode: a dict with the columns of :func:`locate_postcodes` (missing values are
+    None)."""
     row = locate_postcodes([value]).iloc[0]
     return {
         k: None if _is_missing(v) else v.item() if isinstance(v, np.generic) else v

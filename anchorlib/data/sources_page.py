@@ -116,7 +116,8 @@ def _status(src: Source) -> str:
 
 
 def _anchor(src_id: str) -> str:
-    """The heading's link target as GitHub and most Markdown renderers make it (backticks dropped)."""
+    """The heading's link target as GitHub and most Markdown renderers make it (backticks
+    dropped)."""
     return "".join(c for c in src_id.lower() if c.isalnum() or c in "-_")
 
 
@@ -201,7 +202,8 @@ def _source_section(src: Source) -> list[str]:
     )
     lines.append(
         f"**When it is missing:** download it from {src.url}{what} and put each file at "
-        "`<data root>/<file>`, where a data root is `data/`, the folder named by `ANCHOR_DATA_DIR`, "
+        "`<data root>/<file>`, where a data root is `data/`, the folder named by "
+        "`ANCHOR_DATA_DIR`, "
         f"or `../shared/data`.{copy}"
     )
     lines.append("")
@@ -235,9 +237,9 @@ def _extract_section(extract) -> list[str]:
         "## The demo extract",
         "",
         "A small cut of the sources, committed under `data/demo/` with its own catalogue "
-        "(`data/demo/sources.yml`), so that the demo runs without the full data bundle. When a full file "
-        "is missing, anchorlib falls back to the extract (with a note), and only when the extract was cut "
-        "from exactly the declared file.",
+        "(`data/demo/sources.yml`), so that the demo runs without the full data bundle. When a "
+        "full file is missing, anchorlib falls back to the extract (with a note), and only when "
+        "the extract was cut from exactly the declared file.",
         "",
         "| | |",
         "| --- | --- |",
@@ -245,7 +247,8 @@ def _extract_section(extract) -> list[str]:
     for k, v in top.items():
         if v not in (None, [], {}):
             out.append(
-                f"| {k.replace('_', ' ')} | {_cell(', '.join(map(str, v)) if isinstance(v, list) else _scalar(v))} |"
+                f"| {k.replace('_', ' ')} | "
+                f"{_cell(', '.join(map(str, v)) if isinstance(v, list) else _scalar(v))} |"
             )
     out.append("")
     for src in getattr(extract, "sources", []) or []:
@@ -297,10 +300,11 @@ _NO_EXTRACT = object()
 def render_sources_page(
     catalogue: Catalogue | None = None, source_path: str = "data/sources.yml", extract=_NO_EXTRACT
 ) -> str:
-    """The Markdown page for ``catalogue`` (default: the project's data/sources.yml, never ANCHOR_CATALOGUE).
+    """The Markdown page for ``catalogue`` (default: the project's data/sources.yml, never
+    ANCHOR_CATALOGUE).
 
-    ``extract``: the demo extract's catalogue to describe (default: data/demo/sources.yml when present;
-    None: no extract section).
+    ``extract``: the demo extract's catalogue to describe (default: data/demo/sources.yml when
+    present; None: no extract section).
     """
     cat = catalogue if catalogue is not None else load_catalogue(CATALOGUE_PATH)
     if extract is _NO_EXTRACT:
@@ -308,21 +312,23 @@ def render_sources_page(
     out = [
         "# Data sources",
         "",
-        f"<!-- Generated from {source_path} by `{COMMAND}`: do not edit by hand; edit {source_path} "
-        "and run the command again. -->",
+        f"<!-- Generated from {source_path} by `{COMMAND}`: do not edit by hand; edit "
+        f"{source_path} and run the command again. -->",
         "",
-        f"Every file anchorlib reads is declared in [`{source_path}`](../{source_path}) (catalogue version "
-        f"{cat.catalogue_version}): who published it, its licence and the exact attribution text, its vintage, "
-        "where to get it, and the sha256 of the exact copy anchorlib was tested with. A file whose checksum "
-        "differs is an error, never a warning.",
+        f"Every file anchorlib reads is declared in [`{source_path}`](../{source_path}) "
+        f"(catalogue version {cat.catalogue_version}): who published it, its licence and the "
+        "exact attribution text, its vintage, where to get it, and the sha256 of the exact copy "
+        "anchorlib was tested with. A file whose checksum differs is an error, never a warning.",
         "",
-        "Files are looked for under these data roots, in order: `data/` in this repository, the folder named "
-        "by the environment variable `ANCHOR_DATA_DIR`, and `../shared/data` beside the repository. "
-        "`anchor data check` says, for every source, whether it is present and whether its checksum matches.",
+        "Files are looked for under these data roots, in order: `data/` in this repository, the "
+        "folder named by the environment variable `ANCHOR_DATA_DIR`, and `../shared/data` beside "
+        "the repository. `anchor data check` says, for every source, whether it is present and "
+        "whether its checksum matches.",
         "",
-        "*Required* sources must be present for the reports to run. *Optional* ones are used when present. "
-        "*In the data bundle* means the checksum of a tested copy is pinned (the bundle in `../shared/data` "
-        "has it); *not in the data bundle* means you download it from the publisher and anchorlib uses it as is.",
+        "*Required* sources must be present for the reports to run. *Optional* ones are used "
+        "when present. *In the data bundle* means the checksum of a tested copy is pinned (the "
+        "bundle in `../shared/data` has it); *not in the data bundle* means you download it from "
+        "the publisher and anchorlib uses it as is.",
         "",
         "## Summary",
         "",
@@ -331,14 +337,16 @@ def render_sources_page(
     ]
     for s in cat.sources:
         out.append(
-            f"| [`{s.id}`](#{_anchor(s.id)}) | {_cell(s.title)} | {_cell(s.publisher)} | {_cell(s.licence)} "
+            f"| [`{s.id}`](#{_anchor(s.id)}) | {_cell(s.title)} | {_cell(s.publisher)} | "
+            f"{_cell(s.licence)} "
             f"| {_cell(s.vintage)} | {_cell(_status(s))} | {len(s.files)} |"
         )
     out += [
         "",
         "## Attribution",
         "",
-        "Outputs that use the reference data carry these statements (each source below lists its own):",
+        "Outputs that use the reference data carry these statements (each source below lists its "
+        "own):",
         "",
     ]
     for key, text in cat.attribution_common.items():
@@ -382,7 +390,8 @@ def write_sources_page(path: str | Path | None = None, catalogue: Catalogue | No
 
 
 def page_is_current(path: str | Path | None = None, catalogue: Catalogue | None = None) -> bool:
-    """Whether the page at ``path`` equals what the catalogue renders (line endings and trailing spaces aside)."""
+    """Whether the page at ``path`` equals what the catalogue renders (line endings and trailing
+    spaces aside)."""
     path = Path(path) if path else PAGE_PATH
     try:
         have = path.read_text(encoding="utf-8")
