@@ -36,10 +36,9 @@ check_parameters(globals(), "workforce")
 
 # %%
 from anchorlib.config.collaborative import load_collaborative
-from anchorlib.reports import charts
+from anchorlib.reports import charts, workforce_charts
 from anchorlib.reports import display as report
 from anchorlib.reports import workforce as workforce_report
-from anchorlib.reports import workforce_charts
 from anchorlib.reports.params import project_path
 
 collab = load_collaborative(project_path(collaborative))
