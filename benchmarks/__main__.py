@@ -127,8 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         "--national",
         action="store_true",
         help="only the national baseline batch: anchor run --places lads (every LAD 2024 in "
-        "England) "
-        "into a temporary folder: wall time, per-notebook median and breakdown",
+        "England) into a temporary folder: wall time, per-notebook median and breakdown",
     )
     ap.add_argument("--national-kind", choices=["lads", "icbs"], default="lads")
     ap.add_argument("--national-limit", type=int, default=None, help="the first N places only")

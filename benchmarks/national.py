@@ -161,9 +161,8 @@ def format_national(b: dict) -> str:
     if b["rerun_executed"] and b.get("rerun_code_changed"):
         lines.append(
             f"re-run: {b['rerun_unchanged_s']:.1f} s, {b['rerun_executed']} executed again: the "
-            "anchorlib "
-            "code the reports use changed during the benchmark (edited meanwhile); median "
-            f"{b['rerun_reports_s_per_notebook']:.2f} s a notebook"
+            "anchorlib code the reports use changed during the benchmark (edited meanwhile); "
+            f"median {b['rerun_reports_s_per_notebook']:.2f} s a notebook"
         )
     else:
         lines.append(

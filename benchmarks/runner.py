@@ -167,10 +167,9 @@ def bench_incremental(collab: str = "collaboratives/lancashire.yml") -> dict | N
 def format_runner(r: dict, inc: dict | None = None) -> str:
     lines = [
         f"runner overhead: {r['notebooks']} small notebooks on {r['workers']} workers: bare "
-        "papermill loop "
-        f"{r['bare_s']:.1f} s ({r['bare_per_nb_s']:.2f} s a notebook a worker), anchor run "
-        f"{r['runner_s']:.1f} s ({r['runner_per_nb_s']:.2f} s): {r['speedup']:.1f}x faster (target "
-        ">= 2x)"
+        f"papermill loop {r['bare_s']:.1f} s ({r['bare_per_nb_s']:.2f} s a notebook a worker), "
+        f"anchor run {r['runner_s']:.1f} s ({r['runner_per_nb_s']:.2f} s): {r['speedup']:.1f}x "
+        "faster (target >= 2x)"
     ]
     if inc:
         lines.append(

@@ -428,8 +428,7 @@ def test_anchor_run_refuses_an_outputs_folder_it_did_not_write(good_site, tmp_pa
     assert res.exit_code == 2, res.output
     assert (
         f"error: {good_site['collab']}: --outputs {docs}: not an anchor outputs folder (it holds "
-        "files "
-        "`anchor run` did not write: index.html, notes.md); nothing was written."
+        "files `anchor run` did not write: index.html, notes.md); nothing was written."
     ) in res.output, res.output
     assert _tree(docs) == before and not (docs / "fixture").exists()
     # a folder anchor wrote, a new one and an empty one are all accepted (checked without running)

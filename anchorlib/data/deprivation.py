@@ -241,8 +241,7 @@ def _total_population_column(columns) -> str:
             return c
     raise DataValidationError(
         "The IoD2025 population denominators file (source 'iod2025_population') has no column "
-        "whose "
-        f"name starts with 'Total population'; columns found: {list(columns)}"
+        f"whose name starts with 'Total population'; columns found: {list(columns)}"
     )
 
 
@@ -557,8 +556,7 @@ def _unknown_lad_message(code: str, edition: int, lads: pd.DataFrame) -> str:
                 )
                 return (
                     msg + f": it is the LAD 2024 code of {hit['lad24_name'].iloc[0]}. Edition 2019 "
-                    "expects "
-                    f"LAD 2019 codes, as in IoD2019 File 1; its area was, in 2019: {alts}. "
+                    f"expects LAD 2019 codes, as in IoD2019 File 1; its area was, in 2019: {alts}. "
                     "Or use edition 2025."
                 )
         else:
@@ -572,9 +570,8 @@ def _unknown_lad_message(code: str, edition: int, lads: pd.DataFrame) -> str:
                 )
                 return (
                     msg + f": it is the LAD 2019 code of {hit['lad19_name'].iloc[0]}, no longer in "
-                    "use. "
-                    f"Edition 2025 expects LAD 2024 codes; its area is now in: {alts}. "
-                    "Or use edition 2019."
+                    f"use. Edition 2025 expects LAD 2024 codes; its area is now in: {alts}. Or use "
+                    "edition 2019."
                 )
     codes = lads["lad_code"].tolist()
     close = difflib.get_close_matches(code, codes, n=3, cutoff=0.75)

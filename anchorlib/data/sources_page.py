@@ -203,8 +203,7 @@ def _source_section(src: Source) -> list[str]:
     lines.append(
         f"**When it is missing:** download it from {src.url}{what} and put each file at "
         "`<data root>/<file>`, where a data root is `data/`, the folder named by "
-        "`ANCHOR_DATA_DIR`, "
-        f"or `../shared/data`.{copy}"
+        f"`ANCHOR_DATA_DIR`, or `../shared/data`.{copy}"
     )
     lines.append("")
     return lines
@@ -338,8 +337,7 @@ def render_sources_page(
     for s in cat.sources:
         out.append(
             f"| [`{s.id}`](#{_anchor(s.id)}) | {_cell(s.title)} | {_cell(s.publisher)} | "
-            f"{_cell(s.licence)} "
-            f"| {_cell(s.vintage)} | {_cell(_status(s))} | {len(s.files)} |"
+            f"{_cell(s.licence)} | {_cell(s.vintage)} | {_cell(_status(s))} | {len(s.files)} |"
         )
     out += [
         "",
