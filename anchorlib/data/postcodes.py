@@ -104,7 +104,8 @@ _CHECKS = [
         _NOT_FORMAT + "the last two letters cannot be C, I, K, M, O or V",
     ),
     (
-        r"^(?:[A-Za-z][A-Za-z]?[0-9][A-Za-z0-9]?|[Nn][Pp][Tt])[0-9][A-Za-z][A-Za-z]$|^[Gg][Ii][Rr]0[Aa][Aa]$",
+        r"^(?:[A-Za-z][A-Za-z]?[0-9][A-Za-z0-9]?|[Nn][Pp][Tt])[0-9][A-Za-z][A-Za-z]$"
+        r"|^[Gg][Ii][Rr]0[Aa][Aa]$",
         True,
         _NOT_FORMAT
         + "the part before the last three characters must be like A9, A99, AA9, AA99, A9A or AA9A "

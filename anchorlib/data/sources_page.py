@@ -395,5 +395,8 @@ def page_is_current(path: str | Path | None = None, catalogue: Catalogue | None 
         have = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return False
-    norm = lambda t: [line.rstrip() for line in t.replace("\r\n", "\n").strip("\n").split("\n")]  # noqa: E731
+
+    def norm(text: str) -> list[str]:
+        return [line.rstrip() for line in text.replace("\r\n", "\n").strip("\n").split("\n")]
+
     return norm(have) == norm(render_sources_page(catalogue))
