@@ -45,7 +45,8 @@ def row_reader(path, columns=None, anchor="t"):
 
 
 def assert_same(path, columns=None, block_size=None, expect_fast=True):
-    """The fast reader's result for path equals the row reader's (or it declines, when expect_fast=False)."""
+    """The fast reader's result for path equals the row reader's (or it declines, when
+    expect_fast=False)."""
     fast = A.read_csv_fast(path, str(path), "t", columns, block_size=block_size)
     if not expect_fast:
         assert fast is None, "the fast path should leave this file to the row reader"
@@ -150,7 +151,7 @@ def test_read_ledger_file_on_a_generated_ledger(tmp_path, monkeypatch):
     )
 
 
-# --------------------------------------------------------------------------- edge cases, one file each
+# ------------------------------------------------------------------------ edge cases, one file each
 
 HEADER = "Supplier Name,Payment Date,Net Amount,Description,Transaction ID,Expense Type\n"
 
@@ -234,7 +235,8 @@ def test_whitespace_and_unicode_cells(tmp_path):
     ]
     p = write(tmp_path, "ws.csv", HEADER + "\n".join(rows) + "\n")
     fast = assert_same(p)
-    # the 7th record spans 6 lines: one break in its supplier, four in its description ('\r', '\r\r\n' ...)
+    # the 7th record spans 6 lines: one break in its supplier, four in its description ('\r',
+    # '\r\r\n' ...)
     assert fast.ledger["source_row"].tolist() == [2, 3, 4, 5, 6, 7, 8, 14, 15, 16]
 
 
@@ -247,7 +249,8 @@ def test_blank_padding_notes_totals_and_missing_values(tmp_path):
         "Total,,,,,\nSub-total for April,,,20.00,,\n,,123.45,,,\n"
         "Total Hygiene Ltd,02/04/2022,30.00,d,T2,Cat\nREDACTED,03/04/2022,40.00,d,T3,Cat\n"
         ",04/04/2022,50.00,d,T4,Cat\nAcme Ltd,,60.00,d,T5,Cat\nAcme Ltd,31/02/2022,70.00,d,T6,Cat\n"
-        "Acme Ltd,05/04/2022,,d,T7,Cat\nAcme Ltd,06/04/2022,n/a,d,T8,Cat\nNote: all figures exclude VAT,,,,,\n"
+        "Acme Ltd,05/04/2022,,d,T7,Cat\nAcme Ltd,06/04/2022,n/a,d,T8,Cat\n"
+        "Note: all figures exclude VAT,,,,,\n"
         ",,,,,\n,,,,,\n"  # padding below
     )
     p = write(tmp_path, "messy.csv", text, encoding="cp1252")
@@ -268,7 +271,8 @@ def test_repeated_header_cells_in_a_data_row(tmp_path):
     # two cells equal to their headers: a repeated header; one is not
     text = (
         HEADER + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\nSupplier Name,Payment Date,10.00,d,T2,Cat\n"
-        "Supplier  name!,01/04/2022,11.00,DESCRIPTION,T3,Cat\nacme,02/04/2022,12.00,Description,T4,Cat\n"
+        "Supplier  name!,01/04/2022,11.00,DESCRIPTION,T3,Cat\n"
+        "acme,02/04/2022,12.00,Description,T4,Cat\n"
     )
     assert_same(write(tmp_path, "rep.csv", text))
 
@@ -306,8 +310,8 @@ def test_month_first_file_over_many_blocks(tmp_path):
 
 def test_encodings(tmp_path):
     text = (
-        HEADER
-        + "Café Rouge Ltd,01/04/2022,£10.00,crème brûlée,T1,Catering\nAcme Ltd,02/04/2022,£11.00,d,T2,Cat\n"
+        HEADER + "Café Rouge Ltd,01/04/2022,£10.00,crème brûlée,T1,Catering\n"
+        "Acme Ltd,02/04/2022,£11.00,d,T2,Cat\n"
     )
     assert_same(write(tmp_path, "cp1252.csv", text, encoding="cp1252"))
     assert_same(write(tmp_path, "utf8.csv", text, encoding="utf-8"))
@@ -355,7 +359,8 @@ def test_files_left_to_the_row_reader(tmp_path, monkeypatch, case):
             tmp_path,
             "x.csv",
             HEADER + "Acme Ltd,01/04/2022,10.00,d,T1,Cat\n"
-            "Transaction ID,Supplier Name,Amount,Date,Description,Expense Type\nT2,B Ltd,11.00,02/04/2022,d,Cat\n",
+            "Transaction ID,Supplier Name,Amount,Date,Description,Expense Type\n"
+            "T2,B Ltd,11.00,02/04/2022,d,Cat\n",
         )
     else:
         p = write(
@@ -411,7 +416,8 @@ BAD = Path(__file__).parent / "data" / "bad"
 
 @pytest.mark.parametrize("name", sorted(p.name for p in BAD.glob("*.csv")) if BAD.is_dir() else [])
 def test_bad_input_corpus_unchanged(name, monkeypatch):
-    """Files that the row reader refuses or reads with rejects: the same outcome with the fast path on."""
+    """Files that the row reader refuses or reads with rejects: the same outcome with the fast path
+    on."""
     path = BAD / name
     outcomes = []
     for flag in ("0", "1"):
@@ -429,7 +435,7 @@ def test_bad_input_corpus_unchanged(name, monkeypatch):
         assert outcomes[0][3] == outcomes[1][3]
 
 
-# --------------------------------------------------------------------------- the real Lancashire CSV files
+# -------------------------------------------------------------------- the real Lancashire CSV files
 
 
 @pytest.mark.shared
@@ -443,7 +449,7 @@ def test_every_real_hyndburn_csv_identical(monkeypatch):
     assert_same_public(files, monkeypatch)
 
 
-# --------------------------------------------------------------------------- supplier keys, column-wise
+# ----------------------------------------------------------------------- supplier keys, column-wise
 
 TRICKY_NAMES = [
     "Acme Widgets Ltd",
@@ -644,7 +650,7 @@ def test_random_cells_identical(tmp_path):
     check()
 
 
-# --------------------------------------------------------------------------- duplicates, column-wise
+# -------------------------------------------------------------------------- duplicates, column-wise
 
 
 def _ledger_of(paths, monkeypatch):
@@ -706,13 +712,13 @@ def test_flag_duplicates_on_the_real_hyndburn_ledger(monkeypatch):
 def test_vector_dates_match_parse_date():
     import datetime as dt
 
-    from support.ledger_gen import _date_pool
+    from support.ledger_gen import date_pool
 
     from anchorlib.ledgers.parse import NUMERIC_DATE, parse_date
 
     values = (
-        _date_pool(dt.date(1989, 1, 1), 200)
-        + _date_pool(dt.date(2023, 12, 1), 1500)
+        date_pool(dt.date(1989, 1, 1), 200)
+        + date_pool(dt.date(2023, 12, 1), 1500)
         + [
             "31/02/2022",
             "00/01/2022",
@@ -788,8 +794,9 @@ def test_vector_dates_match_parse_date():
 
 @pytest.mark.parametrize("ratio, first_rows", [(0.0, 20_000), (1.0, 20_000), (0.5, 7), (0.0, 0)])
 def test_plain_and_dictionary_columns_agree(tmp_path, monkeypatch, ratio, first_rows):
-    # every column after the first block read cell by cell (0.0) or dictionary-encoded (1.0); the head
-    # read on its own and the rest of the first block in parallel (first_rows: rows read with the head)
+    # every column after the first block read cell by cell (0.0) or dictionary-encoded (1.0); the
+    # head read on its own and the rest of the first block in parallel (first_rows: rows read with
+    # the head)
     monkeypatch.setattr(A, "DICT_RATIO", ratio)
     monkeypatch.setattr(A, "FIRST_ROWS", first_rows)
     generate_ledger(tmp_path / "g.csv", 6_000, seed=21, encoding="cp1252", junk_rate=0.02)
@@ -839,8 +846,8 @@ def test_memory_pool_restored(tmp_path, monkeypatch):
 
 
 def test_constant_columns_kept_compact_until_the_end(tmp_path):
-    """compact=True: anchor_id / source_file as Categoricals (a byte per row); expanded, they are the
-    default frame's columns exactly (values, dtype, Arrow chunks: the same Parquet bytes)."""
+    """compact=True: anchor_id / source_file as Categoricals (a byte per row); expanded, they are
+    the default frame's columns exactly (values, dtype, Arrow chunks: the same Parquet bytes)."""
     path = tmp_path / "g.csv"
     generate_ledger(path, 60_000, seed=5, junk_rate=0.01)
     plain = A.read_csv_fast(path, str(path), "t", block_size=1 << 18)

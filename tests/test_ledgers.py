@@ -603,15 +603,17 @@ def test_write_outputs(tmp_path):
 
 
 def test_cli_read(tmp_path):
+    """anchor ledger read, through the app (whose one handler reports bad input, exit 2)."""
     from typer.testing import CliRunner
 
-    from anchorlib.cli.ledger import ledger_app
+    from anchorlib.cli.app import app
 
     runner = CliRunner()
     out = tmp_path / "out"
     res = runner.invoke(
-        ledger_app,
+        app,
         [
+            "ledger",
             "read",
             str(DATA / "overlap_a.csv"),
             str(DATA / "overlap_b.csv"),
@@ -631,21 +633,39 @@ def test_cli_read(tmp_path):
     bad = tmp_path / "bad.xls"
     bad.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
     res = runner.invoke(
-        ledger_app,
-        ["read", str(DATA / "overlap_a.csv"), str(bad), "--anchor", "demo", "--out", str(out)],
+        app,
+        [
+            "ledger",
+            "read",
+            str(DATA / "overlap_a.csv"),
+            str(bad),
+            "--anchor",
+            "demo",
+            "--out",
+            str(out),
+        ],
     )
     assert res.exit_code != 0
     assert "bad.xls" in res.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
     res = runner.invoke(
-        ledger_app,
-        ["read", str(DATA / "ambiguous.csv"), "--anchor", "d", "--out", str(tmp_path / "o2")],
-    )
-    assert res.exit_code != 0 and "candidates" in res.output
-    res = runner.invoke(
-        ledger_app,
+        app,
         [
+            "ledger",
+            "read",
+            str(DATA / "ambiguous.csv"),
+            "--anchor",
+            "d",
+            "--out",
+            str(tmp_path / "o2"),
+        ],
+    )
+    assert res.exit_code == 2 and "candidates" in res.output
+    res = runner.invoke(
+        app,
+        [
+            "ledger",
             "read",
             str(DATA / "ambiguous.csv"),
             "--anchor",
@@ -658,13 +678,21 @@ def test_cli_read(tmp_path):
     )
     assert res.exit_code == 0, res.output
     res = runner.invoke(
-        ledger_app,
-        ["read", str(tmp_path / "nope.csv"), "--anchor", "d", "--out", str(tmp_path / "o3")],
+        app,
+        [
+            "ledger",
+            "read",
+            str(tmp_path / "nope.csv"),
+            "--anchor",
+            "d",
+            "--out",
+            str(tmp_path / "o3"),
+        ],
     )
     assert res.exit_code != 0 and "nope.csv" in res.output
 
 
-# --------------------------------------------------------------------------- the real Lancashire files
+# ------------------------------------------------------------------------ the real Lancashire files
 
 REAL_ANCHORS = {
     "hyndburn": ("ledger_hyndburn", "hyndburn"),

@@ -1,8 +1,9 @@
 """The one normaliser of each identifier people publish: text cells, company and charity numbers.
 
-Payment files and the supplier register are joined on these keys, so the ledger readers, the register
-and anything else that reads them must normalise them here, the same way. (Postcodes have their own
-normaliser, :func:`anchorlib.data.postcodes.normalise_postcodes`, which also validates them.)
+Payment files and the supplier register are joined on these keys, so the ledger readers, the
+register and anything else that reads them must normalise them here, the same way. (Postcodes have
+their own normaliser, :func:`anchorlib.data.postcodes.normalise_postcodes`, which also validates
+them.)
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def clean_text(value) -> str | None:
 
 
 def _digits_text(value) -> str | None:
-    """The value as text without spaces, with a float's ``.0`` dropped (``'1234567.0'`` -> ``'1234567'``)."""
+    """The value as text without spaces, with a float's ``.0`` dropped (``'1234567.0'`` ->
+    ``'1234567'``)."""
     text = clean_text(value)
     if text is None:
         return None
@@ -64,8 +66,8 @@ def company_number(value) -> str | None:
     """A Companies House company number as the register writes it: 8 characters, upper case.
 
     Spaces are removed, letters upper-cased (``sc123456`` -> ``SC123456``), a float's ``.0`` dropped
-    and an all-digit number zero-padded to 8 (``1234567``, ``1234567.0`` and ``'1234567.0'`` all give
-    ``'01234567'``). Blank gives None.
+    and an all-digit number zero-padded to 8 (``1234567``, ``1234567.0`` and ``'1234567.0'``
+    all give ``'01234567'``). Blank gives None.
     """
     text = _digits_text(value)
     if text is None:

@@ -136,11 +136,13 @@ def read_csv_fast(
     block_size: int | None = None,
     compact: bool = False,
 ) -> FileRead | None:
-    """The row reader's result for one CSV file, computed column-wise; None when the row reader must do it.
+    """The row reader's result for one CSV file, computed column-wise; None when the row reader must
+    do it.
 
-    ``compact``: the ledger's ``anchor_id`` and ``source_file`` (one value repeated on every row) are
-    left as pandas Categoricals (a byte per row instead of the text; ``ledgers._expand_constants``
-    turns them into the usual 'str' columns), for the readers in :mod:`anchorlib.ledgers.canonical`."""
+    ``compact``: the ledger's ``anchor_id`` and ``source_file`` (one value repeated on every row)
+    are left as pandas Categoricals (a byte per row instead of the text;
+    ``schema.expand_constants`` turns them into the usual 'str' columns), for the readers in
+    :mod:`anchorlib.ledgers.canonical`."""
     if not fast_path_enabled():
         return None
     try:
@@ -164,7 +166,8 @@ _POOL_USERS = [0, None]  # readers inside _system_memory_pool, the pool to resto
 
 
 class _system_memory_pool:
-    """Arrow allocates from the system allocator while a file is read (then the default is restored).
+    """Arrow allocates from the system allocator while a file is read (then the default is
+    restored).
 
     The blocks' Arrow buffers are freed as the ledger is built; with the system allocator numpy's
     arrays (the ledger's columns, the duplicate keys) reuse that memory, where with Arrow's default
@@ -249,7 +252,7 @@ class ArrowReader(DistinctCells, Assembly):
             None  # columns read cell by cell (not dictionary-encoded), after block 1
         )
 
-    # ------------------------------------------------------------------ set-up: encoding, delimiter, header
+    # ---------------------------------------------------------- set-up: encoding, delimiter, header
 
     def read(self, encoding: str | None) -> FileRead:
         if not self.path.is_file():
@@ -455,15 +458,17 @@ class ArrowReader(DistinctCells, Assembly):
         return col
 
     def _column(self, arr: pa.Array, j: int) -> Cells:
-        """Column j of a block: dictionary-encoded (its distinct cells decoded and checked once) unless its
-        cells hardly repeat.  Decoding is one byte string to another, so distinct cells stay distinct."""
+        """Column j of a block: dictionary-encoded (its distinct cells decoded and checked once)
+        unless its cells hardly repeat.  Decoding is one byte string to another, so distinct cells
+        stay distinct."""
         if self.plain is not None and j in self.plain:
             return Cells(self._decode(arr))
         enc = pc.dictionary_encode(arr)
         return Cells(self._decode(enc.dictionary), enc.indices.to_numpy(zero_copy_only=False))
 
     def _block(self, batch: pa.RecordBatch, row0: int) -> dict:
-        """One block's rows: the payments column-wise, the rest kept for Python (line numbers from 0)."""
+        """One block's rows: the payments column-wise, the rest kept for Python (line numbers from
+        0)."""
         hidx = self.header_index
         first_block = row0 <= hidx
         cols = [self._column(batch.column(j), j) for j in range(self.width)]
@@ -564,7 +569,8 @@ class ArrowReader(DistinctCells, Assembly):
 
     def _head(self, cols: list[Cells], lines: np.ndarray, pos: np.ndarray, out: dict) -> None:
         """The first block's rows down to the header: as the csv module read them (else the row
-        reader), the rows above the header kept for Python, their dates' day/month evidence noted."""
+        reader), the rows above the header kept for Python, their dates' day/month evidence
+        noted."""
         hidx, n = self.header_index, cols[0].n
         k = min(len(self.head_records), n)
         got = [list(r) for r in zip(*(c.cells(np.arange(k)) for c in cols))]
@@ -583,7 +589,8 @@ class ArrowReader(DistinctCells, Assembly):
 
     def _text_columns(self, part: dict, cols: list[Cells], rows, mask) -> None:
         """The text fields of a block's payments (``rows`` of it, ``mask`` as an Arrow mask; None:
-        every row), each computed once per distinct cell: tidied text, company numbers, postcodes."""
+        every row), each computed once per distinct cell: tidied text, company numbers,
+        postcodes."""
         m = self.header.mapping
         for fld in ("category", "description", "transaction_id", "charity_number"):
             if fld in m:
@@ -605,7 +612,8 @@ class ArrowReader(DistinctCells, Assembly):
     # ------------------------------------------------------------------ checks
 
     def _scan_for_headers(self, cols: list[Cells], guard_d: np.ndarray) -> None:
-        """A row below the header that is itself a header row makes the row reader split sections there."""
+        """A row below the header that is itself a header row makes the row reader split sections
+        there."""
         cand: list[np.ndarray] = []
         for j, c in enumerate(cols):
             if j == self.ai:
@@ -716,11 +724,12 @@ class ArrowReader(DistinctCells, Assembly):
         out[rows[exact >= 2]] = True
         return out
 
-    # ------------------------------------------------------------------ the end: Python rows, frames
+    # ----------------------------------------------------------------- the end: Python rows, frames
 
 
 def _prefetch(reader, depth: int = 2):
-    """The reader's batches, parsed by a background thread while the caller works on the previous ones."""
+    """The reader's batches, parsed by a background thread while the caller works on the previous
+    ones."""
     q: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
     done = object()

@@ -63,7 +63,8 @@ class Assembly:
             if len(self.overflow) * 2 < section:
                 self.overflowing = set(self.overflow)
         # rows decided in Python: blank, notes, totals, unreadable values, maybe repeated headers
-        # (rows repeat: blank lines, notes, the same sub-total line ... each distinct one is decided once)
+        # (rows repeat: blank lines, notes, the same sub-total line ... each distinct one is decided
+        # once)
         decided = []
         seen: dict = {}
         for p, line, row in self.kept:
@@ -211,7 +212,8 @@ class Assembly:
         last_use = {i: k for k, (i, _, _) in enumerate(runs)}
 
         def num(key):
-            """One column from the parts' arrays, each freed once copied (memory: the result and one block)."""
+            """One column from the parts' arrays, each freed once copied (memory: the result and one
+            block)."""
             first = parts[runs[0][0]][key]
             out = np.empty(total, dtype=first.dtype)
             at = 0

@@ -1,4 +1,5 @@
-"""Payment ledgers: read payment files as bodies publish them into one canonical ledger (the entry point).
+"""Payment ledgers: read payment files as bodies publish them into one canonical ledger (the entry
+point).
 
 ``read_ledger_file(path, anchor_id)`` reads one CSV or XLSX file (every
 sheet); ``read_ledgers(paths, anchor_id)`` reads several and flags the same
@@ -90,13 +91,15 @@ class LedgerResult:
             dates = led["payment_date"].dropna()
             span = f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "no dates"
             lines.append(
-                f"{a['anchor']}: {a['file']} file(s), {a['rows_in']:,} rows in -> {a['rows_ledger']:,} ledger "
-                f"+ {a['rows_rejected']:,} rejected; £{_gbp(a['total_in_pence'])} in = £{_gbp(a['total_ledger_pence'])} "
-                f"ledger + £{_gbp(a['total_rejected_pence'])} rejected (difference £{_gbp(a['difference_pence'])}); "
-                f"payments {span}"
+                f"{a['anchor']}: {a['file']} file(s), {a['rows_in']:,} rows in -> "
+                f"{a['rows_ledger']:,} ledger + {a['rows_rejected']:,} rejected; "
+                f"£{_gbp(a['total_in_pence'])} in = £{_gbp(a['total_ledger_pence'])} ledger + "
+                f"£{_gbp(a['total_rejected_pence'])} rejected "
+                f"(difference £{_gbp(a['difference_pence'])}); payments {span}"
             )
             lines.append(
-                f"  duplicates across files: {a['rows_duplicate']:,} rows (£{_gbp(a['total_duplicate_pence'])}), flagged; "
+                f"  duplicates across files: {a['rows_duplicate']:,} rows "
+                f"(£{_gbp(a['total_duplicate_pence'])}), flagged; "
                 f"identical rows repeated within a file: {a['rows_repeated_within_file']:,}, kept; "
                 f"redacted payees: {int(led['is_redacted'].sum()):,} rows"
             )
@@ -159,8 +162,9 @@ def _reconcile(
     }
     if diff != 0 or rows_in != len(ledger) + len(rejects):
         raise LedgerReconciliationError(
-            f"{source}: reconciliation failed: {rows_in} rows in, {len(ledger)} ledger + {len(rejects)} rejected; "
-            f"£{_gbp(total_in)} in vs £{_gbp(led)} ledger + £{_gbp(rej)} rejected (difference £{_gbp(diff)})"
+            f"{source}: reconciliation failed: {rows_in} rows in, {len(ledger)} ledger + "
+            f"{len(rejects)} rejected; £{_gbp(total_in)} in vs £{_gbp(led)} ledger + "
+            f"£{_gbp(rej)} rejected (difference £{_gbp(diff)})"
         )
     return row
 
@@ -192,10 +196,12 @@ def _read_one(
 
 
 def _postcodes(ledger: pd.DataFrame, warnings: list[str], path) -> pd.DataFrame:
-    """Supplier postcodes in their canonical form; those that are not UK postcodes are set aside, never guessed.
+    """Supplier postcodes in their canonical form; those that are not UK postcodes are set aside,
+    never guessed.
 
     ``supplier_postcode_as_published`` keeps what the file said; ``supplier_postcode`` is the
-    canonical form (``BB5 1LA``) or empty, and a warning names the rows whose value was not a postcode.
+    canonical form (``BB5 1LA``) or empty, and a warning names the rows whose value was not a
+    postcode.
     """
     published = ledger["supplier_postcode"]
     ledger = ledger.assign(supplier_postcode_as_published=published)[LEDGER_COLUMNS]
@@ -259,8 +265,8 @@ def _finish(ledgers, rejects, recons, mappings, warnings, key_codes=None) -> Led
     recon = pd.DataFrame(recons, columns=RECONCILIATION_COLUMNS + RECON_EXTRA)
     if len(recon):
         # (memory: only the duplicate rows are taken, column by column, and source_file while it is
-        # still Categorical; ledger.loc[mask, columns], or a take of an Arrow string column, copies the
-        # whole column first: over a gigabyte at 20 million rows)
+        # still Categorical; ledger.loc[mask, columns], or a take of an Arrow string column, copies
+        # the whole column first: over a gigabyte at 20 million rows)
         rows = np.flatnonzero(ledger["is_duplicate"].to_numpy())
         files = (
             ledger["source_file"].iloc[rows].to_numpy(dtype=object)
@@ -342,7 +348,8 @@ def read_ledgers(
             warnings.extend(warns)
             if progress is True:
                 print(
-                    f"[{n}/{len(paths)}] {path.name}: {rec['rows_in']:,} rows, {rec['rows_ledger']:,} ledger, "
+                    f"[{n}/{len(paths)}] {path.name}: {rec['rows_in']:,} rows, "
+                    f"{rec['rows_ledger']:,} ledger, "
                     f"{rec['rows_rejected']:,} rejected, £{_gbp(rec['total_in_pence'])}",
                     file=sys.stderr,
                     flush=True,
@@ -377,8 +384,8 @@ def _reconciliation_csv_frame(recon: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_outputs(result: LedgerResult, out_dir) -> dict[str, Path]:
-    """Write ledger.parquet, rejects.csv, reconciliation.csv, columns.csv (the detected column mapping)
-    and summary.txt (totals, rejects by reason, duplicate counts) atomically.
+    """Write ledger.parquet, rejects.csv, reconciliation.csv, columns.csv (the detected column
+    mapping) and summary.txt (totals, rejects by reason, duplicate counts) atomically.
 
     Each file is written to a temporary name in ``out_dir`` and renamed into
     place only when all have been written, so a failed run leaves earlier

@@ -1,8 +1,10 @@
-"""Arrow string columns as bytes, for the Arrow reader: the scans its checks need, tidying, transcoding.
+"""Arrow string columns as bytes, for the Arrow reader: the scans its checks need, tidying,
+transcoding.
 
-A column of CSV cells is an Arrow string array: offsets into one buffer of bytes. :class:`ByteColumn`
-looks at those bytes with numpy (first and last bytes, control characters, multi-byte whitespace,
-double spaces, line breaks) to find, exactly or as a superset, the few cells that need Python;
+A column of CSV cells is an Arrow string array: offsets into one buffer of bytes.
+:class:`ByteColumn` looks at those bytes with numpy (first and last bytes, control characters,
+multi-byte whitespace, double spaces, line breaks) to find, exactly or as a superset, the few cells
+that need Python;
 :class:`Cells` is one column of a block as distinct cells and each row's index into them.
 :func:`tidy` is ``clean_text`` of a column, :func:`transcode` turns single-byte code page bytes
 into UTF-8 with a lookup table.
@@ -81,7 +83,8 @@ def _is_mbws(b0: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
 
 
 def single_byte_table(encoding: str) -> tuple[np.ndarray, np.ndarray]:
-    """(UTF-8 length, UTF-8 bytes padded to 3) of every byte decoded with a single-byte code page."""
+    """(UTF-8 length, UTF-8 bytes padded to 3) of every byte decoded with a single-byte code
+    page."""
     lengths = np.zeros(256, dtype=np.int64)
     table = np.zeros((256, 3), dtype=np.uint8)
     errors = "cp1252_lenient" if encoding == "cp1252" else "strict"
@@ -95,7 +98,7 @@ def single_byte_table(encoding: str) -> tuple[np.ndarray, np.ndarray]:
 TABLES: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
 
-# --------------------------------------------------------------------------- Arrow string arrays as numpy
+# --------------------------------------------------------------------- Arrow string arrays as numpy
 
 
 def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -117,6 +120,7 @@ def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def string_array(offs: np.ndarray, data: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """A string array over (offsets, data) as numpy arrays; ``valid`` False marks nulls."""
     n = len(offs) - 1
     if int(offs[-1]) >= 2**31 - 1:
         typ, offs = pa.large_string(), offs.astype(np.int64)
@@ -253,7 +257,8 @@ class ByteColumn:
         return out
 
     def needs_tidy(self) -> np.ndarray:
-        """A superset of the cells clean_text() changes: blank, or with whitespace to collapse or strip."""
+        """A superset of the cells clean_text() changes: blank, or with whitespace to collapse or
+        strip."""
         b = self.last()
         out = ~self.nonempty | self.starts_ws() | (self.nonempty & (_WS1[b] | _WS_TAIL[b]))
         for pos in (self.ctrl(), self.mbws(), self.double_spaces()):
@@ -298,7 +303,8 @@ class Cells:
         return self.base.arr.take(pa.array(self.at(rows), type=pa.int64()))
 
     def pick(self, values: pa.Array, rows: np.ndarray | None, mask: pa.Array | None) -> pa.Array:
-        """values (one per distinct cell, or per row) for the rows selected (all when rows is None)."""
+        """values (one per distinct cell, or per row) for the rows selected (all when rows is
+        None)."""
         if self.idx is None:
             return values if mask is None else values.filter(mask)
         return values.take(pa.array(self.idx if rows is None else self.idx[rows]))
@@ -380,6 +386,8 @@ def bytes_in(fh, needles: bytes, chunk: int = 16 << 20) -> list[bool]:
 
 
 def single_byte_encoding(path: Path, has_9c: bool, has_a3: bool) -> str:
+    """The single-byte code page of a file that is not UTF-8: cp1252, or cp850 where
+    decode_text would say so."""
     # decode_text's rule: byte 0x9C is '£' (code page 850) only when no 0xA3 byte exists and
     # the 0x9C bytes sit where a pound sign would.  Decided on the whole text, as it does.
     if has_9c and not has_a3:
@@ -388,6 +396,7 @@ def single_byte_encoding(path: Path, has_9c: bool, has_a3: bool) -> str:
 
 
 def single_byte_encoding_of(path: Path) -> str:
+    """single_byte_encoding() of a file, scanning it for the bytes that decide."""
     with open(path, "rb") as fh:
         has = bytes_in(fh, b"\x9c\xa3")
     return single_byte_encoding(path, *has)

@@ -122,7 +122,8 @@ def _flag_rows(ledger: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
 
 
 def _encode(arr) -> tuple[pa.Array, np.ndarray]:
-    """(distinct values, per-row index into them, -1 for null) of a string array or chunked array."""
+    """(distinct values, per-row index into them, -1 for null) of a string array or chunked
+    array."""
     if isinstance(arr, pa.ChunkedArray) and arr.num_chunks != 1:
         enc = pc.dictionary_encode(arr).unify_dictionaries()
         uniq = enc.chunk(0).dictionary if enc.num_chunks else pa.array([], arr.type)
@@ -146,7 +147,8 @@ def _encode(arr) -> tuple[pa.Array, np.ndarray]:
 
 
 def _arrow_strings(values: pd.Series):
-    """The column as Arrow strings, chunked as it is (None when it is not a column of strings / nulls)."""
+    """The column as Arrow strings, chunked as it is (None when it is not a column of strings /
+    nulls)."""
     try:
         arr = pa.array(values, from_pandas=True)
     except (pa.ArrowException, TypeError, ValueError):
@@ -161,7 +163,8 @@ def _arrow_strings(values: pd.Series):
 
 
 def _norm_texts(values: pa.Array) -> pa.Array:
-    """ledgers._norm_text() of distinct non-null strings: ASCII ones column-wise, the rest in Python."""
+    """norm_text() of distinct non-null strings: ASCII ones column-wise, the rest in
+    Python."""
     col = ByteColumn(values)
     odd = col.needs_tidy() & col.nonempty  # whitespace to collapse or strip (blank ones included)
     odd |= ~pc.string_is_ascii(values).to_numpy(zero_copy_only=False)  # casefold() beyond ASCII
@@ -177,7 +180,8 @@ def _norm_texts(values: pa.Array) -> pa.Array:
 
 
 def _codes(values: pd.Series, norm: bool = False) -> np.ndarray:
-    """Integer codes equal where the values are equal (after ledgers._norm_text when norm; null = '' then)."""
+    """Integer codes equal where the values are equal (after norm_text when norm; null = ''
+    then)."""
     arr = _arrow_strings(values) if values.dtype != "int64" else None
     if (
         arr is None
@@ -200,7 +204,8 @@ def _codes(values: pd.Series, norm: bool = False) -> np.ndarray:
 
 
 def _prior_max(key: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the largest count of its key in any earlier file (by rank), and its occurrence number in its file."""
+    """Per row: the largest count of its key in any earlier file (by rank), and its occurrence
+    number in its file."""
     df = pd.DataFrame({"k": key, "r": rank})
     occ = df.groupby(["r", "k"], sort=False).cumcount().to_numpy()
     sizes = df.groupby(["k", "r"], sort=True).size().rename("n").reset_index()
@@ -355,7 +360,8 @@ def flag_duplicates_columnwise(
     supplier_codes: np.ndarray | None = None,
     file_codes: tuple[np.ndarray, list] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """flag_duplicates(), column-wise: the same flags, the same 'file:row' references, the same counts.
+    """flag_duplicates(), column-wise: the same flags, the same 'file:row' references, the same
+    counts.
 
     What the readers already know may be given: ``supplier_codes``, per row an integer equal exactly
     where ``supplier_key`` is equal (null as ''); ``file_codes``, (per row the index of its
@@ -452,7 +458,8 @@ def flag_duplicates_columnwise(
 
 
 def _has_text(values: pd.Series) -> np.ndarray:
-    """Per row: ledgers._norm_text(value) is not '' (a value that is not null, empty or only whitespace)."""
+    """Per row: norm_text(value) is not '' (a value that is not null, empty or only
+    whitespace)."""
     arr = _arrow_strings(values)
     if arr is None:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -468,7 +475,8 @@ def _has_text(values: pd.Series) -> np.ndarray:
 
 
 def _first_of(key: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Per row: the position (in the ledger) of the first row with its key, rows taken in `order`."""
+    """Per row: the position (in the ledger) of the first row with its key, rows taken in
+    `order`."""
     first = np.full(int(key.max(initial=-1)) + 1, -1, dtype=np.int64)
     ko = key[order]
     # the first occurrence of each key in `order`

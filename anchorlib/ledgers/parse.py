@@ -262,7 +262,8 @@ def numeric_date_order(values) -> bool:
 
 
 def financial_year(date) -> str | None:
-    """The UK financial year (April to March) of a date: 2022-04-01 -> '2022-23'; None for missing."""
+    """The UK financial year (April to March) of a date: 2022-04-01 -> '2022-23'; None for
+    missing."""
     if date is None:
         return None
     try:

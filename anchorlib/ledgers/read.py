@@ -131,6 +131,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
 
 
 def sniff_delimiter(text: str) -> str:
+    """The delimiter (comma, semicolon, tab or bar) most lines of the text agree on."""
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
     best, best_score = ",", 0
     for delim in (",", ";", "\t", "|"):
@@ -172,7 +173,8 @@ def _read_csv(path: Path, raw: bytes) -> list[Sheet]:
 
 
 def looks_binary(raw: bytes) -> bool:
-    """Control bytes (other than tab, CR, LF) in more than a tenth of the first 4 kB: not a text file."""
+    """Control bytes (other than tab, CR, LF) in more than a tenth of the first 4 kB: not a text
+    file."""
     head = raw[:4096]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
@@ -217,7 +219,8 @@ def _read_xlsx(path: Path) -> list[Sheet]:
 
 
 def read_sheets(path: Path | str) -> list[Sheet]:
-    """The sheets of a payment file, each trimmed of blank rows before its first and after its last content."""
+    """The sheets of a payment file, each trimmed of blank rows before its first and after its last
+    content."""
     path = Path(path)
     if not path.is_file():
         raise LedgerReadError(f"{path}: no such file")
@@ -290,11 +293,15 @@ REQUIRED_FIELDS = ("supplier_name", "amount", "payment_date")
 
 #: What headers each field is recognised by (for error messages and the docs).
 FIELD_HINTS = {
-    "supplier_name": "supplier / beneficiary / payee / vendor / creditor / merchant (name), or just 'Name'",
-    "amount": "net amount / amount / amount paid / total / value / paid / spend (net preferred to gross)",
+    "supplier_name": "supplier / beneficiary / payee / vendor / creditor / merchant (name), "
+    "or just 'Name'",
+    "amount": "net amount / amount / amount paid / total / value / paid / spend "
+    "(net preferred to gross)",
     "payment_date": "payment / paid / transaction / invoice / posting date, or just 'Date'",
-    "transaction_id": "transaction id/number/ref, payment/document/voucher reference, invoice number, reference",
-    "category": "expense type / expenditure category / category / account / subjective / service area / cost centre",
+    "transaction_id": "transaction id/number/ref, payment/document/voucher reference, "
+    "invoice number, reference",
+    "category": "expense type / expenditure category / category / account / subjective / "
+    "service area / cost centre",
     "description": "description / narrative / details / purpose",
     "company_number": "company number / company reg no / Companies House number",
     "charity_number": "charity number / registered charity no",
@@ -304,7 +311,8 @@ FIELD_HINTS = {
 
 @lru_cache(maxsize=8192)
 def normalise_header(text: str) -> str:
-    """'Net Amount (£)' -> 'net amount'; 'Name:  ' -> 'name'; '* SUPPLIER FINAL' -> 'supplier final'."""
+    """'Net Amount (£)' -> 'net amount'; 'Name:  ' -> 'name';
+    '* SUPPLIER FINAL' -> 'supplier final'."""
     s = str(text).lower().replace("&", " and ")
     s = re.sub(r"\bno\.", " no ", s)
     return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
@@ -339,6 +347,7 @@ def _where(path, sheet: Sheet, row_number: int | None = None) -> str:
 
 
 def override_lookup(columns: dict[str, str | list[str]] | None) -> dict[str, set[str]]:
+    """{field: normalised headers} of a ``columns`` override; an unknown field is an error."""
     out: dict[str, set[str]] = {}
     for fld, names in (columns or {}).items():
         if fld not in FIELDS:
@@ -375,7 +384,8 @@ def _score(found: dict) -> int:
 
 
 def looks_like_data(row: list, found: dict) -> bool:
-    """A candidate header whose amount cell holds a number is a data row that happens to use header words."""
+    """A candidate header whose amount cell holds a number is a data row that happens to use header
+    words."""
     for _, i in found.get("amount", []):
         try:
             if parse_amount(row[i]) is not None:
@@ -396,7 +406,8 @@ def is_header(row: list, found: dict) -> bool:
 
 
 def has_tie(found: dict) -> bool:
-    """Whether map_header meets equally good columns for some field (then which hold data decides)."""
+    """Whether map_header meets equally good columns for some field (then which hold data
+    decides)."""
     used: set[int] = set()
     for fld in FIELDS:
         options = [(p, i) for p, i in found.get(fld, []) if i not in used]
@@ -411,7 +422,8 @@ def has_tie(found: dict) -> bool:
 
 
 def find_headers(path, sheet: Sheet, columns=None) -> list[Header]:
-    """Every header row of a sheet, each with its column mapping; [] when none names the required fields.
+    """Every header row of a sheet, each with its column mapping; [] when none names the required
+    fields.
 
     A header row names a supplier, an amount and a payment date.  A sheet
     may hold several sections, each under its own header (layouts pasted one
@@ -442,6 +454,10 @@ def find_header(path, sheet: Sheet, columns=None) -> Header | None:
 def map_header(
     path, sheet: Sheet, idx: int, found: dict, overrides: dict, data: list[list]
 ) -> Header:
+    """The Header of row ``idx``: the best column for each field (``found`` by row_fields).
+
+    Ties are settled by which columns hold data (``data``), else they are an error (a required
+    field) or a warning."""
     names = ["" if is_blank(c) else str(c).strip() for c in sheet.rows[idx]]
     missing = [f for f in overrides if f not in found]
     if missing:
@@ -477,7 +493,8 @@ def map_header(
                     if f in found
                 }
                 raise LedgerMappingError(
-                    f"{_where(path, sheet, sheet.row_numbers[idx])}: cannot decide which column is the {fld}: "
+                    f"{_where(path, sheet, sheet.row_numbers[idx])}: "
+                    f"cannot decide which column is the {fld}: "
                     f"candidates {', '.join(cands)}. Headers seen: {[n for n in names if n]}. "
                     f"Say which with columns={{'{fld}': '<header as published>'}} "
                     f"(on the command line: --column {fld}='<header>').",
@@ -485,7 +502,8 @@ def map_header(
                     candidates=all_cands,
                 )
             warnings.append(
-                f"{_where(path, sheet, sheet.row_numbers[idx])}: {fld}: several equally good columns "
+                f"{_where(path, sheet, sheet.row_numbers[idx])}: {fld}: "
+                "several equally good columns "
                 f"{', '.join(cands)}; used the first"
             )
         mapping[fld] = tied[0]
@@ -509,23 +527,25 @@ def no_header_message(path, sheets: list[Sheet], columns=None) -> str:
         label = f"sheet {sheet.name!r}" if sheet.name is not None else "file"
         if best is None:
             first = next((r for r in sheet.rows if not all(is_blank(v) for v in r)), [])
-            lines.append(
-                f"  {label}: no header-like row; first row reads {[str(v) for v in first if not is_blank(v)][:12]}"
-            )
+            shown = [str(v) for v in first if not is_blank(v)][:12]
+            lines.append(f"  {label}: no header-like row; first row reads {shown}")
             continue
         _, idx, found = best
         names = ["" if is_blank(c) else str(c).strip() for c in sheet.rows[idx]]
         cand = {f: [names[i] for _, i in found[f]] for f in found}
         missing = [f for f in REQUIRED_FIELDS if f not in found]
         lines.append(
-            f"  {label}, best row {sheet.row_numbers[idx]}: headers seen {[n for n in names if n]}; "
+            f"  {label}, best row {sheet.row_numbers[idx]}: "
+            f"headers seen {[n for n in names if n]}; "
             f"candidates {cand}; missing {missing}"
         )
     if overrides:
         lines.append(
-            f"  columns given: {columns} (not found; headers are compared ignoring case and punctuation)"
+            f"  columns given: {columns} "
+            "(not found; headers are compared ignoring case and punctuation)"
         )
     lines.append(
-        "Name the columns with columns={'supplier_name': '...', 'amount': '...', 'payment_date': '...'}."
+        "Name the columns with columns="
+        "{'supplier_name': '...', 'amount': '...', 'payment_date': '...'}."
     )
     return "\n".join(lines)

@@ -106,11 +106,13 @@ class RowReader:
             )
         if sheet.rows:
             self.warnings.append(
-                f"{self.path}: sheet {sheet.name!r} has no header row; its {len(sheet.rows)} rows are rejects"
+                f"{self.path}: sheet {sheet.name!r} has no header row; "
+                f"its {len(sheet.rows)} rows are rejects"
             )
 
     def _sheet(self, sheet: Sheet, headers: list[Header]) -> None:
-        """Rows of a sheet, each read under the header of its section (rows above the first: the first)."""
+        """Rows of a sheet, each read under the header of its section (rows above the first: the
+        first)."""
         where = f"sheet {sheet.name!r}, " if sheet.name is not None else ""
         header_at = {h.index: h for h in headers}
         sections = []

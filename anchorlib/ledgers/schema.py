@@ -88,7 +88,8 @@ LEDGER_COLUMNS = [
     "duplicate_of",
 ]
 
-#: What the file readers build; ``supplier_postcode_as_published`` is added after (see ``_postcodes``).
+#: What the file readers build; ``supplier_postcode_as_published`` is added after (see
+#: ``_postcodes``).
 READ_COLUMNS = [c for c in LEDGER_COLUMNS if c != "supplier_postcode_as_published"]
 
 REJECT_COLUMNS = [
@@ -166,8 +167,8 @@ def fast_path_enabled() -> bool:
 
 @dataclass
 class FileRead:
-    """What a reader gathers for one file: its ledger and rejects frames, the rows and pence read in,
-    the column mapping of each header row, and the warnings."""
+    """What a reader gathers for one file: its ledger and rejects frames, the rows and pence
+    read in, the column mapping of each header row, and the warnings."""
 
     ledger: pd.DataFrame
     rejects: pd.DataFrame
@@ -184,7 +185,8 @@ class FileRead:
 
 
 def postcode_text(value) -> str | None:
-    """A published supplier postcode as the ledger keeps it: clean text, upper case (None if blank)."""
+    """A published supplier postcode as the ledger keeps it: clean text, upper case (None if
+    blank)."""
     return (clean_text(value) or "").upper() or None
 
 
@@ -299,7 +301,7 @@ def row_outcome(row: list, sec: Section, dayfirst: bool, shape: tuple[str, str] 
     return pence, None, "", 0, record
 
 
-# --------------------------------------------------------------------------- raw values and row shapes
+# ------------------------------------------------------------------------ raw values and row shapes
 
 
 def labels(names: list[str]) -> list[str]:
@@ -312,6 +314,7 @@ def labels(names: list[str]) -> list[str]:
 
 
 def raw_json(row: list, labels: list[str]) -> str:
+    """A reject's raw values as JSON: {label: value} of its non-blank cells (see :func:`labels`)."""
     out = {}
     for i, v in enumerate(row):
         if is_blank(v):
@@ -323,6 +326,7 @@ def raw_json(row: list, labels: list[str]) -> str:
 
 
 def filled(row: list) -> int:
+    """The number of cells up to the last non-blank one."""
     return max((j + 1 for j, v in enumerate(row) if not is_blank(v)), default=0)
 
 
@@ -336,7 +340,8 @@ def overflowing(sheet: Sheet, rows: range, width: int) -> set[int]:
 
 
 def bad_shape(sheet: Sheet, i: int, width: int, overflowing: set[int]) -> tuple[str, str] | None:
-    """A CSV row that cannot be trusted cell by cell: cut short at the end of the file, or shifted."""
+    """A CSV row that cannot be trusted cell by cell: cut short at the end of the file, or
+    shifted."""
     if (
         i == len(sheet.rows) - 1
         and sheet.ends_mid_line
@@ -359,6 +364,7 @@ def bad_shape(sheet: Sheet, i: int, width: int, overflowing: set[int]) -> tuple[
 
 
 def ledger_frame(rows: list[dict]) -> pd.DataFrame:
+    """The ledger frame (:data:`READ_COLUMNS`, typed) of the row reader's ledger rows."""
     df = pd.DataFrame(
         rows,
         columns=[c for c in READ_COLUMNS if c not in ("amount", "is_duplicate", "duplicate_of")],
@@ -390,6 +396,7 @@ def ledger_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def rejects_frame(rows: list[dict]) -> pd.DataFrame:
+    """The rejects frame (:data:`REJECT_COLUMNS`, typed) of reject rows."""
     df = pd.DataFrame(rows, columns=[c for c in REJECT_COLUMNS if c != "amount"])
     df["amount_pence"] = df["amount_pence"].astype("int64")
     df["amount"] = df["amount_pence"] / 100
@@ -424,7 +431,7 @@ def str_series(chunks: list[pa.Array]) -> pd.Series:
     return ch.to_pandas().astype("str")
 
 
-# --------------------------------------------------------------------------- one-value-per-file columns
+# ----------------------------------------------------------------------- one-value-per-file columns
 
 
 #: Ledger columns with one value per file (or per anchor): the readers may hand them to _finish as
@@ -441,12 +448,13 @@ def constant_column(value: str, n: int) -> pd.Categorical:
 
 
 def is_categorical(values) -> bool:
+    """Whether a column is a pandas Categorical (a :data:`CONSTANT` column kept compact)."""
     return isinstance(values.dtype, pd.CategoricalDtype)
 
 
 def unify_constants(ledgers: list[pd.DataFrame]) -> list[pd.DataFrame]:
-    """The ledgers with their CONSTANT columns as Categoricals of the same categories (pd.concat then
-    keeps them Categorical), when any ledger has them so; otherwise the ledgers as they are."""
+    """The ledgers with their CONSTANT columns as Categoricals of the same categories (pd.concat
+    then keeps them Categorical), when any ledger has them so; otherwise the ledgers as they are."""
     if not any(is_categorical(led[c]) for led in ledgers for c in CONSTANT if c in led.columns):
         return ledgers
     out = [led.copy(deep=False) for led in ledgers]
@@ -465,8 +473,9 @@ def unify_constants(ledgers: list[pd.DataFrame]) -> list[pd.DataFrame]:
 
 
 def expand_constants(ledger: pd.DataFrame) -> pd.DataFrame:
-    """The ledger with its Categorical CONSTANT columns as 'str' columns, chunked as the other text columns
-    (exactly the column the readers otherwise build: the same values, dtype and Parquet bytes)."""
+    """The ledger with its Categorical CONSTANT columns as 'str' columns, chunked as the other text
+    columns (exactly the column the readers otherwise build: the same values, dtype and Parquet
+    bytes)."""
     cols = [c for c in CONSTANT if c in ledger.columns and is_categorical(ledger[c])]
     if not cols:
         return ledger

@@ -1,11 +1,13 @@
-"""Column-wise values for the Arrow reader: supplier names, dates and amounts, once per distinct cell.
+"""Column-wise values for the Arrow reader: supplier names, dates and amounts, once per distinct
+cell.
 
 Each function gives exactly what the row reader's own function gives for the same text
-(:func:`~anchorlib.core.normalise.clean_text`, :func:`~anchorlib.ledgers.parse.normalise_supplier_name`,
-:func:`~anchorlib.ledgers.parse.parse_date`, :func:`~anchorlib.ledgers.parse.parse_amount`, the total-line
-test): the common forms are done in Arrow (RE2 twins of the row reader's patterns) and numpy, the rest
-in Python. :class:`DistinctCells` keeps the distinct supplier, date and amount cells seen so far, block
-after block.
+(:func:`~anchorlib.core.normalise.clean_text`,
+:func:`~anchorlib.ledgers.parse.normalise_supplier_name`,
+:func:`~anchorlib.ledgers.parse.parse_date`, :func:`~anchorlib.ledgers.parse.parse_amount`, the
+total-line test): the common forms are done in Arrow (RE2 twins of the row reader's patterns) and
+numpy, the rest in Python. :class:`DistinctCells` keeps the distinct supplier, date and amount cells
+seen so far, block after block.
 """
 
 from __future__ import annotations
@@ -51,10 +53,11 @@ __all__ = [
 
 EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 
-# --------------------------------------------------------------------------- RE2 twins of the row reader's patterns
-# They are applied to ASCII text only, where Python's and RE2's \b, \d, case folding agree; Python's \s
-# (str.isspace) also takes \v and \x1c-\x1f, so it is spelled out.  Cleaned text has no line breaks, so
-# '$' (which in Python may also match before a final '\n') means the end of the text in both.
+# ----------------------------------------------------------- RE2 twins of the row reader's patterns
+# They are applied to ASCII text only, where Python's and RE2's \b, \d, case folding agree; Python's
+# \s (str.isspace) also takes \v and \x1c-\x1f, so it is spelled out.  Cleaned text has no line
+# breaks, so '$' (which in Python may also match before a final '\n') means the end of the text in
+# both.
 
 
 _ASCII_WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
@@ -112,7 +115,8 @@ def _normalise_ascii(names: pa.Array) -> pa.Array:
 
 
 def supplier_values(raw: pa.Array) -> dict:
-    """For distinct published supplier cells: clean name, supplier key, 'a supplier, not a total', redacted.
+    """For distinct published supplier cells: clean name, supplier key, 'a supplier, not a total',
+    redacted.
 
     Equal to clean_text(), normalise_supplier_name(), the row reader's total-line test and
     is_redacted(); ASCII names are done with RE2 in Arrow, the rest with the Python functions.
@@ -157,7 +161,8 @@ def supplier_values(raw: pa.Array) -> dict:
 # --------------------------------------------------------------------------- distinct dates
 
 
-# A superset of the texts parse_date() reads with NUMERIC_DATE, the only reading where day/month order matters.
+# A superset of the texts parse_date() reads with NUMERIC_DATE, the only reading where day/month
+# order matters.
 _DAY_MONTH = re.compile(r"\d[-/.]\d{1,2}[-/.]")
 
 
@@ -228,7 +233,8 @@ class DateTable:
         return gids
 
     def error(self, gid: int, dayfirst: bool, value: str) -> str | None:
-        """The message of parse_date(value, dayfirst) for the value with this id (None: it parses)."""
+        """The message of parse_date(value, dayfirst) for the value with this id (None: it
+        parses)."""
         err = (self.err_t if dayfirst else self.err_f)[gid]
         if err is _LATER:
             try:
@@ -277,8 +283,9 @@ def _ordinals(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
 
 
 def vector_dates(values: pa.Array):
-    """(read here, ordinal day first, ordinal month first, a first part above 12, a second part above 12)
-    for distinct date texts: -1 where parse_date raises; 'read here' False: leave to parse_date."""
+    """(read here, ordinal day first, ordinal month first, a first part above 12, a second part
+    above 12) for distinct date texts: -1 where parse_date raises; 'read here' False: leave to
+    parse_date."""
     n = len(values)
     handled = np.zeros(n, dtype=bool)
     ord_t = np.full(n, -1, dtype=np.int64)
@@ -345,7 +352,8 @@ def date_columns(part: dict, days: np.ndarray) -> None:
 
 
 def _financial_years(ordinals: np.ndarray) -> pa.Array:
-    """financial_year() of proleptic ordinals, as fixed-width labels ('2022-23') built with numpy."""
+    """financial_year() of proleptic ordinals, as fixed-width labels ('2022-23') built with
+    numpy."""
     n = len(ordinals)
     if not n:
         return pa.array([], type=pa.large_string())
@@ -369,7 +377,7 @@ def _financial_years(ordinals: np.ndarray) -> pa.Array:
     )
 
 
-# --------------------------------------------------------------------------- distinct cells, block after block
+# ---------------------------------------------------------------- distinct cells, block after block
 
 
 class DistinctCells:
@@ -385,7 +393,8 @@ class DistinctCells:
         self.key_codes: dict[str, int] = {}  # supplier key -> its code
 
     def amounts_of(self, c: ByteColumn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(pence, readable, common form) per cell: readable = not blank and parse_amount() succeeds."""
+        """(pence, readable, common form) per cell: readable = not blank and parse_amount()
+        succeeds."""
         n = c.n
         pence = np.zeros(n, dtype=np.int64)
         guard = pc.match_substring_regex(c.arr, AMOUNT_GUARD).to_numpy(zero_copy_only=False)
@@ -441,8 +450,9 @@ class DistinctCells:
         return enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
 
     def supplier_codes(self, c: Cells):
-        """Per row, the index of its supplier cell in the distinct cells seen so far (grown block by block),
-        and a snapshot of that table (clean name, key, key code, not-a-total, redacted per distinct cell)."""
+        """Per row, the index of its supplier cell in the distinct cells seen so far (grown block by
+        block), and a snapshot of that table (clean name, key, key code, not-a-total, redacted per
+        distinct cell)."""
         values, idx = self.distinct(c)
         with self.lock:
             if self.sup is None:
@@ -483,8 +493,9 @@ class DistinctCells:
         return where[idx], table
 
     def date_codes(self, c: Cells):
-        """Per row, the index of its date cell in self.dates (distinct cells, grown block by block), and
-        (ordinals day first, ordinals month first, blank, first part above 12 seen) per distinct cell."""
+        """Per row, the index of its date cell in self.dates (distinct cells, grown block by block),
+        and (ordinals day first, ordinals month first, blank, first part above 12 seen) per distinct
+        cell."""
         values, idx = self.distinct(c)
         with self.lock:
             if self.date_values is None:

@@ -395,8 +395,9 @@ def _amount_pool(rng: np.random.Generator, n: int) -> tuple[list[str], np.ndarra
     return texts, values
 
 
-def _date_pool(start: dt.date, days: int) -> list[str]:
-    """Every day in [start, start + days) in every format, day-major: index = day * len(_FORMATS) + format."""
+def date_pool(start: dt.date, days: int) -> list[str]:
+    """Every day in [start, start + days) in every format, day-major: index = day * len(_FORMATS) +
+    format."""
     out = []
     for k in range(days):
         d = start + dt.timedelta(days=k)
@@ -479,7 +480,7 @@ def generate_ledger(
     p_sup = pa.array([_quote(s) for s in suppliers])
     p_desc = pa.array([_quote(s) for s in descriptions])
     p_amt = pa.array([_quote(s) for s in amounts])
-    p_date = pa.array(_date_pool(start, days))
+    p_date = pa.array(date_pool(start, days))
     p_serv = pa.array([_quote(s) for s in _SERVICES])
     p_acct = pa.array([_quote(s) for s in _ACCOUNTS])
     fmt_p = _FORMAT_P / _FORMAT_P.sum()
