@@ -552,14 +552,20 @@ def test_second_run_executes_nothing_and_a_touched_parameter_reruns_only_its_rep
 def test_an_edit_outside_a_report_code_reruns_nothing_and_an_edit_inside_reruns_it(
     fresh, monkeypatch
 ):
-    """Through the runner: the suppliers CLI and the grants code are not in any report's code key
-    here; the spend indicators are in anchor_spend's."""
+    """Through the runner: the suppliers CLI is in no report's code key, the grants code not in
+    anchor_spend's (the place baseline's only); the spend indicators are in anchor_spend's."""
     assert fresh.run().ok  # up to date with the code as it is now
+    with monkeypatch.context() as mp:
+        _edited(mp, "anchorlib.cli.suppliers")
+        again = fresh.run()
+    assert again.ok and again.manifest["run"]["executed"] == 0
     for module in SPEND_UNRELATED.values():
         with monkeypatch.context() as mp:
             _edited(mp, module)
-            again = fresh.run()
+            again = fresh.run(only=["anchor_spend"])
         assert again.ok and again.manifest["run"]["executed"] == 0, module
+        status = {r["id"]: r["status"] for r in again.reports}
+        assert status["anchor_spend-council"] == status["anchor_spend-fire"] == "unchanged"
     with monkeypatch.context() as mp:
         _edited(mp, "anchorlib.indicators.spend")
         edited = fresh.run(only=["anchor_spend"])
