@@ -136,7 +136,7 @@ def test_the_handler_is_on_every_group():
     import typer.main
 
     import anchorlib.cli.indicators as indicators
-    from anchorlib.cli.app import AnchorGroup
+    from anchorlib.cli.group import AnchorGroup
 
     group = typer.main.get_command(app)
     assert isinstance(group, AnchorGroup)

@@ -12,54 +12,25 @@ anchor run COLLAB.yml             shared assets, then every report notebook, pub
 anchor new NAME                   a commented collaborative YAML to fill in
 
 One typer app (``app``) mounts every command, and one exit-code policy holds for all of them
-(:class:`AnchorGroup`): bad input, an :class:`~anchorlib.core.errors.AnchorError` raised anywhere
-in a command, is reported by one handler as one ``error: ...`` line on stderr with exit status 2
-(:data:`BAD_INPUT`, as click exits on a usage error); a command that ran but whose check or batch
-found failures (``anchor run``, ``anchor data check``) exits 1 (:data:`FAILED`).
+(:mod:`anchorlib.cli.group`): bad input is one ``error: ...`` line and exit status 2; a command
+that ran but found failures exits 1.  Each command imports what it runs inside its function, so
+that ``anchor --help`` answers at once and ``anchor run`` can slim its imports before nbformat is
+loaded (:func:`anchorlib.run.tasks.lean_imports`).
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import sys
 from pathlib import Path
 
 import typer
-from typer.core import TyperGroup
 
+from anchorlib.cli.group import FAILED, AnchorGroup
 from anchorlib.cli.indicators import indicators_cmd
 from anchorlib.cli.ledger import ledger_app
 from anchorlib.cli.run import run_cmd
 from anchorlib.cli.suppliers import suppliers_app
-from anchorlib.core.errors import AnchorError
-
-#: Exit status of every command on bad input (an AnchorError): the status click gives a usage error.
-BAD_INPUT = 2
-#: Exit status of a command that ran but found failures (a failed report, a missing source).
-FAILED = 1
-
-
-class AnchorGroup(TyperGroup):
-    """A group of ``anchor`` commands (the app and each of its groups).
-
-    Holds the one handler of bad input, and lists each command by the first paragraph of its
-    docstring on one line (typer's rich help would keep the line breaks of a wrapped paragraph).
-    """
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except AnchorError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(code=BAD_INPUT) from None
-
-    def get_command(self, ctx, cmd_name):
-        cmd = super().get_command(ctx, cmd_name)
-        if cmd is not None and cmd.short_help is None and cmd.help:
-            cmd.short_help = " ".join(inspect.cleandoc(cmd.help).split("\n\n")[0].split("\n"))
-        return cmd
-
 
 app = typer.Typer(
     cls=AnchorGroup,

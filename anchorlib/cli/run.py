@@ -13,6 +13,7 @@ from pathlib import Path
 
 import typer
 
+from anchorlib.cli.group import FAILED
 from anchorlib.core.errors import AnchorError
 
 
@@ -157,7 +158,7 @@ def _run_collaboratives(collaboratives, run_all, param, **kw) -> None:
     if len(results) > 1:
         typer.echo(f"{len(results)} collaboratives in {time.perf_counter() - t0:.1f} s")
     if not all(r.ok for r in results):
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=FAILED)
 
 
 def _run_places(kind, collaboratives, run_all, param, **kw) -> None:
@@ -189,4 +190,4 @@ def _run_places(kind, collaboratives, run_all, param, **kw) -> None:
     )
     typer.echo(res.summary())
     if not res.ok:
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=FAILED)
