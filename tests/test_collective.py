@@ -1,23 +1,25 @@
-"""Collaborative indicators (anchorlib.indicators.collective) and the common category list (anchorlib.config.categories).
+"""Collaborative indicators (anchorlib.indicators.collective) and the common category list
+(anchorlib.config.categories).
 
 The hand example: three anchors of "Testshire", a council (``c``), the police (``p``)
 and the fire service (``f``); eleven payments in 2022-23 plus one republished row.
 Every answer below is worked out by hand, in pounds.
 
-    row anchor supplier                          tier        decile org type    category             £
-     1  c      S1 Acme Laundry Ltd               rest_of_uk  5      company     Laundry           1000
-     2  p      S1 Acme Laundry Ltd               rest_of_uk  5      company     Laundry           3000
-     3  f      S2 Local Wash CIC                 place       1      cic         Laundry services   500
-     4  p      S4 Testborough Borough Council    place       2      public_body Rates             2000  (pays c: intra)
-     5  c      S3 Big IT plc                     wider       3      company     Computer Software 4000
-     6  f      S3 Big IT plc                     wider       3      company     Computer Software 1000
-     7  p      S5 Testshire Fire & Rescue        place       4      public_body Collaboration      700  (pays f: intra)
-     8  c      REDACTED                          -           -      redacted    Agency staff       300
-     9  p      S7 Builder Bros                   place       2      company     Building repairs  2500
-    10  c      S7 Builder Bros (refund)          place       2      company     Building repairs  -200
-    11  f      S8 HM Revenue & Customs           rest_of_uk  8      public_body Tax                800
-    12  c      S1 (republished row 1: is_duplicate)                             Laundry           1000
+    row anchor supplier                        tier        decile org type    category             £
+     1  c      S1 Acme Laundry Ltd             rest_of_uk  5      company     Laundry           1000
+     2  p      S1 Acme Laundry Ltd             rest_of_uk  5      company     Laundry           3000
+     3  f      S2 Local Wash CIC               place       1      cic         Laundry services   500
+     4  p      S4 Testborough Borough Council  place       2      public_body Rates             2000
+     5  c      S3 Big IT plc                   wider       3      company     Computer Software 4000
+     6  f      S3 Big IT plc                   wider       3      company     Computer Software 1000
+     7  p      S5 Testshire Fire & Rescue      place       4      public_body Collaboration      700
+     8  c      REDACTED                        -           -      redacted    Agency staff       300
+     9  p      S7 Builder Bros                 place       2      company     Building repairs  2500
+    10  c      S7 Builder Bros (refund)        place       2      company     Building repairs  -200
+    11  f      S8 HM Revenue & Customs         rest_of_uk  8      public_body Tax                800
+    12  c      S1 (republished row 1: is_duplicate)                           Laundry           1000
 
+Rows 4 and 7 pay member anchors (c and f): they are intra-collaborative.
 Gross 15,600; intra 2,700 (rows 4 and 7); combined 12,900.
 """
 
@@ -349,7 +351,8 @@ def test_collective_opportunity(led, collab):
     )
     assert laundry["top_non_local_suppliers"] == "Acme Laundry Ltd (£4,000)"
     assert laundry["joint_contract"] and it["moveable"]
-    # every category when asked (construction is all local, agency staff all redacted); published categories
+    # every category when asked (construction is all local, agency staff all redacted); published
+    # categories
     every = collective_opportunity(led, collab, min_anchors=0).set_index("common_category")
     assert set(every.index) == {"it_telecoms", "laundry", "construction", "agency_staff"}
     assert every.loc[
@@ -364,7 +367,7 @@ def test_collective_opportunity(led, collab):
     }
 
 
-# --------------------------------------------------------------------------- the common category list
+# ------------------------------------------------------------------------- the common category list
 
 
 @pytest.mark.parametrize(
@@ -405,7 +408,8 @@ def test_collective_opportunity(led, collab):
         ("Rents - General", "rent_property"),
         ("Purchase Of Land & Buildings", "rent_property"),
         (
-            "facilities & management services.property management.property management.pfi unitary charge",
+            "facilities & management services.property management.property management."
+            "pfi unitary charge",
             "facilities",
         ),
         ("Clothing & Uniform", "clothing_ppe"),
@@ -574,7 +578,8 @@ def test_combined_parts_add_up(df):
     st.sampled_from(["c", "p", "f"]),
 )
 def test_adding_an_anchor_never_lowers_combined_spend(rows, extra):
-    """Gross combined spend never falls when an anchor joins (payments are non-negative).  Net of intra
+    """Gross combined spend never falls when an anchor joins (payments are non-negative).  Net of
+    intra
     payments it cannot fall either when nobody pays the newcomer; it can when members paid it (their
     payments to it become internal), which the combined_totals intra column shows."""
     df = make_ledger(rows)
@@ -603,7 +608,7 @@ def test_row_order_changes_nothing(df, rnd):
     assert a["spend"].tolist() == approx(b["spend"].tolist())
 
 
-# --------------------------------------------------------------------------- the real Lancashire ledgers
+# ---------------------------------------------------------------------- the real Lancashire ledgers
 
 
 @lru_cache(maxsize=1)

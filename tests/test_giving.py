@@ -1,4 +1,5 @@
-"""Place-based giving (anchorlib.indicators.giving): a hand-computed example, the committed extract, the real bundle.
+"""Place-based giving (anchorlib.indicators.giving): a hand-computed example, the committed extract,
+the real bundle.
 
 The hand example: five LSOAs in three 2024 wards and two districts; the place is district L1.
 
@@ -13,14 +14,14 @@ Ward scores (population-weighted): W1 (5000 + 3000) / 400 = 20, W2 40, W3 (500 +
 Ranked: W2, W1, W3; ward deciles ceil(rank * 10 / 3): 4, 7, 10.  With deprived deciles 1-4:
 deprived residents W1 100/400 = 0.25, W2 1.0, W3 0; the deprived ward is W2 (decile 4).
 
-    grant funder year  district    ward        region      £     where
-    g1    F1     2015  L1          W1          North West  1000  in the place, ward W1
-    g2    F1     2016  L1          W2          North West   500  in the place, ward W2
-    g3    F2     2016  L1          E05099999   North West  2000  in the place by district (ward redrawn)
-    g4    F2     2017  L2          W3          North West   700  outside (ward W3)
-    g5    F3     2017  E06000028   X1          South West   300  outside (old district, another region)
-    g6    F3     2018  E09999999   Y1          North West   400  unresolved (old district, same region)
-    g7    F1     2018  L1          E05099999   North West   100  in the place by district
+    grant funder year district  ward       region      £     where
+    g1    F1     2015 L1        W1         North West  1000  in the place, ward W1
+    g2    F1     2016 L1        W2         North West   500  in the place, ward W2
+    g3    F2     2016 L1        E05099999  North West  2000  in the place by district (ward redrawn)
+    g4    F2     2017 L2        W3         North West   700  outside (ward W3)
+    g5    F3     2017 E06000028 X1         South West   300  outside (old district, another region)
+    g6    F3     2018 E09999999 Y1         North West   400  unresolved (old district, same region)
+    g7    F1     2018 L1        E05099999  North West   100  in the place by district
 
 In the place: 3,600 (1,500 placed in a ward).  Deprived wards: 500.  Apportioned to
 deprived residents: 1000 * 0.25 + 500 * 1.0 = 750.  District L1's deprived share of

@@ -1,13 +1,14 @@
-"""Progress against a baseline (anchorlib.indicators.progress): hand-computed example, targets, invariants, real ledgers.
+"""Progress against a baseline (anchorlib.indicators.progress): hand-computed example, targets,
+invariants, real ledgers.
 
 The hand example is tests/test_collective.py's ledger (2022-23, the baseline year) plus
 four payments in 2023-24:
 
-    row anchor supplier                        tier        decile  category            £
-     13  p     S2 Local Wash CIC               place       1       Laundry          1500
-     14  c     S1 Acme Laundry Ltd             rest_of_uk  5       Laundry          1000
-     15  f     S3 Big IT plc                   wider       3       Computer Software 500
-     16  p     S5 Testshire Fire & Rescue      place       4       Collaboration     400  (pays f: intra)
+    row anchor supplier                   tier        decile  category            £
+     13  p     S2 Local Wash CIC          place       1       Laundry          1500
+     14  c     S1 Acme Laundry Ltd        rest_of_uk  5       Laundry          1000
+     15  f     S3 Big IT plc              wider       3       Computer Software 500
+     16  p     S5 Testshire Fire & Rescue place       4       Collaboration     400  (pays f: intra)
 
 Combined (net of intra payments): 2022-23 12,900 of which 2,800 in the place, 12,600
 located, 2,800 in deciles 1-2; 2023-24 3,000 of which 1,500 in the place (decile 1), all
@@ -184,7 +185,7 @@ def test_change_is_value_less_baseline_and_totals_add_up(rows):
             )
 
 
-# --------------------------------------------------------------------------- the real Lancashire ledgers
+# ---------------------------------------------------------------------- the real Lancashire ledgers
 
 
 @pytest.fixture
@@ -246,7 +247,8 @@ def test_collaborative_indicators_by_year(led, collab):
     assert set(t.loc[t["indicator"] == "shared_suppliers", "anchor"]) == {"combined"}
     assert _row(t, "intra_collaborative_total", "combined", "2022-23")["value"] == 2700
     assert _row(t, "intra_collaborative_total", "combined", "2023-24")["value"] == 400
-    # 2022-23: S1 (c, p) and S3 (c, f) are shared: 4000 + 5000 of 12900; 2023-24: no supplier is shared
+    # 2022-23: S1 (c, p) and S3 (c, f) are shared: 4000 + 5000 of 12900; 2023-24: no supplier is
+    # shared
     assert _row(t, "shared_suppliers", "combined", "2022-23")["value"] == 2
     assert _row(t, "shared_supplier_share", "combined", "2022-23")["value"] == approx(9000 / 12900)
     r = _row(t, "shared_suppliers", "combined", "2023-24")

@@ -1,22 +1,23 @@
-"""Spend indicators (anchorlib.indicators.spend): hand-computed examples, invariants, the CLI, the real Lancashire ledgers.
+"""Spend indicators (anchorlib.indicators.spend): hand-computed examples, invariants, the CLI, the
+real Lancashire ledgers.
 
 The hand example is a ledger of thirteen rows (one a duplicate) paid by two
 anchors, ``a`` and ``b``; every answer below is worked out by hand in pounds.
 
-    row anchor year     supplier                 type        tier        LAD decile category              £
-     1  a      2022-23  S1 Local Builders Ltd    company     place       L1  1      Repairs            1000
-     2  a      2022-23  S1 (refund)              company     place       L1  1      Repairs            -200
-     3  a      2022-23  S2 Lancs County Council  public_body wider       L2  5      Contributions      3000
-     4  a      2022-23  S3 Energy Co plc         company     rest_of_uk  W1  -      Electricity         500
-     5  a      2023-24  S4 Care CIC              cic         place       L1  2      Care                700
-     6  a      2023-24  REDACTED                 redacted    -           -   -      Care                300
-     7  a      2023-24  S5 Mystery Ltd           company     (no postcode)          Supplies            400
-     8  b      2022-23  S1 Local Builders Ltd    company     place       L1  1      Repairs            2000
-     9  b      2022-23  S6 Software Licences     company     rest_of_uk  L4  8      Computer Licences  1500
-    10  b      2023-24  S2 Lancs County Council  public_body wider       L2  5      Pension contrib.   1000
-    11  b      2023-24  S7 Coop Foods            co-op       wider       L2  3      Catering            600
-    12  b      2023-24  S8 Refund Only Ltd       company     place       L5  4      Misc               -100
-    13  b      2023-24  S6 (republished row 9: is_duplicate)                        Computer Licences  1500
+    row anchor year    supplier                type        tier       LAD dec category             £
+      1 a      2022-23 S1 Local Builders Ltd   company     place      L1  1   Repairs           1000
+      2 a      2022-23 S1 (refund)             company     place      L1  1   Repairs           -200
+      3 a      2022-23 S2 Lancs County Council public_body wider      L2  5   Contributions     3000
+      4 a      2022-23 S3 Energy Co plc        company     rest_of_uk W1  -   Electricity        500
+      5 a      2023-24 S4 Care CIC             cic         place      L1  2   Care               700
+      6 a      2023-24 REDACTED                redacted    -          -   -   Care               300
+      7 a      2023-24 S5 Mystery Ltd          company     (no postcode)      Supplies           400
+      8 b      2022-23 S1 Local Builders Ltd   company     place      L1  1   Repairs           2000
+      9 b      2022-23 S6 Software Licences    company     rest_of_uk L4  8   Computer Licences 1500
+     10 b      2023-24 S2 Lancs County Council public_body wider      L2  5   Pension contrib.  1000
+     11 b      2023-24 S7 Coop Foods           co-op       wider      L2  3   Catering           600
+     12 b      2023-24 S8 Refund Only Ltd      company     place      L5  4   Misc              -100
+     13 b      2023-24 S6 (republished row 9: is_duplicate)                   Computer Licences 1500
 """
 
 from __future__ import annotations
@@ -167,7 +168,8 @@ def test_totals_transactions_suppliers(led):
 
 def test_tiers_and_the_located_share(led):
     a = of(led, "a")
-    # place 1000 - 200 + 700 = 1500; wider 3000; rest_of_uk 500; unknown: redacted 300 + no postcode 400
+    # place 1000 - 200 + 700 = 1500; wider 3000; rest_of_uk 500; unknown: redacted 300 + no postcode
+    # 400
     assert S.tier_spend(a, PLACE) == {
         "place": 1500.0,
         "wider": 3000.0,
@@ -187,7 +189,8 @@ def test_tiers_and_the_located_share(led):
         "wider": approx(0.6),
         "rest_of_uk": approx(0.1),
     }
-    # combined: place 1500 + 2000 - 100 = 3400; wider 3000 + 1000 + 600 = 4600; rest 500 + 1500 = 2000
+    # combined: place 1500 + 2000 - 100 = 3400; wider 3000 + 1000 + 600 = 4600; rest 500 + 1500 =
+    # 2000
     assert S.tier_spend(led, PLACE) == {
         "place": 3400.0,
         "wider": 4600.0,
@@ -270,7 +273,8 @@ def test_concentration(led):
     # net positive per supplier: S1 800, S2 3000, S3 500, S4 700, S5 400 (5400); redacted left out
     assert S.hhi(a) == approx((800**2 + 3000**2 + 500**2 + 700**2 + 400**2) / 5400**2)
     assert S.top_n_share(a, 2) == approx(3800 / 5400)
-    # combined: S1 2800, S2 4000, S3 500, S4 700, S5 400, S6 1500, S7 600; S8 nets -100 and is left out
+    # combined: S1 2800, S2 4000, S3 500, S4 700, S5 400, S6 1500, S7 600; S8 nets -100 and is left
+    # out
     assert S.hhi(led) == approx(
         (2800**2 + 4000**2 + 500**2 + 700**2 + 400**2 + 1500**2 + 600**2) / 10500**2
     )
@@ -294,7 +298,8 @@ def test_addressable(led):
         "category: licen[cs]e": 0.0,
     }
     b = addressable_spend(of(led, "b"), EXCLUSIONS)
-    # row 10 is a public body *and* a pension: the first rule (org type) takes it; row 9 is a licence
+    # row 10 is a public body *and* a pension: the first rule (org type) takes it; row 9 is a
+    # licence
     assert b["excluded"] == {
         "org_type: public_body": 1000.0,
         "category: electric": 0.0,
@@ -332,7 +337,8 @@ def test_lm3(led, tmp_path):
     )
     survey = read_lm3_survey(path)
     res = lm3(of(led, "a"), PLACE, survey)
-    # R1 = 5700 + wage bill 1000 (2022-23 only); R2 = local suppliers S1 800 + S4 700, + local wages 600
+    # R1 = 5700 + wage bill 1000 (2022-23 only); R2 = local suppliers S1 800 + S4 700, + local wages
+    # 600
     # R3 = S1 800 x 0.5 + S4 700 x 0.25 (the average) + local wages 600 x 0.4 = 400 + 175 + 240
     assert res["r1"] == approx(6700) and res["r2"] == approx(2100) and res["r3"] == approx(815)
     assert res["lm3"] == approx((6700 + 2100 + 815) / 6700)
@@ -455,7 +461,7 @@ def test_no_supplier_attributes_uses_supplier_keys():
     }
 
 
-# --------------------------------------------------------------------------- invariants (hypothesis)
+# -------------------------------------------------------------------------- invariants (hypothesis)
 
 SUPPLIER_IDS = [k for k in SUPPLIERS]
 row_st = st.tuples(
@@ -552,7 +558,8 @@ def test_row_order_and_duplicates_change_nothing(df, rnd):
     )
 )
 def test_deprived_sets_nest(df):
-    """With payments only (no refunds): a wider deprived set never has a smaller share, shares are in [0, 1],
+    """With payments only (no refunds): a wider deprived set never has a smaller share, shares are
+    in [0, 1],
     and more top suppliers never hold a smaller share."""
     one, two, three = (S.deprived_share(df, d) for d in ([1], [1, 2], [1, 2, 3]))
     if one is not None:
@@ -563,7 +570,7 @@ def test_deprived_sets_nest(df):
         assert shares == sorted(shares)
 
 
-# --------------------------------------------------------------------------- the CLI on a loose ledger
+# ------------------------------------------------------------------------ the CLI on a loose ledger
 
 runner = CliRunner()
 
@@ -727,12 +734,13 @@ def test_cli_errors(fixture_data, tmp_path):
     assert res.exit_code != 0 and "deciles" in res.output
 
 
-# --------------------------------------------------------------------------- the real Lancashire ledgers
+# ---------------------------------------------------------------------- the real Lancashire ledgers
 
 
 @pytest.fixture(scope="module")
 def lancashire(tmp_path_factory):
-    """The demo collaborative's assets built from the real ledgers into a temporary outputs folder."""
+    """The demo collaborative's assets built from the real ledgers into a temporary outputs
+    folder."""
     import os
 
     from conftest import SHARED, clear_anchorlib_caches
@@ -741,7 +749,8 @@ def lancashire(tmp_path_factory):
 
     if not SHARED.is_dir() or os.environ.get("ANCHOR_NO_SHARED"):
         pytest.skip(
-            "the real data bundle ../shared/data is not on this machine (or ANCHOR_NO_SHARED is set)"
+            "the real data bundle ../shared/data is not on this machine "
+            "(or ANCHOR_NO_SHARED is set)"
         )
     saved = {
         v: os.environ.pop(v) for v in ("ANCHOR_CATALOGUE", "ANCHOR_NO_SHARED") if v in os.environ
@@ -802,7 +811,8 @@ def test_real_lancashire_against_plain_pandas(lancashire):
         part = df if g == "combined" else df[df["anchor_id"] == g]
         ind = _independent(part, s.deprived_deciles, s.top_n)
         print(
-            f"{g:16} total £{v['total']:,.2f} located {v['located_share']:.4f} place {v['place_share_of_all']:.4f}"
+            f"{g:16} total £{v['total']:,.2f} located {v['located_share']:.4f} "
+            f"place {v['place_share_of_all']:.4f}"
             f" / {v['place_share_of_located']:.4f} wider {v['wider_share_of_all']:.4f} deprived "
             f"{v['deprived_share_of_located']:.4f} HHI {v['hhi']:.4f} top10 {v['top10_share']:.4f} "
             f"addressable £{v['addressable_total']:,.2f}"

@@ -1,4 +1,5 @@
-"""The supplier register: matching (hand-labelled pairs), org types, CLES 80%, rebuilds that keep human edits."""
+"""The supplier register: matching (hand-labelled pairs), org types, CLES 80%, rebuilds that keep
+human edits."""
 
 from __future__ import annotations
 
@@ -122,7 +123,8 @@ def test_pairs_precision_is_one_and_recall_reported():
 
 
 def test_pairs_together_never_chain_a_wrong_merge():
-    """All the labelled names in one ledger: links between pairs must not join a must-not-merge pair."""
+    """All the labelled names in one ledger: links between pairs must not join a must-not-merge
+    pair."""
     rows = []
     for i, p in enumerate(PAIRS):
         rows += [("a", p["name_a"], 100.0 + i), ("b", p["name_b"], 50.0 + i)]
@@ -373,7 +375,8 @@ def test_org_type_from_several_names_takes_the_plainest():
 
 
 def test_cles_top80_hand_computed():
-    # named: A 500, B 300, C 100, D 60, E 40 = 1000; redacted 2000 and a refund-only supplier are excluded.
+    # named: A 500, B 300, C 100, D 60, E 40 = 1000; redacted 2000 and a refund-only supplier are
+    # excluded.
     rows = [
         ("a", "Alpha Ltd", 500),
         ("a", "Bravo Ltd", 300),
@@ -440,7 +443,7 @@ def test_cles_top80_ties_and_split_refunds():
     }
 
 
-# --------------------------------------------------------------------------- the register and its audit
+# ----------------------------------------------------------------------- the register and its audit
 
 
 def test_register_columns_and_audit():
@@ -548,7 +551,7 @@ def test_place_adds_lsoa_and_tier(fixture_data):
     assert pd.isna(row(reg, sid(reg, "No Postcode Ltd"))["tier"])
 
 
-# --------------------------------------------------------------------------- rebuilds keep human edits
+# ------------------------------------------------------------------------ rebuilds keep human edits
 
 BASE = [
     ("hyndburn", "Acme Widgets Ltd", 1000, {"company_number": "01234567"}),
@@ -579,7 +582,8 @@ NEW = [
 
 
 def _edit_and_save(paths: dict, kind: str, edit) -> Path:
-    """Open the register as a person would (CSV or XLSX), apply ``edit`` to it, save it the same way."""
+    """Open the register as a person would (CSV or XLSX), apply ``edit`` to it, save it the same
+    way."""
     path = paths[kind]
     if kind == "csv":
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -596,7 +600,7 @@ def _edit_and_save(paths: dict, kind: str, edit) -> Path:
         before = df.copy()
         edit(df)
         for i in range(len(df)):
-            for j, col in enumerate(header):
+            for j in range(len(header)):
                 if str(df.iat[i, j]) != str(before.iat[i, j]):
                     ws.cell(row=i + 2, column=j + 1, value=df.iat[i, j] or None)
         wb.save(path)
@@ -903,7 +907,7 @@ def test_cli_build_twice_keeps_edits(tmp_path):
     assert res.exit_code == 0 and res.output.strip().splitlines()[0].endswith("suppliers.csv")
 
 
-# --------------------------------------------------------------------------- the real Lancashire ledgers
+# ---------------------------------------------------------------------- the real Lancashire ledgers
 
 
 @pytest.mark.shared
@@ -928,7 +932,8 @@ def test_real_lancashire_register(real_data):
     print(reg.summary(top=15))
     shared = reg.shared()
     print(
-        f"suppliers shared by 2+ anchors: {len(shared):,}; by all 3: {(shared['n_anchors'] == 3).sum():,}"
+        f"suppliers shared by 2+ anchors: {len(shared):,}; "
+        f"by all 3: {(shared['n_anchors'] == 3).sum():,}"
     )
     for _, s in shared.head(15).iterrows():
         print(f"  £{s['total_spend']:>14,.2f}  {s['anchors']:<45}  {s['canonical_name']}")
@@ -972,7 +977,7 @@ def test_real_lancashire_register(real_data):
     )
 
 
-# --------------------------------------------------------------------------- one company-number normaliser
+# -------------------------------------------------------------------- one company-number normaliser
 
 
 def test_a_float_formatted_company_number_keeps_its_supplier(fixture_data, tmp_path):

@@ -1,7 +1,8 @@
 """The shared data assets of a collaborative, built once and read by every notebook and report.
 
 outputs/<id>/data/ledger.parquet      canonical ledger of every anchor (``anchor ingest``)
-outputs/<id>/data/suppliers.csv|xlsx  the supplier register (``anchor suppliers build``), edited by people
+outputs/<id>/data/suppliers.csv|xlsx  the supplier register (``anchor suppliers build``), edited by
+                                      people
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def data_dir(collab: Collaborative, out_root: Path | None = None) -> Path:
 
 
 def read_ledger(collab: Collaborative, out_root: Path | None = None) -> pd.DataFrame:
-    """The collaborative's canonical ledger; a clear error when ``anchor ingest`` has not been run."""
+    """The collaborative's canonical ledger; a clear error when ``anchor ingest`` has not been
+    run."""
     path = data_dir(collab, out_root) / "ledger.parquet"
     if not path.is_file():
         raise CollaborativeError(
@@ -71,7 +73,8 @@ def build_collaborative_register(
 
 
 def read_located_ledger(collab: Collaborative, out_root: Path | None = None) -> pd.DataFrame:
-    """The collaborative's ledger with supplier attributes (tier, IMD decile, org type ...) on every row."""
+    """The collaborative's ledger with supplier attributes (tier, IMD decile, org type ...) on every
+    row."""
     out = data_dir(collab, out_root)
     path = out / f"{REGISTER_NAME}.csv"
     if not path.is_file():

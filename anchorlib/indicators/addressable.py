@@ -89,7 +89,8 @@ def addressable_spend(ledger: pd.DataFrame, exclusions) -> dict:
 
 
 def addressable_parts(rows: pd.DataFrame, rule: pd.Series, exclusions) -> dict:
-    """:func:`addressable_spend` of :func:`spend_rows` ``rows`` given their :func:`addressable_rule`."""
+    """:func:`addressable_spend` of :func:`spend_rows` ``rows`` given their
+    :func:`addressable_rule`."""
     excluded = {label: 0 for label, _, _ in addressable_rules(exclusions)}
     for label, v in rows[PENCE].groupby(rule.dropna()).sum().items():
         excluded[label] = int(v)

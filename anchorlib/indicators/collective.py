@@ -2,14 +2,15 @@
 
 Definitions, denominators and sources: docs/indicators/collective.md.
 
-    from anchorlib.indicators.collective import (flag_intra_collaborative, intra_collaborative_payments,
+    from anchorlib.indicators.collective import (flag_intra_collaborative,
+intra_collaborative_payments,
         combined_totals, combined_by_tier, combined_by_deprivation, combined_indicators,
         supplier_overlap, overlap_matrix)
 
     ledger = read_located_ledger(collab)              # anchorlib.assets.register
     intra = flag_intra_collaborative(ledger, collab)  # payments from one member anchor to another
-    combined_by_tier(ledger, collab)                  # all anchors, net of intra-collaborative payments
-    overlap_matrix(ledger, collab)                    # shared suppliers between each pair of anchors
+    combined_by_tier(ledger, collab)                  # all anchors, net of intra payments
+    overlap_matrix(ledger, collab)                    # shared suppliers of each pair of anchors
 
 The Evergreen-laundry question, where the anchors together spend most outside the place, is
 :func:`anchorlib.indicators.opportunity.collective_opportunity`.
@@ -91,14 +92,15 @@ def collab_settings(collab):
 
 
 def anchor_ids(collab, rows: pd.DataFrame, *, declared_too: bool = False) -> list[str]:
-    """Anchors in the collaborative's order: those with rows (every declared one with ``declared_too``),
+    """Anchors in the collaborative's order: those with rows (every declared one with
+    ``declared_too``),
     then any other anchor the ledger has."""
     declared = [a.id for a in collab_spec(collab).anchors]
     found = set(rows["anchor_id"].astype(str)) if len(rows) else set()
     return [a for a in declared if declared_too or a in found] + sorted(found - set(declared))
 
 
-# --------------------------------------------------------------------------- intra-collaborative payments
+# --------------------------------------------------------------------- intra-collaborative payments
 
 _COUNCIL = re.compile(
     r"^(?:the\s+)?(?P<area>.+?)\s+(?P<kind>(?:metropolitan\s+)?borough|district|city|county|town)"
@@ -215,8 +217,10 @@ def _key(name) -> str:
 def member_aliases(
     collab, aliases: Mapping[str, Iterable[str]] | None = None, *, defaults: bool = True
 ) -> dict[str, list[str]]:
-    """Each member anchor's payee names: the derived :func:`default_aliases` (unless ``defaults=False``),
-    the ``aliases`` declared for it in the collaborative YAML, and ``aliases[anchor_id]`` given by the
+    """Each member anchor's payee names: the derived :func:`default_aliases` (unless
+    ``defaults=False``),
+    the ``aliases`` declared for it in the collaborative YAML, and ``aliases[anchor_id]`` given by
+    the
     caller (e.g. a trading name, a predecessor body)."""
     given = {k: list(v) for k, v in (aliases or {}).items()}
     ids = [a.id for a in collab_spec(collab).anchors]
@@ -237,7 +241,8 @@ def member_aliases(
 
 
 def _alias_keys(collab, aliases, defaults=True) -> dict[str, str]:
-    """{match key: anchor id}; a key claimed by two anchors is an error (it cannot be told apart)."""
+    """{match key: anchor id}; a key claimed by two anchors is an error (it cannot be told
+    apart)."""
     keys: dict[str, str] = {}
     for aid, names in member_aliases(collab, aliases, defaults=defaults).items():
         for n in names:
@@ -260,7 +265,8 @@ def intra_payee(
     *,
     defaults: bool = True,
 ) -> pd.Series:
-    """For every ledger row, the member anchor it pays (its id), or None when the payee is not a member.
+    """For every ledger row, the member anchor it pays (its id), or None when the payee is not a
+    member.
 
     A row pays a member when its supplier name as published, or its supplier's
     register name (``canonical_name``), has the same match key (the supplier
@@ -295,9 +301,11 @@ def flag_intra_collaborative(
     *,
     defaults: bool = True,
 ) -> pd.Series:
-    """``is_intra_collaborative``: True for each row that pays a member anchor (:func:`intra_payee`),
+    """``is_intra_collaborative``: True for each row that pays a member anchor
+    (:func:`intra_payee`),
     including an anchor paying itself.  Same index as ``ledger``; pass it to
-    ``anchorlib.indicators.spend.spend_indicators(exclude_rows=...)`` to leave those rows out of ``combined``."""
+    ``anchorlib.indicators.spend.spend_indicators(exclude_rows=...)`` to leave those rows out of
+    ``combined``."""
     return (
         intra_payee(ledger, collab, aliases, defaults=defaults)
         .notna()
@@ -403,7 +411,8 @@ def intra_collaborative_review(
 
 
 def net_rows(ledger, collab, aliases, intra: pd.Series | None = None):
-    """:func:`anchorlib.indicators.rows.spend_rows` of the ledger, and the intra-collaborative flag on them."""
+    """:func:`anchorlib.indicators.rows.spend_rows` of the ledger, and the intra-collaborative flag
+    on them."""
     rows = spend_rows(ledger)
     flag = intra if intra is not None else flag_intra_collaborative(ledger, collab, aliases)
     flag = flag.reindex(rows.index).fillna(False).astype(bool)
@@ -465,7 +474,8 @@ def combined_by_tier(
     ``share_of_all`` (of combined spend; sums to 1 with unknown), ``share_of_located``
     (of spend with located suppliers; NaN for unknown), ``cumulative_share_of_all`` /
     ``_of_located`` (this tier or an inner one).  Per-anchor columns ``spend_<anchor>``
-    (each anchor's external spend in the tier).  ``attrs['intra_total']``: the payments left out (£).
+    (each anchor's external spend in the tier).  ``attrs['intra_total']``: the payments left out
+    (£).
     """
     pl = collab_place(collab, place)
     rows, flag = net_rows(ledger, collab, aliases, intra)
@@ -499,7 +509,8 @@ def combined_by_deprivation(
     deciles: Iterable[int] | None = None,
     intra: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Combined spend by IMD 2025 decile of the supplier's LSOA, net of intra-collaborative payments.
+    """Combined spend by IMD 2025 decile of the supplier's LSOA, net of intra-collaborative
+    payments.
 
     Rows ``'1'`` (most deprived 10% of LSOAs in England) to ``'10'``, ``no_decile``
     (located outside England), ``unknown`` (not located), then ``deprived`` (the
@@ -554,8 +565,10 @@ def combined_tier_deprivation(
     place: Place | None = None,
     intra: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Combined spend (£, net of intra payments) by tier (rows) and IMD 2025 decile (columns ``'1'``..``'10'``,
-    ``no_decile``, ``unknown``), with ``total`` row and column: where the local and the deprived spend meet."""
+    """Combined spend (£, net of intra payments) by tier (rows) and IMD 2025 decile (columns
+    ``'1'``..``'10'``,
+    ``no_decile``, ``unknown``), with ``total`` row and column: where the local and the deprived
+    spend meet."""
     pl = collab_place(collab, place)
     rows, flag = net_rows(ledger, collab, aliases, intra)
     net = rows[~flag]
@@ -581,8 +594,10 @@ def combined_indicators(
     place: Place | None = None,
     intra: pd.Series | None = None,
 ) -> dict:
-    """Every spend indicator (:func:`anchorlib.indicators.spend.group_indicators`) for all anchors together, net of
-    intra-collaborative payments, plus ``gross_total``, ``intra_total`` and ``intra_payments`` (the table
+    """Every spend indicator (:func:`anchorlib.indicators.spend.group_indicators`) for all anchors
+    together, net of
+    intra-collaborative payments, plus ``gross_total``, ``intra_total`` and ``intra_payments`` (the
+    table
     of :func:`intra_collaborative_payments`, as records)."""
     pl = collab_place(collab, place)
     rows, flag = net_rows(ledger, collab, aliases, intra)
@@ -605,11 +620,13 @@ def anchor_supplier_spend(
     intra: pd.Series | None = None,
     exclude_intra: bool = True,
 ) -> pd.DataFrame:
-    """Net spend (pence) per supplier (rows, ``supplier_id`` or the ledger key) and anchor (columns: every
+    """Net spend (pence) per supplier (rows, ``supplier_id`` or the ledger key) and anchor (columns:
+    every
     anchor of the collaborative, in its order, even one with no payments).
 
     Named suppliers only (the redacted class is not a supplier); intra-collaborative payments
-    left out unless ``exclude_intra=False``.  A supplier *used* by an anchor is one with net spend > 0.
+    left out unless ``exclude_intra=False``.  A supplier *used* by an anchor is one with net spend >
+    0.
     """
     rows, flag = net_rows(ledger, collab, aliases, intra)
     keep = ~rows["_redacted"] & rows["_sid"].notna()
@@ -689,7 +706,8 @@ def overlap_matrix(
     value: str = "suppliers",
     intra: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Shared suppliers between each pair of anchors (symmetric; anchors in the collaborative's order).
+    """Shared suppliers between each pair of anchors (symmetric; anchors in the collaborative's
+    order).
 
     ``value='suppliers'``: cell (a, b) = the number of suppliers both a and b use; the diagonal
     = each anchor's number of suppliers.  ``value='spend'``: cell (a, b) = the combined net spend

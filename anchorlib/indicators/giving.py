@@ -71,7 +71,8 @@ _RENAME = {
 
 
 def read_grants() -> pd.DataFrame:
-    """The 360Giving ward aggregate with plain column names: ``funder``, ``award_year``, ``lad_code``
+    """The 360Giving ward aggregate with plain column names: ``funder``, ``award_year``,
+    ``lad_code``
     (2019), ``ward_code`` (2019), ``region``, ``district_name``, ``amount`` (£), ``grants`` (the
     aggregate's ``Identifier`` column: the number of grant identifiers in the cell)."""
     from anchorlib.data.readers import read_source
@@ -110,7 +111,8 @@ def _geo_table() -> pd.DataFrame:
 
 
 def ward_table(lsoas: pd.DataFrame, deprived_deciles: Iterable[int] = (1, 2)) -> pd.DataFrame:
-    """Ward deprivation from an LSOA table (columns ``lsoa21_code``, ``ward24_code``, ``ward24_name``,
+    """Ward deprivation from an LSOA table (columns ``lsoa21_code``, ``ward24_code``,
+    ``ward24_name``,
     ``lad24_code``, ``imd_score``, ``imd_decile``, ``population``): see :func:`ward_deprivation`.
     Wards are ranked among the wards of the table that have an IMD score."""
     deprived = [int(x) for x in deprived_deciles]
@@ -170,9 +172,11 @@ def _ward_deprivation(deprived: tuple[int, ...]) -> pd.DataFrame:
 
 def ward_deprivation(deprived_deciles: Iterable[int] = (1, 2)) -> pd.DataFrame:
     """One row per 2024 ward (England and Wales): ``ward24_code``, ``ward24_name``, ``lad24_code``,
-    ``n_lsoas``, ``population`` (Census 2021), ``imd_score`` (population-weighted mean IMD 2025 score
+    ``n_lsoas``, ``population`` (Census 2021), ``imd_score`` (population-weighted mean IMD 2025
+    score
     of its LSOAs; None in Wales), ``ward_rank`` and ``ward_decile`` (among English wards, 1 = most
-    deprived), ``n_deprived_lsoas`` and ``deprived_pop_share`` (residents in LSOAs of ``deprived_deciles``)."""
+    deprived), ``n_deprived_lsoas`` and ``deprived_pop_share`` (residents in LSOAs of
+    ``deprived_deciles``)."""
     return _ward_deprivation(tuple(sorted(int(d) for d in deprived_deciles))).copy()
 
 
@@ -198,7 +202,8 @@ def _lad_bridge() -> pd.DataFrame:
 
 
 def lad19_to_lad24(codes: Iterable[str], current: set[str] | None = None) -> dict[str, str | None]:
-    """Each 2019 district code -> its LAD 2024 code: itself when still in use (in ``current``, default
+    """Each 2019 district code -> its LAD 2024 code: itself when still in use (in ``current``,
+    default
     every LAD 2024), else the one LAD 2024 its LSOAs went to (IoD2019 File 1 + the LSOA 2011 -> 2021
     lookup); None when not found or split."""
     from anchorlib.data.geography import lsoa21_geography
@@ -235,7 +240,8 @@ def locate_grants(
     geo: pd.DataFrame | None = None,
     lad_map: dict[str, str | None] | None = None,
 ) -> pd.DataFrame:
-    """Every grant row with where it is: ``lad24_code``, ``ward24_code`` (when the 2019 code is a 2024
+    """Every grant row with where it is: ``lad24_code``, ``ward24_code`` (when the 2019 code is a
+    2024
     ward, else None), ``place_status`` (``in_place``, ``outside``, ``unresolved``), ``placed_by``
     (``ward``, ``district`` or ``region``), ``in_place_share`` (of the ward's residents, for
     ward-placed rows; the ward is in the place when at least half its residents are), and the
@@ -442,7 +448,8 @@ def _summary(
     """The totals of :func:`place_giving`."""
     total = float(inp["amount"].sum())
     resolved = float(inp.loc[inp["ward24_code"].notna(), "amount"].sum())
-    # coarser, full coverage: the ward's share of residents in deprived LSOAs where the ward is known,
+    # coarser, full coverage: the ward's share of residents in deprived LSOAs where the ward is
+    # known,
     # else the district's
     fallback = inp["lad24_code"].map(district_share)
     mixed = float(

@@ -236,7 +236,8 @@ def _staff_rounds(
         )
         more = f" and {len(gaps) - 6} more" if len(gaps) > 6 else ""
         notes.append(
-            f"no staff survey figures for {len(gaps)} anchor-year(s) ({', '.join(gaps[:6])}{more}): "
+            f"no staff survey figures for {len(gaps)} anchor-year(s) "
+            f"({', '.join(gaps[:6])}{more}): "
             "their wages are not tracked"
         )
     elif len(missing):

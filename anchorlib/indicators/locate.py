@@ -1,4 +1,5 @@
-"""Locating a loose canonical ledger (``anchor ledger read``) in a place, with or without a register.
+"""Locating a loose canonical ledger (``anchor ledger read``) in a place, with or without a
+register.
 
 The shared assets of a collaborative locate its ledger once (:mod:`anchorlib.assets.register`);
 ``anchor indicators`` on ledger files uses :func:`locate_ledger` instead.
@@ -26,7 +27,8 @@ def locate_ledger(
     register: pd.DataFrame | None = None,
     matches: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """A located ledger from a canonical ledger alone (``anchor ledger read``), optionally with a register.
+    """A located ledger from a canonical ledger alone (``anchor ledger read``), optionally with a
+    register.
 
     Each row's supplier postcode is the ledger's own ``supplier_postcode`` when
     published, else the register's ``postcode`` for its supplier (linked through

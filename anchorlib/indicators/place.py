@@ -41,12 +41,14 @@ def _lsoas_2019(spec: str, place: Place | None) -> tuple[list[str], list[str]]:
         .all()
     )
     return sorted(inside[inside].index), [
-        "2019 edition on a custom area: LSOAs 2011 whose every LSOA 2021 successor lies in the place."
+        "2019 edition on a custom area: LSOAs 2011 whose every LSOA 2021 successor lies in the "
+        "place."
     ]
 
 
 def place_summary(spec: str, edition: int = 2025) -> dict:
-    """The summary of a place given as a YAML file or bare LAD codes (see ``anchor place --help``)."""
+    """The summary of a place given as a YAML file or bare LAD codes (see ``anchor place
+    --help``)."""
     spec = str(spec)
     if edition not in deprivation.EDITIONS:
         raise PlaceError(f"Unknown edition {edition}; choose one of {deprivation.EDITIONS}")
@@ -101,7 +103,8 @@ def format_summary(s: dict) -> str:
     """The summary as plain text for the terminal."""
     out = [
         f"{s['name']} (IoD{s['edition']})",
-        f"LSOAs: {s['lsoa_count']:,}    population: {s['population']:,}  ({s['population_source']})",
+        f"LSOAs: {s['lsoa_count']:,}    population: {s['population']:,}  "
+        f"({s['population_source']})",
         "",
     ]
     heads = ["avg score", "avg rank", "% LSOAs top 10%", "extent", "local conc."]

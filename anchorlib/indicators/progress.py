@@ -3,10 +3,11 @@ the collaborative's baseline year, and the gap to each target declared in its YA
 
     from anchorlib.indicators.progress import progress_table, targets_summary, default_indicators
 
-    table = progress_table(ledger, collab)                       # the default headline indicators
-    table = progress_table(ledger, collab, indicators={          # or any callables (rows, collab) -> value
+    table = progress_table(ledger, collab)            # the default headline indicators
+    table = progress_table(ledger, collab, indicators={
+        # or any callables (rows, collab) -> value
         "place_share_of_all": lambda rows, c: spend.place_share(rows, c.place, "all")})
-    targets_summary(table, collab)                               # one row per target: latest value, gap, pace
+    targets_summary(table, collab)    # one row per target: latest value, gap, pace
 
 An indicator is a callable ``fn(rows, collab) -> float | None`` given the located-ledger
 rows of one anchor (or of all anchors together, less the payments between member
@@ -76,7 +77,8 @@ def _addressable(rows: pd.DataFrame, collab) -> pd.DataFrame:
 
 
 def combined_only(fn: IndicatorFn, *, all_rows: bool = False) -> IndicatorFn:
-    """Mark an indicator as computed for ``combined`` only (a collaborative figure, meaningless for one
+    """Mark an indicator as computed for ``combined`` only (a collaborative figure, meaningless for
+    one
     anchor).  ``all_rows=True``: it is given the year's rows *including* the intra-collaborative
     payments (e.g. to total them)."""
     fn.combined_only = True
@@ -90,7 +92,8 @@ def default_indicators(aliases=None) -> dict[str, IndicatorFn]:
     Spend (per anchor and combined, named as in ``anchorlib.indicators.spend.group_indicators``):
     ``total`` (net spend, £), ``located_share``, ``place_share_of_all``,
     ``place_share_of_located``, ``deprived_share_of_all``, ``deprived_share_of_located`` (the
-    collaborative's ``deprived_deciles``), ``addressable_total`` (£), ``place_share_of_addressable``,
+    collaborative's ``deprived_deciles``), ``addressable_total`` (£),
+    ``place_share_of_addressable``,
     ``social_economy_share``.  Collaborative (combined only): ``intra_collaborative_total`` (£ paid
     between member anchors), ``shared_suppliers`` (suppliers used by two or more anchors in the
     year), ``shared_supplier_share`` (their combined spend / combined spend).  ``aliases``: as
@@ -133,7 +136,8 @@ def default_indicators(aliases=None) -> dict[str, IndicatorFn]:
 
 
 def year_coverage(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Months with at least one payment, per anchor and financial year (``anchor_id``, ``financial_year``,
+    """Months with at least one payment, per anchor and financial year (``anchor_id``,
+    ``financial_year``,
     ``months``): a year with fewer than 12 is partial, and its totals are not comparable."""
     rows = spend_rows(ledger)
     month = pd.to_datetime(rows["payment_date"]).dt.to_period("M")
@@ -173,7 +177,8 @@ def progress_table(
     flag_intra_collaborative`); ``baseline_value``: the same in the baseline year
     (``baseline_year``, default the collaborative's ``baseline_year``, else the first
     year); ``change`` = value - baseline (percentage points for shares, as fractions);
-    ``change_relative`` = value / baseline - 1 (NaN where there is no value).  ``months``: months with payments
+    ``change_relative`` = value / baseline - 1 (NaN where there is no value).  ``months``: months
+    with payments
     (``combined``: the fewest among the anchors present); ``anchors_present``;
     ``complete``: every anchor present for all 12 months; ``comparable``: complete, and
     (combined) the same anchors as in the baseline year, and the baseline complete too.

@@ -1,8 +1,10 @@
-"""Spend indicators: one tested function per published number (definitions in docs/indicators/spend.md).
+"""Spend indicators: one tested function per published number (definitions in
+docs/indicators/spend.md).
 
 Every function takes a *located ledger*: the canonical ledger (docs/ledger_schema.md)
 with each row's supplier attributes (``anchorlib.assets.register.read_located_ledger`` or
-``anchorlib.suppliers.attach.attach_suppliers``): ``supplier_id``, ``canonical_name``, ``org_type``, ``sector``,
+``anchorlib.suppliers.attach.attach_suppliers``): ``supplier_id``, ``canonical_name``, ``org_type``,
+``sector``,
 ``size_band``, ``postcode_source``, ``tier``, ``lad24_code``, ``imd25_decile``.
 Missing attribute columns are treated as unknown.
 
@@ -100,7 +102,8 @@ VCSE_TYPES = ("charity", "cic_social_enterprise", "cooperative_mutual")
 SME_WORDS = ("micro", "small", "medium", "sme")
 LARGE_WORDS = ("large",)
 
-#: The keys ``anchor indicators --json`` promises per anchor and ``combined`` (more keys follow them).
+#: The keys ``anchor indicators --json`` promises per anchor and ``combined`` (more keys follow
+#: them).
 HEADLINE_KEYS = (
     "total",
     "located_share",
@@ -204,7 +207,8 @@ def located_share(ledger: pd.DataFrame) -> float | None:
 
 def unlocated_detail(ledger: pd.DataFrame) -> dict[str, float]:
     """Why spend is ``unknown``, £: ``redacted`` payees, suppliers with ``no_postcode``, and a
-    postcode that was ``not_placed`` (invalid or not in the ONS lookup).  Sums to the unknown tier."""
+    postcode that was ``not_placed`` (invalid or not in the ONS lookup).  Sums to the unknown
+    tier."""
     rows = spend_rows(ledger)
     unk = rows["_tier"] == UNKNOWN
     red = unk & rows["_redacted"]
@@ -359,7 +363,7 @@ def deprived_share(
     return share(pence_total(rows, hit), dens[denominator]())
 
 
-# --------------------------------------------------------------------------- organisation type, size, sector
+# ------------------------------------------------------------------ organisation type, size, sector
 
 
 def _org_pence(rows: pd.DataFrame) -> dict[str, int]:
@@ -531,7 +535,8 @@ def addressable_tier_shares(
 
 def simulated_share(ledger: pd.DataFrame) -> float | None:
     """Share of all spend whose supplier location is simulated (the demo's stand-in postcodes,
-    ``postcode_source == 'simulated'``).  Any report using it must say the geography is simulated."""
+    ``postcode_source == 'simulated'``).  Any report using it must say the geography is
+    simulated."""
     rows = spend_rows(ledger)
     return share(pence_total(rows, rows["_simulated"]), pence_total(rows))
 
@@ -555,7 +560,8 @@ def group_indicators(
     home_lads: Mapping | None = None,
     lm3_survey: pd.DataFrame | None = None,
 ) -> dict:
-    """Every spend indicator for one set of rows (one anchor, or several combined), as a JSON-able dict.
+    """Every spend indicator for one set of rows (one anchor, or several combined), as a JSON-able
+    dict.
 
     Keys (pounds are floats, shares fractions or None; see docs/indicators/spend.md):
     the headline ``total``, ``located_share``, ``tier_share_of_all``,

@@ -122,7 +122,8 @@ ABBREVIATIONS = {
 
 @lru_cache(maxsize=65536)
 def match_key(name) -> str:
-    """The key names are matched on (module docstring); ``'REDACTED'`` for redacted payees, '' for blank."""
+    """The key names are matched on (module docstring); ``'REDACTED'`` for redacted payees, '' for
+    blank."""
     if is_blank(name):
         return ""
     text = _PAYMENT_NOTE.sub(" ", str(name))
@@ -310,7 +311,8 @@ def _blocks(keys: list[str]) -> dict[str, list[int]]:
 
 
 def candidate_pairs(keys: list[str], cutoff: float) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, score) of distinct keys with token_sort_ratio >= cutoff, compared within blocks only."""
+    """Pairs (i, j, score) of distinct keys with token_sort_ratio >= cutoff, compared within blocks
+    only."""
     seen: dict[tuple[int, int], float] = {}
     for members in _blocks(keys).values():
         if len(members) < 2:
@@ -332,7 +334,8 @@ def candidate_pairs(keys: list[str], cutoff: float) -> list[tuple[int, int, floa
 
 
 class _Clusters:
-    """Union-find over variants; each root carries the numbers and previous ids that must not mix."""
+    """Union-find over variants; each root carries the numbers and previous ids that must not
+    mix."""
 
     def __init__(self, n: int, companies, charities, priors, redacted):
         self.parent = list(range(n))
@@ -393,7 +396,8 @@ def _group_links(
     score: float = 100.0,
     review: list | None = None,
 ) -> None:
-    """Link the variants of each group; when the group's clusters conflict, link only the unnumbered ones."""
+    """Link the variants of each group; when the group's clusters conflict, link only the unnumbered
+    ones."""
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -454,7 +458,8 @@ def _fuzzy_links(uf, names, mkeys, red, weight, threshold, edges, review) -> Non
                 xa, xb = uf.find(ra), uf.find(rb)
                 if xa == xb:
                     continue
-                # Score the clusters' current representatives, so links never chain away from a name.
+                # Score the clusters' current representatives, so links never chain away from a
+                # name.
                 ia, ib = rep[xa], rep[xb]
                 s = fuzzy_score(mkeys[ia], mkeys[ib])
                 ok, why = guard(mkeys[ia], mkeys[ib])
@@ -624,7 +629,8 @@ def _audit(n, uf, edges, names, weight, red, previous_links) -> pd.DataFrame:
     return links
 
 
-#: At most this many near misses are listed per name (the best-scoring), so the review stays readable.
+#: At most this many near misses are listed per name (the best-scoring), so the review stays
+#: readable.
 REVIEW_PER_NAME = 3
 
 
@@ -667,7 +673,8 @@ def same_supplier(
     charity_b=None,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> tuple[bool, str, float]:
-    """Whether two published names would be one supplier: ``(same, method, score)`` (for checks and tests)."""
+    """Whether two published names would be one supplier: ``(same, method, score)`` (for checks and
+    tests)."""
     from anchorlib.ledgers.parse import is_redacted
 
     v = pd.DataFrame(
@@ -688,7 +695,8 @@ def same_supplier(
 
 
 def stable_id(seed: str, taken: set[str]) -> str:
-    """'S' + 10 hex digits of the seed's SHA-1, re-hashed with a counter in the (unlikely) case of a clash."""
+    """'S' + 10 hex digits of the seed's SHA-1, re-hashed with a counter in the (unlikely) case of a
+    clash."""
     n = 0
     while True:
         h = (

@@ -49,7 +49,8 @@ _PREV_TEXT = (
 
 
 def prepare_previous(previous) -> pd.DataFrame | None:
-    """The previous register (a frame or a :class:`Register`), its cells normalised, by supplier id."""
+    """The previous register (a frame or a :class:`Register`), its cells normalised, by supplier
+    id."""
     if previous is None:
         return None
     if isinstance(previous, Register):
@@ -117,7 +118,8 @@ def prepare_previous_matches(matches: pd.DataFrame | None) -> pd.DataFrame | Non
 
 
 def person_merges(prev: pd.DataFrame, warnings: list[str]) -> dict[str, str]:
-    """merge_into as set by people: each source id -> its final target id (chains followed, cycles refused)."""
+    """merge_into as set by people: each source id -> its final target id (chains followed, cycles
+    refused)."""
     raw = {
         sid: t.strip()
         for sid, t in prev["merge_into"].items()
@@ -132,18 +134,20 @@ def person_merges(prev: pd.DataFrame, warnings: list[str]) -> dict[str, str]:
             t = raw[t]
         if t in seen:
             warnings.append(
-                f"merge_into of {sid} goes round in a circle ({' -> '.join(seen + [t])}): not merged"
+                f"merge_into of {sid} goes round in a circle ({' -> '.join(seen + [t])}): "
+                "not merged"
             )
             continue
         if t not in prev.index:
             warnings.append(
-                f"merge_into of {sid} names {target!r}, which is not a supplier_id of the register: "
-                "not merged"
+                f"merge_into of {sid} names {target!r}, which is not a supplier_id of the "
+                "register: not merged"
             )
             continue
         if bool(prev.at[sid, "is_redacted"]) != bool(prev.at[t, "is_redacted"]):
             warnings.append(
-                f"merge_into of {sid} -> {t}: redacted payees are never merged with a named supplier"
+                f"merge_into of {sid} -> {t}: redacted payees are never merged with a named "
+                "supplier"
             )
             continue
         out[sid] = t
@@ -153,7 +157,8 @@ def person_merges(prev: pd.DataFrame, warnings: list[str]) -> dict[str, str]:
 def prior_ids(
     v: pd.DataFrame, prev: pd.DataFrame | None, prev_matches: pd.DataFrame | None
 ) -> pd.Series:
-    """The previous register's supplier of each variant: by the previous audit, then company / charity
+    """The previous register's supplier of each variant: by the previous audit, then company /
+    charity
     number, then supplier key (only when the key belongs to one previous supplier)."""
     prior = pd.Series([None] * len(v), index=v.index, dtype=object)
     if prev is None:
@@ -203,10 +208,13 @@ def prior_ids(
 
 
 def keep_edit(prev_val, prev_src, new_val, new_src, machine_made: bool) -> tuple:
-    """Which value a rebuilt row keeps: a person's edit always; the build's value where nobody changed it.
+    """Which value a rebuilt row keeps: a person's edit always; the build's value where nobody
+    changed it.
 
-    ``machine_made``: whether ``prev_val`` is what a build produces (from the previous row's own names
-    and numbers, or from this ledger), so that a value set by the build is never mistaken for an edit.
+    ``machine_made``: whether ``prev_val`` is what a build produces (from the previous row's own
+    names
+    and numbers, or from this ledger), so that a value set by the build is never mistaken for an
+    edit.
     """
     if prev_val is None:
         return new_val, (new_src if new_val is not None else None)
@@ -217,7 +225,8 @@ def keep_edit(prev_val, prev_src, new_val, new_src, machine_made: bool) -> tuple
         return prev_val, src
     if src in MACHINE_SOURCES and machine_made:
         return (new_val, new_src) if new_val is not None else (prev_val, src)
-    # typed into an empty cell, given a source of the person's own, or changed with the source left as it was
+    # typed into an empty cell, given a source of the person's own, or changed with the source left
+    # as it was
     return prev_val, "human"
 
 
@@ -261,7 +270,8 @@ def apply_previous(
     published: dict[str, set],
     warnings: list[str],
 ) -> pd.DataFrame:
-    """Keep people's edits, carry suppliers the ledger no longer has, fold merged rows into their targets.
+    """Keep people's edits, carry suppliers the ledger no longer has, fold merged rows into their
+    targets.
 
     Works on plain dicts (one per row): tens of thousands of cell updates through pandas are slow.
     """

@@ -1,4 +1,5 @@
-"""The supplier register: one row per supplier of a collaborative, built from its ledgers and edited by people.
+"""The supplier register: one row per supplier of a collaborative, built from its ledgers and edited
+by people.
 
 ``build_register(ledger, previous=None, place=None)`` matches the payee names
 of a canonical ledger (docs/ledger_schema.md) into suppliers
@@ -85,7 +86,8 @@ def build_register(
     ``place``: a :class:`anchorlib.config.places.Place`; postcodes are then placed in
     LSOA 2021, ward, LAD, region, IMD 2025 decile and the place's tier.
     ``simulate_postcodes``: for the demo only, a function of supplier ids
-    returning a frame with ``postcode`` (e.g. :func:`anchorlib.demo.supplier_postcodes.simulate_postcodes`
+    returning a frame with ``postcode`` (e.g.
+    :func:`anchorlib.demo.supplier_postcodes.simulate_postcodes`
     bound to a place); it fills postcodes that no source or person gave, marked
     ``simulated``.  A real postcode, where the ledger has one, always wins.
     """
@@ -200,8 +202,8 @@ def _assign_ids(
         if sid in used:  # two clusters claim one previous id: the lighter one gets a new id
             sid = stable_id(f"key:{min(vk[i] for i in idx)}", taken)
             warnings.append(
-                f"names {', '.join(v['supplier_name'][i] for i in idx[:3])} could not stay with the "
-                f"supplier they were in before: new id {sid}"
+                f"names {', '.join(v['supplier_name'][i] for i in idx[:3])} could not stay with "
+                f"the supplier they were in before: new id {sid}"
             )
         taken.add(sid)
         used.add(sid)
@@ -229,7 +231,8 @@ def _fill_simulated(reg: pd.DataFrame, simulate) -> pd.DataFrame:
 
 
 def _place_postcodes(reg: pd.DataFrame, place, warnings: list[str]) -> pd.DataFrame:
-    """Normalise postcodes (people type them) and, given a place, add LSOA 2021, LAD, region, IMD decile, tier."""
+    """Normalise postcodes (people type them) and, given a place, add LSOA 2021, LAD, region, IMD
+    decile, tier."""
     reg = reg.copy()
     for c in GEO_COLUMNS:
         reg[c] = None
@@ -270,7 +273,8 @@ def _place_postcodes(reg: pd.DataFrame, place, warnings: list[str]) -> pd.DataFr
 
 
 def mark_cles_top80(reg: pd.DataFrame, share: float = 0.8) -> pd.DataFrame:
-    """Rank suppliers by combined spend and mark ``cles_top80``: the top suppliers covering ``share`` of spend.
+    """Rank suppliers by combined spend and mark ``cles_top80``: the top suppliers covering
+    ``share`` of spend.
 
     Eligible: named suppliers (not redacted) with positive net spend.  Taken in
     order of spend (ties by name) until the cumulative share *reaches* 80%: the
@@ -443,7 +447,8 @@ def _read_table(path: Path, sheet: str | int = 0) -> pd.DataFrame:
 
 
 def read_register(path) -> pd.DataFrame:
-    """Read a register as people left it (CSV or XLSX; the XLSX sheet 'register', else the first sheet).
+    """Read a register as people left it (CSV or XLSX; the XLSX sheet 'register', else the first
+    sheet).
 
     Every column is read as text (so company numbers keep their leading zeros,
     and are padded back to 8 digits where a spreadsheet dropped them); empty
@@ -470,7 +475,8 @@ def read_register(path) -> pd.DataFrame:
 
 
 def read_register_matches(path) -> pd.DataFrame | None:
-    """The matches audit beside a register: the XLSX sheet 'matches', or ``<stem>_matches.csv``; None if absent."""
+    """The matches audit beside a register: the XLSX sheet 'matches', or ``<stem>_matches.csv``;
+    None if absent."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
         wb = load_workbook(path, read_only=True)
@@ -483,7 +489,8 @@ def read_register_matches(path) -> pd.DataFrame | None:
 
 
 def find_previous(out: Path, name: str) -> tuple[Path | None, str | None]:
-    """The register people last edited in ``out``: ``<name>.xlsx`` or ``<name>.csv``, the newer of the two.
+    """The register people last edited in ``out``: ``<name>.xlsx`` or ``<name>.csv``, the newer of
+    the two.
 
     Returns the path and a note when both exist and their editable columns differ
     (someone edited both: only the newer is used).
@@ -507,8 +514,8 @@ def find_previous(out: Path, name: str) -> tuple[Path | None, str | None]:
             if not a.fillna("").astype(str).equals(b.fillna("").astype(str)):
                 other = next(p for p in candidates if p != newest)
                 note = (
-                    f"{newest.name} and {other.name} differ in their editable columns: using the newer, "
-                    f"{newest.name}; edits made only in {other.name} are not read"
+                    f"{newest.name} and {other.name} differ in their editable columns: "
+                    f"using the newer, {newest.name}; edits made only in {other.name} are not read"
                 )
         except AnchorError:
             pass

@@ -42,7 +42,8 @@ EDITABLE = [
     "merge_into",
     "notes",
 ]
-#: Who set a value: the build (``inferred``, or ``ledger`` when published in a ledger), a person, or a simulation.
+#: Who set a value: the build (``inferred``, or ``ledger`` when published in a ledger), a person, or
+#: a simulation.
 SOURCES = ("inferred", "ledger", "human", "simulated")
 #: Sources the build sets (a rebuild may replace their values) and those it keeps.
 MACHINE_SOURCES = ("inferred", "ledger")
@@ -136,13 +137,15 @@ REVIEW_COLUMNS = [
 
 
 def register_columns(anchors=()) -> list[str]:
-    """Register columns, in order, with one ``spend_<anchor>`` column per anchor after ``cumulative_share``."""
+    """Register columns, in order, with one ``spend_<anchor>`` column per anchor after
+    ``cumulative_share``."""
     return _LEAD + [f"spend_{a}" for a in anchors] + _TAIL
 
 
 @dataclass
 class Register:
-    """A built register: ``register`` (one row per supplier), ``matches`` (audit), ``review`` (near misses)."""
+    """A built register: ``register`` (one row per supplier), ``matches`` (audit), ``review`` (near
+    misses)."""
 
     register: pd.DataFrame
     matches: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MATCH_COLUMNS))
@@ -168,7 +171,8 @@ class Register:
         live = r[r["in_ledger"].astype(bool)]
         named = live[~live["is_redacted"].astype(bool)]
         lines = [
-            f"{int(m['in_ledger'].sum()) if len(m) else 0:,} name variants -> {len(live):,} suppliers "
+            f"{int(m['in_ledger'].sum()) if len(m) else 0:,} name variants -> "
+            f"{len(live):,} suppliers "
             f"({len(named):,} named, {len(live) - len(named)} redacted class); "
             f"{len(r) - len(live):,} earlier suppliers not in this ledger kept",
             "links by method: "
@@ -182,7 +186,8 @@ class Register:
         head = r.head(top)
         for _, s in head.iterrows():
             lines.append(
-                f"  {s['supplier_id']}  £{s['total_spend']:>15,.2f}  {s['anchors']:<40.40}  {s['canonical_name']}"
+                f"  {s['supplier_id']}  £{s['total_spend']:>15,.2f}  {s['anchors']:<40.40}  "
+                f"{s['canonical_name']}"
             )
         lines.extend(f"warning: {w}" for w in self.warnings)
         return "\n".join(lines)

@@ -59,8 +59,9 @@ def prepare_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("anchor_id", "supplier_name", "amount_pence") if c not in ledger.columns]
     if missing:
         raise SupplierRegisterError(
-            f"the ledger has no column(s) {', '.join(missing)}: a register is built from the canonical ledger "
-            "(anchor ledger read ... writes ledger.parquet; see docs/ledger_schema.md)"
+            f"the ledger has no column(s) {', '.join(missing)}: a register is built from the "
+            "canonical ledger (anchor ledger read ... writes ledger.parquet; see "
+            "docs/ledger_schema.md)"
         )
     cols = ["anchor_id", "supplier_name", "amount_pence"] + [
         c for c in ("supplier_key", "is_redacted", *_OPTIONAL) if c in ledger.columns
@@ -90,7 +91,8 @@ def prepare_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 def ledger_variants(led: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """One row per (published name, company number, charity number); each ledger row's variant number."""
+    """One row per (published name, company number, charity number); each ledger row's variant
+    number."""
     keys = led[["supplier_name", "company_number", "charity_number"]].fillna("")
     vid = keys.groupby(["supplier_name", "company_number", "charity_number"], sort=True).ngroup()
     led = led.assign(_v=vid.to_numpy())
@@ -284,7 +286,8 @@ def _supplier_frame(rows: list[dict], anchors: list[str]) -> pd.DataFrame:
 
 
 def _ledger_postcodes(nd: pd.DataFrame) -> tuple[dict[str, str], dict[str, set]]:
-    """The most common valid postcode published for each supplier (ties: alphabetical), and all of them."""
+    """The most common valid postcode published for each supplier (ties: alphabetical), and all of
+    them."""
     pc = nd[["supplier_id", "supplier_postcode"]].dropna()
     pc = pc[pc["supplier_postcode"].map(lambda x: not is_blank(x))]
     if pc.empty:
