@@ -301,7 +301,7 @@ class ArrowReader(DistinctCells, Assembly):
                 TABLES[encoding] = single_byte_table(encoding)
         self._find_header(head_text, whole)
         self._read_blocks()
-        return self._finish()
+        return self.finish()
 
     def _find_header(self, head_text: str, whole: bool) -> None:
         lines = head_text.splitlines()
@@ -664,10 +664,11 @@ class ArrowReader(DistinctCells, Assembly):
     def _note_data(self, cols: list[Cells]) -> None:
         flags = [bool(c.rows(~c.base.blank()).any()) for c in cols]
         with self.lock:
-            self._note_head_data()
+            self.note_head_data()
             self.has_data |= np.asarray(flags, dtype=bool)
 
-    def _note_head_data(self) -> None:
+    def note_head_data(self) -> None:
+        """Which columns hold data in the head's rows (the header's excepted), once."""
         if self.has_data is None:
             self.has_data = np.zeros(self.width, dtype=bool)
             for i, r in enumerate(self.head_records):

@@ -36,12 +36,21 @@ __all__ = ["Assembly"]
 
 
 class Assembly:
-    """The Arrow reader's last step (a base of :class:`anchorlib.ledgers.arrow.ArrowReader`, whose
-    state it reads: the header, the rows kept for Python, the blocks' parts, the distinct cells)."""
+    """The Arrow reader's last step: a base of :class:`anchorlib.ledgers.arrow.ArrowReader`.
 
-    def _finish(self) -> FileRead:
+    It reads the reader's state: the header (``header``, ``section``, ``header_index``,
+    ``header_width``, ``labels``, ``width``, ``found``, ``overrides``, ``tied``, ``has_data``,
+    ``head_records``, ``head_numbers``, :meth:`note_head_data`), the rows kept for Python
+    (``kept``, ``overflow``, ``uncertain``), the blocks' payments (``simple``), the distinct
+    cells (``dates``, ``date_values``, ``key_codes``, of
+    :class:`~anchorlib.ledgers.values.DistinctCells`) and ``anchor_id``, ``source``, ``compact``.
+    """
+
+    def finish(self) -> FileRead:
+        """The file's result, once every block is in: the rows kept for Python decided, the ledger
+        and rejects in row order."""
         if self.tied:
-            self._note_head_data()
+            self.note_head_data()
             data = [["x" if f else None for f in self.has_data]]
             sheet = Sheet(None, self.head_records, self.head_numbers)
             again = map_header(
