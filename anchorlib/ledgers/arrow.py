@@ -166,8 +166,7 @@ _POOL_USERS = [0, None]  # readers inside _system_memory_pool, the pool to resto
 
 
 class _system_memory_pool:
-    """Arrow allocates from the system allocator while a file is read (then the default is
-    restored).
+    """Arrow allocates from the system allocator while a file is read (then the default again).
 
     The blocks' Arrow buffers are freed as the ledger is built; with the system allocator numpy's
     arrays (the ledger's columns, the duplicate keys) reuse that memory, where with Arrow's default
@@ -467,8 +466,7 @@ class ArrowReader(DistinctCells, Assembly):
         return Cells(self._decode(enc.dictionary), enc.indices.to_numpy(zero_copy_only=False))
 
     def _block(self, batch: pa.RecordBatch, row0: int) -> dict:
-        """One block's rows: the payments column-wise, the rest kept for Python (line numbers from
-        0)."""
+        """One block's rows: its payments column-wise, the rest kept for Python (lines from 0)."""
         hidx = self.header_index
         first_block = row0 <= hidx
         cols = [self._column(batch.column(j), j) for j in range(self.width)]
@@ -612,8 +610,7 @@ class ArrowReader(DistinctCells, Assembly):
     # ------------------------------------------------------------------ checks
 
     def _scan_for_headers(self, cols: list[Cells], guard_d: np.ndarray) -> None:
-        """A row below the header that is itself a header row makes the row reader split sections
-        there."""
+        """A header row below the header: the row reader would split sections there (fall back)."""
         cand: list[np.ndarray] = []
         for j, c in enumerate(cols):
             if j == self.ai:
@@ -729,8 +726,7 @@ class ArrowReader(DistinctCells, Assembly):
 
 
 def _prefetch(reader, depth: int = 2):
-    """The reader's batches, parsed by a background thread while the caller works on the previous
-    ones."""
+    """The reader's batches, parsed by a background thread while the caller works on the last."""
     q: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
     done = object()

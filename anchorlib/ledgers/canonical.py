@@ -1,5 +1,4 @@
-"""Payment ledgers: read payment files as bodies publish them into one canonical ledger (the entry
-point).
+"""Payment ledgers: payment files as bodies publish them, read into one canonical ledger.
 
 ``read_ledger_file(path, anchor_id)`` reads one CSV or XLSX file (every
 sheet); ``read_ledgers(paths, anchor_id)`` reads several and flags the same

@@ -1,5 +1,4 @@
-"""Arrow string columns as bytes, for the Arrow reader: the scans its checks need, tidying,
-transcoding.
+"""Arrow string columns as bytes for the Arrow reader: byte scans, tidying, transcoding.
 
 A column of CSV cells is an Arrow string array: offsets into one buffer of bytes.
 :class:`ByteColumn` looks at those bytes with numpy (first and last bytes, control characters,

@@ -81,8 +81,7 @@ _GROSS_WORDS = {"gross", "inc", "incl", "including", "inclusive"}
 
 
 def _supplier_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
-    """The supplier name priority of a header, into ``out`` (which holds the fields tried
-    before)."""
+    """The supplier name priority of a header, into ``out`` (the fields tried before)."""
     if w & _SUPPLIER_WORDS and not w & _NOT_SUPPLIER:
         out["supplier_name"] = 100 if "name" in w else 90
     elif norm in {"name", "names", "paid to", "payment to", "payee details"}:
@@ -169,8 +168,7 @@ def _date_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
 
 
 def _transaction_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
-    """The transaction id priority of a header, into ``out`` (which holds the fields tried
-    before)."""
+    """The transaction id priority of a header, into ``out`` (the fields tried before)."""
     if not w & (
         _SUPPLIER_WORDS
         | {

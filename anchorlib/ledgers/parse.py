@@ -262,8 +262,7 @@ def numeric_date_order(values) -> bool:
 
 
 def financial_year(date) -> str | None:
-    """The UK financial year (April to March) of a date: 2022-04-01 -> '2022-23'; None for
-    missing."""
+    """The UK financial year (April to March) of a date: 2022-04-01 -> '2022-23' (None: none)."""
     if date is None:
         return None
     try:

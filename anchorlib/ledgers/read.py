@@ -173,8 +173,7 @@ def _read_csv(path: Path, raw: bytes) -> list[Sheet]:
 
 
 def looks_binary(raw: bytes) -> bool:
-    """Control bytes (other than tab, CR, LF) in more than a tenth of the first 4 kB: not a text
-    file."""
+    """Control bytes (not tab, CR, LF) in over a tenth of the first 4 kB: not a text file."""
     head = raw[:4096]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
@@ -219,8 +218,7 @@ def _read_xlsx(path: Path) -> list[Sheet]:
 
 
 def read_sheets(path: Path | str) -> list[Sheet]:
-    """The sheets of a payment file, each trimmed of blank rows before its first and after its last
-    content."""
+    """The sheets of a payment file, each trimmed of the blank rows around its content."""
     path = Path(path)
     if not path.is_file():
         raise LedgerReadError(f"{path}: no such file")
@@ -384,8 +382,7 @@ def _score(found: dict) -> int:
 
 
 def looks_like_data(row: list, found: dict) -> bool:
-    """A candidate header whose amount cell holds a number is a data row that happens to use header
-    words."""
+    """A candidate header whose amount cell holds a number: a data row using header words."""
     for _, i in found.get("amount", []):
         try:
             if parse_amount(row[i]) is not None:
@@ -406,8 +403,7 @@ def is_header(row: list, found: dict) -> bool:
 
 
 def has_tie(found: dict) -> bool:
-    """Whether map_header meets equally good columns for some field (then which hold data
-    decides)."""
+    """Whether map_header meets equally good columns for a field (which hold data decides)."""
     used: set[int] = set()
     for fld in FIELDS:
         options = [(p, i) for p, i in found.get(fld, []) if i not in used]

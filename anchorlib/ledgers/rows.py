@@ -111,8 +111,7 @@ class RowReader:
             )
 
     def _sheet(self, sheet: Sheet, headers: list[Header]) -> None:
-        """Rows of a sheet, each read under the header of its section (rows above the first: the
-        first)."""
+        """A sheet's rows, each under its section's header (the rows above the first: the first)."""
         where = f"sheet {sheet.name!r}, " if sheet.name is not None else ""
         header_at = {h.index: h for h in headers}
         sections = []

@@ -185,8 +185,7 @@ class FileRead:
 
 
 def postcode_text(value) -> str | None:
-    """A published supplier postcode as the ledger keeps it: clean text, upper case (None if
-    blank)."""
+    """A published supplier postcode as the ledger keeps it: clean text, upper case, or None."""
     return (clean_text(value) or "").upper() or None
 
 
@@ -340,8 +339,7 @@ def overflowing(sheet: Sheet, rows: range, width: int) -> set[int]:
 
 
 def bad_shape(sheet: Sheet, i: int, width: int, overflowing: set[int]) -> tuple[str, str] | None:
-    """A CSV row that cannot be trusted cell by cell: cut short at the end of the file, or
-    shifted."""
+    """A CSV row that cannot be trusted cell by cell: cut short at the file's end, or shifted."""
     if (
         i == len(sheet.rows) - 1
         and sheet.ends_mid_line

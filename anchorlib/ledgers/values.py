@@ -1,5 +1,4 @@
-"""Column-wise values for the Arrow reader: supplier names, dates and amounts, once per distinct
-cell.
+"""Column-wise values for the Arrow reader: supplier names, dates and amounts, per distinct cell.
 
 Each function gives exactly what the row reader's own function gives for the same text
 (:func:`~anchorlib.core.normalise.clean_text`,
