@@ -473,15 +473,8 @@ class ArrowReader(DistinctCells, Assembly):
         if first_block and self.plain is None:  # the first block is read before any other starts
             self.plain = {j for j, c in enumerate(cols) if c.base.n > DICT_RATIO * max(c.n, 1)}
         n = cols[0].n
-        extra = np.zeros(n, dtype=np.int64)  # line breaks inside the cells of each record
-        for c in cols:
-            nl = c.base.newlines()
-            if nl is not None:
-                extra += c.rows(nl)
-        lines = np.arange(n, dtype=np.int64)
-        if extra.any():
-            lines += np.concatenate([[0], np.cumsum(extra)[:-1]])
-        out = {"lines": int(n + extra.sum()), "kept": [], "part": None, "uncertain": []}
+        lines, n_lines = _line_numbers(cols)
+        out = {"lines": n_lines, "kept": [], "part": None, "uncertain": []}
         pos = row0 + np.arange(n, dtype=np.int64)
 
         if first_block:  # the first block: Arrow must read the head as the csv module did
@@ -723,6 +716,21 @@ class ArrowReader(DistinctCells, Assembly):
         return out
 
     # ----------------------------------------------------------------- the end: Python rows, frames
+
+
+def _line_numbers(cols: list[Cells]) -> tuple[np.ndarray, int]:
+    """(the line each record of a block starts on, from 0; the block's lines): records span the
+    line breaks inside their cells."""
+    n = cols[0].n
+    extra = np.zeros(n, dtype=np.int64)  # line breaks inside the cells of each record
+    for c in cols:
+        nl = c.base.newlines()
+        if nl is not None:
+            extra += c.rows(nl)
+    lines = np.arange(n, dtype=np.int64)
+    if extra.any():
+        lines += np.concatenate([[0], np.cumsum(extra)[:-1]])
+    return lines, int(n + extra.sum())
 
 
 def _prefetch(reader, depth: int = 2):

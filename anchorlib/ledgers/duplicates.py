@@ -437,24 +437,30 @@ def flag_duplicates_columnwise(
             is_dup[t[dup_t]] = True
             dup_from[t[dup_t]] = first_t[dup_t]
     ledger["is_duplicate"] = is_dup
-    dup = np.flatnonzero(is_dup)
-    if len(dup):
-        src = dup_from[dup]
-        sheet = (
-            ledger["source_sheet"].iloc[src].to_numpy(dtype=object)
-        )  # (memory: the rows in question only)
-        files_src = ledger["source_file"].iloc[src].to_numpy(dtype=object)
-        rows_src = ledger["source_row"].to_numpy()[src]
-        locs = [
-            f"{f}:" + (f"{s}!" if isinstance(s, str) and s else "") + str(r)
-            for f, s, r in zip(files_src, sheet, rows_src.tolist())
-        ]
-        values = np.full(n, None, dtype=object)
-        values[dup] = locs
-        ledger["duplicate_of"] = pd.Series(values, dtype="str", index=ledger.index)
-    else:
-        ledger["duplicate_of"] = pd.Series(str_series([null_strings(n)]).array, index=ledger.index)
+    ledger["duplicate_of"] = _duplicate_of(ledger, is_dup, dup_from)
     return ledger, within
+
+
+def _duplicate_of(
+    ledger: pd.DataFrame, is_dup: np.ndarray, dup_from: np.ndarray | None
+) -> pd.Series:
+    """The 'file:row' (or 'file:sheet!row') of the row each duplicate repeats; null elsewhere."""
+    n = len(ledger)
+    dup = np.flatnonzero(is_dup)
+    if not len(dup):
+        return pd.Series(str_series([null_strings(n)]).array, index=ledger.index)
+    src = dup_from[dup]
+    # (memory: the rows in question only)
+    sheet = ledger["source_sheet"].iloc[src].to_numpy(dtype=object)
+    files_src = ledger["source_file"].iloc[src].to_numpy(dtype=object)
+    rows_src = ledger["source_row"].to_numpy()[src]
+    locs = [
+        f"{f}:" + (f"{s}!" if isinstance(s, str) and s else "") + str(r)
+        for f, s, r in zip(files_src, sheet, rows_src.tolist())
+    ]
+    values = np.full(n, None, dtype=object)
+    values[dup] = locs
+    return pd.Series(values, dtype="str", index=ledger.index)
 
 
 def _has_text(values: pd.Series) -> np.ndarray:
