@@ -35,9 +35,10 @@ def fixture_cache(tmp_path_factory) -> Path:
 
 
 def fixture_env(mp: pytest.MonkeyPatch, cache: Path) -> pytest.MonkeyPatch:
-    """Point anchorlib at the committed fixture data (never ../shared), with ``cache`` as its cache; memoised
-    tables forgotten.  For module-scoped fixtures: ``mp = fixture_env(pytest.MonkeyPatch(), fixture_cache)``,
-    then ``mp.undo(); clear_anchorlib_caches()`` after the yield."""
+    """Point anchorlib at the committed fixture data (never ../shared), with ``cache`` as its
+    cache; memoised tables forgotten.  For module-scoped fixtures:
+    ``mp = fixture_env(pytest.MonkeyPatch(), fixture_cache)``, then
+    ``mp.undo(); clear_anchorlib_caches()`` after the yield."""
     mp.setenv("ANCHOR_CATALOGUE", str(FIXTURES / "sources.yml"))
     mp.setenv("ANCHOR_DATA_DIR", str(FIXTURES / "data"))
     mp.setenv("ANCHOR_NO_SHARED", "1")
@@ -57,7 +58,8 @@ def fixture_data(monkeypatch, fixture_cache):
 def real_data(monkeypatch):
     if not SHARED.is_dir() or os.environ.get("ANCHOR_NO_SHARED"):
         pytest.skip(
-            "the real data bundle ../shared/data is not on this machine (or ANCHOR_NO_SHARED is set)"
+            "the real data bundle ../shared/data is not on this machine "
+            "(or ANCHOR_NO_SHARED is set)"
         )
     for var in (
         "ANCHOR_CATALOGUE",
@@ -69,7 +71,7 @@ def real_data(monkeypatch):
     clear_anchorlib_caches()
 
 
-# --------------------------------------------------------------------------- the demo site, built once per session
+# ------------------------------------------------------------ the demo site, built once per session
 
 DEMO = ROOT / "collaboratives" / "lancashire.yml"
 
@@ -77,13 +79,15 @@ DEMO = ROOT / "collaboratives" / "lancashire.yml"
 def require_real_data() -> None:
     if not SHARED.is_dir() or os.environ.get("ANCHOR_NO_SHARED"):
         pytest.skip(
-            "the real data bundle ../shared/data is not on this machine (or ANCHOR_NO_SHARED is set): "
+            "the real data bundle ../shared/data is not on this machine "
+            "(or ANCHOR_NO_SHARED is set): "
             "the demo collaborative's ledgers are in it"
         )
 
 
 def real_data_env(mp: pytest.MonkeyPatch) -> None:
-    """What ``real_data`` does, for a session-scoped fixture: the real catalogue, ../shared allowed."""
+    """What ``real_data`` does, for a session-scoped fixture: the real catalogue, ../shared
+    allowed."""
     for var in (
         "ANCHOR_CATALOGUE",
         "ANCHOR_NO_SHARED",
@@ -130,8 +134,9 @@ class DemoSite:
         return json.loads((self.dir / "manifest.json").read_text(encoding="utf-8"))
 
 
-#: Without ../shared: a small collaborative on the committed fixture data (test ledgers, Hyndburn and
-#: Burnley, simulated supplier postcodes and staff), so the site tests still run on a clean clone.
+#: Without ../shared: a small collaborative on the committed fixture data (test ledgers, Hyndburn
+#: and Burnley, simulated supplier postcodes and staff), so the site tests still run on a clean
+#: clone.
 SITE_FIXTURE_COLLAB = """id: fixture
 name: Fixture collaborative
 description: Two anchors with test ledgers in Hyndburn and Burnley (tests/conftest.py).
@@ -161,9 +166,10 @@ def have_real_data() -> bool:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory, request) -> DemoSite:
-    """``anchor run collaboratives/lancashire.yml`` (real data) into a temporary outputs folder, once per test
-    session; without ../shared, the same for a small collaborative on the committed fixture data.  Shared by
-    tests/test_site_e2e.py and tests/test_browser.py; read-only for them."""
+    """``anchor run collaboratives/lancashire.yml`` (real data) into a temporary outputs folder,
+    once per test session; without ../shared, the same for a small collaborative on the committed
+    fixture data.  Shared by tests/test_site_e2e.py and tests/test_browser.py; read-only for
+    them."""
     import time
 
     from anchorlib.config.collaborative import load_collaborative

@@ -1,8 +1,9 @@
-"""Scanning files for staff-level data: the text in a file (xlsx sheets, Parquet string values, anything else
-decoded with embedded base64 figures removed), and the staff ids and home postcodes found in it.
+"""Scanning files for staff-level data: the text in a file (xlsx sheets, Parquet string values,
+anything else decoded with embedded base64 figures removed), and the staff ids and home postcodes
+found in it.
 
-Shared by tests/test_site_e2e.py (the published site) and tests/test_hardening.py (the cache and every output
-outside private/).
+Shared by tests/test_site_e2e.py (the published site) and tests/test_hardening.py (the cache and
+every output outside private/).
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from pathlib import Path
 
 #: Images, fonts and other binaries with no text to scan.
 BINARY = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".woff", ".woff2", ".pdf"}
-#: data: URIs and long base64 runs (embedded figures) are removed before scanning text for personal data.
+#: data: URIs and long base64 runs (embedded figures) are removed before scanning text for personal
+#: data.
 BASE64 = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+|[A-Za-z0-9+/=\\n]{200,}")
 POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b", re.I)
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
 
 
 def text_of(path: Path) -> str:
-    """The text in a file: xlsx sheets (zipped XML), Parquet column names and string values, or the file
-    decoded (base64 runs removed)."""
+    """The text in a file: xlsx sheets (zipped XML), Parquet column names and string values, or the
+    file decoded (base64 runs removed)."""
     if path.suffix == ".xlsx":
         with zipfile.ZipFile(path) as z:
             return "\n".join(
@@ -34,7 +36,7 @@ def text_of(path: Path) -> str:
 
         table = pq.read_table(path)
         parts = list(table.schema.names)
-        for name, col in zip(table.schema.names, table.columns):
+        for _name, col in zip(table.schema.names, table.columns):
             if pa.types.is_dictionary(col.type):
                 col = col.cast(col.type.value_type)
             if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):

@@ -1,16 +1,18 @@
-"""A real browser on the published demo site (the session fixture ``demo_site``, tests/conftest.py): headless Chromium (the system package, driven by Playwright)
-opens the site index, every collaborative index and every report over HTTP, as a static host would serve
-them, and fails on any console error, uncaught page error, failed request, HTTP status >= 400, or image that
-did not load. A full-page screenshot of each page is kept as a test artefact.
+"""A real browser on the published demo site (the session fixture ``demo_site``,
+tests/conftest.py): headless Chromium (the system package, driven by Playwright) opens the site
+index, every collaborative index and every report over HTTP, as a static host would serve them,
+and fails on any console error, uncaught page error, failed request, HTTP status >= 400, or image
+that did not load. A full-page screenshot of each page is kept as a test artefact.
 
-Chromium: Debian's ``chromium`` (``scripts/install-browser`` installs it when missing and it can; ``make test``
-runs that first), or ``$ANCHOR_CHROMIUM``. Playwright never downloads a browser here (no
-``playwright install``: CI reaches package registries only). Without Chromium, or without the playwright
-package, the test is skipped with the reason, after trying the install script; when ``CI`` is set it fails
-instead.
+Chromium: Debian's ``chromium`` (``scripts/install-browser`` installs it when missing and it can;
+``make test`` runs that first), or ``$ANCHOR_CHROMIUM``. Playwright never downloads a browser here
+(no ``playwright install``: CI reaches package registries only). Without Chromium, or without the
+playwright package, the test is skipped with the reason, after trying the install script; when
+``CI`` is set it fails instead.
 
-Screenshots: ``test-artefacts/screenshots/`` in the project (git-ignored; replaced on every run), or the
-folder named by ``$ANCHOR_TEST_ARTEFACTS``. The path is printed at the end of the pytest report.
+Screenshots: ``test-artefacts/screenshots/`` in the project (git-ignored; replaced on every run),
+or the folder named by ``$ANCHOR_TEST_ARTEFACTS``. The path is printed at the end of the pytest
+report.
 """
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ def served(demo_site):
 
 
 def _pages(site) -> list[str]:
-    """The pages a reader opens: the site index, each collaborative's index, each published report."""
+    """The pages a reader opens: the site index, each collaborative's index, each published
+    report."""
     man = site.manifest()
     pages = ["index.html", f"{site.dir.name}/index.html"]
     pages += [
@@ -158,7 +161,8 @@ def test_every_page_loads_in_chromium_without_errors(demo_site, served, browser,
                 issues.append(
                     f"the page itself: HTTP {response.status if response else 'no response'}"
                 )
-            # scroll to the end so that lazily loaded images are requested, then wait for every image
+            # scroll to the end so that lazily loaded images are requested, then wait for every
+            # image
             page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
             page.wait_for_load_state("networkidle")
             page.evaluate(

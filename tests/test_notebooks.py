@@ -1,21 +1,24 @@
-"""Every notebook in notebooks/ (reports and the quickstart, whatever they are) runs top to bottom with its
-default parameters, under ``pytest --nbval-lax``.
+"""Every notebook in notebooks/ (reports and the quickstart, whatever they are) runs top to bottom
+with its default parameters, under ``pytest --nbval-lax``.
 
 This is a notebook as a researcher opens it in Jupyter: no parameter injected, the defaults of its
-``parameters`` cell (the demo collaborative; ``outputs: ""``, the project's ``outputs/``). The shared assets
-a notebook reads (ledger, supplier register, place asset) are built first, once per session per
-(collaborative, outputs) pair found in the notebooks' defaults, by the same ``build_assets`` that
-``anchor run`` uses: skipped when their inputs are unchanged, under the run's lock on
-``outputs/<id>/.run.lock`` (so never while an ``anchor run`` of the same collaborative is writing them).
+``parameters`` cell (the demo collaborative; ``outputs: ""``, the project's ``outputs/``). The
+shared assets a notebook reads (ledger, supplier register, place asset) are built first, once per
+session per (collaborative, outputs) pair found in the notebooks' defaults, by the same
+``build_assets`` that ``anchor run`` uses: skipped when their inputs are unchanged, under the run's
+lock on ``outputs/<id>/.run.lock`` (so never while an ``anchor run`` of the same collaborative is
+writing them).
 
-``--nbval-lax``: outputs are not compared with stored ones (the notebooks are committed without outputs);
-a cell that raises fails the notebook. Each notebook runs in its own ``pytest --nbval-lax`` process, whose
-report is shown when it fails. Real data: skipped without ../shared (the demo's ledgers are in it).
+``--nbval-lax``: outputs are not compared with stored ones (the notebooks are committed without
+outputs); a cell that raises fails the notebook. Each notebook runs in its own
+``pytest --nbval-lax`` process, whose report is shown when it fails. Real data: skipped without
+../shared (the demo's ledgers are in it).
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import fcntl
 import os
 import subprocess
@@ -33,7 +36,8 @@ pytestmark = pytest.mark.site
 
 
 def parameter_defaults(path: Path) -> dict:
-    """The defaults of the cell tagged ``parameters`` (literals only), e.g. {"collaborative": "...", ...}."""
+    """The defaults of the cell tagged ``parameters`` (literals only), e.g.
+    {"collaborative": "...", ...}."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -45,16 +49,15 @@ def parameter_defaults(path: Path) -> dict:
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                     for t in targets:
                         if isinstance(t, ast.Name):
-                            try:
+                            with contextlib.suppress(ValueError):
                                 out[t.id] = ast.literal_eval(node.value)
-                            except ValueError:
-                                pass
             return out
     return {}
 
 
 def _build_assets(collaborative: str, outputs: str) -> dict:
-    """``anchor run``'s shared-asset step for a notebook's default collaborative and outputs folder."""
+    """``anchor run``'s shared-asset step for a notebook's default collaborative and outputs
+    folder."""
     from anchorlib.config.collaborative import load_collaborative
     from anchorlib.reports.params import project_path
     from anchorlib.run.shared_assets import build_assets
@@ -83,7 +86,8 @@ def _build_assets(collaborative: str, outputs: str) -> dict:
 
 @pytest.fixture(scope="session")
 def notebook_assets():
-    """Build (or find unchanged) the shared assets for a (collaborative, outputs) pair, once per session."""
+    """Build (or find unchanged) the shared assets for a (collaborative, outputs) pair, once per
+    session."""
     done: dict[tuple[str, str], dict] = {}
 
     def ensure(collaborative: str, outputs: str) -> dict:
