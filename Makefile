@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast bench venv clean-cache fixtures demo-data
+.PHONY: demo test test-fast lint bench venv clean-cache fixtures demo-data
 
 venv: $(STAMP)
 
@@ -21,9 +21,14 @@ demo: $(STAMP)
 	$(BIN)/anchor run collaboratives/lancashire.yml
 	@echo "The demo site: $(CURDIR)/outputs/index.html"
 
-test: $(STAMP)
+test: $(STAMP) lint
 	scripts/install-browser
 	$(BIN)/python -m pytest -q
+
+# ruff (configured in pyproject.toml): lint, and the formatting the code was written in.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Everything but the site tests (notebooks, end-to-end demo run, browser): minutes faster.
 test-fast: $(STAMP)

@@ -55,7 +55,7 @@ class Import:
 
 
 def module_sources(pkg: Path = PKG) -> dict[str, str]:
-    """``{dotted module name: source}`` of every module of the package (``__init__`` as the package)."""
+    """``{dotted module name: source}`` of every module (``__init__``: the package)."""
     out = {}
     for p in sorted(pkg.rglob("*.py")):
         parts = p.relative_to(pkg.parent).with_suffix("").parts

@@ -606,7 +606,7 @@ def test_cli_read(tmp_path):
     """anchor ledger read, through the app (whose one handler reports bad input, exit 2)."""
     from typer.testing import CliRunner
 
-    from anchorlib.cli.app import app
+    from anchorlib.cli import app
 
     runner = CliRunner()
     out = tmp_path / "out"

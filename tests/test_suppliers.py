@@ -871,7 +871,7 @@ def test_many_names_build_with_blocking():
 def test_cli_build_twice_keeps_edits(tmp_path):
     from typer.testing import CliRunner
 
-    from anchorlib.cli.app import app
+    from anchorlib.cli import app
 
     led = tmp_path / "ledger.parquet"
     ledger(BASE).to_parquet(led, index=False)

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from anchorlib.assets.workforce import run_workforce, staff_for_collaborative
 from anchorlib.config.collaborative import AnchorSpec, load_collaborative
 from anchorlib.config.places import place_from_codes
-from anchorlib.demo.staff import SIMULATED, employee_id, simulate_staff, write_private
+from anchorlib.demo.staff import employee_id, simulate_staff, write_private
+from anchorlib.demo.supplier_postcodes import SIMULATED
 from anchorlib.indicators.workforce import WorkforceOptions, workforce_indicators
 from anchorlib.workforce.rates import (
     HOURS_PER_WEEK,

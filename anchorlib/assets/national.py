@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from anchorlib.assets.place import BNG, SIMPLIFY_M
+from anchorlib.assets.place import BNG, ENGLAND, SIMPLIFY_M
 from anchorlib.core.atomic import write_all
 from anchorlib.core.errors import AnchorError
 from anchorlib.core.xlsx import write_xlsx
@@ -80,10 +80,8 @@ __all__ = [
     "PLACE_INPUTS",
     "COMPARISON_MEASURES",
     "MEASURE_WORDS",
-    "ENGLAND",
 ]
 
-ENGLAND = "England"
 EDITION = 2025
 #: A place is compared with the region(s) holding at least this share of its neighbourhoods (and
 #: always the region holding most of them).

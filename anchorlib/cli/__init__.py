@@ -6,6 +6,7 @@ message; a batch that ran but had failures exits 1.
 May import: every layer. Nothing imports it.
 """
 
-from anchorlib.cli.app import app, main
+from anchorlib.cli.commands import app, main
+from anchorlib.cli.group import AnchorGroup
 
-__all__ = ["app", "main"]
+__all__ = ["AnchorGroup", "app", "main"]

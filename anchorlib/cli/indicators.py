@@ -3,7 +3,7 @@
     anchor indicators COLLABORATIVE.yml [--json]
     anchor indicators --ledger DIR --place PLACE_SPEC [--register FILE] [--deprived 1,2] [--json]
 
-Mounted by anchorlib/cli/app.py as ``app.command("indicators")(indicators_cmd)``.
+Mounted by anchorlib/cli/commands.py as ``app.command("indicators")(indicators_cmd)``.
 The numbers come from :func:`anchorlib.indicators.spend.spend_indicators`; this module
 only reads inputs and prints.  JSON shape: one key per anchor and
 ``combined`` (all years), ``by_year`` (``{year: {anchor: ..., combined: ...}}``)

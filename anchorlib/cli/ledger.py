@@ -1,6 +1,6 @@
 """`anchor ledger ...`: read loose payment files into the canonical ledger (no YAML needed).
 
-Mounted by anchorlib/cli/app.py as ``app.add_typer(ledger_app, name="ledger")``.
+Mounted by anchorlib/cli/commands.py as ``app.add_typer(ledger_app, name="ledger")``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``anchor run``: shared assets once, then every report notebook in parallel, published as a
 static site.
 
-Mounted by anchorlib/cli/app.py as ``app.command("run")(run_cmd)``.  The work is
+Mounted by anchorlib/cli/commands.py as ``app.command("run")(run_cmd)``.  The work is
 done by :func:`anchorlib.run.runner.run_collaborative`; ``anchor run --places lads|icbs`` by
 :func:`anchorlib.run.national.run_places`.  See docs/running_reports.md.
 """

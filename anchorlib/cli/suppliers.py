@@ -1,6 +1,6 @@
 """`anchor suppliers ...`: the shared supplier register of a collaborative.
 
-Mounted by anchorlib/cli/app.py as ``app.add_typer(suppliers_app, name="suppliers")``.
+Mounted by anchorlib/cli/commands.py as ``app.add_typer(suppliers_app, name="suppliers")``.
 The work is done by :func:`anchorlib.suppliers.register.build_register` on DataFrames;
 this module only reads and writes files.
 """

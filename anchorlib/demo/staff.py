@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from anchorlib.data.postcodes import locate_postcodes, postcode_index
-from anchorlib.demo.supplier_postcodes import live_postcodes_by_tier, stable_int
+from anchorlib.demo.supplier_postcodes import SIMULATED, live_postcodes_by_tier, stable_int
 from anchorlib.workforce.rates import (
     HOURS_PER_WEEK,
     WEEKS_PER_YEAR,
@@ -59,7 +59,6 @@ NEAR_SHARE = 0.92
 BLANK_POSTCODE = 0.01
 MISTYPED_POSTCODE = 0.005
 PAY_YEAR = "2024-25"
-SIMULATED = "simulated"
 
 #: Demo headcounts by anchor type: the order of magnitude of such a body, not any body's figure.
 DEMO_SIZES = {

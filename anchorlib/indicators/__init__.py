@@ -7,3 +7,54 @@ docstring gives its definition and source; docs/indicators.md lists them.
 May import: ``core``, ``data``, ``config``, ``ledgers``, ``suppliers``, ``workforce``.
 Must not import: demo, assets, reports, run, cli.
 """
+
+from anchorlib.indicators.addressable import addressable_rule, addressable_spend
+from anchorlib.indicators.collective import combined_totals, flag_intra_collaborative
+from anchorlib.indicators.giving import place_giving
+from anchorlib.indicators.lm3 import read_lm3_survey, validate_lm3_survey
+from anchorlib.indicators.locate import locate_ledger
+from anchorlib.indicators.opportunity import collective_opportunity
+from anchorlib.indicators.place import format_summary, place_summary
+from anchorlib.indicators.progress import (
+    default_indicators,
+    progress_table,
+    targets_summary,
+    year_coverage,
+)
+from anchorlib.indicators.rows import SpendError, distinct_values, spend_rows
+from anchorlib.indicators.spend import spend_indicators
+from anchorlib.indicators.tiers import place_tier, wider_tier
+from anchorlib.indicators.workforce import (
+    COMBINED,
+    PUBLISHED_TABLES,
+    WorkforceOptions,
+    workforce_indicators,
+)
+
+__all__ = [
+    "COMBINED",
+    "PUBLISHED_TABLES",
+    "SpendError",
+    "WorkforceOptions",
+    "addressable_rule",
+    "addressable_spend",
+    "collective_opportunity",
+    "combined_totals",
+    "default_indicators",
+    "distinct_values",
+    "flag_intra_collaborative",
+    "format_summary",
+    "locate_ledger",
+    "place_giving",
+    "place_summary",
+    "place_tier",
+    "progress_table",
+    "read_lm3_survey",
+    "spend_indicators",
+    "spend_rows",
+    "targets_summary",
+    "validate_lm3_survey",
+    "wider_tier",
+    "workforce_indicators",
+    "year_coverage",
+]

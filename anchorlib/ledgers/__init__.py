@@ -6,3 +6,55 @@ schema, the row reader and the Arrow reader for large CSVs, one entry point choo
 May import: ``core``, ``data``, ``config``.
 Must not import: suppliers, workforce or anything above them.
 """
+
+from anchorlib.ledgers.arrow import read_csv_fast
+from anchorlib.ledgers.canonical import LedgerResult, read_ledger_file, read_ledgers, write_outputs
+from anchorlib.ledgers.headers import header_matches
+from anchorlib.ledgers.parse import (
+    NUMERIC_DATE,
+    REDACTED_KEY,
+    financial_year,
+    is_redacted,
+    normalise_supplier_name,
+    numeric_date_order,
+    parse_amount,
+    parse_date,
+)
+from anchorlib.ledgers.read import (
+    FIELDS,
+    LedgerError,
+    LedgerMappingError,
+    LedgerReadError,
+    column_letter,
+    normalise_header,
+    read_sheets,
+)
+from anchorlib.ledgers.rows import read_rows
+from anchorlib.ledgers.schema import LEDGER_COLUMNS, RECONCILIATION_COLUMNS
+
+__all__ = [
+    "FIELDS",
+    "LEDGER_COLUMNS",
+    "LedgerError",
+    "LedgerMappingError",
+    "LedgerReadError",
+    "LedgerResult",
+    "NUMERIC_DATE",
+    "RECONCILIATION_COLUMNS",
+    "REDACTED_KEY",
+    "column_letter",
+    "financial_year",
+    "header_matches",
+    "is_redacted",
+    "normalise_header",
+    "normalise_supplier_name",
+    "numeric_date_order",
+    "parse_amount",
+    "parse_date",
+    "read_csv_fast",
+    "read_ledger_file",
+    "read_ledgers",
+    "read_rows",
+    "read_sheets",
+    "write_outputs",
+]

@@ -4,3 +4,61 @@ disclosure control for anything published about people.
 May import: ``core``, ``data``, ``config``, ``ledgers`` (the file reader).
 Must not import: suppliers or anything above it.
 """
+
+from anchorlib.workforce.disclosure import (
+    DEFAULT_ROUNDING,
+    DEFAULT_THRESHOLD,
+    TOTAL,
+    LinkedCells,
+    check_safe,
+    determined,
+    dominated,
+    protect,
+    round_to_base,
+    suppress,
+    suppression_mask,
+)
+from anchorlib.workforce.rates import (
+    HOURS_PER_WEEK,
+    RLW_PATH,
+    WEEKS_PER_YEAR,
+    financial_year_bounds,
+    latest_year,
+    rlw_rate,
+    rlw_rates,
+    rlw_source,
+)
+from anchorlib.workforce.staff import (
+    LONDON_REGION,
+    STAFF_COLUMNS,
+    StaffDataError,
+    postcode_problems,
+    read_staff,
+)
+
+__all__ = [
+    "DEFAULT_ROUNDING",
+    "DEFAULT_THRESHOLD",
+    "HOURS_PER_WEEK",
+    "LONDON_REGION",
+    "LinkedCells",
+    "RLW_PATH",
+    "STAFF_COLUMNS",
+    "StaffDataError",
+    "TOTAL",
+    "WEEKS_PER_YEAR",
+    "check_safe",
+    "determined",
+    "dominated",
+    "financial_year_bounds",
+    "latest_year",
+    "postcode_problems",
+    "protect",
+    "read_staff",
+    "rlw_rate",
+    "rlw_rates",
+    "rlw_source",
+    "round_to_base",
+    "suppress",
+    "suppression_mask",
+]
