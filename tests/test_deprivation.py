@@ -32,6 +32,8 @@ TOP_KEYS = {
     "edition",
     "lsoa_count",
     "population",
+    "extent_method",
+    "population_denominator",
     "population_source",
     "imd",
     "domains",
@@ -44,13 +46,15 @@ TOP_KEYS = {
 # ------------------------------------------------------------------------------------------
 
 # Six LSOAs in a country of N = 100 LSOAs (so percentile p = rank).  Given in a shuffled order.
-#   LSOA  rank r  r' = 101 - r  pop  score  decile  percentile  extent weight (30 - p) / 20
+#   LSOA  rank r  r' = 101 - r  pop  score  decile  percentile  extent weight (IoD report)
 #   A       5         96         60    50     1         5          1
 #   B      10         91        200    40     1        10          1
 #   C      11         90        300    30     2        11          0.95
-#   D      20         81        100    20     2        20          0.50
-#   E      30         71        200    10     3        30          0
+#   D      20         81        100    20     2        20          0.95 - 9 * 0.9/19 = 9.95/19
+#   E      30         71        200    10     3        30          0.05
 #   F      60         41        140     5     6        60          0
+# (IoD technical report: 1 for percentiles 1-10, 0.95 at the 11th falling in 19 equal steps of
+# 0.9/19 to 0.05 at the 30th, 0 after.)
 # Total population 1000.
 HAND = {  # name: (rank, pop, score, decile)
     "D": (20, 100, 20.0, 2),
@@ -78,29 +82,29 @@ def test_summary_measures_hand_computed():
     assert m["average_rank"] == pytest.approx(79.0)
     # proportion in the most deprived 10%: A and B of 6 LSOAs = 1/3
     assert m["proportion_lsoas_most_deprived_10pct"] == pytest.approx(1 / 3)
-    # extent = (60*1 + 200*1 + 300*0.95 + 100*0.5 + 200*0 + 140*0) / 1000 = (60+200+285+50)/1000 =
-    # 0.595
-    assert m["extent"] == pytest.approx(0.595)
+    # extent = (60*1 + 200*1 + 300*0.95 + 100*9.95/19 + 200*0.05 + 140*0) / 1000
+    #        = (60 + 200 + 285 + 995/19 + 10) / 1000 = (555*19 + 995) / 19000 = 11540/19000
+    #        = 0.607368421...  (the old linear-to-zero weights gave 0.595: D at 0.5, E at 0)
+    assert m["extent"] == pytest.approx(11540 / 19000)
     # local concentration: 10% of 1000 = 100 people.  A (60, r'=96) fits whole; B straddles and
     # contributes the remaining 40 people: (60*96 + 40*91) / 100 = (5760 + 3640) / 100 = 94.0
     assert m["local_concentration"] == pytest.approx(94.0)
 
 
-def test_summary_measures_alternative_extent_reading():
-    rank, pop, score, decile = _hand()
-    m = dep.summary_measures(rank, pop, 100, extent_scheme="equal_steps_to_0.05")
-    # weights: p=11 -> 0.95, p=20 -> 0.95 - 9 * 0.9/19 = 0.523684..., p=30 -> 0.05
-    # extent = (60 + 200 + 300*0.95 + 100*0.5236842105 + 200*0.05) / 1000
-    #        = (60 + 200 + 285 + 52.36842105 + 10) / 1000 = 0.60736842105
-    assert m["extent"] == pytest.approx(0.60736842105)
-    assert dep.extent_weight([11, 20, 30, 31], "equal_steps_to_0.05") == pytest.approx(
-        [0.95, 0.5236842105, 0.05, 0]
+def test_extent_weights_are_the_iod_technical_report_steps_only():
+    # Percentiles 1-10 weigh 1; the 11th 0.95; each further percentile 0.9/19 less, so the 12th
+    # is 0.95 - 0.9/19 = 17.15/19, the 29th 0.95 - 18*0.9/19 = 1.85/19 and the 30th 0.05; then 0.
+    assert dep.extent_weight([1, 10, 11, 12, 29, 30, 31, 100]) == pytest.approx(
+        [1, 1, 0.95, 17.15 / 19, 1.85 / 19, 0.05, 0, 0]
     )
-    assert dep.extent_weight([1, 10, 11, 12, 29, 30, 31]) == pytest.approx(
-        [1, 1, 0.95, 0.9, 0.05, 0, 0]
-    )
-    with pytest.raises(ValueError, match="Unknown extent scheme"):
-        dep.extent_weight([1], "nope")
+    # No other scheme and no switch remain.
+    assert not hasattr(dep, "EXTENT_SCHEMES") and not hasattr(dep, "EXTENT_SCHEME")
+    with pytest.raises(TypeError):
+        dep.summary_measures([1], [1], 100, extent_scheme="linear_to_zero")
+    assert "0.05 at the 30th" in dep.EXTENT_METHOD
+    # Two LSOAs in N = 100, both percentile 30 and 11: extent = (10*0.05 + 30*0.95) / 40
+    # = (0.5 + 28.5) / 40 = 0.725
+    assert dep.summary_measures([30, 11], [10, 30], 100)["extent"] == pytest.approx(0.725)
 
 
 def test_summary_measures_without_score_or_decile_and_edge_cases():
@@ -222,6 +226,8 @@ def test_population_weighting_matches_a_manual_weighted_mean(fixture_data):
     want_h = sum(f6[c] * (32845 - _int(f2[c][col])) for c in mine) / total
     assert got["domains"]["health"]["average_rank"] == pytest.approx(want_h, rel=1e-12)
     assert "File 6" in got["population_source"] and "mid 2015" in got["population_source"]
+    assert got["population_denominator"] == "iod2019_file6"
+    assert got["extent_method"] == dep.EXTENT_METHOD
 
     # 2025, Hyndburn: Census 2021 usual residents (the bundle has no IoD2025 denominators)
     imd, lad_of, pop = _raw_2025(fixture_data)
@@ -230,6 +236,7 @@ def test_population_weighting_matches_a_manual_weighted_mean(fixture_data):
     got = dep.lad_measures("E07000120", 2025)
     assert got["population"] == total
     assert "Census 2021" in got["population_source"]
+    assert got["population_denominator"] == "census2021_usual_residents"
     assert got["imd"]["average_score"] == pytest.approx(
         sum(pop[c] * float(imd[c]["IMD_score"]) for c in mine) / total, rel=1e-12
     )
@@ -254,18 +261,12 @@ def test_extent_and_local_concentration_on_fixture_match_a_direct_computation(fi
     mine = [c for c in imd if lad_of.get(c) == "E07000122"]  # Pendle
     items = sorted((int(imd[c]["IMD_rank"]), pop[c]) for c in mine)
     total = sum(p for _, p in items)
-    extent = (
-        sum(
-            p
-            * (
-                1
-                if math.ceil(100 * r / 33755) <= 10
-                else max(0, (30 - math.ceil(100 * r / 33755)) / 20)
-            )
-            for r, p in items
-        )
-        / total
-    )
+
+    def weight(r):  # IoD report: 1 to the 10th percentile, 0.05 + (30 - p) * 0.9/19 to the 30th
+        p = math.ceil(100 * r / 33755)
+        return 1 if p <= 10 else 0.05 + (30 - p) * 0.9 / 19 if p <= 30 else 0
+
+    extent = sum(p * weight(r) for r, p in items) / total
     left, acc = total / 10, 0.0
     for r, p in items:  # most deprived first
         take = min(p, left)
@@ -388,6 +389,7 @@ def test_iod2025_population_denominators_are_used_when_present(fixture_data, tmp
     clear_anchorlib_caches()
     m = dep.lad_measures(BLACKPOOL, 2025)
     assert "IoD2025 File 6" in m["population_source"] and "mid 2022" in m["population_source"]
+    assert m["population_denominator"] == "iod2025_file6"
     assert m["population"] == sum(pops[c] for c in codes)
     ranks = dict(zip(every, dep.lsoa_deprivation(2025)["imd_rank"]))
     want = sum(pops[c] * (33756 - ranks[c]) for c in codes) / m["population"]
@@ -451,11 +453,11 @@ def _mye2020_on_lsoa21():
 
 
 # Max absolute difference over all LADs, IMD, documented in docs/deprivation_measures.md.
-SENSITIVITY_2019 = {"average_rank": 746.18, "extent": 0.0189, "local_concentration": 1190.29}
+SENSITIVITY_2019 = {"average_rank": 746.18, "extent": 0.01892, "local_concentration": 1190.29}
 SENSITIVITY_2025 = {
     "average_score": 1.287,
     "average_rank": 904.14,
-    "extent": 0.0303,
+    "extent": 0.03016,
     "local_concentration": 388.59,
 }
 
@@ -563,10 +565,7 @@ def test_real_official_lad_summaries_are_reproduced(real_data, edition):
             "docs/deprivation_measures.md for where to download them and where to put them"
         )
     exact_population = edition == 2019 or "File 6" in dep.population_source(2025)
-    mine = {
-        s: dep.lad_table(edition, extent_scheme=s).set_index("lad_code") for s in dep.EXTENT_SCHEMES
-    }
-    ours = mine[dep.EXTENT_SCHEME]
+    ours = dep.lad_table(edition).set_index("lad_code")
     assert set(official["lad_code"]) == set(ours.index)
     measures = [m for m in dep.MEASURES if m in official.columns]
     assert "proportion_lsoas_most_deprived_10pct" in measures
@@ -586,12 +585,4 @@ def test_real_official_lad_summaries_are_reproduced(real_data, edition):
                 tol = TOLERANCE_2025_CENSUS[m]
             if not abs(have - want) <= tol:
                 failures.append(f"{rec.lad_code} {m}: published {want}, ours {have}")
-    if any(" extent:" in f for f in failures):
-        other = [s for s in dep.EXTENT_SCHEMES if s != dep.EXTENT_SCHEME][0]
-        alt_bad = sum(
-            not abs(mine[other].loc[r.lad_code, "imd_extent"] - r.extent)
-            <= _rounding_tolerance(r.extent, r.extent_decimals)
-            for r in official.itertuples(index=False)
-        )
-        failures.append(f"(extent with the other reading, {other!r}: {alt_bad} LADs off)")
     assert not failures, f"{len(failures)} mismatches:\n" + "\n".join(failures[:40])

@@ -33,7 +33,6 @@ import csv
 import difflib
 import math
 import re
-from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -106,41 +105,19 @@ def national_percentile(rank, n_national: int) -> np.ndarray:
     return (100 * r + n_national - 1) // n_national
 
 
-def extent_weight_linear(percentile) -> np.ndarray:
-    """Extent weights, reading 1 (default): 1 for percentiles 1-10, (30 - p) / 20 for 11-30, 0
-    after.
-
-    0.95 at p = 11 falling by 0.05 a percentile to 0.05 at p = 29 and 0 at p = 30.
-    """
-    p = np.asarray(percentile, dtype=float)
-    return np.where(p <= 10, 1.0, np.where(p <= 30, (30.0 - p) / 20.0, 0.0))
+#: The extent weights, as the IoD technical reports define them (the only scheme since step 7).
+EXTENT_METHOD = (
+    "IoD technical report weights: 1 for the most deprived 10% of LSOAs nationally (percentiles "
+    "1-10), 0.95 at the 11th percentile falling in 19 equal steps to 0.05 at the 30th, 0 after"
+)
 
 
-def extent_weight_equal_steps(percentile) -> np.ndarray:
-    """Extent weights, reading 2: 1 for percentiles 1-10, 0.95 at p = 11 down to 0.05 at p = 30 in
-    19 equal steps (0.9 / 19 each), 0 after."""
+def extent_weight(percentile) -> np.ndarray:
+    """The weight of an LSOA in the extent measure, given its national percentile (1 = most
+    deprived): 1 for percentiles 1-10, 0.95 at p = 11 down to 0.05 at p = 30 in 19 equal steps
+    (0.9 / 19 each), 0 after (``EXTENT_METHOD``)."""
     p = np.asarray(percentile, dtype=float)
     return np.where(p <= 10, 1.0, np.where(p <= 30, 0.95 - (p - 11.0) * 0.9 / 19.0, 0.0))
-
-
-EXTENT_SCHEMES: dict[str, Callable] = {
-    "linear_to_zero": extent_weight_linear,
-    "equal_steps_to_0.05": extent_weight_equal_steps,
-}
-EXTENT_SCHEME = "linear_to_zero"  # switch here (or pass extent_scheme=) to use the other reading
-
-
-def extent_weight(percentile, scheme: str | None = None) -> np.ndarray:
-    """The weight of an LSOA in the extent measure, given its national percentile (1 = most
-    deprived)."""
-    name = scheme or EXTENT_SCHEME
-    try:
-        fn = EXTENT_SCHEMES[name]
-    except KeyError:
-        raise ValueError(
-            f"Unknown extent scheme {name!r}; choose one of {sorted(EXTENT_SCHEMES)}"
-        ) from None
-    return fn(percentile)
 
 
 def _array(x, label: str) -> np.ndarray:
@@ -150,9 +127,7 @@ def _array(x, label: str) -> np.ndarray:
     return a
 
 
-def summary_measures(
-    rank, population, n_national: int, *, score=None, decile=None, extent_scheme: str | None = None
-) -> dict:
+def summary_measures(rank, population, n_national: int, *, score=None, decile=None) -> dict:
     """The five MHCLG summary measures for one area, from its LSOAs' national ranks (1 = most
     deprived).
 
@@ -205,7 +180,7 @@ def summary_measures(
     if score is not None and not np.isnan(s).any():
         out["average_score"] = float((pop * s).sum() / total)
     out["average_rank"] = float((pop * reversed_rank).sum() / total)
-    out["extent"] = float((pop * extent_weight(percentile, extent_scheme)).sum() / total)
+    out["extent"] = float((pop * extent_weight(percentile)).sum() / total)
 
     # Local concentration: most deprived first, whole LSOAs while they fit in 10% of the
     # population, then the part of the straddling LSOA that makes up exactly 10%.
@@ -268,6 +243,29 @@ def population_source(edition: int = DEFAULT_EDITION) -> str:
     if _check_edition(edition) == 2019:
         return POPULATION_SOURCE_2019
     return _population_2025()[1]
+
+
+def population_denominator(edition: int = DEFAULT_EDITION) -> str:
+    """A short key for the population denominator of ``edition``'s weighted measures:
+    ``iod2019_file6`` (mid 2015, excluding prisoners), ``iod2025_file6`` (the optional source
+    ``iod2025_population``) or ``census2021_usual_residents`` (its stand-in when absent)."""
+    if _check_edition(edition) == 2019:
+        return "iod2019_file6"
+    return (
+        "iod2025_file6"
+        if "IoD2025 File 6" in _population_2025()[1]
+        else ("census2021_usual_residents")
+    )
+
+
+def measure_basis(edition: int = DEFAULT_EDITION) -> dict:
+    """What every output carrying a summary measure records beside it: ``extent_method``,
+    ``population_denominator`` (a key) and ``population_source`` (plain words)."""
+    return {
+        "extent_method": EXTENT_METHOD,
+        "population_denominator": population_denominator(edition),
+        "population_source": population_source(edition),
+    }
 
 
 def _from_2019() -> pd.DataFrame:
@@ -390,7 +388,6 @@ def _measures_for(
     rows: pd.DataFrame,
     edition: int,
     population: np.ndarray | None = None,
-    extent_scheme: str | None = None,
 ) -> dict[str, dict]:
     n_nat = N_LSOAS[edition]
     pop = rows["population"].to_numpy() if population is None else population
@@ -403,7 +400,6 @@ def _measures_for(
             n_nat,
             score=score,
             decile=rows[f"{key}_decile"].to_numpy(),
-            extent_scheme=extent_scheme,
         )
     return out
 
@@ -445,10 +441,11 @@ def place_measures(lsoa_codes, edition: int = DEFAULT_EDITION, name: str | None 
     """The summary measures of a place given by its LSOA codes (LSOA 2011 for 2019, LSOA 2021 for
     2025).
 
-    Returns ``{"name", "edition", "lsoa_count", "population", "population_source",
-    "imd": {average_score, average_rank, proportion_lsoas_most_deprived_10pct, extent,
-    local_concentration}, "domains": {income: {... , "scale"}, employment: {..., "scale"},
-    education, health, crime, housing, environment}, "notes": [...]}``, JSON-ready
+    Returns ``{"name", "edition", "lsoa_count", "population", "extent_method",
+    "population_denominator", "population_source", "imd": {average_score, average_rank,
+    proportion_lsoas_most_deprived_10pct, extent, local_concentration}, "domains": {income:
+    {... , "scale"}, employment: {..., "scale"}, education, health, crime, housing,
+    environment}, "notes": [...]}``, JSON-ready
     (floats or None).  Raises PlaceError naming the codes when none is known.
     """
     e = _check_edition(edition)
@@ -508,7 +505,7 @@ def place_measures(lsoa_codes, edition: int = DEFAULT_EDITION, name: str | None 
         "edition": e,
         "lsoa_count": int(len(rows)),
         "population": int(pop_total) if pop_total.is_integer() else pop_total,
-        "population_source": population_source(e),
+        **measure_basis(e),
         "imd": {k: _json_number(v) for k, v in measures["imd"].items()},
         "domains": domains,
         "notes": notes,
@@ -633,7 +630,6 @@ def lad_measures(lad_codes, edition: int = DEFAULT_EDITION, name: str | None = N
 def lad_table(
     edition: int = DEFAULT_EDITION,
     population: pd.Series | None = None,
-    extent_scheme: str | None = None,
 ) -> pd.DataFrame:
     """The summary measures of every LAD of the edition, one row per LAD.
 
@@ -660,7 +656,7 @@ def lad_table(
             "lsoa_count": len(rows),
             "population": float(rows["population"].sum()),
         }
-        for key, m in _measures_for(rows, e, extent_scheme=extent_scheme).items():
+        for key, m in _measures_for(rows, e).items():
             for measure, v in m.items():
                 rec[f"{key}_{measure}"] = np.nan if v is None else v
         records.append(rec)

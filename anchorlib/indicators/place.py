@@ -84,6 +84,7 @@ def _tiers(place: Place | None, spec: str) -> dict:
     rings = tier_breakdown(place, population_lsoa21())
     return {
         "population_source": POPULATION_SOURCE,
+        "population_denominator": "census2021_usual_residents",
         "notes": place.notes,
         "rings": rings.drop(columns="everywhere").to_dict(orient="records"),
     }
@@ -116,6 +117,8 @@ def format_summary(s: dict) -> str:
         "\nRanks count the most deprived LSOA highest (as in MHCLG's LA summaries); "
         "extent and local concentration as defined in the IoD technical report."
     )
+    if s.get("extent_method"):
+        out.append(f"Extent weights: {s['extent_method']}.")
     tiers = s.get("tiers", {})
     if tiers.get("rings"):
         out.append(f"\nTiers (innermost first; LSOA 2021; {tiers['population_source']}):")
