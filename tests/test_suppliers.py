@@ -334,9 +334,28 @@ ORG_CASES = [
     ("Community Interest Trading Ltd CIC", None, None, "cic_social_enterprise"),
     ("The Co-operative Group", None, None, "cooperative_mutual"),
     ("Midcounties Co-op", None, None, "cooperative_mutual"),
-    ("Unity Cooperative Ltd", None, None, "cooperative_mutual"),
+    # step 7 item 8: the legal form runs before the words of the name
+    ("Unity Cooperative Ltd", None, None, "company"),
     ("Blues and Twos Credit Union Ltd", None, None, "cooperative_mutual"),
-    ("Municipal Mutual Insurance Limited", None, None, "cooperative_mutual"),
+    ("Municipal Mutual Insurance Limited", None, None, "company"),
+    ("Midcounties Co-operative Society Limited", None, None, "cooperative_mutual"),
+    ("Bradford District Credit Union", None, None, "cooperative_mutual"),
+    ("Co-op Academy Parkland", None, None, "public_body"),
+    ("CO-OP GROUP 108477", None, None, "cooperative_mutual"),
+    # police mutual aid: another force's officers, a public body, not a co-operative
+    ("Mutual Aid", None, None, "public_body"),
+    ("Police Mutual Aid", None, None, "public_body"),
+    ("Mutual Aid - Cumbria Constabulary", None, None, "public_body"),
+    # a company limited by guarantee with a charity number, or a CIO, is VCSE (charity)
+    ("Age UK Lancashire Limited by Guarantee", "01234567", "1012345", "charity"),
+    ("Age UK Lancashire Ltd", None, "1012345", "charity"),
+    ("Highfield Community Pre-School CIO", None, None, "charity"),
+    ("The Hive Silsden C.I.O.", "01234567", None, "charity"),
+    ("Acme Charitable Incorporated Organisation", None, None, "charity"),
+    # police charities are not the police
+    ("The Police Foundation", None, None, "unknown"),
+    ("Police Dependants Trust", None, None, "unknown"),
+    ("The Police Arboretum Memorial Trust", None, None, "unknown"),
     ("Hearts of Oak Friendly Society", None, None, "cooperative_mutual"),
     ("Nationwide Building Society", None, None, "cooperative_mutual"),
     ("Mr J Smith", None, None, "individual_sole_trader"),
@@ -369,6 +388,22 @@ def test_org_type_from_several_names_takes_the_plainest():
     )
     assert t == "cic_social_enterprise" and "ASIAN FIRE SERVICE ASSOCIATION CIC" in ev
     assert infer_org_type_many(["Hyndburn Leisure"]) == ("unknown", "")
+
+
+def test_org_type_from_several_names_legal_form_beats_a_word_of_the_name():
+    # 'Unity Co-op' alone is a co-operative by a word of its name (step 7); 'Unity Co-op Ltd'
+    # states a legal form (step 5), which is plainer: the supplier is a company.
+    t, ev = infer_org_type_many(["Unity Co-op", "Unity Co-op Ltd"])
+    assert (t, ev) == ("company", "'LTD' in name (Unity Co-op Ltd)")
+    # a charity number on any row makes the company limited by guarantee a charity
+    assert infer_org_type_many(["Age UK Lancashire Ltd"], ["01234567"], [None, "1012345"]) == (
+        "charity",
+        "charity number 1012345",
+    )
+    # a society form (step 4) beats 'Ltd' (step 5) within one name and across names
+    assert infer_org_type_many(["Blues and Twos", "Blues and Twos Credit Union Ltd"])[0] == (
+        "cooperative_mutual"
+    )
 
 
 # --------------------------------------------------------------------------- CLES top 80%

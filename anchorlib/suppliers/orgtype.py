@@ -7,24 +7,29 @@ name"``), or ``("unknown", "")`` when nothing plain says what the payee is.
 Nothing is guessed from what a name sounds like: *Hyndburn Leisure* stays
 ``unknown`` until a person (or a company / charity number) says otherwise.
 
-The checks run in this order; the first that applies wins:
+The checks run in this order; the first that applies wins.  The legal form
+(a number, or the form written in the name) runs before the words of the name:
 
 1. a redacted / personal-data placeholder -> ``redacted``
 2. a charity number, or 'CIO' / 'SCIO' / 'Registered Charity' in the name -> ``charity``
+   (VCSE): a company limited by guarantee with a charity number is a charity
 3. 'CIC', 'Community Interest Company' -> ``cic_social_enterprise``
-4. 'Co-operative', 'Cooperative', 'Co-op', 'Mutual', 'Credit Union',
-   'Friendly Society', 'Building Society', 'Community Benefit Society' -> ``cooperative_mutual``
+4. a registered society's form: 'Credit Union', 'Friendly Society', 'Building Society',
+   'Community Benefit Society', 'Industrial and Provident Society', 'Co-operative Society'
+   -> ``cooperative_mutual``
 5. 'Ltd', 'Limited', 'PLC', 'LLP' (or the Welsh 'Cyf') -> ``company``: a legal form
-   beats words such as 'School' or 'NHS' (*NHS Professionals Ltd* is a company)
+   beats any word of the name (*NHS Professionals Ltd* and *Municipal Mutual Insurance
+   Limited* are companies)
 6. a council (county / city / borough / district / town / parish council, or a name
    ending 'Council'), NHS, an NHS or foundation trust, police, constabulary,
-   fire and rescue, a government department ('Department for ...', 'Ministry of',
-   'HM ...', HMRC, Home Office, ...), a combined authority; then 'Academy',
+   fire and rescue, police 'Mutual Aid', a government department ('Department for ...',
+   'Ministry of', 'HM ...', HMRC, Home Office, ...), a combined authority; then 'Academy',
    'School', 'College', 'University' -> ``public_body``
-7. a company number -> ``company``
-8. a title ('Mr', 'Mrs', 'Ms', 'Miss', 'Dr', ...) before a name -> ``individual_sole_trader``
+7. 'Co-operative', 'Cooperative', 'Co-op', 'Mutual' in the name -> ``cooperative_mutual``
+8. a company number -> ``company``
+9. a title ('Mr', 'Mrs', 'Ms', 'Miss', 'Dr', ...) before a name -> ``individual_sole_trader``
    ('T/A', trading as, is not enough: charities and companies trade under other names too)
-9. otherwise ``unknown``
+10. otherwise ``unknown``
 """
 
 from __future__ import annotations
@@ -60,16 +65,18 @@ _CHARITY = _rx(
     r"\bS?CIO\b", r"\bREGISTERED CHARITY\b", r"\bCHARITABLE INCORPORATED ORGANI[SZ]ATION\b"
 )
 _CIC = _rx(r"\bCIC\b", r"\bC I C\b", r"\bCOMMUNITY INTEREST COMPANY\b")
-_COOP = _rx(
-    r"\bCO ?OPERATIVE\b",
-    r"\bCO ?OP\b",
-    r"\bMUTUAL\b",
+# A registered society's legal form (Co-operative and Community Benefit Societies Act 2014,
+# Friendly Societies, Building Societies and Credit Unions Acts).
+_SOCIETY_FORM = _rx(
     r"\bCREDIT UNION\b",
     r"\bFRIENDLY SOCIETY\b",
     r"\bBUILDING SOCIETY\b",
     r"\bCOMMUNITY BENEFIT SOCIETY\b",
     r"\bINDUSTRIAL AND PROVIDENT SOCIETY\b",
+    r"\bCO ?OPERATIVE SOCIETY\b",
 )
+# Words of a name that say co-operative or mutual; police 'Mutual Aid' is not one.
+_COOP = _rx(r"\bCO ?OPERATIVES?\b", r"\bCO ?OP\b", r"\bMUTUAL\b(?! AID\b)")
 _COMPANY_FORM = _rx(
     r"\bLTD\b",
     r"\bLIMITED\b",
@@ -82,7 +89,8 @@ _COMPANY_FORM = _rx(
 # Bodies that carry 'police' / 'fire' in their name but are associations, unions, clubs or funds.
 _NOT_SERVICE = re.compile(
     r"\b(?:FEDERATION|UNION|ASSOCIATION|BENEVOLENT|CLUB|CHARITY|CHARITABLE|FUND|SOCIETY|"
-    r"SPORTS?|TREATMENT|MUSEUM|HISTORY|CONVALESCENT|WIDOWS|ORPHANS)\b"
+    r"SPORTS?|TREATMENT|MUSEUM|HISTORY|CONVALESCENT|WIDOWS|ORPHANS|TRUST|FOUNDATION|"
+    r"DEPENDANTS|MEMORIAL)\b"
 )
 _PUBLIC_STRONG = _rx(
     r"\b(?:COUNTY|CITY|BOROUGH|DISTRICT|TOWN|PARISH|METROPOLITAN|UNITARY|COMMUNITY)\s+(?:BOROUGH\s+)?COUNCIL\b",
@@ -96,6 +104,7 @@ _PUBLIC_STRONG = _rx(
     r"\bHOSPITALS? (?:\w+ )*(?:TRUST|FT)$",
     r"\bAMBULANCE SERVICE\b",
     r"\bCOMBINED AUTHORITY\b",
+    r"\bMUTUAL AID\b",
     r"\bPOLICE AND CRIME COMMISSIONER\b",
     r"\bPOLICE AUTHORITY\b",
     r"\bFIRE AND RESCUE\b",
@@ -169,47 +178,37 @@ def infer_org_type(name, company_number=None, charity_number=None) -> tuple[str,
     >>> infer_org_type("Acme Widgets", company_number="01234567")
     ('company', 'company number 01234567')
     """
+    return _infer(name, company_number, charity_number)[1:]
+
+
+def _infer(name, company_number=None, charity_number=None) -> tuple[int, str, str]:
+    """``(step, org_type, evidence)``: the step of the module docstring's order that decided."""
     if not is_blank(name) and is_redacted(name):
-        return "redacted", "redacted / personal-data payee"
+        return 1, "redacted", "redacted / personal-data payee"
     if not is_blank(charity_number):
-        return "charity", f"charity number {str(charity_number).strip()}"
+        return 2, "charity", f"charity number {str(charity_number).strip()}"
     s = _clean(name) if not is_blank(name) else ""
-    if m := _CHARITY.search(s):
-        return "charity", f"'{_found(m, s)}' in name"
-    if m := _CIC.search(s):
-        return "cic_social_enterprise", f"'{_found(m, s)}' in name"
-    if m := _COOP.search(s):
-        return "cooperative_mutual", f"'{_found(m, s)}' in name"
-    if m := _COMPANY_FORM.search(s):
-        return "company", f"'{_found(m, s)}' in name"
-    if m := _PUBLIC_STRONG.search(s):
-        return "public_body", f"'{_found(m, s)}' in name"
+    forms_then_names = [
+        (2, "charity", _CHARITY),
+        (3, "cic_social_enterprise", _CIC),
+        (4, "cooperative_mutual", _SOCIETY_FORM),
+        (5, "company", _COMPANY_FORM),
+        (6, "public_body", _PUBLIC_STRONG),
+    ]
+    for step, org_type, rx in forms_then_names:
+        if m := rx.search(s):
+            return step, org_type, f"'{_found(m, s)}' in name"
     if (m := _POLICE_FIRE.search(s)) and not _NOT_SERVICE.search(s):
-        return "public_body", f"'{_found(m, s)}' in name"
+        return 6, "public_body", f"'{_found(m, s)}' in name"
     if (m := _EDUCATION.search(s)) and not _NOT_EDUCATION.search(s):
-        return "public_body", f"'{_found(m, s)}' in name"
+        return 6, "public_body", f"'{_found(m, s)}' in name"
+    if m := _COOP.search(s):
+        return 7, "cooperative_mutual", f"'{_found(m, s)}' in name"
     if not is_blank(company_number):
-        return "company", f"company number {str(company_number).strip()}"
+        return 8, "company", f"company number {str(company_number).strip()}"
     if m := _TITLE.search(s):
-        return "individual_sole_trader", f"title '{m.group(0).split()[0]}' before a name"
-    return UNKNOWN, ""
-
-
-_PRIORITY = {
-    t: i
-    for i, t in enumerate(
-        [
-            "redacted",
-            "charity",
-            "cic_social_enterprise",
-            "cooperative_mutual",
-            "company",
-            "public_body",
-            "individual_sole_trader",
-            UNKNOWN,
-        ]
-    )
-}
+        return 9, "individual_sole_trader", f"title '{m.group(0).split()[0]}' before a name"
+    return 10, UNKNOWN, ""
 
 
 def infer_org_type_many(names, company_numbers=(), charity_numbers=()) -> tuple[str, str]:
@@ -217,17 +216,19 @@ def infer_org_type_many(names, company_numbers=(), charity_numbers=()) -> tuple[
 
     Each name is judged on its own (with the supplier's first company and
     charity number); the plainest evidence wins, in the order of the module
-    docstring, so *Asian Fire Service Association* seen once as *... CIC* is a
-    CIC.  The evidence names the variant it came from when there are several.
+    docstring (a legal form before the words of a name), so *Asian Fire Service
+    Association* seen once as *... CIC* is a CIC, and *Unity Co-op* seen once as
+    *Unity Co-op Ltd* a company.  The evidence names the variant it came from when
+    there are several.
     """
     names = [n for n in names if not is_blank(n)]
     cn = next((c for c in company_numbers if not is_blank(c)), None)
     ch = next((c for c in charity_numbers if not is_blank(c)), None)
-    best: tuple[str, str] | None = None
+    best: tuple[int, str, str] | None = None
     for n in names or [None]:
-        t, ev = infer_org_type(n, cn, ch)
+        step, t, ev = _infer(n, cn, ch)
         if len(names) > 1 and t != UNKNOWN and "in name" in ev:
             ev = f"{ev} ({n})"
-        if best is None or _PRIORITY[t] < _PRIORITY[best[0]]:
-            best = (t, ev)
-    return best if best is not None else (UNKNOWN, "")
+        if best is None or step < best[0]:
+            best = (step, t, ev)
+    return best[1:] if best is not None else (UNKNOWN, "")
