@@ -111,7 +111,13 @@ def test_decile_table_leaves_out_the_deprived_summary_row(rep):
     assert t.loc["1 (most deprived 10%)", "share of located spend (%)"] == approx(100 * 500 / 12600)
     assert t.loc["location not known", "spend (£)"] == 300
     assert pd.isna(t.loc["location not known", "share of located spend (%)"])
-    assert t.loc["located outside England (no English IMD)", "spend (£)"] == 0
+    assert (
+        t.loc[
+            "located, no English IMD decile (outside England, or neighbourhood not known)",
+            "spend (£)",
+        ]
+        == 0
+    )
     assert t["spend (£)"].sum() == 12900
     assert t.loc["2", f"{NAMES['c']} (£)"] == -200
 

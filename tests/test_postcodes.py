@@ -477,3 +477,79 @@ def test_repeated_index_labels_are_kept_row_by_row(fixture_data):
     assert len(out) == 3 and out.index.tolist() == [7, 7, 7]
     assert out["region_code"].iloc[:2].tolist() == ["E12000002", "S92000003"]
     assert out["status"].tolist() == ["live", "live", "invalid"]
+
+
+# ------------------------------------------------- split or unmatched LSOAs: placed by district
+
+
+@pytest.fixture
+def split_postcode_data(fixture_data, tmp_path, monkeypatch):
+    """The fixture data plus one hand-made LIVE postcode, BB5 0ZZ, in LSOA 2011 E01033231 (Hyndburn
+    006H, which the ONS LSOA 2011 -> 2021 lookup splits in two), with no Code-Point centroid: the
+    case of a live English postcode with no single LSOA 2021.  Its ONS lookup row is BB5 0AH's
+    (a terminated postcode of the same LSOA 2011) made live."""
+    import shutil
+
+    from conftest import FIXTURES, clear_anchorlib_caches
+
+    from anchorlib.data.catalogue import sha256_of
+
+    data = tmp_path / "data"
+    shutil.copytree(fixture_data, data)
+    path = data / ONSPD
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        text = fh.read()
+    row = next(line for line in text.splitlines() if line.startswith('"BB5 0AH"'))
+    made = row.replace("BB5 0AH", "BB5 0ZZ").replace("BB5  0AH", "BB5  0ZZ")
+    made = made.replace('"198001","200405"', '"198001",""')
+    with gzip.open(path, "wt", encoding="utf-8", newline="") as fh:
+        fh.write(text.rstrip("\n") + "\n" + made + "\n")
+    catalogue = (FIXTURES / "sources.yml").read_text(encoding="utf-8")
+    sha = "f80594b913afb59e6d85ec380f15dfbcef5fa6cb687f75f07c5d634e1f456d9c"
+    assert sha in catalogue
+    new = sha256_of(path)  # the catalogue pins the new file
+    (tmp_path / "sources.yml").write_text(catalogue.replace(sha, new), encoding="utf-8")
+    monkeypatch.setenv("ANCHOR_CATALOGUE", str(tmp_path / "sources.yml"))
+    monkeypatch.setenv("ANCHOR_DATA_DIR", str(data))
+    monkeypatch.setenv("ANCHOR_CACHE_DIR", str(tmp_path / "cache"))
+    clear_anchorlib_caches()
+    yield data
+    clear_anchorlib_caches()
+
+
+def test_live_split_lsoa_postcode_is_placed_by_its_district(split_postcode_data):
+    # By hand, from the raw files: E01033231 has two LSOA 2021 successors, so no single one; the
+    # postcode has no centroid, so nothing settles which; the ONS lookup's district is E07000120
+    # (Hyndburn, the same code in 2024), in the North West (E12000002).
+    assert len(_bridge(split_postcode_data)["E01033231"]) == 2
+    assert "BB50ZZ" not in _codepoint_rows(split_postcode_data)
+    got = locate_postcode("bb5 0zz")
+    assert (got["status"], got["lsoa21_method"], got["lsoa21_code"]) == ("live", "ambiguous", None)
+    assert (got["lad24_code"], got["lad24_name"]) == ("E07000120", "Hyndburn")
+    assert (got["region_code"], got["region_name"]) == ("E12000002", "North West")
+    # decile and ward unknown: nothing resolves the LSOA 2021
+    assert got["imd25_decile"] is None and got["ward24_code"] is None
+    assert "district" in got["reason"] and "England" not in got["reason"]
+
+
+def test_split_lsoa_postcode_falls_in_its_district_and_region_tiers(split_postcode_data):
+    from anchorlib.config.places import PlaceSpec, build_place, classify_postcodes
+
+    def tier_of(spec: dict) -> str:
+        place = build_place(PlaceSpec(**spec))
+        return classify_postcodes(place, ["BB5 0ZZ"])["tier"].iloc[0]
+
+    everywhere = {"name": "rest_of_uk", "everywhere": True}
+    # Hyndburn is the place: the postcode is in the place, not in the outermost tier
+    hyndburn = {"name": "Hyndburn", "lads": ["E07000120"]}
+    tiers = [{"name": "place", "place": True}, {"name": "wider", "regions": ["E12000002"]}]
+    assert tier_of(hyndburn | {"tiers": tiers + [everywhere]}) == "place"
+    # Burnley (E07000117) is the place: Hyndburn lies in its wider North West tier
+    burnley = {"name": "Burnley", "lads": ["E07000117"]}
+    assert tier_of(burnley | {"tiers": tiers + [everywhere]}) == "wider"
+    # a district tier inside the place wins over the place
+    home = [{"name": "home", "lads": ["E07000120"]}]
+    both = {"name": "Two", "lads": ["E07000117", "E07000120"]}
+    assert tier_of(both | {"tiers": home + tiers + [everywhere]}) == "home"
+    # only Burnley, then everywhere: the outermost tier is right here (it is outside Burnley)
+    assert tier_of(burnley | {"tiers": [tiers[0], everywhere]}) == "rest_of_uk"

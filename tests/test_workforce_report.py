@@ -282,7 +282,7 @@ def test_decile_and_deprived_tables(asset):
     t = wr.decile_table(asset["staff_by_decile"], ["a"], NAMES)
     assert t["IMD 2025 decile of the home neighbourhood"].tolist() == [
         "1 (most deprived 10%)",
-        "outside England (no English IMD)",
+        "no English IMD decile (outside England, or neighbourhood not known)",
         "home postcode missing or not valid",
         "all staff",
     ]

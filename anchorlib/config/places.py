@@ -34,7 +34,7 @@ from anchorlib.data.extract import (
     load_extract,
     outside_extract_error,
 )
-from anchorlib.data.geography import lsoa21_geography
+from anchorlib.data.geography import districts_within, lsoa21_geography
 from anchorlib.data.postcodes import locate_postcodes
 
 UNKNOWN = "unknown"
@@ -284,13 +284,21 @@ def classify_postcodes(place: Place, postcodes) -> pd.DataFrame:
     Postcodes with no LSOA 2021 (Scotland, Northern Ireland, islands) fall in
     the first tier that covers their whole country, which is usually the
     outermost ``everywhere`` tier; invalid or unknown postcodes are ``unknown``.
+    A postcode in England or Wales with no LSOA 2021 (a split LSOA 2011) is placed
+    by its district (``lad24_code`` from the postcode lookup) in the innermost tier
+    that covers the whole district (district and region tiers), never in the
+    outermost tier merely for lacking an LSOA.
     """
     located = locate_postcodes(postcodes)
     tier = classify_lsoas(place, located["lsoa21_code"].fillna(""))
     placed = located["status"].isin(["live", "terminated"])
     no_lsoa = placed & located["lsoa21_code"].isna()
     for t in reversed(place.tiers):  # reversed so the innermost matching tier wins
-        covers = no_lsoa & (t.everywhere | located["region_code"].isin(t.countries))
+        covers = no_lsoa & (
+            t.everywhere
+            | located["region_code"].isin(t.countries)
+            | located["lad24_code"].isin(districts_within(t.lsoas))  # split LSOA: its district
+        )
         tier[covers] = t.name
     tier[~placed] = UNKNOWN
     return located.assign(tier=tier)

@@ -41,7 +41,13 @@ from anchorlib.data.extract import (
     load_extract,
     outside_extract_error,
 )
-from anchorlib.data.geography import boundaries, lad24_regions, lsoa11_to_lsoa21, lsoa21_geography
+from anchorlib.data.geography import (
+    boundaries,
+    districts_within,
+    lad24_regions,
+    lsoa11_to_lsoa21,
+    lsoa21_geography,
+)
 from anchorlib.data.postcodes import (
     INDEX_COLUMNS,
     LOCATE_COLUMNS,
@@ -85,6 +91,7 @@ __all__ = [
     "check_demo",
     "check_sources",
     "data_roots",
+    "districts_within",
     "extract_in_use",
     "find_file",
     "format_check",

@@ -99,3 +99,35 @@ def lsoa11_to_lsoa21() -> pd.DataFrame:
     """ONS LSOA 2011 -> 2021 lookup: lsoa11_code, lsoa21_code, change_code (U, S, M, X); one row per
     pair."""
     return read_source("lookup_lsoa11_lsoa21")[["lsoa11_code", "lsoa21_code", "change_code"]]
+
+
+@lru_cache(maxsize=2)
+def lad22_to_lad24() -> pd.Series:
+    """LAD 2022 code (as in the ONS postcode lookup of May 2022) -> LAD 2024 code (England and
+    Wales).
+
+    A code still in use in 2024 maps to itself; a district merged in 2023 (Allerdale, Carlisle and
+    Copeland into Cumberland, for instance) to the one LAD 2024 its LSOAs 2021 lie in, from the ONS
+    LSOA 2011 -> 2021 lookup (which gives each LSOA 2021 its LAD 2022).  A LAD 2022 whose LSOAs lie
+    in several LADs 2024, none with its own code, is left out (no guess).
+    """
+    pairs = (
+        read_source("lookup_lsoa11_lsoa21")[["lsoa21_code", "ltla22_code"]]
+        .merge(lsoa21_geography()[["lsoa21_code", "lad24_code"]], on="lsoa21_code")
+        .drop_duplicates(["ltla22_code", "lad24_code"])
+    )
+    same = pairs[pairs["ltla22_code"] == pairs["lad24_code"]]
+    rest = pairs[~pairs["ltla22_code"].isin(set(same["ltla22_code"]))]
+    n = rest.groupby("ltla22_code")["lad24_code"].transform("nunique")
+    out = pd.concat([same, rest[n == 1]])
+    return out.set_index("ltla22_code")["lad24_code"].sort_index().rename("lad24_code")
+
+
+def districts_within(lsoa_codes) -> frozenset[str]:
+    """LAD 2024 codes of England and Wales whose every LSOA 2021 is in ``lsoa_codes``: the
+    districts an area made of LSOAs covers whole (all of them, for an area of districts or
+    regions)."""
+    geo = lsoa21_geography()
+    inside = geo["lsoa21_code"].isin(set(lsoa_codes))
+    whole = inside.groupby(geo["lad24_code"]).all()
+    return frozenset(whole.index[whole])

@@ -36,6 +36,11 @@ How each postcode gets its LSOA 2021 (column ``lsoa21_method``):
 * ``no_lsoa11``: the ONS lookup gives the postcode no LSOA 2011 (mostly
   terminated or non-geographic postcodes), or one the LSOA 2011 -> 2021
   lookup does not list: no LSOA 2021.
+
+An ``ambiguous`` or ``no_lsoa11`` postcode in England or Wales is still placed in
+its district and region (the ONS lookup's district, carried to LAD 2024), so that
+district and region tiers count it where it is; only its ward and IMD decile are
+unknown.
 """
 
 from __future__ import annotations
@@ -55,7 +60,13 @@ import pandas as pd
 from anchorlib.core.atomic import write_all
 from anchorlib.data.catalogue import cache_dir, load_catalogue, verified_sha256
 from anchorlib.data.extract import check_postcodes_in_extract, extract_in_use
-from anchorlib.data.geography import boundaries, lsoa11_to_lsoa21, lsoa21_geography
+from anchorlib.data.geography import (
+    boundaries,
+    lad22_to_lad24,
+    lad24_regions,
+    lsoa11_to_lsoa21,
+    lsoa21_geography,
+)
 from anchorlib.data.readers import read_source, resolve
 
 # Bump when the build logic changes: it is part of the cache key, so old caches are never served.
@@ -492,18 +503,24 @@ _NO_LSOA21 = {
     "settle which part",
     "no_lsoa11": "no LSOA 2021: the ONS lookup gives this postcode no LSOA 2011 to bridge from",
 }
+_BY_DISTRICT = (
+    "; district and region from the ONS postcode lookup, ward and IMD 2025 decile not known"
+)
 _UNKNOWN = (
     "a valid postcode format, but not in the ONS postcode lookup (May 2022): too new, or mistyped"
 )
 
 
-def _reasons(norm: pd.DataFrame, hit: pd.DataFrame, status: pd.Series) -> pd.Series:
+def _reasons(
+    norm: pd.DataFrame, hit: pd.DataFrame, status: pd.Series, by_district: pd.Series
+) -> pd.Series:
     """Plain words on what is wrong or missing; None for a live postcode placed in an LSOA 2021."""
     doterm = hit["doterm"].astype("str")
     terminated = (
         "terminated " + doterm.str[:4] + "-" + doterm.str[4:] + " (last known geography given)"
     )
     gap = hit["lsoa21_method"].astype("str").map(_NO_LSOA21)
+    gap = gap.mask(gap.notna() & by_district, gap + _BY_DISTRICT)
     reason = pd.Series(None, index=norm.index, dtype="str")
     reason = reason.mask(status == "terminated", terminated)
     reason = reason.mask(gap.notna() & reason.notna(), reason + "; " + gap)
@@ -524,15 +541,33 @@ def _outside_ew_region(lad_code_2022: pd.Series) -> pd.DataFrame:
     )
 
 
+def _district_of_unplaced(hit: pd.DataFrame) -> pd.DataFrame:
+    """LAD 2024 and region of the postcodes in England and Wales that have no LSOA 2021 (a split
+    LSOA 2011 the centroid does not settle, or no LSOA 2011): from the district the ONS postcode
+    lookup gives them (LAD 2022, carried to LAD 2024 by :func:`lad22_to_lad24`).  Columns
+    lad24_code, lad24_name, region_code, region_name; all missing for every other row."""
+    method = hit["lsoa21_method"].astype("str")
+    lad22 = hit["lad_code_2022"].astype("str")
+    unplaced = method.isin(["ambiguous", "no_lsoa11"]) & lad22.str[0].isin(["E", "W"])
+    lad24 = lad22.where(unplaced).map(lad22_to_lad24())
+    attrs = (
+        lad24.rename("lad24_code").to_frame().merge(lad24_regions(), on="lad24_code", how="left")
+    )
+    return attrs.set_axis(hit.index)[["lad24_code", "lad24_name", "region_code", "region_name"]]
+
+
 def locate_postcodes(values: Iterable | pd.Series) -> pd.DataFrame:
     """Place many postcodes: one row per input value, in input order (a Series keeps its index).
 
     Columns: ``LOCATE_COLUMNS``.  status is live, terminated, unknown or invalid
     and ``reason`` says in plain words what is wrong or missing.  Ward, LAD 2024
     and region come from the LSOA 2021 (the ONS best-fit lookups); IMD 2025 is
-    England only.  Outside England and Wales, ``region_code`` is the country (or
-    Crown dependency) code and ``lad_code_2022`` the ONS lookup's district.
-    Lookups are joins on keys only (no spatial work at this stage).
+    England only.  A postcode in England or Wales with no LSOA 2021 (its LSOA 2011
+    split and the centroid not settling which part, or no LSOA 2011) still gets the
+    LAD 2024 and region of the district the ONS postcode lookup gives it; its ward
+    and IMD decile stay unknown (never "outside England").  Outside England and Wales,
+    ``region_code`` is the country (or Crown dependency) code and ``lad_code_2022`` the ONS
+    lookup's district.  Lookups are joins on keys only (no spatial work at this stage).
     """
     norm = normalise_postcodes(values)
     given_index = norm.index
@@ -549,12 +584,13 @@ def locate_postcodes(values: Iterable | pd.Series) -> pd.DataFrame:
     check_postcodes_in_extract(
         norm.loc[status == "unknown", "key"]
     )  # demo extract: unknown, or outside it?
+    district = _district_of_unplaced(hit)
     out = pd.DataFrame(
         {
             "input": norm["input"],
             "pcds": norm["pcds"],
             "status": status,
-            "reason": _reasons(norm, hit, status),
+            "reason": _reasons(norm, hit, status, district["lad24_code"].notna()),
             "lsoa21_code": hit["lsoa21_code"].astype("str"),
             "lsoa21_method": hit["lsoa21_method"].astype("str"),
         }
@@ -565,6 +601,9 @@ def locate_postcodes(values: Iterable | pd.Series) -> pd.DataFrame:
     outside = hit["lsoa21_method"] == "outside_ew"
     region = _outside_ew_region(hit["lad_code_2022"].astype("str"))
     out.loc[outside, ["region_code", "region_name"]] = region.loc[outside].to_numpy()
+    known = district["lad24_code"].notna()
+    cols = ["lad24_code", "lad24_name", "region_code", "region_name"]
+    out.loc[known, cols] = district.loc[known, cols].to_numpy()
     out["easting"], out["northing"] = hit["easting"], hit["northing"]
     out["lad_code_2022"] = hit["lad_code_2022"].astype("str")
     out["lsoa11_code"] = hit["lsoa11cd"].astype("str")

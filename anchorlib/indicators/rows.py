@@ -18,7 +18,8 @@ from anchorlib.core.errors import AnchorError
 COMBINED = "combined"
 #: The organisation type (and class) of payees whose names are withheld.
 REDACTED = "redacted"
-#: IMD decile key of spend located outside England (no English index).
+#: IMD decile key of located spend with no English IMD decile: outside England (no English index),
+#: or in England with no single LSOA 2021 (a split LSOA 2011; placed by its district only).
 NO_DECILE = "no_decile"
 
 
@@ -53,8 +54,9 @@ def spend_rows(ledger: pd.DataFrame, place: Place | None = None) -> pd.DataFrame
     ``_sid`` (supplier identity: ``supplier_id``, else ``key:`` + ``supplier_key``;
     ``REDACTED`` for the redacted class), ``_name``, ``_tier`` (the supplier's tier,
     ``unknown`` when not located and always for redacted rows), ``_decile`` (IMD
-    2025 decile of a located supplier's LSOA; NA when unlocated or outside England),
-    ``_org_type``, ``_sector``, ``_size_band``, ``_lad`` and ``_simulated``.
+    2025 decile of a located supplier's LSOA; NA when unlocated, outside England or
+    placed by district only), ``_org_type``, ``_sector``, ``_size_band``, ``_lad`` and
+    ``_simulated``.
     Idempotent: a frame it returned is returned unchanged.
 
     With ``place``, every tier in the ledger must be one of ``place.tier_names``

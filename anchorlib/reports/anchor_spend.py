@@ -96,7 +96,7 @@ def decile_table(ind: dict) -> pd.DataFrame:
         label = (
             decile_label(int(k))
             if k.isdigit()
-            else "located outside England (no English IMD)"
+            else "located, no English IMD decile (outside England, or neighbourhood not known)"
             if k == spend.NO_DECILE
             else "location not known"
         )

@@ -226,8 +226,8 @@ def _fmt(v: float, unit: str) -> str:
 def ranked_deciles(table: pd.DataFrame, column: str) -> pd.DataFrame:
     """The rows of ``table`` whose ``column`` is an IMD decile (labels from
     :func:`anchorlib.core.fmt.decile_label`: '1 (most deprived 10%)', '2', ... '10 (least deprived
-    10%)'), in order; rows for locations without a decile ('location not known', 'outside England')
-    are left out.  What the decile charts draw."""
+    10%)'), in order; rows for locations without a decile ('location not known', no English IMD
+    decile) are left out.  What the decile charts draw."""
     return table[table[column].astype(str).str[0].str.isdigit()]
 
 

@@ -195,7 +195,9 @@ def _decile_words(k: str) -> str:
     if k.isdigit():
         return decile_label(int(k))
     return (
-        "located outside England (no English IMD)" if k == spend.NO_DECILE else "location not known"
+        "located, no English IMD decile (outside England, or neighbourhood not known)"
+        if k == spend.NO_DECILE
+        else "location not known"
     )
 
 

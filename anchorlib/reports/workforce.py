@@ -183,7 +183,7 @@ def _decile_words(d: str) -> str:
     if d.isdigit():
         return decile_label(int(d))
     return {
-        "no_imd": "outside England (no English IMD)",
+        "no_imd": "no English IMD decile (outside England, or neighbourhood not known)",
         "unknown": UNKNOWN_HOME,
         "Total": "all staff",
     }.get(d, d)
