@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from anchorlib.config.categories import normalise_category
 from anchorlib.indicators.rows import PENCE, SpendError, pence_total, pounds, share, spend_rows
 
 __all__ = ["addressable_rules", "addressable_rule", "addressable_spend", "addressable_parts"]
@@ -49,7 +50,9 @@ def addressable_rule(ledger: pd.DataFrame, exclusions) -> pd.Series:
 
     Rules apply in order: organisation types, then supplier-name patterns
     (matched against the register's canonical name and the name as published),
-    then category patterns (matched against the category as published);
+    then category patterns (matched against the category as published, and against it
+    normalised as the common categories see it: lower case, ``. _ / - ,`` as spaces, so
+    ``PREMISES_GAS`` meets ``\\bgas\\b`` as ``premises.gas`` does);
     patterns are case-insensitive regular expressions searched anywhere in the text.
     """
     rows = spend_rows(ledger)
@@ -64,7 +67,11 @@ def addressable_rule(ledger: pd.DataFrame, exclusions) -> pd.Series:
             )
             hit = pd.Series(False, index=rows.index)
             for col in cols:
-                matching = [v for v in col.dropna().unique() if m.search(v)]
+                matching = [
+                    v
+                    for v in col.dropna().unique()
+                    if m.search(v) or (kind == "category" and m.search(normalise_category(v)))
+                ]
                 hit |= col.isin(matching)
         hit = hit & todo
         out[hit] = label
