@@ -296,7 +296,8 @@ more.
   # left out of the "addressable" figures and listed in every report. Each is a list of
   # case-insensitive regular expressions (categories, suppliers) or organisation types (org_types).
   addressable_exclusions:
-    # categories: matched against the category as published. Example: [pension, precept, "\\\\btax"]
+    # categories: matched against the category as published. Example:
+    # [pension, precept, "\\\\btax(es|ation)?\\\\b"] (not "\\\\btax": it also catches Taxi)
     categories: []
     # suppliers: matched against the supplier's name in the register. Example: ["HM Revenue"]
     suppliers: []
