@@ -104,7 +104,8 @@ report.figure(fig, alt=f"Map of {b.place}'s {b.lsoa_count} neighbourhoods colour
 
 # %%
 report.table(b.summary, f"IMD 2025 summary measures: {b.place}, {b.region or 'region'} and England",
-             name="summary_measures", notes=f"Population: {b.population_source}.", units_from="measure")
+             name="summary_measures", notes=f"Population: {b.population_source}. Extent weights: {b.extent_method}.",
+             units_from="measure")
 
 # %% [markdown]
 # ## Domains of deprivation

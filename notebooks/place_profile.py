@@ -66,7 +66,8 @@ report.figure(fig, alt=profile.map_alt(p),
 
 # %%
 report.table(p.summary, f"IMD 2025 summary measures: {p.name}, {p.region or 'region'} and England",
-             name="summary_measures", notes=f"Population: {p.population_source}.", units_from="measure")
+             name="summary_measures", notes=f"Population: {p.population_source}. Extent weights: {p.extent_method}.",
+             units_from="measure")
 report.table(p.ranks, f"{p.name} among the {p.n_places} {p.singular}s of England", name="national_ranks",
              units_from="measure",
              notes="Rank 1 = the most deprived on that measure; the site's index has every place's figures.")

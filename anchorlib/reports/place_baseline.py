@@ -203,6 +203,7 @@ class Baseline:
     grants: pd.DataFrame | None = None
     grants_summary: dict | None = None
     notes: list[str] = field(default_factory=list)
+    extent_method: str = deprivation.EXTENT_METHOD  # the extent weights (docs/methodology.md)
 
 
 def place_baseline(
@@ -227,6 +228,7 @@ def place_baseline(
         lsoa_count=pm["lsoa_count"],
         population=pm["population"],
         population_source=pm["population_source"],
+        extent_method=pm.get("extent_method", deprivation.EXTENT_METHOD),
         measures=measures,
         summary=summary_table(measures),
         deciles=decile_distribution(in_place, dep),

@@ -31,6 +31,7 @@ from anchorlib.assets.national import (
     read_places,
 )
 from anchorlib.core.fmt import percent
+from anchorlib.data.deprivation import EXTENT_METHOD
 from anchorlib.reports.place_baseline import (
     DOMAIN_LABELS,
     compare_words,
@@ -63,6 +64,7 @@ class PlaceProfile:
     outlines: object  # GeoDataFrame
     sources: list[str]
     notes: list[str] = field(default_factory=list)
+    extent_method: str = EXTENT_METHOD  # the extent weights (docs/methodology.md)
 
 
 def place_profile(code: str, out_root: Path | None = None, kind: str | None = None) -> PlaceProfile:
@@ -111,6 +113,7 @@ def place_profile(code: str, out_root: Path | None = None, kind: str | None = No
         lsoa_count=p["measures"]["lsoa_count"],
         population=p["measures"]["population"],
         population_source=meta["population_source"],
+        extent_method=meta.get("extent_method", EXTENT_METHOD),
         measures=measures,
         summary=summary_table(measures),
         ranks=ranks,
