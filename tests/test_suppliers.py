@@ -406,6 +406,30 @@ def test_org_type_from_several_names_legal_form_beats_a_word_of_the_name():
     )
 
 
+def test_rebuild_after_an_org_type_rule_change_updates_the_builds_values_only():
+    """A type an earlier build set under earlier rules is updated by the new rules (its evidence
+    still names it), not frozen as a person's edit; a person's change with the source left as it
+    was is kept."""
+    names = ["Municipal Mutual Insurance Limited", "Acme Trading Ltd"]
+    first = build_register(ledger([("a", n, 100) for n in names]))
+    prev = first.register.copy()
+    mmi = prev["supplier_id"] == sid(first, names[0])
+    acme = prev["supplier_id"] == sid(first, names[1])
+    # what the rules before step 7 gave Municipal Mutual: 'MUTUAL' ran before 'LIMITED'
+    prev.loc[mmi, ["org_type", "org_type_evidence"]] = ["cooperative_mutual", "'MUTUAL' in name"]
+    # a person typed 'charity' over the build's 'company', leaving source and evidence as they were
+    prev.loc[acme, "org_type"] = "charity"
+    second = build_register(ledger([("a", n, 100) for n in names]), previous=prev)
+    m = row(second, sid(first, names[0]))
+    assert (m["org_type"], m["org_type_source"], m["org_type_evidence"]) == (
+        "company",
+        "inferred",
+        "'LIMITED' in name",
+    )
+    a = row(second, sid(first, names[1]))
+    assert (a["org_type"], a["org_type_source"]) == ("charity", "human")
+
+
 # --------------------------------------------------------------------------- CLES top 80%
 
 

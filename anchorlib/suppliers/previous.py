@@ -17,7 +17,7 @@ import pandas as pd
 from anchorlib.core.normalise import charity_number, company_number
 from anchorlib.ledgers.parse import REDACTED_KEY
 from anchorlib.suppliers.match import display_name
-from anchorlib.suppliers.orgtype import ORG_TYPES, UNKNOWN, infer_org_type_many
+from anchorlib.suppliers.orgtype import ORG_TYPES, UNKNOWN, infer_org_type, infer_org_type_many
 from anchorlib.suppliers.schema import (
     EDITABLE,
     KEPT_SOURCES,
@@ -258,6 +258,33 @@ def _previous_inference(p: dict) -> str:
     )[0]
 
 
+def _evidence_type(evidence) -> str | None:
+    """The type a build's ``org_type_evidence`` names (None: not a build's evidence).
+
+    A value the build set under earlier rules is then still recognised as the build's after the
+    rules change (its evidence, e.g. ``'MUTUAL' in name``, still names the type it was given),
+    so it is updated rather than mistaken for a person's edit.
+    """
+    ev = "" if evidence is None else str(evidence).strip()
+    fixed = {
+        "charity number": "charity",
+        "company number": "company",
+        "redacted": "redacted",
+        "title ": "individual_sole_trader",
+    }
+    for start, org_type in fixed.items():
+        if ev.startswith(start):
+            return org_type
+    m = re.match(r"'(.+?)' in name", ev)
+    if not m:
+        return None
+    for words in (m.group(1), m.group(1) + " X"):  # 'HM' needs a word after it
+        t = infer_org_type(words)[0]
+        if t != UNKNOWN:
+            return t
+    return None
+
+
 def _union(a, b, split=None, sep=SEP) -> str | None:
     split = split or split_cell
     return sep.join(dict.fromkeys(split(a) + split(b))) or None
@@ -387,7 +414,9 @@ def _keep_row_edits(
                 r[f], r[f"{f}_source"] = prev_val, "inferred"  # the name people know stays
                 continue
         elif f == "org_type":
-            machine_made = prev_val in (r[f], UNKNOWN, _previous_inference(p))
+            machine_made = prev_val in (r[f], UNKNOWN, _previous_inference(p)) or (
+                prev_val == _evidence_type(p.get("org_type_evidence"))
+            )
         elif f == "postcode":
             prev_pcds = typed_postcodes.get(prev_val, prev_val)
             machine_made = prev_pcds == r[f] or prev_pcds in published.get(sid, ())
