@@ -502,13 +502,29 @@ def split_postcode_data(fixture_data, tmp_path, monkeypatch):
     row = next(line for line in text.splitlines() if line.startswith('"BB5 0AH"'))
     made = row.replace("BB5 0AH", "BB5 0ZZ").replace("BB5  0AH", "BB5  0ZZ")
     made = made.replace('"198001","200405"', '"198001",""')
+    # BB5 0ZX: live, no LSOA 2011 and no district in the lookup, but a Code-Point centroid, the
+    # one of BB5 1LA (375997, 428604), in Hyndburn.
+    bare = '"BB5 0ZX","BB5  0ZX","BB5 0ZX","202001","","0","","","","","","","",""'
     with gzip.open(path, "wt", encoding="utf-8", newline="") as fh:
-        fh.write(text.rstrip("\n") + "\n" + made + "\n")
+        fh.write(text.rstrip("\n") + "\n" + made + "\n" + bare + "\n")
+    cp_path = data / CODEPOINT
+    with zipfile.ZipFile(cp_path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    members["Data/CSV/bb.csv"] += (
+        b'"BB5 0ZX",10,375997,428604,"E92000001","E19000001","E18000002","E10000017",'
+        b'"E07000120","E05005207"\n'
+    )
+    with zipfile.ZipFile(cp_path, "w") as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
     catalogue = (FIXTURES / "sources.yml").read_text(encoding="utf-8")
-    sha = "f80594b913afb59e6d85ec380f15dfbcef5fa6cb687f75f07c5d634e1f456d9c"
-    assert sha in catalogue
-    new = sha256_of(path)  # the catalogue pins the new file
-    (tmp_path / "sources.yml").write_text(catalogue.replace(sha, new), encoding="utf-8")
+    for old, changed in (
+        ("f80594b913afb59e6d85ec380f15dfbcef5fa6cb687f75f07c5d634e1f456d9c", path),
+        ("7d4f253c03dd3a509b00f7cbe52f3cb8d7adfd38c2d4a16926fbfe2cdce43b10", cp_path),
+    ):
+        assert old in catalogue
+        catalogue = catalogue.replace(old, sha256_of(changed))  # the catalogue pins the new file
+    (tmp_path / "sources.yml").write_text(catalogue, encoding="utf-8")
     monkeypatch.setenv("ANCHOR_CATALOGUE", str(tmp_path / "sources.yml"))
     monkeypatch.setenv("ANCHOR_DATA_DIR", str(data))
     monkeypatch.setenv("ANCHOR_CACHE_DIR", str(tmp_path / "cache"))
@@ -530,6 +546,16 @@ def test_live_split_lsoa_postcode_is_placed_by_its_district(split_postcode_data)
     # decile and ward unknown: nothing resolves the LSOA 2021
     assert got["imd25_decile"] is None and got["ward24_code"] is None
     assert "district" in got["reason"] and "England" not in got["reason"]
+
+
+def test_postcode_with_no_lsoa_nor_district_is_placed_by_its_centroid(split_postcode_data):
+    # BB5 0ZX: the lookup gives no LSOA 2011 and no district; its centroid (375997, 428604) is
+    # BB5 1LA's, which the Hyndburn (E07000120) boundary holds: placed there, decile unknown.
+    got = locate_postcode("BB5 0ZX")
+    assert (got["status"], got["lsoa21_method"], got["lsoa21_code"]) == ("live", "no_lsoa11", None)
+    assert (got["easting"], got["northing"]) == (375997, 428604)
+    assert (got["lad24_code"], got["region_code"]) == ("E07000120", "E12000002")
+    assert got["imd25_decile"] is None and "centroid" in got["reason"]
 
 
 def test_split_lsoa_postcode_falls_in_its_district_and_region_tiers(split_postcode_data):

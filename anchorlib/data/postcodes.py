@@ -38,7 +38,8 @@ How each postcode gets its LSOA 2021 (column ``lsoa21_method``):
   lookup does not list: no LSOA 2021.
 
 An ``ambiguous`` or ``no_lsoa11`` postcode in England or Wales is still placed in
-its district and region (the ONS lookup's district, carried to LAD 2024), so that
+its district and region (the ONS lookup's district carried to LAD 2024, else the
+LAD 2024 boundary holding its centroid), so that
 district and region tiers count it where it is; only its ward and IMD decile are
 unknown.
 """
@@ -504,7 +505,8 @@ _NO_LSOA21 = {
     "no_lsoa11": "no LSOA 2021: the ONS lookup gives this postcode no LSOA 2011 to bridge from",
 }
 _BY_DISTRICT = (
-    "; district and region from the ONS postcode lookup, ward and IMD 2025 decile not known"
+    "; placed by its district (the ONS postcode lookup's, else the one holding its centroid): "
+    "ward and IMD 2025 decile not known"
 )
 _UNKNOWN = (
     "a valid postcode format, but not in the ONS postcode lookup (May 2022): too new, or mistyped"
@@ -541,15 +543,51 @@ def _outside_ew_region(lad_code_2022: pd.Series) -> pd.DataFrame:
     )
 
 
+@lru_cache(maxsize=2)
+def _lad24_polygons() -> tuple[np.ndarray, np.ndarray]:
+    """LAD 2024 codes and their boundaries (British National Grid), prepared for point tests."""
+    import shapely
+
+    gdf = boundaries("lad24").to_crs(BNG)
+    geoms = gdf.geometry.to_numpy()
+    shapely.prepare(geoms)
+    return gdf["code"].to_numpy(dtype=object), geoms
+
+
+def lad24_of_centroids(easting: pd.Series, northing: pd.Series) -> pd.Series:
+    """The LAD 2024 whose boundary contains each point (British National Grid metres): missing
+    where there is no point, or no single district contains it."""
+    import shapely
+
+    out = pd.Series(None, index=easting.index, dtype="str")
+    has = easting.notna() & northing.notna()
+    if not has.any():
+        return out
+    codes, geoms = _lad24_polygons()
+    for i in has[has].index:  # few points: those of postcodes with no LSOA 2021
+        inside = shapely.contains_xy(geoms, float(easting[i]), float(northing[i]))
+        if inside.sum() == 1:
+            out[i] = codes[inside][0]
+    return out
+
+
 def _district_of_unplaced(hit: pd.DataFrame) -> pd.DataFrame:
     """LAD 2024 and region of the postcodes in England and Wales that have no LSOA 2021 (a split
-    LSOA 2011 the centroid does not settle, or no LSOA 2011): from the district the ONS postcode
-    lookup gives them (LAD 2022, carried to LAD 2024 by :func:`lad22_to_lad24`).  Columns
-    lad24_code, lad24_name, region_code, region_name; all missing for every other row."""
-    method = hit["lsoa21_method"].astype("str")
-    lad22 = hit["lad_code_2022"].astype("str")
-    unplaced = method.isin(["ambiguous", "no_lsoa11"]) & lad22.str[0].isin(["E", "W"])
-    lad24 = lad22.where(unplaced).map(lad22_to_lad24())
+    LSOA 2011 the centroid does not settle, or no LSOA 2011): the district the ONS postcode lookup
+    gives them (LAD 2022, carried to LAD 2024 by :func:`lad22_to_lad24`), else, when the lookup
+    has none, the LAD 2024 whose boundary holds the postcode's centroid.  The lookup comes first:
+    a centroid that settled nothing lies in none of the candidate LSOAs, or far from them, so it
+    is the weaker evidence.  Columns lad24_code, lad24_name, region_code, region_name; all
+    missing for every other row."""
+    unplaced = hit["lsoa21_method"].astype("str").isin(["ambiguous", "no_lsoa11"])
+    lad24 = hit["lad_code_2022"].astype("str").where(unplaced).map(lad22_to_lad24())
+    fallback = unplaced & lad24.isna()  # no district in the lookup: the centroid's, if any
+    if fallback.any():
+        by_centroid = lad24_of_centroids(
+            hit["easting"].where(fallback), hit["northing"].where(fallback)
+        )
+        by_centroid = by_centroid.where(by_centroid.str[0].isin(["E", "W"]))
+        lad24 = lad24.where(lad24.notna(), by_centroid)
     attrs = (
         lad24.rename("lad24_code").to_frame().merge(lad24_regions(), on="lad24_code", how="left")
     )
@@ -564,7 +602,8 @@ def locate_postcodes(values: Iterable | pd.Series) -> pd.DataFrame:
     and region come from the LSOA 2021 (the ONS best-fit lookups); IMD 2025 is
     England only.  A postcode in England or Wales with no LSOA 2021 (its LSOA 2011
     split and the centroid not settling which part, or no LSOA 2011) still gets the
-    LAD 2024 and region of the district the ONS postcode lookup gives it; its ward
+    LAD 2024 and region of its district (the one the ONS postcode lookup gives it,
+    else the LAD 2024 holding its centroid); its ward
     and IMD decile stay unknown (never "outside England").  Outside England and Wales,
     ``region_code`` is the country (or Crown dependency) code and ``lad_code_2022`` the ONS
     lookup's district.  Lookups are joins on keys only (no spatial work at this stage).
