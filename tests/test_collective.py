@@ -747,3 +747,52 @@ def test_real_lancashire_collective_opportunity_against_plain_pandas(lancashire)
         .head(10)
         .to_string(),
     )
+
+
+# --------------------------------------------------------------------------- self-payments
+
+#: The council pays itself £600 (an internal recharge to its own name): a thirteenth row.
+SELF_ROWS = ROWS + [("c", "2022-23", 3, "S4", "Internal recharge", 600, False)]
+
+
+def test_self_payments_are_left_out_of_the_anchors_own_figures(collab):
+    from anchorlib.indicators.progress import progress_table
+    from anchorlib.indicators.spend import spend_indicators
+    from anchorlib.reports.anchor_spend import anchor_spend
+
+    led = make_ledger(SELF_ROWS)
+    own = C.flag_self_payments(led, collab)
+    assert own.name == "is_self_payment" and own.index.equals(led.index)
+    # only the new row: row 4 (p pays c) and row 7 (p pays f) pay another member
+    assert own.tolist() == [False] * 12 + [True]
+    t = C.intra_collaborative_payments(led, collab)
+    assert t[["anchor_id", "payee_anchor", "payments", "spend", "self"]].values.tolist() == [
+        ["p", "c", 1, 2000.0, False],
+        ["p", "f", 1, 700.0, False],
+        ["c", "c", 1, 600.0, True],
+    ]
+    intra = C.flag_intra_collaborative(led, collab)
+    res = spend_indicators(led, PLACE, collab.spec.indicators, exclude_rows=intra, self_rows=own)
+    # c's payments: 1000 (S1) + 4000 (S3) + 300 (redacted) - 200 (S7 refund) + 600 (itself):
+    # 5700 with the self-payment, 5100 without it
+    c = res["c"]
+    assert c["total"] == 5100.0 and c["excluded_self_payments"] == 600.0
+    assert c["transactions"] == 4 and c["distinct_suppliers"] == 3  # S1, S3, S7 (not S4)
+    assert c["public_body_share"] == 0.0  # was 600 / 5700 with the self-payment
+    assert c["located_share"] == approx(4800 / 5100)  # all but the redacted 300
+    # p is untouched: 3000 + 2000 + 700 + 2500 = 8200 (its payments to c and f are its spend)
+    assert res["p"]["total"] == 8200.0 and res["p"]["excluded_self_payments"] == 0.0
+    # combined: 15600 + 600 gross, less 2000 + 700 + 600 between members = 12900
+    assert res["combined"]["total"] == 12900.0
+    assert res["combined"]["excluded_from_combined"] == 3300.0
+    tot = C.combined_totals(led, collab)
+    assert tot.loc["c", ["total", "intra", "external"]].tolist() == [5700.0, 600.0, 5100.0]
+    # progress: the same figure for c's own row
+    prog = progress_table(led, collab).set_index(["indicator", "anchor", "financial_year"])
+    assert prog.loc[("total", "c", "2022-23"), "value"] == 5100.0
+    assert prog.loc[("total", "combined", "2022-23"), "value"] == 12900.0
+    # the anchor's report page: its figures without the self-payment, which is listed
+    page = anchor_spend(collab, "c", led)
+    assert page.indicators["total"] == 5100.0
+    quality = page.quality.set_index("measure")["value"]
+    assert quality["Payments to itself, left out (£)"] == 600.0

@@ -7,6 +7,7 @@ import csv
 import pytest
 
 from anchorlib.config.places import (
+    OUTSIDE,
     UNKNOWN,
     classify_lsoas,
     classify_postcodes,
@@ -43,6 +44,7 @@ def test_place_from_lad_codes_has_every_lsoa_of_those_lads(fixture_data):
     assert place.name == "Hyndburn, Burnley"
     assert [t.name for t in place.tiers] == ["place", "wider", "rest_of_uk"]
     assert place.tier_names[-1] == UNKNOWN
+    assert OUTSIDE not in place.tier_names  # everything located is in rest_of_uk
 
 
 def test_yaml_tiers_classify_into_innermost(fixture_data, tmp_path):
@@ -108,6 +110,10 @@ def test_ward_and_lsoa_places(fixture_data, tmp_path):
             "exactly one of",
         ),
         ("name: X\nlads: [E07000120\n", "not valid YAML"),
+        (
+            "name: X\nlads: [E07000120]\ntiers:\n  - {name: outside, regions: [E12000002]}\n",
+            "'outside' is reserved",
+        ),
     ],
 )
 def test_bad_place_files_say_what_is_wrong(fixture_data, tmp_path, text, message):
@@ -184,3 +190,59 @@ tiers:
     )
     got = classify_postcodes(place, ["EH1 1AD", "BT1 1AA"])
     assert got["tier"].tolist() == ["great_britain", "rest_of_uk"]
+
+
+PRESTON_LIKE = f"""
+name: Hyndburn
+lads: [{HYNDBURN}]
+tiers:
+  - {{name: place, place: true}}
+  - {{name: wider, regions: [E12000002]}}
+"""
+
+
+def test_a_place_without_an_everywhere_tier_puts_the_rest_outside(fixture_data, tmp_path):
+    """The issue's Finding 2: tiers place and wider (the North West), no everywhere tier.  What is
+    located but in neither tier is ``outside`` (located), never ``unknown``."""
+    place = load_place(_write(tmp_path, PRESTON_LIKE))
+    assert place.tier_names == ["place", "wider", OUTSIDE, UNKNOWN]
+    hyn = sorted(_raw_lsoas(fixture_data, HYNDBURN))[0]
+    bpl = sorted(_raw_lsoas(fixture_data, BLACKPOOL))[0]
+    got = classify_lsoas(
+        place, [hyn, bpl, "E01000001", "W01000147", "E01999999", "rubbish"]
+    ).tolist()
+    # City of London (London) and an LSOA in Wales are real LSOAs in no declared tier;
+    # E01999999 and 'rubbish' are not LSOAs at all.
+    assert got == ["place", "wider", OUTSIDE, OUTSIDE, UNKNOWN, UNKNOWN]
+    hyn_pc = _raw_postcode(fixture_data, HYNDBURN)[0]
+    bpl_pc = _raw_postcode(fixture_data, BLACKPOOL)[0]
+    inputs = [hyn_pc, bpl_pc, "LS1 1JF", "EH1 1AD", "BT1 1AA", "BB5 OAA", "ZZ9 9ZZ"]
+    got = classify_postcodes(place, inputs)
+    # Leeds (Yorkshire), Edinburgh and Belfast are located outside both tiers; an invalid and an
+    # unknown postcode cannot be placed.
+    assert got["tier"].tolist() == [
+        "place",
+        "wider",
+        OUTSIDE,
+        OUTSIDE,
+        OUTSIDE,
+        UNKNOWN,
+        UNKNOWN,
+    ]
+
+
+def test_a_country_tier_without_everywhere(fixture_data, tmp_path):
+    place = load_place(
+        _write(
+            tmp_path,
+            f"""
+name: Hyndburn
+lads: [{HYNDBURN}]
+tiers:
+  - {{name: place, place: true}}
+  - {{name: great_britain, regions: [E92000001, W92000004, S92000003]}}
+""",
+        )
+    )
+    got = classify_postcodes(place, ["EH1 1AD", "BT1 1AA"])
+    assert got["tier"].tolist() == ["great_britain", OUTSIDE]  # Northern Ireland is not in GB

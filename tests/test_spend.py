@@ -415,6 +415,29 @@ def test_exclude_rows_leaves_anchors_alone(led):
     assert years["2022-23"]["combined"]["total"] == 4800.0
 
 
+def test_self_rows_leave_an_anchors_payments_to_itself_out_of_its_own_figures(led):
+    # say a is Lancs County Council (S2): row 3, £3,000 in 2022-23, is a paying itself
+    own = (led["supplier_id"] == "S2") & (led["anchor_id"] == "a")
+    res = S.spend_indicators(led, PLACE, SETTINGS, self_rows=own)
+    # a: 1000 - 200 + 3000 + 500 + 700 + 300 + 400 = 5700, less its own 3000 = 2700
+    assert res["a"]["total"] == 2700.0 and res["a"]["excluded_self_payments"] == 3000.0
+    # without row 3 a pays no public body; b (untouched): 2000 + 1500 + 1000 + 600 - 100 = 5000
+    assert res["a"]["public_body_share"] == 0.0
+    assert res["b"]["total"] == 5000.0 and res["b"]["excluded_self_payments"] == 0.0
+    # combined: 10700 - 3000 = 7700, the 3000 listed as excluded
+    assert res["combined"]["total"] == 7700.0
+    assert res["combined"]["excluded_from_combined"] == 3000.0
+    # with the payments between members too (the same row): still 7700, nothing counted twice
+    both = S.spend_indicators(led, PLACE, SETTINGS, exclude_rows=own, self_rows=own)
+    assert both["combined"]["total"] == 7700.0 and both["a"]["total"] == 2700.0
+    years = S.spend_indicators(led, PLACE, SETTINGS, self_rows=own, by_year=True)
+    # a in 2022-23: 1000 - 200 + 3000 + 500 = 4300, less 3000 = 1300; 2023-24: 700 + 300 + 400
+    assert years["2022-23"]["a"]["total"] == 1300.0
+    assert years["2022-23"]["a"]["excluded_self_payments"] == 3000.0
+    assert years["2023-24"]["a"]["total"] == 1400.0
+    assert years["2023-24"]["a"]["excluded_self_payments"] == 0.0
+
+
 def test_anchor_without_payments_and_empty_ledger(led):
     res = S.spend_indicators(led, PLACE, SETTINGS, anchors=["a", "b", "c"])
     assert (
@@ -434,6 +457,73 @@ def test_anchor_without_payments_and_empty_ledger(led):
 def test_tiers_of_another_place_are_refused(led):
     with pytest.raises(SpendError, match="not tiers of place"):
         S.tier_spend(led.assign(tier="home_district"), PLACE)
+    # a place with an everywhere tier has no 'outside': a ledger located without one is refused
+    with pytest.raises(SpendError, match="not tiers of place"):
+        S.tier_spend(led.assign(tier="outside"), PLACE)
+
+
+def make_place_without_everywhere() -> Place:
+    """Place (P1) inside a wider tier (P1, W1), and no everywhere tier: the issue's Preston."""
+    spec = PlaceSpec(
+        name="Preston",
+        lads=["E07000123"],
+        tiers=[
+            TierSpec(name="place", place=True),
+            TierSpec(name="wider", regions=["E12000002"]),
+        ],
+    )
+    place_l = frozenset({"P1"})
+    return Place(
+        "Preston",
+        ["P1"],
+        ["E07000123"],
+        [Tier("place", place_l), Tier("wider", place_l | {"W1"})],
+        spec,
+    )
+
+
+def test_spend_outside_every_tier_is_located():
+    """The issue's example (Finding 2): Preston, tiers place and wider (the North West), no
+    everywhere tier.  £1,000 in Preston, £1,000 in Manchester, £2,000 in Camden, £1,000 with no
+    postcode."""
+    place = make_place_without_everywhere()
+    assert place.tier_names == ["place", "wider", "outside", "unknown"]
+    suppliers = {
+        "S1": ("Preston Ltd", "company", "place", "L1", 4, None, None, "PR1 2HE"),
+        "S2": ("Manchester Ltd", "company", "wider", "L2", 5, None, None, "M1 1AE"),
+        "S3": ("Camden Ltd", "company", "outside", "L3", 2, None, None, "NW1 2DB"),
+        "S4": ("Nowhere Ltd", "company", None, None, None, None, None, None),
+    }
+    rows = [
+        ("a", "2023-24", "S1", "Goods", 1000, False),
+        ("a", "2023-24", "S2", "Goods", 1000, False),
+        ("a", "2023-24", "S3", "Goods", 2000, False),
+        ("a", "2023-24", "S4", "Goods", 1000, False),
+    ]
+    led = make_ledger(rows, suppliers)
+    assert S.tier_spend(led, place) == {
+        "place": 1000.0,
+        "wider": 1000.0,
+        "outside": 2000.0,
+        "unknown": 1000.0,
+    }
+    # located: 1000 + 1000 + 2000 = 4000 of 5000 (the unlocated 1000 is the no-postcode one)
+    assert S.located_share(led) == approx(0.8)
+    assert S.unlocated_detail(led) == {"redacted": 0.0, "no_postcode": 1000.0, "not_placed": 0.0}
+    assert S.tier_shares(led, place, "located") == {
+        "place": approx(0.25),
+        "wider": approx(0.25),
+        "outside": approx(0.5),
+    }
+    assert S.place_share(led, place, "located") == approx(0.25)  # 1000 / 4000
+    assert S.place_share(led, place, "all") == approx(0.2)  # 1000 / 5000
+    assert S.wider_share(led, place, "located") == approx(0.5)  # (1000 + 1000) / 4000
+    assert S.cumulative_tier_shares(led, place, "located")["outside"] == approx(1.0)
+    # Camden (decile 2) is located, so it counts in the deprived share: 2000 / 4000
+    assert S.deprived_share(led, [1, 2], "located") == approx(0.5)
+    ind = S.spend_indicators(led, place, SETTINGS)["a"]
+    assert ind["located_share"] == approx(0.8) and ind["place_share_of_located"] == approx(0.25)
+    assert ind["located_total"] == 4000.0
 
 
 def test_no_supplier_attributes_uses_supplier_keys():
@@ -575,17 +665,19 @@ def test_deprived_sets_nest(df):
 runner = CliRunner()
 
 
-def _loose_ledger(tmp_path):
-    rows = [  # anchor, supplier, postcode, pounds
-        ("x", "Local Ltd", "bb5 1la", 100),
-        ("x", "Other Local Ltd", "BB1 2BY", 50),
-        ("x", "Burnley Firm", "BB10 1AA", 200),
-        ("x", "Leeds Firm", "LS1 1JF", 150),
-        ("x", "Aberdeen Firm", "AB10 1AB", 100),
-        ("x", "No Postcode Ltd", None, 300),
-        ("x", "REDACTED", None, 100),
-        ("y", "Local Ltd", "BB5 1LA", 100),
-    ]
+LOOSE_ROWS = [  # anchor, supplier, postcode, pounds
+    ("x", "Local Ltd", "bb5 1la", 100),
+    ("x", "Other Local Ltd", "BB1 2BY", 50),
+    ("x", "Burnley Firm", "BB10 1AA", 200),
+    ("x", "Leeds Firm", "LS1 1JF", 150),
+    ("x", "Aberdeen Firm", "AB10 1AB", 100),
+    ("x", "No Postcode Ltd", None, 300),
+    ("x", "REDACTED", None, 100),
+    ("y", "Local Ltd", "BB5 1LA", 100),
+]
+
+
+def _loose_ledger(tmp_path, rows=LOOSE_ROWS):
     from anchorlib.ledgers.schema import LEDGER_COLUMNS
 
     recs = []
@@ -717,6 +809,90 @@ def test_cli_loose_ledger_with_register(fixture_data, tmp_path):
         "place"
     ] == approx(0.15)
     assert x["deprived_share_of_located"] == approx(600 / 900)
+
+
+def _preston_like(tmp_path) -> str:
+    """A place file like the issue's Preston: the place and the wider North West, no everywhere
+    tier."""
+    path = tmp_path / "place.yml"
+    path.write_text(
+        "name: Hyndburn\nlads: [E07000120]\ntiers:\n  - {name: place, place: true}\n"
+        "  - {name: wider, regions: [E12000002]}\n"
+    )
+    return str(path)
+
+
+def test_cli_spend_outside_every_tier_is_located(fixture_data, tmp_path):
+    """The issue's Finding 2 on the fixture data: the fixture districts stand in for Preston
+    (Hyndburn, BB5 1LA), Manchester (Burnley, BB10 1AA, North West) and Camden (Leeds, LS1 1JF,
+    Yorkshire: in no declared tier)."""
+    from anchorlib.cli import app
+
+    rows = [
+        ("x", "Hyndburn Ltd", "BB5 1LA", 1000),
+        ("x", "Burnley Ltd", "BB10 1AA", 1000),
+        ("x", "Leeds Ltd", "LS1 1JF", 2000),
+        ("x", "No Postcode Ltd", None, 1000),
+    ]
+    _, d = _loose_ledger(tmp_path, rows)
+    res = runner.invoke(
+        app, ["indicators", "--ledger", str(d), "--place", _preston_like(tmp_path), "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    x = out["x"]
+    # located: 1000 + 1000 + 2000 = 4000 of 5000 = 0.8 (was 0.4: Leeds counted as unknown)
+    assert x["located_share"] == approx(0.8)
+    # in the place: 1000 of the 4000 located = 0.25 (was 0.5)
+    assert x["place_share_of_located"] == approx(0.25)
+    assert x["tier_share_of_located"] == {
+        "place": approx(0.25),
+        "wider": approx(0.25),
+        "outside": approx(0.5),
+    }
+    assert x["tier_share_of_all"] == {
+        "place": approx(0.2),
+        "wider": approx(0.2),
+        "outside": approx(0.4),
+        "unknown": approx(0.2),
+    }
+    assert x["unlocated_detail"] == {"redacted": 0.0, "no_postcode": 1000.0, "not_placed": 0.0}
+    # deciles: BB5 1LA 1, BB10 1AA 1, LS1 1JF 3: 2000 of the 4000 located in deciles 1-2
+    assert x["deprived_share_of_located"] == approx(0.5)
+    assert x["wider_share_of_located"] == approx(0.5)  # (1000 + 1000) / 4000
+    assert out["meta"]["tiers"] == ["place", "wider", "outside", "unknown"]
+    text = runner.invoke(
+        app, ["indicators", "--ledger", str(d), "--place", _preston_like(tmp_path)]
+    )
+    assert text.exit_code == 0 and "in outside (of located)" in text.output
+
+
+@pytest.mark.shared
+def test_cli_the_issues_preston_example(real_data, tmp_path):
+    """Finding 2 exactly as filed, on the real postcode lookup: Preston (PR1 2HE), Manchester
+    (M1 1AE), Camden (NW1 2DB) and no postcode."""
+    from anchorlib.cli import app
+
+    path = tmp_path / "preston.yml"
+    path.write_text(
+        "name: Preston\nlads: [E07000123]\ntiers:\n  - {name: place, place: true}\n"
+        "  - {name: wider, regions: [E12000002]}\n"
+    )
+    rows = [
+        ("x", "Preston Ltd", "PR1 2HE", 1000),
+        ("x", "Manchester Ltd", "M1 1AE", 1000),
+        ("x", "Camden Ltd", "NW1 2DB", 2000),
+        ("x", "No Postcode Ltd", None, 1000),
+    ]
+    _, d = _loose_ledger(tmp_path, rows)
+    res = runner.invoke(
+        app, ["indicators", "--ledger", str(d), "--place", str(path), "--json", "--no-by-year"]
+    )
+    assert res.exit_code == 0, res.output
+    x = json.loads(res.output)["x"]
+    assert x["located_share"] == approx(0.8)  # 4000 / 5000 (reported 0.4 before the fix)
+    assert x["place_share_of_located"] == approx(0.25)  # 1000 / 4000 (reported 0.5)
+    assert x["tier_spend"]["outside"] == 2000.0
 
 
 def test_cli_errors(fixture_data, tmp_path):

@@ -79,10 +79,13 @@ def _from_collaborative(path: str, settings_override: dict, out_root: Path | Non
     }
     # Payments between member anchors are not spend into the economy: combined figures leave them
     # out.
-    from anchorlib.indicators.collective import flag_intra_collaborative
+    from anchorlib.indicators.collective import flag_intra_collaborative, flag_self_payments
 
     meta["intra_collaborative_excluded"] = (
         "payments between member anchors are left out of 'combined'"
+    )
+    meta["self_payments_excluded"] = (
+        "payments by an anchor to itself are left out of its own figures and of 'combined'"
     )
     return (
         ledger,
@@ -92,7 +95,7 @@ def _from_collaborative(path: str, settings_override: dict, out_root: Path | Non
         home,
         survey,
         meta,
-        flag_intra_collaborative(ledger, collab),
+        (flag_intra_collaborative(ledger, collab), flag_self_payments(ledger, collab)),
     )
 
 
@@ -228,14 +231,14 @@ def indicators_output(
 
                 # clear errors for bad --deprived / --top
                 IndicatorSettings.model_validate(override)
-            led, plc, settings, anchors, home, survey, meta, exclude = _from_collaborative(
+            led, plc, settings, anchors, home, survey, meta, (exclude, own) = _from_collaborative(
                 collaborative, override, outputs
             )
         else:
             led, plc, settings, anchors, home, survey, meta = _from_ledger(
                 ledger, place, register, override
             )
-            exclude = None
+            exclude = own = None
         ids = (
             anchors
             if anchors is not None
@@ -247,6 +250,7 @@ def indicators_output(
                 f"anchor ids {clash} clash with the output keys {list(RESERVED)}: rename them"
             )
         kw = {"home_lads": home, "lm3_survey": survey, "anchors": ids, "exclude_rows": exclude}
+        kw["self_rows"] = own
         result = spend_indicators(led, plc, settings, **kw)
         years = spend_indicators(led, plc, settings, by_year=True, **kw) if by_year else None
     except AnchorError:

@@ -29,6 +29,7 @@ from anchorlib.config.collaborative import (
     load_collaborative,
 )
 from anchorlib.config.places import (
+    OUTSIDE,
     UNKNOWN,
     Place,
     PlaceSpec,
@@ -53,6 +54,7 @@ __all__ = [
     "CollaborativeSpec",
     "IndicatorSettings",
     "LedgerSpec",
+    "OUTSIDE",
     "Place",
     "PlaceSpec",
     "Target",

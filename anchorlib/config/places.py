@@ -15,6 +15,8 @@ analysis, innermost first::
 Anything is classified into its innermost tier; what cannot be placed (an
 invalid or unknown postcode or code) is ``unknown``.  Without ``tiers`` the
 default is ``place`` -> ``wider`` (the region(s) of the place) -> ``rest_of_uk``.
+A place need not declare an ``everywhere`` tier: what is located but in no
+declared tier is then in the tier ``outside`` (located, just not local).
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ from anchorlib.data.geography import districts_within, lsoa21_geography
 from anchorlib.data.postcodes import locate_postcodes
 
 UNKNOWN = "unknown"
+#: The tier of what is located but in none of a place's declared tiers (only a place with no
+#: ``everywhere`` tier has it).
+OUTSIDE = "outside"
 COUNTRY_NAMES = {
     "E92000001": "England",
     "W92000004": "Wales",
@@ -74,6 +79,11 @@ class TierSpec(AreaSpec):
             )
         if self.name == UNKNOWN:
             raise ValueError("'unknown' is reserved for what cannot be placed")
+        if self.name == OUTSIDE:
+            raise ValueError(
+                "'outside' is reserved for what is located but in no declared tier: "
+                "give the tier another name"
+            )
         return self
 
 
@@ -115,8 +125,16 @@ class Place:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def has_everywhere(self) -> bool:
+        """True when a tier covers every location (``everywhere: true``)."""
+        return any(t.everywhere for t in self.tiers)
+
+    @property
     def tier_names(self) -> list[str]:
-        return [t.name for t in self.tiers] + [UNKNOWN]
+        """The declared tiers innermost first, then ``outside`` (only when no tier is
+        ``everywhere``), then ``unknown``."""
+        outside = [] if self.has_everywhere else [OUTSIDE]
+        return [t.name for t in self.tiers] + outside + [UNKNOWN]
 
 
 def _suggest(code: str, known: pd.Series) -> str:
@@ -267,7 +285,8 @@ def resolve_place(spec: str | Path) -> Place:
 
 
 def classify_lsoas(place: Place, lsoa_codes) -> pd.Series:
-    """Innermost tier of each LSOA 2021 code (``unknown`` for codes not in the geography)."""
+    """Innermost tier of each LSOA 2021 code: ``outside`` for a code of the geography in no
+    declared tier (a place with no ``everywhere`` tier), ``unknown`` for a code not in it."""
     codes = pd.Series(lsoa_codes, dtype="str")
     out = pd.Series(UNKNOWN, index=codes.index, dtype="str")
     todo = pd.Series(True, index=codes.index)
@@ -275,6 +294,8 @@ def classify_lsoas(place: Place, lsoa_codes) -> pd.Series:
         hit = todo & codes.isin(tier.lsoas)
         out[hit] = tier.name
         todo &= ~hit
+    if not place.has_everywhere and todo.any():
+        out[todo & codes.isin(set(lsoa21_geography()["lsoa21_code"]))] = OUTSIDE
     return out
 
 
@@ -288,6 +309,10 @@ def classify_postcodes(place: Place, postcodes) -> pd.DataFrame:
     by its district (``lad24_code`` from the postcode lookup) in the innermost tier
     that covers the whole district (district and region tiers), never in the
     outermost tier merely for lacking an LSOA.
+    A place with no ``everywhere`` tier puts a located postcode that no declared
+    tier covers (an LSOA 2021 in none of them, a country outside England and
+    Wales that no tier names, or a split LSOA's district that no tier reaches
+    into) in ``outside``: located, not local.
     """
     located = locate_postcodes(postcodes)
     tier = classify_lsoas(place, located["lsoa21_code"].fillna(""))
@@ -300,6 +325,16 @@ def classify_postcodes(place: Place, postcodes) -> pd.DataFrame:
             | located["lad24_code"].isin(districts_within(t.lsoas))  # split LSOA: its district
         )
         tier[covers] = t.name
+    if not place.has_everywhere:
+        # located, and in no tier: a country no tier names, or a district no tier reaches into
+        # (a district a tier covers in part may be in it or not: that stays unknown)
+        geo = lsoa21_geography()
+        in_tiers = set().union(*(t.lsoas for t in place.tiers))
+        reached = set(geo.loc[geo["lsoa21_code"].isin(in_tiers), "lad24_code"])
+        away = (located["lsoa21_method"] == "outside_ew") | (
+            located["lad24_code"].notna() & ~located["lad24_code"].isin(reached)
+        )
+        tier[no_lsoa & away & (tier == UNKNOWN)] = OUTSIDE
     tier[~placed] = UNKNOWN
     return located.assign(tier=tier)
 

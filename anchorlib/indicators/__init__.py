@@ -9,7 +9,11 @@ Must not import: demo, assets, reports, run, cli.
 """
 
 from anchorlib.indicators.addressable import addressable_rule, addressable_spend
-from anchorlib.indicators.collective import combined_totals, flag_intra_collaborative
+from anchorlib.indicators.collective import (
+    combined_totals,
+    flag_intra_collaborative,
+    flag_self_payments,
+)
 from anchorlib.indicators.giving import place_giving
 from anchorlib.indicators.lm3 import read_lm3_survey, validate_lm3_survey
 from anchorlib.indicators.locate import locate_ledger
@@ -43,6 +47,7 @@ __all__ = [
     "default_indicators",
     "distinct_values",
     "flag_intra_collaborative",
+    "flag_self_payments",
     "format_summary",
     "locate_ledger",
     "place_giving",

@@ -48,6 +48,7 @@ __all__ = [
     "member_aliases",
     "intra_payee",
     "flag_intra_collaborative",
+    "flag_self_payments",
     "intra_collaborative_payments",
     "intra_collaborative_review",
     "combined_totals",
@@ -311,6 +312,26 @@ def flag_intra_collaborative(
         .notna()
         .rename("is_intra_collaborative")
     )
+
+
+def flag_self_payments(
+    ledger: pd.DataFrame,
+    collab,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    *,
+    defaults: bool = True,
+) -> pd.Series:
+    """``is_self_payment``: True for each row by which an anchor pays itself: the member anchor the
+    row pays (:func:`intra_payee`, the test of :func:`flag_intra_collaborative`) is the anchor
+    that paid it (``anchor_id``), e.g. a council's payments to its own name (internal recharges,
+    its own collection fund).  Moving money inside one body is not spend in the economy, so these
+    rows are left out of that anchor's own figures (pass the flag to
+    ``anchorlib.indicators.spend.spend_indicators(self_rows=...)``), as every payment between
+    members is left out of ``combined``.  Same index as ``ledger``."""
+    payee = intra_payee(ledger, collab, aliases, defaults=defaults)
+    payer = ledger["anchor_id"].astype(str)
+    own = payee.notna() & (payee.astype(object).where(payee.notna(), "") == payer)
+    return own.astype(bool).rename("is_self_payment")
 
 
 def intra_collaborative_payments(

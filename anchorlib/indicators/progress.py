@@ -28,6 +28,7 @@ from anchorlib.indicators.collective import (
     collab_spec,
     combined_totals,
     flag_intra_collaborative,
+    flag_self_payments,
     supplier_overlap,
 )
 from anchorlib.indicators.rows import COMBINED, spend_rows
@@ -196,6 +197,7 @@ def progress_table(
     if intra is None:
         intra = flag_intra_collaborative(rows, collab, aliases)
     intra = intra.reindex(rows.index).fillna(False).astype(bool)
+    own = flag_self_payments(rows, collab, aliases)  # left out of the anchor's own rows
     fy = rows["financial_year"].astype(str)
     all_years = sorted(set(fy))
     years = sorted(set(years)) if years is not None else all_years
@@ -215,7 +217,9 @@ def progress_table(
         return bool(who) and all(months.get((a, y), 0) == 12 for a in who)
 
     groups = (
-        [(a, lambda y, fn, a=a: rows[(fy == y) & (aid == a)], [a]) for a in ids] if anchors else []
+        [(a, lambda y, fn, a=a: rows[(fy == y) & (aid == a) & ~own], [a]) for a in ids]
+        if anchors
+        else []
     )
     groups.append(
         (

@@ -53,7 +53,8 @@ def spend_rows(ledger: pd.DataFrame, place: Place | None = None) -> pd.DataFrame
     Drops ``is_duplicate`` rows and adds: ``_pence`` (int64, signed), ``_redacted``,
     ``_sid`` (supplier identity: ``supplier_id``, else ``key:`` + ``supplier_key``;
     ``REDACTED`` for the redacted class), ``_name``, ``_tier`` (the supplier's tier,
-    ``unknown`` when not located and always for redacted rows), ``_decile`` (IMD
+    ``outside`` when located in no declared tier, ``unknown`` when not located and
+    always for redacted rows), ``_decile`` (IMD
     2025 decile of a located supplier's LSOA; NA when unlocated, outside England or
     placed by district only), ``_org_type``, ``_sector``, ``_size_band``, ``_lad`` and
     ``_simulated``.

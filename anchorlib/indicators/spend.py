@@ -18,7 +18,9 @@ Common rules, for every indicator:
 * **Nothing silently dropped.** Spend whose supplier location is not known is
   tier ``unknown``: it stays in every "of all" denominator, and the located
   share (spend with a known location / all spend) is reported beside every
-  "of located" share.
+  "of located" share.  Spend with a supplier located in none of the place's
+  declared tiers (a place with no ``everywhere`` tier) is tier ``outside``:
+  located, so in every "of located" denominator.
 * **Redacted payees** (personal data withheld) are their own class: counted in
   every total and in ``unknown`` (they can never be located), never a supplier
   in the supplier counts, HHI or top-N.  ``unlocated_detail`` splits ``unknown``
@@ -187,9 +189,10 @@ def tier_spend(ledger: pd.DataFrame, place: Place) -> dict[str, float]:
     Definition (CLES spend analysis): the supplier's postcode (from the supplier
     register) is placed in its LSOA 2021 and so in the innermost of the place's
     nested tiers (``place.tier_names``, e.g. home district, place, wider region,
-    rest of UK); suppliers with no postcode, a postcode not found, and redacted
-    payees are ``unknown``.  Every tier of the place is a key (0 when nothing is
-    spent there); the values sum to the total.
+    rest of UK); a located supplier in none of them is ``outside`` (a place with
+    no ``everywhere`` tier); suppliers with no postcode, a postcode not found, and
+    redacted payees are ``unknown``.  Every tier of the place is a key (0 when
+    nothing is spent there); the values sum to the total.
     """
     rows = spend_rows(ledger, place)
     return {t: pounds(v) for t, v in _tier_pence(rows, place).items()}
@@ -208,7 +211,7 @@ def located_share(ledger: pd.DataFrame) -> float | None:
 def unlocated_detail(ledger: pd.DataFrame) -> dict[str, float]:
     """Why spend is ``unknown``, £: ``redacted`` payees, suppliers with ``no_postcode``, and a
     postcode that was ``not_placed`` (invalid or not in the ONS lookup).  Sums to the unknown
-    tier."""
+    tier.  A supplier located outside every declared tier is not unknown but ``outside``."""
     rows = spend_rows(ledger)
     unk = rows["_tier"] == UNKNOWN
     red = unk & rows["_redacted"]
@@ -660,6 +663,7 @@ def spend_indicators(
     home_lads: Mapping[str, str | None] | None = None,
     lm3_survey: pd.DataFrame | None = None,
     anchors: Iterable[str] | None = None,
+    self_rows: pd.Series | None = None,
 ) -> dict:
     """Every spend indicator per anchor and for all anchors ``combined``.
 
@@ -675,13 +679,15 @@ def spend_indicators(
     ``exclude_rows``: a boolean Series on the ledger's index marking rows to
     leave out of ``combined`` only (e.g. payments between member anchors, which
     move money inside the collaborative); each anchor's own figures keep them.
-    ``combined`` then reports ``excluded_from_combined`` (£).  ``home_lads``:
+    ``combined`` then reports ``excluded_from_combined`` (£).  ``self_rows``: a
+    boolean Series marking payments by an anchor to itself
+    (``anchorlib.indicators.collective.flag_self_payments``), left out of that
+    anchor's own figures and of ``combined``; each anchor then reports
+    ``excluded_self_payments`` (£).  ``home_lads``:
     anchor id -> LAD 2024 code for the home-district shares.  ``lm3_survey``:
     :func:`read_lm3_survey` output (no survey: ``lm3`` None, with the reason).
     """
     s = _settings(settings)
-    if exclude_rows is not None:
-        exclude_rows = exclude_rows.reindex(ledger.index).fillna(False).astype(bool)
     rows = spend_rows(ledger, place)
     keep = ["anchor_id", "financial_year"] + [c for c in rows.columns if str(c).startswith("_")]
     rows = rows[[c for c in keep if c in rows.columns]]
@@ -689,34 +695,47 @@ def spend_indicators(
         anchor_id=rows["anchor_id"].astype(str).astype(object),
         financial_year=rows["financial_year"].astype(str).astype(object),
     )
-    excl = (
-        exclude_rows.reindex(rows.index).fillna(False).astype(bool)
-        if exclude_rows is not None
-        else None
-    )
+    excl, own = _row_flag(exclude_rows, ledger, rows), _row_flag(self_rows, ledger, rows)
     ids = list(anchors) if anchors is not None else distinct_values(rows, "anchor_id")
     if COMBINED in ids:
         raise SpendError(f"an anchor may not be called {COMBINED!r}: it names all anchors together")
     kw = {"home_lads": home_lads, "lm3_survey": lm3_survey}
 
-    def one(sub: pd.DataFrame, sub_excl) -> dict:
+    def one(sub: pd.DataFrame, sub_excl, sub_own) -> dict:
         res = {}
         aid = sub["anchor_id"]
         for a in ids:
             part = sub[aid == a]
             if by_year and part.empty:
                 continue
-            res[a] = group_indicators(part, place, s, **kw)
-        comb = sub if sub_excl is None else sub[~sub_excl]
+            if sub_own is None:
+                res[a] = group_indicators(part, place, s, **kw)
+                continue
+            mine = sub_own[aid == a]
+            res[a] = group_indicators(part[~mine], place, s, **kw)
+            res[a]["excluded_self_payments"] = pounds(pence_total(part, mine))
+        drop = sub_excl  # combined leaves out payments between members and to oneself
+        if sub_own is not None:
+            drop = sub_own if drop is None else drop | sub_own
+        comb = sub if drop is None else sub[~drop]
         res[COMBINED] = group_indicators(comb[comb["anchor_id"].isin(ids)], place, s, **kw)
-        if sub_excl is not None:
-            res[COMBINED]["excluded_from_combined"] = pounds(pence_total(sub, sub_excl))
+        if drop is not None:
+            res[COMBINED]["excluded_from_combined"] = pounds(pence_total(sub, drop))
         return res
 
     if not by_year:
-        return one(rows, excl)
+        return one(rows, excl, own)
     fy = rows["financial_year"]
     return {
-        y: one(rows[fy == y], None if excl is None else excl[fy == y])
+        y: one(rows[fy == y], *(None if f is None else f[fy == y] for f in (excl, own)))
         for y in distinct_values(rows, "financial_year")
     }
+
+
+def _row_flag(flag: pd.Series | None, ledger: pd.DataFrame, rows: pd.DataFrame):
+    """A boolean flag on the ledger's index, aligned to ``rows`` (its non-duplicate rows); None
+    stays None."""
+    if flag is None:
+        return None
+    flag = flag.reindex(ledger.index).fillna(False).astype(bool)
+    return flag.reindex(rows.index).fillna(False).astype(bool)

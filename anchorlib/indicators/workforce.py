@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from anchorlib.config.places import UNKNOWN, classify_postcodes
+from anchorlib.config.places import OUTSIDE, UNKNOWN, classify_postcodes
 from anchorlib.workforce.disclosure import (
     DEFAULT_ROUNDING,
     DEFAULT_THRESHOLD,
@@ -182,7 +182,8 @@ def _staff_level(
     tier = located["tier"].astype("str").to_numpy()
     decile = located["imd25_decile"].astype("Int64").to_numpy(dtype=float, na_value=np.nan)
     f = pd.DataFrame({"anchor": staff["anchor"].astype("str").to_numpy()})
-    f["tier"] = np.where(~placed, UNKNOWN, np.where(tier == UNKNOWN, "outside_tiers", tier))
+    outside = np.isin(tier, [UNKNOWN, OUTSIDE])
+    f["tier"] = np.where(~placed, UNKNOWN, np.where(outside, "outside_tiers", tier))
     named = np.array(["no_imd" if np.isnan(d) else str(int(d)) for d in decile], dtype=object)
     f["decile"] = np.where(~placed, UNKNOWN, named)
     f["deprived"] = np.isin(decile, deprived)

@@ -19,15 +19,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from anchorlib.config.places import UNKNOWN
+from anchorlib.config.places import OUTSIDE, UNKNOWN
 from anchorlib.core.fmt import as_percent, decile_label, deciles_band, percent, share
 from anchorlib.indicators import spend
+from anchorlib.indicators.collective import flag_self_payments
 from anchorlib.indicators.progress import year_coverage
 from anchorlib.indicators.rows import distinct_values
 
 __all__ = ["AnchorSpend", "anchor_spend", "spend_reading", "TIER_LABELS", "ORG_TYPE_LABELS"]
 
-TIER_LABELS = {UNKNOWN: "location not known"}
+TIER_LABELS = {UNKNOWN: "location not known", OUTSIDE: "outside the declared tiers"}
 ORG_TYPE_LABELS = {
     "public_body": "Public bodies",
     "company": "Companies",
@@ -64,9 +65,10 @@ class AnchorSpend:
 
 def tier_label(t: str, place) -> str:
     """Words for a tier of the supplier's location: the place's tier with the place's name
-    (``place (Lancashire)``), 'location not known', or the tier's name."""
-    if t == UNKNOWN:
-        return TIER_LABELS[UNKNOWN]
+    (``place (Lancashire)``), 'location not known', 'outside the declared tiers', or the tier's
+    name."""
+    if t in TIER_LABELS:
+        return TIER_LABELS[t]
     if place is not None and t == spend.place_tier(place):
         return f"{t} ({place.name})"
     return t.replace("_", " ")
@@ -220,6 +222,7 @@ def quality_tables(collab, anchor_id: str, ind: dict, out_root: Path | None = No
             ("Rows published twice, counted once (rows)", int(r["rows_duplicate"])),
         ]
     rows += [
+        ("Payments to itself, left out (£)", ind.get("excluded_self_payments", 0.0)),
         ("Spend counted (£)", ind["total"]),
         ("Payments counted (number)", ind["transactions"]),
         ("Refunds and credit notes (number)", ind["refunds"]["count"]),
@@ -275,8 +278,11 @@ def anchor_spend(
     anchor = collab.anchor(anchor_id)
     place = collab.place
     settings = collab.spec.indicators
-    rows = spend.spend_rows(ledger[ledger["anchor_id"].astype(str) == anchor_id], place)
+    mine = ledger[ledger["anchor_id"].astype(str) == anchor_id]
+    own = flag_self_payments(mine, collab)  # payments to itself: not spend in the economy
+    rows = spend.spend_rows(mine[~own], place)
     ind = spend.group_indicators(rows, place, settings, home_lads={anchor.id: anchor.home_lad})
+    ind["excluded_self_payments"] = spend.total_spend(mine[own])
     summary, rejects, files = quality_tables(collab, anchor_id, ind, out_root)
     notes = []
     if not len(rows):
