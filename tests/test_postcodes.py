@@ -579,3 +579,6 @@ def test_split_lsoa_postcode_falls_in_its_district_and_region_tiers(split_postco
     assert tier_of(both | {"tiers": home + tiers + [everywhere]}) == "home"
     # only Burnley, then everywhere: the outermost tier is right here (it is outside Burnley)
     assert tier_of(burnley | {"tiers": [tiers[0], everywhere]}) == "rest_of_uk"
+    # no everywhere tier: located, in no declared tier -> outside (never unknown, never dropped)
+    assert tier_of(burnley | {"tiers": [tiers[0]]}) == "outside"
+    assert tier_of(burnley | {"tiers": tiers}) == "wider"
