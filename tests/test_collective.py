@@ -796,3 +796,24 @@ def test_self_payments_are_left_out_of_the_anchors_own_figures(collab):
     assert page.indicators["total"] == 5100.0
     quality = page.quality.set_index("measure")["value"]
     assert quality["Payments to itself, left out (£)"] == 600.0
+
+
+@pytest.mark.shared
+def test_real_lancashire_self_payments(lancashire):
+    from anchorlib.indicators.spend import spend_indicators
+
+    collab, df = lancashire
+    d = df[~df["is_duplicate"]]
+    # independent: Hyndburn's own payee name as published, written out by hand
+    mine = (d["anchor_id"] == "hyndburn") & (
+        d["supplier_name"].str.lower().str.strip() == "hyndburn borough council"
+    )
+    own = C.flag_self_payments(df, collab)
+    assert (own[d.index] == mine).all() and not own[df["anchor_id"] != "hyndburn"].any()
+    res = spend_indicators(df, collab.place, collab.spec.indicators, self_rows=own)
+    hyn = d["anchor_id"] == "hyndburn"
+    assert res["hyndburn"]["total"] == approx(d.loc[hyn & ~mine, "amount_pence"].sum() / 100)
+    assert res["hyndburn"]["excluded_self_payments"] == approx(
+        d.loc[mine, "amount_pence"].sum() / 100
+    )
+    print("\nHyndburn's payments to itself:", int(mine.sum()), d.loc[mine, "amount_pence"].sum())
