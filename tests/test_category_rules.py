@@ -27,6 +27,7 @@ import yaml
 
 from anchorlib.config.categories import classify_text, load_common_categories
 from anchorlib.indicators.addressable import addressable_rule, addressable_spend
+from anchorlib.indicators.rows import SpendError
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = yaml.safe_load((ROOT / "collaboratives" / "lancashire.yml").read_text())
@@ -140,27 +141,47 @@ def test_real_category_words(word, where, excluded, common):
 
 
 def test_energy_is_treated_alike_in_addressable_spend_and_the_collective_opportunity():
-    """A word is left out of addressable spend by an energy pattern exactly when its common
-    category is energy_utilities, and that category is not addressable (so the collective
-    opportunity leaves it out too)."""
-    rules = load_common_categories()
-    assert rules.get(E).addressable is False
-    energy_patterns = {p.pattern for p in rules.get(E).patterns}
-    demo_energy = [p for p in DEMO_EXCLUSIONS["categories"] if p in energy_patterns]
-    # every demo energy pattern is one of the category's, and all the category's but '^utilities'
-    # (which '\butilit(y|ies)\b' covers) are in the demo
-    assert energy_patterns - set(demo_energy) == {"^utilities"}
+    """The demo leaves out the common category energy_utilities itself, and that category is not
+    addressable: a word leaves addressable spend as energy exactly when the collective
+    opportunity's mapping puts it in energy_utilities (and so leaves it out there too)."""
+    assert load_common_categories().get(E).addressable is False
+    assert "common:energy_utilities" in DEMO_EXCLUSIONS["categories"]
     for word, _, _, common in WORDS:
-        rule = _demo_rule(word)
-        by_energy = rule is not None and rule.removeprefix("category: ") in demo_energy
-        assert by_energy == (common == E), word
+        assert (_demo_rule(word) == "common_category: energy_utilities") == (common == E), word
+
+
+def test_a_common_category_exclusion_follows_the_mapping_description_included():
+    # Hand-computed: £400 'FAB - Facilities' (a Hyndburn service area, so the description
+    # 'Electricity Invoice' decides: energy) and £300 'Electricity' are energy: excluded, 700;
+    # £200 drinking water and £100 gas oil are not: addressable 300 of 1000 = 0.3.
+    led = pd.DataFrame(
+        {
+            "anchor_id": ["a"] * 4,
+            "amount_pence": [40000, 30000, 20000, 10000],
+            "category": ["FAB - Facilities", "Electricity", "Police - Drinking Water", "Gas Oil"],
+            "description": ["Electricity Invoice", None, None, "red diesel"],
+            "org_type": ["company"] * 4,
+        }
+    )
+    a = addressable_spend(led, {"categories": ["common:energy_utilities"]})
+    assert a["total"] == 300.0 and a["share"] == 0.3
+    assert a["excluded"] == {"common_category: energy_utilities": 700.0}
+    # a pattern on the published category alone misses the service-area row: 300 excluded
+    b = addressable_spend(led, {"categories": ["electric"]})
+    assert b["excluded_total"] == 300.0
+
+
+def test_a_common_category_exclusion_must_name_a_common_category():
+    led = pd.DataFrame({"anchor_id": ["a"], "amount_pence": [100], "category": ["Gas"]})
+    with pytest.raises(SpendError, match="'common:energy' names no common category"):
+        addressable_spend(led, {"categories": ["common:energy"]})
 
 
 def test_every_demo_pattern_matches_a_real_word():
     """A pattern that matches no real category excludes nothing ('insurance premium' did)."""
     kept = {"precept", "national insurance"}  # none in Lancashire's categories; real elsewhere
     for pat in DEMO_EXCLUSIONS["categories"]:
-        if pat in kept:
+        if pat in kept or pat.startswith("common:"):
             continue
         rx = re.compile(pat, re.IGNORECASE)
         assert any(rx.search(w) for w, *_ in WORDS), pat

@@ -11,7 +11,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from anchorlib.config.categories import normalise_category
+from anchorlib.config.categories import (
+    load_common_categories,
+    map_categories,
+    normalise_category,
+)
 from anchorlib.indicators.rows import PENCE, SpendError, pence_total, pounds, share, spend_rows
 
 __all__ = ["addressable_rules", "addressable_rule", "addressable_spend", "addressable_parts"]
@@ -22,7 +26,10 @@ def addressable_rules(exclusions) -> list[tuple[str, str, object]]:
 
     ``exclusions`` is ``IndicatorSettings.addressable_exclusions`` (or a dict with
     ``org_types``, ``suppliers``, ``categories``).  Labels read ``org_type: public_body``,
-    ``supplier: <regex>``, ``category: <regex>``.
+    ``supplier: <regex>``, ``category: <regex>``.  A category entry ``common:<id>`` names a
+    common category (``data/common_categories.yml``) instead of a pattern: the rows mapped to it,
+    exactly as the collective opportunity maps them (the category, else the description), are
+    left out; its label reads ``common_category: <id>``.
     """
     get = (
         (lambda k: getattr(exclusions, k, None) or [])
@@ -34,6 +41,15 @@ def addressable_rules(exclusions) -> list[tuple[str, str, object]]:
         rules.append((f"org_type: {t}", "org_type", t))
     for kind, field in (("supplier", "suppliers"), ("category", "categories")):
         for pat in get(field):
+            if kind == "category" and str(pat).startswith("common:"):
+                cid = str(pat).removeprefix("common:").strip()
+                if cid not in load_common_categories().ids:
+                    raise SpendError(
+                        f"addressable_exclusions.categories: {pat!r} names no common category; "
+                        f"one of {', '.join(load_common_categories().ids)}"
+                    )
+                rules.append((f"common_category: {cid}", "common_category", cid))
+                continue
             try:
                 rx = re.compile(pat, re.IGNORECASE)
             except re.error as exc:
@@ -58,9 +74,13 @@ def addressable_rule(ledger: pd.DataFrame, exclusions) -> pd.Series:
     rows = spend_rows(ledger)
     out = pd.Series(None, index=rows.index, dtype=object)
     todo = pd.Series(True, index=rows.index)
+    common = None
     for label, kind, m in addressable_rules(exclusions):
         if kind == "org_type":
             hit = rows["_org_type"] == m
+        elif kind == "common_category":
+            common = _common_category(rows) if common is None else common
+            hit = common == m
         else:
             cols = (
                 [rows["_name"], rows["_published"]] if kind == "supplier" else [rows["_category"]]
@@ -77,6 +97,40 @@ def addressable_rule(ledger: pd.DataFrame, exclusions) -> pd.Series:
         out[hit] = label
         todo &= ~hit
     return out
+
+
+_COMMON: dict[tuple, str] = {}  # (category, description) -> common category id
+
+
+def _common_category(rows: pd.DataFrame) -> pd.Series:
+    """Each row's common category: the ``common_category`` column when the rows carry one (a
+    collaborative's ``category_map`` applied), else :func:`map_categories` with the default list,
+    remembered per (category, description)."""
+    if "common_category" in rows.columns:
+        return rows["common_category"].astype(object)
+    cols = [
+        next((c for c in (f"_{name}", name) if c in rows.columns), None)
+        for name in ("category", "description")
+    ]
+    pairs = pd.DataFrame(
+        {
+            k: (rows[c].astype(object).where(rows[c].notna(), None) if c else None)
+            for k, c in zip(("category", "description"), cols)
+        },
+        index=rows.index,
+    )
+    keys = list(pairs.itertuples(index=False, name=None))
+    todo = pd.DataFrame(
+        list(dict.fromkeys(k for k in keys if k not in _COMMON)),
+        columns=["category", "description"],
+        dtype=object,
+    )
+    if len(todo):
+        if len(_COMMON) > 500_000:
+            _COMMON.clear()
+        got = map_categories(todo)["common_category"]
+        _COMMON.update(zip(todo.itertuples(index=False, name=None), got))
+    return pd.Series([_COMMON[k] for k in keys], index=rows.index, dtype=object)
 
 
 def addressable_spend(ledger: pd.DataFrame, exclusions) -> dict:

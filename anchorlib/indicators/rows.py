@@ -56,8 +56,8 @@ def spend_rows(ledger: pd.DataFrame, place: Place | None = None) -> pd.DataFrame
     ``outside`` when located in no declared tier, ``unknown`` when not located and
     always for redacted rows), ``_decile`` (IMD
     2025 decile of a located supplier's LSOA; NA when unlocated, outside England or
-    placed by district only), ``_org_type``, ``_sector``, ``_size_band``, ``_lad`` and
-    ``_simulated``.
+    placed by district only), ``_org_type``, ``_sector``, ``_size_band``, ``_lad``,
+    ``_simulated``, ``_category`` and ``_description``.
     Idempotent: a frame it returned is returned unchanged.
 
     With ``place``, every tier in the ledger must be one of ``place.tier_names``
@@ -116,6 +116,7 @@ def spend_rows(ledger: pd.DataFrame, place: Place | None = None) -> pd.DataFrame
         )
         rows["_published"] = text_column(rows, "supplier_name")
         rows["_category"] = text_column(rows, "category")
+        rows["_description"] = text_column(rows, "description")
     if place is not None:
         stray = sorted(set(rows["_tier"].dropna()) - set(place.tier_names))
         if stray:
