@@ -298,6 +298,7 @@ more.
   addressable_exclusions:
     # categories: matched against the category as published. Example:
     # [pension, precept, "\\\\btax(es|ation)?\\\\b"] (not "\\\\btax": it also catches Taxi)
+    # A "common:<id>" entry names a common category instead: "common:energy_utilities"
     categories: []
     # suppliers: matched against the supplier's name in the register. Example: ["HM Revenue"]
     suppliers: []
