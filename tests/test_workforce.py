@@ -15,15 +15,24 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anchorlib.assets.workforce import run_workforce, staff_for_collaborative
+from anchorlib.assets.workforce import (
+    extract_date,
+    hours_per_week,
+    run_workforce,
+    staff_for_collaborative,
+    workforce_year,
+    write_workforce,
+)
 from anchorlib.config.collaborative import AnchorSpec, load_collaborative
 from anchorlib.config.places import place_from_codes
+from anchorlib.core.errors import AnchorError
 from anchorlib.demo.staff import employee_id, simulate_staff, write_private
 from anchorlib.demo.supplier_postcodes import SIMULATED
 from anchorlib.indicators.workforce import WorkforceOptions, workforce_indicators
+from anchorlib.workforce.disclosure import check_threshold
 from anchorlib.workforce.rates import (
-    HOURS_PER_WEEK,
     WEEKS_PER_YEAR,
+    default_year,
     financial_year_bounds,
     rlw_rate,
     rlw_rates,
@@ -36,7 +45,10 @@ from anchorlib.workforce.staff import (
 )
 
 STAFF = ROOT / "tests" / "data" / "staff"
-YEAR_HOURS = HOURS_PER_WEEK * WEEKS_PER_YEAR  # 1955.357...
+#: the hand example's anchor works a 37.5-hour week (NHS Agenda for Change), declared as its
+#: staff_hours_per_week; the default week is 37 (NJC)
+HAND_HOURS = 37.5
+YEAR_HOURS = HAND_HOURS * WEEKS_PER_YEAR  # 37.5 x 365/7 = 1955.357...
 RAW = dict(threshold=1, rounding=None, options=WorkforceOptions(pay_rounding=None, dominance=1.0))
 
 
@@ -83,12 +95,43 @@ def test_rlw_table_is_declared_with_its_source():
 
 
 def test_rlw_rate_bases():
-    assert rlw_rate("2024-25") == 12.60 and rlw_rate("2024-25", "london") == 13.85
+    # 2024-25: reference date 31 March 2025.  In force then (deadline on or before it): the
+    # 2023-24 rate, £12.00 / London £13.15 (deadline 1 May 2024); the £12.60 announced on
+    # 22 October 2024 is due only from 1 May 2025.
+    assert rlw_rate("2024-25") == 12.00 and rlw_rate("2024-25", "london") == 13.15
     assert rlw_rate("2024-25", basis="in_force") == 12.00
-    with pytest.raises(Exception, match="No Real Living Wage rate for 2018-19"):
+    # asked for explicitly: the latest rate announced by 31 March 2025, £12.60 / £13.85
+    assert rlw_rate("2024-25", basis="announced") == 12.60
+    assert rlw_rate("2024-25", "london", "announced") == 13.85
+    # 2022-23 (31 March 2023): in force the 2021-22 £9.90 (deadline 1 May 2022); announced the
+    # early (September 2022) £10.90
+    assert rlw_rate("2022-23") == 9.90 and rlw_rate("2022-23", basis="announced") == 10.90
+    # 2026-27 (31 March 2027): the 2025-26 £13.45 (deadline 1 May 2026) is in force
+    assert rlw_rate("2026-27") == 13.45
+    # 2019-20 (31 March 2020): the first rate in the table is due only from 1 May 2020
+    with pytest.raises(Exception, match="No Real Living Wage rate for 2019-20"):
         rlw_rate("2019-20", basis="in_force")
+    assert rlw_rate("2019-20", basis="announced") == 9.30
+    # 2027-28 (31 March 2028): a rate newer than 2025-26's must be in force by then (deadline
+    # 1 May 2027 at the latest): the table is out of date, not silently reused
+    with pytest.raises(Exception, match="superseded.*years in the table: 2019-20"):
+        rlw_rate("2027-28")
     with pytest.raises(Exception, match="years in the table: 2019-20"):
         rlw_rate("2031-32")
+    with pytest.raises(Exception, match="superseded"):
+        rlw_rate("2026-27", basis="announced")  # 2025-26 announced 21 Oct 2025; one is due by 2026
+
+
+def test_default_year_is_the_latest_complete_before_the_extract():
+    # an extract of 31 March 2025: 2024-25's last day is not over, so 2023-24
+    assert default_year(dt.date(2025, 3, 31)) == "2023-24"
+    # 1 April 2025: 2024-25 (ended 31 March 2025) is complete
+    assert default_year(dt.date(2025, 4, 1)) == "2024-25"
+    # 15 January 2026: 2025-26 runs to 31 March 2026, so 2024-25
+    assert default_year(dt.date(2026, 1, 15)) == "2024-25"
+    # 4 December 2026: 2025-26; 1 January 2000: 1998-99 (1999-00 ends 31 March 2000)
+    assert default_year(dt.date(2026, 12, 4)) == "2025-26"
+    assert default_year(dt.date(2000, 1, 1)) == "1998-99"
 
 
 def test_financial_year_bounds():
@@ -103,7 +146,7 @@ def test_financial_year_bounds():
 
 
 def test_read_the_hand_example(fixture_data):
-    s = read_staff(STAFF / "hand_example.csv", "council").set_index("id")
+    s = read_staff(STAFF / "hand_example.csv", "council", hours_per_week=HAND_HOURS).set_index("id")
     assert set(s.columns) | {"id"} == set(STAFF_COLUMNS)
     assert len(s) == 12 and (s["anchor"] == "council").all()
     # the title rows above the header are skipped; the Name column is dropped on reading
@@ -138,8 +181,11 @@ def test_read_the_hand_example(fixture_data):
 
 
 def test_xlsx_reads_like_csv(fixture_data):
-    csv = read_staff(STAFF / "hand_example.csv", "a").drop(columns=["source_file", "source_row"])
-    xlsx = read_staff(STAFF / "hand_example.xlsx", "a").drop(columns=["source_file", "source_row"])
+    drop = ["source_file", "source_row"]
+    csv = read_staff(STAFF / "hand_example.csv", "a", hours_per_week=HAND_HOURS).drop(columns=drop)
+    xlsx = read_staff(STAFF / "hand_example.xlsx", "a", hours_per_week=HAND_HOURS).drop(
+        columns=drop
+    )
     pd.testing.assert_frame_equal(csv, xlsx)
 
 
@@ -157,7 +203,7 @@ def test_xlsx_reads_like_csv(fixture_data):
         ("staff_id,home_postcode,wte,fte_salary,start_date", "E1,BB5 1DW,1,26000,1 April 2020"),
         (
             "Person ID;Residential Postcode;Contracted Hours;Hourly Rate;Employment Start Date",
-            "E1;BB5 1DW;37.5;13.30;01/04/2020",
+            "E1;BB5 1DW;37;13.30;01/04/2020",
         ),
     ],
 )
@@ -167,7 +213,8 @@ def test_header_names_are_detected_flexibly(fixture_data, tmp_path, header, row)
     s = read_staff(path, "a")
     assert s["id"].tolist() == ["E1"] and s["home_postcode"].tolist() == ["BB5 1DW"]
     assert s["fte"].tolist() == [1.0] and s["start_date"].tolist() == [pd.Timestamp("2020-04-01")]
-    assert 13 < s["hourly_rate"].iloc[0] < 13.4
+    # 13.30 as given, or 26,000 / (37 x 365/7 = 1,929.29 hours) = 13.48 (the default 37-hour week)
+    assert 13 < s["hourly_rate"].iloc[0] < 13.5
 
 
 def test_columns_can_be_named(fixture_data, tmp_path):
@@ -198,10 +245,11 @@ def test_every_problem_is_reported_at_once(fixture_data):
         "row 7, column D 'Annual Pay': no pay",
         "row 8, column E 'Start Date': '31/02/2024' is not a valid date",
         "row 9, column F 'Leaving Date': leaving date is before the start date",
-        "row 10, column D 'Annual Pay': gives an hourly rate of £1.02",
+        # 2,000 / (37 h x 365/7 = 1,929.29 h) = £1.04
+        "row 10, column D 'Annual Pay': gives an hourly rate of £1.04",
         "is the pay monthly",
         "row 11: employee id repeated (rows [2, 11])",
-        "row 12, column C 'FTE': FTE must be above 0",
+        "row 12, column C 'FTE': FTE must not be negative (0: bank or zero hours) [-0.5]",
         "row 12, column E 'Start Date': no start date",
         "row 13, column D 'Annual Pay': pay must be above zero",
     ]:
@@ -246,15 +294,17 @@ def test_not_a_workbook(fixture_data, tmp_path):
 
 
 def test_hours_and_a_london_workplace(fixture_data, hyndburn):
-    s = read_staff(STAFF / "hours_london.csv", "a").set_index("id")
+    s = read_staff(STAFF / "hours_london.csv", "a", hours_per_week=HAND_HOURS).set_index("id")
     assert s["fte"].tolist() == [1.0, 0.5, 1.0]
     assert s["rlw_area"].tolist() == ["london", "london", "uk"]  # EC1A 4AB is in the City of London
     assert s.loc["P3", "contract"] == "bank"
     r = workforce_indicators(s.reset_index(), hyndburn, "2024-25", **RAW)["rlw"].iloc[0]
-    # P1 £13.00 < £13.85 (London): below; P2 £14.00: at or above;
-    # P3 £13.00 >= £12.60 (UK): at or above
+    # rates in force on 31 March 2025 (the 2023-24 ones): P1 £13.00 < £13.15 (London): below;
+    # P2 £14.00: at or above; P3 £13.00 >= £12.00 (UK): at or above
     assert (r["at_or_above"], r["below"], r["share_at_or_above"]) == (2, 1, 0.667)
-    assert read_staff(STAFF / "hours_london.csv", "a", london=True)["rlw_area"].tolist() == [
+    assert read_staff(STAFF / "hours_london.csv", "a", london=True, hours_per_week=37.5)[
+        "rlw_area"
+    ].tolist() == [
         "london",
         "london",
         "uk",
@@ -263,9 +313,10 @@ def test_hours_and_a_london_workplace(fixture_data, hyndburn):
 
 def test_fte_as_a_percentage(fixture_data):
     s = read_staff(STAFF / "fte_percent.csv", "a")
+    # the default 37-hour week: 25,000 / (37 x 365/7) = 175,000 / 13,505 = 12.95816...
     assert s["fte"].tolist() == [1.0, 0.5] and s["hourly_rate"].round(4).tolist() == [
-        12.7854,
-        12.7854,
+        12.9582,
+        12.9582,
     ]
     assert not s["simulated"].any()
 
@@ -273,13 +324,14 @@ def test_fte_as_a_percentage(fixture_data):
 # ======================================================================= indicators, hand-computed
 #
 # tests/data/staff/hand_example.csv, financial year 2024-25 (reference date 31 March 2025, starters
-# 1 April 2024 - 31 March 2025), place Hyndburn; Real Living Wage £12.60 (UK).
+# 1 April 2024 - 31 March 2025), place Hyndburn; a 37.5-hour week; Real Living Wage in force on
+# 31 March 2025: £12.00 (UK; the 2023-24 rate, due from 1 May 2024; £12.60 only from 1 May 2025).
 #
 #  id   home postcode         tier        IMD decile  in post?  starter?  pay (£)      hourly
-#  S01  BB5 1DW               place       2           yes       -         24,637.50    12.60 (= RLW)
+#  S01  BB5 1DW               place       2           yes       -         24,637.50    12.60
 #  S02  BB5 0DJ               place       1           yes       yes       11,000       11.25 below
 #  S03  BB5 6HB               place       7           yes       yes       30,000       15.34
-#  S04  BB12 7HB  Burnley     wider       1           yes       -         23,464.29    12.00 below
+#  S04  BB12 7HB  Burnley     wider       1           yes       -         23,464.29    12.00 (= RLW)
 #  S05  FY2 0DL   Blackpool   wider       5           yes       -         32,000       20.46
 #  S06  LS1 6DS   Leeds       rest_of_uk  3           yes       yes (1 Apr 2024)  50,000
 #  S07  LL30 2AG  Conwy       rest_of_uk  - (Wales)   yes       -         36,000
@@ -295,14 +347,15 @@ def test_fte_as_a_percentage(fixture_data):
 #  place pay share 0.317.
 #  Deciles: 1: 2 (S02 S04), 2: 1, 3: 1, 5: 1, 7: 1, 9: 1, no_imd: 1 (S07), unknown: 2.
 #  Deprived (1-2): 3 = 0.3, pay 11,000 + 23,464.29 + 24,637.50 = 59,101.79 = 0.207 of pay.
-#  RLW: below S02, S04: 8 of 10 at or above = 0.8.
+#  RLW (£12.00): below S02 only: 9 of 10 at or above = 0.9 (at £12.60 announced: S02, S04
+#  below, 8 of 10 = 0.8).
 #  Starters: S02 (deprived), S03, S06, S11 (not deprived), S08 (no decile): 5,
 #  impact hires 1/5 = 0.2 >= 0.1.
 
 
 @pytest.fixture
 def hand(fixture_data, hyndburn):
-    return read_staff(STAFF / "hand_example.csv", "council"), hyndburn
+    return read_staff(STAFF / "hand_example.csv", "council", hours_per_week=HAND_HOURS), hyndburn
 
 
 def test_staff_and_pay_by_tier_by_hand(hand):
@@ -383,29 +436,32 @@ class _Settings:
 
 def test_real_living_wage_share_by_hand(hand):
     staff, place = hand
+    # the rate in force on 31 March 2025: £12.00 (UK), so S04 at exactly £12.00 counts; S02
+    # (£11.25) is below: 9 of 10
     r = workforce_indicators(staff, place, "2024-25", **RAW)["rlw"].iloc[0]
     assert (r["rlw_uk"], r["staff"], r["at_or_above"], r["below"], r["share_at_or_above"]) == (
-        12.6,
+        12.0,
         10,
-        8,
-        2,
-        0.8,
+        9,
+        1,
+        0.9,
     )
-    # the rate in force when 2024-25 began (£12.00): S04 at exactly £12.00 now counts
-    opts = WorkforceOptions(pay_rounding=None, dominance=1.0, rlw_basis="in_force")
+    # asked for explicitly: the rate announced by then, £12.60: S02 and S04 below, 8 of 10
+    opts = WorkforceOptions(pay_rounding=None, dominance=1.0, rlw_basis="announced")
     r = workforce_indicators(staff, place, "2024-25", threshold=1, rounding=None, options=opts)[
         "rlw"
     ].iloc[0]
-    assert (r["rlw_uk"], r["at_or_above"], r["below"]) == (12.0, 9, 1)
+    assert (r["rlw_uk"], r["at_or_above"], r["below"], r["share_at_or_above"]) == (12.6, 8, 2, 0.8)
     # 2023-24: reference date 31 March 2024, so S02, S03, S06, S08, S11 (started later) are not yet
-    # in post
+    # in post; in force then: the 2022-23 £10.90 (deadline 1 May 2023; the £12.00 is due only from
+    # 1 May 2024).  The lowest hourly rate in post is S04's £12.00: all 6 at or above.
     r = workforce_indicators(staff, place, "2023-24", **RAW)["rlw"].iloc[0]
     assert (r["rlw_uk"], r["staff"], r["at_or_above"], r["below"]) == (
-        12.0,
+        10.9,
         6,
         6,
         0,
-    )  # S10 in post; S04 at £12.00
+    )  # S10 in post
 
 
 def test_impact_hires_by_hand(hand):
@@ -420,7 +476,7 @@ def test_impact_hires_by_hand(hand):
         s["deprived_share"],
         s["rlw_share"],
         s["impact_hire_share"],
-    ) == (10, 0.4, 0.3, 0.8, 0.2)
+    ) == (10, 0.4, 0.3, 0.9, 0.2)
     assert s["data"] == "supplied"
 
 
@@ -917,3 +973,112 @@ def test_demo_collaborative_workforce(real_data, tmp_path):
     assert s["in_place_share"].dropna().between(0.4, 0.95).all()
     assert s["rlw_share"].dropna().between(0.6, 0.99).all()
     assert s["impact_hire_share"].dropna().between(0.05, 0.6).all()
+
+
+# ================================================= step 7: year, Real Living Wage, hours, threshold
+
+
+def test_fte_zero_rows_are_kept_and_counted_as_their_own_group(fixture_data, hyndburn, tmp_path):
+    path = tmp_path / "bank.csv"
+    lines = ["Staff Number,Postcode,FTE,Annual Pay,Hourly Rate,Contract,Start Date"]
+    # 10 full-time staff at £25,000: 25,000 / (37 x 365/7 = 1,929.29) = £12.96 an hour
+    lines += [f"F{i},BB5 1DW,1,25000,,Permanent,01/04/2020" for i in range(10)]
+    # 2 bank staff, FTE 0, paid £11.50 an hour; 1 zero-hours contract, FTE 0, annual pay only
+    lines += ["B1,BB5 1DW,0,,11.50,Bank,01/04/2020", "B2,BB5 0DJ,0,,11.50,Bank,01/04/2020"]
+    lines += ["Z1,BB5 1DW,0,3000,,Zero hours,01/04/2020"]
+    path.write_text("\n".join(lines) + "\n")
+    s = read_staff(path, "a").set_index("id")
+    assert len(s) == 13  # kept, not a problem
+    assert s.loc[["B1", "B2", "Z1"], "fte"].tolist() == [0.0, 0.0, 0.0]
+    assert s.loc["B1", "hourly_rate"] == 11.50 and pd.isna(s.loc["Z1", "hourly_rate"])
+    assert s.loc["F0", "hourly_rate"] == pytest.approx(25000 * 7 / (37 * 365))  # 12.958
+    r = workforce_indicators(s.reset_index(), hyndburn, "2024-25", **RAW)
+    summary = r["summary"].iloc[0]
+    # staff in post: the 10 with an FTE; the 3 with FTE 0 are their own group
+    assert (summary["staff"], summary["zero_fte_staff"]) == (10, 3)
+    # the Real Living Wage in force (£12.00) is tested on the 10 only: all at or above
+    rlw = r["rlw"].iloc[0]
+    assert (rlw["staff"], rlw["at_or_above"], rlw["below"]) == (10, 10, 0)
+    assert r["staff_by_tier"].set_index("tier").loc["Total", "fte"] == 10.0
+    assert "FTE 0" in r["meta"]["zero_fte"]
+    # published (threshold 10): 3 is a small count, suppressed
+    published = workforce_indicators(s.reset_index(), hyndburn, "2024-25")["summary"].iloc[0]
+    assert pd.isna(published["zero_fte_staff"]) and published["staff"] == 10
+
+
+def test_contracted_hours_per_week_is_an_anchor_setting(fixture_data, tmp_path):
+    text = _collab(tmp_path).read_text()
+    path = tmp_path / "collab.yml"
+    path.write_text(
+        text.replace("    type: fire\n", "    type: fire\n    staff_hours_per_week: 42\n")
+    )
+    c = load_collaborative(path)
+    # the council declares none: the default 37 (NJC); the fire service: 42 (wholetime)
+    assert hours_per_week(c) == {"council": 37.0, "fire": 42.0}
+    for bad in ("0", "80", "lots"):
+        path.write_text(
+            text.replace("    type: fire\n", f"    type: fire\n    staff_hours_per_week: {bad}\n")
+        )
+        with pytest.raises(Exception, match="staff_hours_per_week") as exc:
+            load_collaborative(path)
+        assert "collab.yml" in str(exc.value)
+    extract = tmp_path / "ff.csv"
+    extract.write_text(
+        "Staff Number,Postcode,Contracted Hours,FTE Salary,Start Date\n"
+        "W1,BB5 1DW,42,30000,01/04/2020\nW2,BB5 1DW,21,30000,01/04/2020\n"
+    )
+    s = read_staff(extract, "fire", hours_per_week=42).set_index("id")
+    # 42 contracted hours of a 42-hour week: FTE 1; 21: 0.5.  £30,000 full-time over
+    # 42 x 365/7 = 2,190 hours a year: £13.70 an hour (over 37 hours it would be £15.55)
+    assert s["fte"].tolist() == [1.0, 0.5]
+    assert s.loc["W1", "hourly_rate"] == pytest.approx(30000 / 2190)
+    assert round(s.loc["W1", "hourly_rate"], 2) == 13.70
+    s37 = read_staff(extract, "fire").set_index("id")  # 42 hours of a 37-hour week: FTE 1.135
+    assert s37.loc["W1", "fte"] == pytest.approx(42 / 37)
+    assert round(s37.loc["W1", "hourly_rate"], 2) == 15.55  # 30,000 / 1,929.29
+    with pytest.raises(StaffDataError, match="ff.csv: hours_per_week"):
+        read_staff(extract, "fire", hours_per_week=0)
+
+
+def test_the_workforce_year_is_never_one_that_has_not_ended(fixture_data, tmp_path):
+    import datetime as _dt
+    import os
+
+    (tmp_path / "hr").mkdir()
+    extract = tmp_path / "hr" / "extract.csv"
+    extract.write_text((STAFF / "hand_example.csv").read_text())
+    c = load_collaborative(_collab(tmp_path, simulate=False, staff_file="hr/extract.csv"))
+    c.spec.anchors = c.spec.anchors[:1]
+    # the extract was written on 31 March 2025: 2024-25 is not over (its last day is that day)
+    when = _dt.datetime(2025, 3, 31, 12).timestamp()
+    os.utime(extract, (when, when))
+    assert extract_date(c, today=_dt.date(2026, 12, 4)) == _dt.date(2025, 3, 31)
+    assert workforce_year(c, today=_dt.date(2026, 12, 4)) == "2023-24"
+    with pytest.raises(AnchorError, match="2024-25 has not ended before the staff extract date"):
+        workforce_year(c, "2024-25", today=_dt.date(2026, 12, 4))
+    assert workforce_year(c, "2022-23", today=_dt.date(2026, 12, 4)) == "2022-23"
+    # written on 1 April 2025: 2024-25 is complete
+    when = _dt.datetime(2025, 4, 1, 9).timestamp()
+    os.utime(extract, (when, when))
+    assert workforce_year(c, today=_dt.date(2026, 12, 4)) == "2024-25"
+    # simulated staff only: the run date is the extract date (4 Dec 2026: 2025-26)
+    sim = load_collaborative(_collab(tmp_path, simulate=True))
+    assert workforce_year(sim, today=_dt.date(2026, 12, 4)) == "2025-26"
+    assert workforce_year(sim, today=_dt.date(2026, 3, 31)) == "2024-25"
+
+
+def test_a_disclosure_threshold_below_10_is_refused(fixture_data, tmp_path):
+    assert check_threshold(10) == 10 and check_threshold(25) == 25
+    for bad in (9, 1, 0, 9.5):
+        with pytest.raises(AnchorError, match=r"x\.yml: the disclosure threshold \(`threshold`"):
+            check_threshold(bad, "x.yml")
+    c = load_collaborative(_collab(tmp_path))
+    with pytest.raises(AnchorError, match=r"collab\.yml: the disclosure threshold.*is 5"):
+        run_workforce(c, "2024-25", out_root=tmp_path / "out", threshold=5)
+    assert not (tmp_path / "out").exists()  # refused before anything is read or written
+    # nothing computed with a lower threshold can be written either
+    staff = staff_for_collaborative(c, "2024-25", out_root=tmp_path / "o2", sizes={"fire": 30})
+    raw = workforce_indicators(staff["fire"], c.place, "2024-25", threshold=3)
+    with pytest.raises(AnchorError, match="disclosure threshold"):
+        write_workforce(raw, tmp_path / "tables")
+    assert not (tmp_path / "tables").exists()

@@ -15,12 +15,14 @@ stay in ``outputs/<id>/private/``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pandas as pd
 
 from anchorlib.core.atomic import write_all
+from anchorlib.core.errors import AnchorError
 from anchorlib.data.postcodes import locate_postcodes
 from anchorlib.demo.staff import DEMO_SIZES, simulate_staff, write_private
 from anchorlib.demo.staff import SEED as STAFF_SEED
@@ -29,8 +31,8 @@ from anchorlib.indicators.workforce import (
     WorkforceOptions,
     workforce_indicators,
 )
-from anchorlib.workforce.disclosure import DEFAULT_ROUNDING, DEFAULT_THRESHOLD
-from anchorlib.workforce.rates import latest_year
+from anchorlib.workforce.disclosure import DEFAULT_ROUNDING, DEFAULT_THRESHOLD, check_threshold
+from anchorlib.workforce.rates import HOURS_PER_WEEK, default_year, financial_year_bounds
 from anchorlib.workforce.staff import LONDON_REGION, StaffDataError, read_staff
 
 __all__ = [
@@ -38,6 +40,9 @@ __all__ = [
     "SKIPPED_NOTE",
     "write_workforce",
     "staff_plan",
+    "extract_date",
+    "workforce_year",
+    "hours_per_week",
     "staff_for_collaborative",
     "run_workforce",
     "build_workforce_asset",
@@ -51,6 +56,7 @@ def write_workforce(result: dict, out_dir: str | Path) -> dict[str, Path]:
     nothing (:func:`anchorlib.core.atomic.write_all`: a failure leaves the previous files as they
     were)."""
     out_dir = Path(out_dir)
+    check_threshold(result["meta"]["disclosure"]["threshold"], str(out_dir))
     targets = {name: out_dir / f"{name}.csv" for name in PUBLISHED_TABLES}
     writers = {
         name: (lambda tmp, t=result[name]: t.to_csv(tmp, index=False)) for name in PUBLISHED_TABLES
@@ -102,6 +108,44 @@ def staff_plan(
     return out
 
 
+def extract_date(collab, plan: list[dict] | None = None, today: dt.date | None = None) -> dt.date:
+    """The day the staff figures were extracted: the earliest last-modified date of the declared
+    staff extracts (the day HR wrote the file), never after ``today``; ``today`` (the run date)
+    when every anchor's staff are simulated."""
+    today = today or dt.date.today()
+    dates = [today]
+    for p in plan if plan is not None else staff_plan(collab):
+        if p["source"] == "extract":
+            try:
+                dates.append(dt.date.fromtimestamp(Path(p["path"]).stat().st_mtime))
+            except OSError:
+                continue  # read_staff names the missing file
+    return min(dates)
+
+
+def workforce_year(collab, year: str | None = None, *, today: dt.date | None = None) -> str:
+    """The financial year of the workforce figures: ``year``, which must have ended before the
+    extract date (:func:`extract_date`), or by default the latest year complete before it
+    (:func:`anchorlib.workforce.rates.default_year`): never a year that has not ended."""
+    when = extract_date(collab, today=today)
+    if year is None:
+        return default_year(when)
+    if financial_year_bounds(year)[1] >= when:
+        raise AnchorError(
+            f"{collab.path}: workforce year {year} has not ended before the staff extract date "
+            f"{when.isoformat()}: a year's figures need the whole year (its last day, "
+            f"{financial_year_bounds(year)[1].isoformat()}, over); the latest complete year is "
+            f"{default_year(when)}"
+        )
+    return year
+
+
+def hours_per_week(collab) -> dict[str, float]:
+    """Each anchor's full-time contracted hours per week (``staff_hours_per_week``; default
+    37)."""
+    return {a.id: float(a.staff_hours_per_week or HOURS_PER_WEEK) for a in collab.anchors}
+
+
 def staff_for_collaborative(
     collab,
     year: str | None = None,
@@ -117,8 +161,9 @@ def staff_for_collaborative(
     read back through :func:`anchorlib.workforce.staff.read_staff`.  Anchors with neither are an
     error naming them all (left out with ``skip_missing=True``).  A
     :class:`StaffDataError` carries the anchor it is about in ``.anchor``."""
-    year = year or latest_year()
+    year = workforce_year(collab, year)
     plan = staff_plan(collab, sizes=sizes, seed=seed)
+    hours = hours_per_week(collab)
     missing = [p["anchor"] for p in plan if p["source"] == "none"]
     if missing and not skip_missing:
         raise StaffDataError(
@@ -135,7 +180,7 @@ def staff_for_collaborative(
         try:
             london = _site_in_london(a)
             if p["source"] == "extract":
-                out[a.id] = read_staff(p["path"], a.id, london=london)
+                out[a.id] = read_staff(p["path"], a.id, london=london, hours_per_week=hours[a.id])
             else:
                 sim = simulate_staff(a, collab.place, p["size"], p["seed"], year=year)
                 path = write_private(
@@ -143,7 +188,7 @@ def staff_for_collaborative(
                     collab.output_dir(Path(out_root) if out_root else None) / "private",
                     f"staff_{a.id}.csv",
                 )
-                out[a.id] = read_staff(path, a.id, london=london)
+                out[a.id] = read_staff(path, a.id, london=london, hours_per_week=hours[a.id])
         except StaffDataError as exc:
             exc.anchor = a.id
             raise
@@ -161,8 +206,10 @@ def run_workforce(
     sizes: dict[str, int] | None = None,
 ) -> dict:
     """The workforce step for a collaborative (``anchor workforce``): staff in, published tables
-    out under ``outputs/<id>/workforce/<year>/``."""
-    year = year or latest_year()
+    out under ``outputs/<id>/workforce/<year>/``.  ``year``: default the latest complete before
+    the extract date; ``threshold`` below 10 is refused."""
+    check_threshold(threshold, str(collab.path))
+    year = workforce_year(collab, year)
     staff = staff_for_collaborative(collab, year, out_root=out_root, sizes=sizes)
     combined = pd.concat(staff.values(), ignore_index=True)
     result = workforce_indicators(
@@ -174,6 +221,7 @@ def run_workforce(
         rounding=rounding,
         options=options,
     )
+    result["meta"]["hours_per_week"] = hours_per_week(collab)
     out_dir = collab.output_dir(Path(out_root) if out_root else None) / "workforce" / year
     result["outputs"] = write_workforce(result, out_dir)
     return result
@@ -206,6 +254,7 @@ def _asset_meta_extra(collab, plan: list[dict]) -> dict:
         "anchor_names": names,
         "staff_data": {p["anchor"]: p["source"] for p in plan},
         "anchors_without_staff": [p["anchor"] for p in plan if p["source"] == "none"],
+        "hours_per_week": hours_per_week(collab),
     }
 
 
@@ -223,7 +272,7 @@ def build_workforce_asset(
     only: the details quote rows of personal data, so they are for the data owner
     (``anchor workforce``), not the site.
     """
-    year = year or latest_year()
+    year = workforce_year(collab, year)
     plan = staff_plan(collab)
     out_dir = workforce_asset_dir(collab, out_root)
     extra = _asset_meta_extra(collab, plan)

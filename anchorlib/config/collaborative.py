@@ -154,6 +154,9 @@ class AnchorSpec(BaseModel):
     ledger: LedgerSpec | None = None
     #: staff extract (one row per employee; personal data, never published), relative to this YAML
     staff: str | None = None
+    #: full-time contracted hours per week of the anchor's staff (37 NJC staff, 40 police
+    #: officers, 42 wholetime firefighters); None: 37.  FTE = hours / this; hourly rate from pay.
+    staff_hours_per_week: float | None = Field(default=None, gt=0, le=60)
 
 
 class CollaborativeSpec(BaseModel):

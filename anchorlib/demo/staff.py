@@ -186,7 +186,9 @@ def _far_shares(place) -> dict[str, float]:
 
 
 def _scale(year: str) -> float:
-    return rlw_rate(year, "uk") / rlw_rate(PAY_YEAR, "uk")
+    # the simulated pay follows the rate announced by the year's end (a fixed convention of the
+    # simulation, whichever rate the indicators test against)
+    return rlw_rate(year, "uk", "announced") / rlw_rate(PAY_YEAR, "uk", "announced")
 
 
 def simulate_staff(
@@ -236,7 +238,7 @@ class _Draws:
     def of(cls, anchor, place, year: str) -> _Draws:
         _, ref = financial_year_bounds(year)
         scale = _scale(year)
-        rlw = rlw_rate(year, "uk")
+        rlw = rlw_rate(year, "uk", "announced")
         near_pcds, near_cum = _commuting_pool(tuple(anchor.sites))
         far = _far_shares(place)
         pools = live_postcodes_by_tier(place) if far else {}
@@ -323,7 +325,8 @@ class _Draws:
             label = casual
         else:
             band = "Apprentice"
-            hours_year = HOURS_PER_WEEK * WEEKS_PER_YEAR
+            hours = getattr(self.anchor, "staff_hours_per_week", None) or HOURS_PER_WEEK
+            hours_year = hours * WEEKS_PER_YEAR
             annual = round(self.rlw * (0.62 + 0.38 * u[7]) * fte * hours_year, 2)
         return label, fte, annual, hourly, band
 

@@ -12,9 +12,12 @@ from deprived areas (the Healthcare Anchor Network's "impact hire" goal: at leas
 Conventions (docs/indicators/workforce.md has them all):
 
 * **Reference date** of financial year ``2024-25``: 31 March 2025.  Staff in post are those
-  started on or before it and not left before it (a leaving date is the last day of service).
-  **Starters** started 1 April 2024 - 31 March 2025.
-* **Real Living Wage**: :mod:`anchorlib.workforce.rates` (the hourly rate convention too).
+  started on or before it and not left before it (a leaving date is the last day of service),
+  with an FTE above 0; those with FTE 0 (bank, zero hours) are counted as their own group
+  (``zero_fte_staff``), outside the headcount tables.  **Starters** started 1 April 2024 -
+  31 March 2025.
+* **Real Living Wage**: the rate in force at the reference date (:mod:`anchorlib.workforce.rates`,
+  the hourly rate convention too).
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ _COUNT_COLUMNS = (
     "deprived",
     "not_deprived",
     "no_decile",
+    "zero_fte_staff",
 )
 _STARTER_CATS = ["deprived", "not_deprived", "no_decile"]
 
@@ -82,9 +86,9 @@ _STARTER_CATS = ["deprived", "not_deprived", "no_decile"]
 class WorkforceOptions:
     """Choices behind the workforce indicators (every one is printed in the outputs' meta.json)."""
 
-    #: financial year -> Real Living Wage: 'announced' (the rate labelled with the year) or
-    #: 'in_force'
-    rlw_basis: Literal["announced", "in_force"] = "announced"
+    #: the Real Living Wage tested at the reference date: 'in_force' (its implementation
+    #: deadline has passed; the default) or 'announced' (announced by then; only when asked for)
+    rlw_basis: Literal["announced", "in_force"] = "in_force"
     #: the HAN impact-hire goal: share of new starters from deprived areas
     impact_hire_target: float = IMPACT_HIRE_TARGET
     #: pay cells are hidden when one person earns more than this share of the cell's pay
@@ -188,7 +192,10 @@ def _staff_level(
     f["decile"] = np.where(~placed, UNKNOWN, named)
     f["deprived"] = np.isin(decile, deprived)
     ld = staff["leaving_date"]
-    f["in_post"] = (staff["start_date"] <= ref).to_numpy() & (ld.isna() | (ld >= ref)).to_numpy()
+    on_books = (staff["start_date"] <= ref).to_numpy() & (ld.isna() | (ld >= ref)).to_numpy()
+    zero = (staff["fte"] == 0).to_numpy()
+    f["in_post"] = on_books & ~zero
+    f["zero_fte"] = on_books & zero
     f["starter"] = (
         (staff["start_date"] >= pd.Timestamp(start)) & (staff["start_date"] <= ref)
     ).to_numpy()
@@ -338,6 +345,7 @@ class _Cells:
         n.add(("rlw", g, "at_or_above"), int(post["at_rlw"].sum()), HEADLINE_WEIGHT)
         n.add(("rlw", g, "below"), int((~post["at_rlw"]).sum()))
         n.relate(("staff", g), [("rlw", g, "at_or_above"), ("rlw", g, "below")])
+        n.add(("zero_fte", g), int(m["zero_fte"].sum()))
         starters = m[m["starter"]]
         n.add(("starters", g), len(starters), HEADLINE_WEIGHT)
         for c in _STARTER_CATS:
@@ -521,6 +529,7 @@ def _summary_table(pub: _Published, lay: _Layout, year: str) -> pd.DataFrame:
                 "rlw_share": n_share(("rlw", g, "at_or_above"), ("staff", g)),
                 "starters": n(("starters", g)),
                 "impact_hire_share": n_share(("starters", g, "deprived"), ("starters", g)),
+                "zero_fte_staff": n(("zero_fte", g)),
                 "data": pub.labels[g],
             }
             for g in lay.groups
@@ -574,12 +583,23 @@ def _meta(
         },
         "rlw": {
             "basis": opts.rlw_basis,
+            "rule": (
+                f"the rate in force on {end.isoformat()} (implementation deadline passed)"
+                if opts.rlw_basis == "in_force"
+                else f"the latest rate announced by {end.isoformat()} (asked for explicitly)"
+            ),
             "uk": uk_rate,
             "london": ldn_rate,
             **rlw_source(opts.rlw_path),
         },
         "hours_convention": (
-            f"hourly rate = FTE annual pay / ({HOURS_PER_WEEK:g} h x 365/7 weeks) when not given"
+            "hourly rate = FTE annual pay / (the anchor's contracted hours per week x 365/7 "
+            f"weeks) when not given; hours per week {HOURS_PER_WEEK:g} unless the anchor sets "
+            "staff_hours_per_week"
+        ),
+        "zero_fte": (
+            "staff in post with FTE 0 (bank, zero hours) are counted in zero_fte_staff, "
+            "not in the headcount, pay or Real Living Wage tables"
         ),
         "impact_hire_target": opts.impact_hire_target,
         "anchors": lay.anchors,

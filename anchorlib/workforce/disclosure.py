@@ -45,8 +45,12 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from anchorlib.core.errors import AnchorError
+
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "MIN_THRESHOLD",
+    "check_threshold",
     "DEFAULT_ROUNDING",
     "TOTAL",
     "LinkedCells",
@@ -63,6 +67,9 @@ __all__ = [
 ]
 
 DEFAULT_THRESHOLD = 10
+#: The lowest threshold anything published may use (ONS / GSS practice for counts of people; the
+#: user guide: never below 10).  :func:`check_threshold` refuses a lower one.
+MIN_THRESHOLD = 10
 DEFAULT_ROUNDING = 5
 TOTAL = "Total"
 _TOL = 1e-9
@@ -124,6 +131,21 @@ class LinkedCells:
 
     def check(self, hidden: Iterable[Key], primary: Iterable[Key]) -> list[str]:
         return check_protection(self.values, self.constraints, hidden, primary)
+
+
+def check_threshold(threshold, where: str = "") -> int:
+    """``threshold`` if it may be used for published output (a whole number, at least
+    :data:`MIN_THRESHOLD`); else an :class:`AnchorError` naming the setting and ``where`` (the file
+    it came from)."""
+    ok = isinstance(threshold, int) and not isinstance(threshold, bool)
+    if not ok or threshold < MIN_THRESHOLD:
+        raise AnchorError(
+            f"{where + ': ' if where else ''}the disclosure threshold (`threshold`, "
+            f"`anchor workforce --threshold`) is {threshold!r}: published counts of people use "
+            f"a threshold of at least {MIN_THRESHOLD} (counts from 1 to {MIN_THRESHOLD - 1} are "
+            "never published); raise it"
+        )
+    return threshold
 
 
 def primary_counts(values: Mapping[Key, float], threshold: int = DEFAULT_THRESHOLD) -> set[Key]:

@@ -4,9 +4,12 @@ indicators (:mod:`anchorlib.indicators.workforce`) and the demo's staff simulati
 (:mod:`anchorlib.demo.staff`).
 
 * **Hourly rate**, when an extract gives none: full-time-equivalent annual pay divided by
-  ``HOURS_PER_WEEK x WEEKS_PER_YEAR`` (37.5 hours x 52.143 weeks; 52.143 = 365/7, the NHS Agenda
-  for Change convention).
-* **Financial year** ``2024-25``: 1 April 2024 - 31 March 2025 (:func:`financial_year_bounds`).
+  ``hours per week x WEEKS_PER_YEAR`` (the anchor's contracted hours, default ``HOURS_PER_WEEK``
+  = 37, the NJC week; 52.143 weeks = 365/7, the NHS Agenda for Change convention).
+* **Financial year** ``2024-25``: 1 April 2024 - 31 March 2025 (:func:`financial_year_bounds`);
+  the default year is the latest one complete before the extract date (:func:`default_year`).
+* **Real Living Wage** of a year: the rate in force at its reference date, 31 March
+  (:func:`rlw_rate`).
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ __all__ = [
     "rlw_source",
     "rlw_rate",
     "financial_year_bounds",
+    "default_year",
     "latest_year",
 ]
 
-HOURS_PER_WEEK = 37.5
+#: Contracted hours per week when an anchor declares none (NJC local government staff: 37).
+HOURS_PER_WEEK = 37.0
 WEEKS_PER_YEAR = 365 / 7  # 52.143
 RLW_PATH = PROJECT_ROOT / "data" / "real_living_wage.yml"
 
@@ -92,31 +97,41 @@ def rlw_source(path: str | Path | None = None) -> dict:
 def rlw_rate(
     year: str,
     area: Literal["uk", "london"] = "uk",
-    basis: Literal["announced", "in_force"] = "announced",
+    basis: Literal["announced", "in_force"] = "in_force",
     path: str | Path | None = None,
 ) -> float:
-    """The Real Living Wage (£/hour) to test pay in financial year ``year`` against.
+    """The Real Living Wage (£/hour) to test pay in financial year ``year`` against, at its
+    reference date (31 March, the end of the year).
 
-    ``basis="announced"`` (default): the rate labelled with the year, announced
-    in its autumn (2024-25: £12.60).  ``basis="in_force"``: the rate whose
-    implementation deadline (1 May) had passed when the year began, i.e. the
-    previous year's rate (2024-25: £12.00).
+    ``basis="in_force"`` (default): the rate in force at the reference date, i.e. the latest rate
+    whose implementation deadline (``deadline``, 1 May) is on or before it (2024-25, reference
+    date 31 March 2025: the 2023-24 rate, £12.00, deadline 1 May 2024; the £12.60 announced in
+    October 2024 is due only from 1 May 2025).  ``basis="announced"`` (asked for explicitly): the
+    latest rate announced on or before the reference date (2024-25: £12.60).
     """
-    rates = rlw_rates(path).set_index("year")
-    wanted = year
-    if basis == "in_force":
-        start = int(year[:4]) - 1
-        wanted = f"{start}-{(start + 1) % 100:02d}"
-    elif basis != "announced":
+    if basis not in ("announced", "in_force"):
         raise ValueError(f"basis must be 'announced' or 'in_force', got {basis!r}")
     if area not in ("uk", "london"):
         raise ValueError(f"area must be 'uk' or 'london', got {area!r}")
-    if wanted not in rates.index:
+    ref = financial_year_bounds(year)[1]
+    rates = rlw_rates(path)
+    when = "deadline" if basis == "in_force" else "announced"
+    due = rates[rates[when] <= ref]
+    where = path or RLW_PATH
+    if due.empty:
         raise AnchorError(
-            f"No Real Living Wage rate for {wanted} (basis {basis!r}, for {year}) in "
-            f"{path or RLW_PATH}; years in the table: {', '.join(rates.index)}"
+            f"No Real Living Wage rate for {year} (basis {basis!r}: none with its {when} on or "
+            f"before {ref}) in {where}; years in the table: {', '.join(rates['year'])}"
         )
-    return float(rates.loc[wanted, area])
+    last = rates.iloc[-1]
+    # a newer rate must exist once a year has passed since the table's last one
+    if ref >= last[when].replace(year=last[when].year + 1):
+        raise AnchorError(
+            f"No Real Living Wage rate for {year} (basis {basis!r}) in {where}: the table's "
+            f"last rate ({last['year']}, {when} {last[when]}) was superseded before {ref}; add "
+            f"the newer rates; years in the table: {', '.join(rates['year'])}"
+        )
+    return float(due.iloc[-1][area])
 
 
 def financial_year_bounds(year: str) -> tuple[dt.date, dt.date]:
@@ -131,7 +146,18 @@ def financial_year_bounds(year: str) -> tuple[dt.date, dt.date]:
     return dt.date(y, 4, 1), dt.date(y + 1, 3, 31)
 
 
+def default_year(extract_date: dt.date) -> str:
+    """The latest financial year complete before ``extract_date`` (the day the staff were
+    extracted): its 31 March is before that day.  An extract of 31 March 2025 gives 2023-24 (the
+    last day of 2024-25 was not over); of 1 April 2025, 2024-25."""
+    if isinstance(extract_date, dt.datetime):
+        extract_date = extract_date.date()
+    last_end = extract_date.year - (1 if (extract_date.month, extract_date.day) > (3, 31) else 2)
+    # last_end: the calendar year in which the latest complete financial year began
+    return f"{last_end}-{(last_end + 1) % 100:02d}"
+
+
 def latest_year() -> str:
-    """The latest financial year of the Real Living Wage table (the default year of the workforce
-    figures)."""
+    """The latest financial year of the Real Living Wage table (the demo simulation's default year
+    when none is given; the workforce figures default to :func:`default_year`)."""
     return str(rlw_rates()["year"].iloc[-1])

@@ -13,9 +13,13 @@ tables, every one through disclosure control (:mod:`anchorlib.workforce.disclosu
 Conventions (docs/indicators/workforce.md has them all):
 
 * **Hourly rate**, when an extract gives none: full-time-equivalent annual pay
-  divided by ``37.5 hours x 52.143 weeks`` (52.143 = 365/7, the NHS Agenda for
-  Change convention), i.e. ``annual pay / (FTE x 37.5 x 365/7)`` for actual
-  (pro-rata) pay.  ``hours_per_week`` changes the 37.5.
+  divided by ``hours per week x 52.143 weeks`` (52.143 = 365/7, the NHS Agenda for
+  Change convention), i.e. ``annual pay / (FTE x hours x 365/7)`` for actual
+  (pro-rata) pay.  ``hours_per_week`` is the anchor's contracted full-time week (the
+  collaborative's ``staff_hours_per_week``: 37 NJC staff, 40 police officers, 42 wholetime
+  firefighters; default 37); contracted hours become FTE = hours / ``hours_per_week``.
+* **FTE 0** (bank or zero-hours staff): kept, and reported as their own group by the
+  indicators; their hourly rate is known only from an FTE salary or an hourly rate.
 """
 
 from __future__ import annotations
@@ -472,9 +476,16 @@ def read_staff(
     ``postcode_problem`` (see :func:`postcode_problems`), and counted as
     "unknown" in the indicators.  ``london``: the anchor's staff work in
     London (the London Real Living Wage applies) unless a work postcode says
-    otherwise.  Returns :data:`STAFF_COLUMNS`, personal data: never publish it.
+    otherwise.  ``hours_per_week``: the anchor's full-time contracted week (default 37), for
+    hours -> FTE and the hourly rate from pay; FTE 0 (bank, zero hours) is kept.  Returns
+    :data:`STAFF_COLUMNS`, personal data: never publish it.
     """
     path = Path(path)
+    if not 0 < hours_per_week <= 60:
+        raise StaffDataError(
+            f"{path}: hours_per_week (the anchor's staff_hours_per_week) must be above 0 and at "
+            f"most 60, got {hours_per_week!r}"
+        )
     overrides = dict(columns or {})
     unknown = set(overrides) - set(_NAMES)
     if unknown:
@@ -579,8 +590,8 @@ class _TableReader:
                 fte = _number(get["fte"])
                 if self.pct_fte and fte > MAX_FTE:
                     fte /= 100
-                if fte <= 0:
-                    bad("fte", get["fte"], "FTE must be above 0")
+                if fte < 0:
+                    bad("fte", get["fte"], "FTE must not be negative (0: bank or zero hours)")
                     fte = None
                 elif fte > MAX_FTE:
                     bad(
@@ -595,11 +606,11 @@ class _TableReader:
         elif not is_blank(get.get("hours")):
             try:
                 hours = _number(get["hours"])
-                if not 0 < hours <= hours_per_week * MAX_FTE:
+                if not 0 <= hours <= hours_per_week * MAX_FTE:
                     bad(
                         "hours",
                         get["hours"],
-                        f"contracted hours must be above 0 and at most "
+                        f"contracted hours must be 0 (bank or zero hours) to "
                         f"{hours_per_week * MAX_FTE:g} a week",
                     )
                 else:
@@ -638,7 +649,7 @@ class _TableReader:
         year_hours = self.hours_per_week * WEEKS_PER_YEAR
         if hourly is None and "fte_pay" in pay:
             hourly, source = pay["fte_pay"] / year_hours, "from_fte_pay"
-        elif hourly is None and "annual_pay" in pay and fte:
+        elif hourly is None and "annual_pay" in pay and fte:  # FTE 0: no hourly rate
             hourly, source = pay["annual_pay"] / (fte * year_hours), "from_annual_pay"
         if hourly is not None and not PLAUSIBLE_HOURLY[0] <= hourly <= PLAUSIBLE_HOURLY[1]:
             fld = {
