@@ -600,7 +600,7 @@ def _rlw_sentence(w: WorkforceReport, rlw_share) -> str:
     basis = (
         "the rate announced for " + str(w.year)
         if rlw.get("basis", "announced") == "announced"
-        else f"the rate in force when {w.year} began"
+        else f"the rate in force on {date_words(w.reference_date)}"
     )
     below = w.raw["rlw"].set_index("anchor")["below"].get(w.headline)
     return (
@@ -714,7 +714,7 @@ def rlw_source_note(w: WorkforceReport) -> str:
     meaning = (
         "the rate labelled with the financial year"
         if basis == "announced"
-        else "the rate in force when the year began"
+        else "the rate in force at the reference date: its implementation deadline passed"
     )
     return (
         f"Rates: {src.get('attribution', 'Living Wage Foundation')}. Basis: {basis} "
