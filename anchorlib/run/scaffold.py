@@ -214,6 +214,9 @@ change the path)
     # Columns needed: docs/user_guide.md ("Staff extracts"). Example: \
 /secure/hr/{anchor_id}_staff_2024-25.xlsx
     # staff: /secure/hr/{anchor_id}_staff.xlsx
+    # staff_hours_per_week: optional; the full-time contracted hours a week of its staff (37 for
+    # NJC staff, the default; 40 for police officers; 42 for wholetime firefighters).
+    # staff_hours_per_week: 37
 """
 
 
