@@ -101,6 +101,10 @@ class Provenance(BaseModel):
     origin: str | None = None
 
 
+#: The provenance fields, in the order a catalogue declares them.
+PROVENANCE_FIELDS = tuple(Provenance.model_fields)
+
+
 class Source(Provenance):
     """One declared source: provenance, licence, files and schema."""
 

@@ -20,7 +20,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from anchorlib.data.catalogue import CATALOGUE_PATH, PROJECT_ROOT, Catalogue, Source, load_catalogue
+from anchorlib.data.catalogue import (
+    CATALOGUE_PATH,
+    PROJECT_ROOT,
+    PROVENANCE_FIELDS,
+    Catalogue,
+    Source,
+    load_catalogue,
+)
 from anchorlib.data.extract import DEMO_CATALOGUE_PATH, DemoExtract, load_extract
 
 __all__ = ["PAGE_PATH", "COMMAND", "render_sources_page", "write_sources_page", "page_is_current"]
@@ -30,15 +37,7 @@ COMMAND = "anchor data sources-page"
 
 #: Source fields rendered by name; any other field is rendered generically under "Other details".
 _KNOWN_SOURCE_FIELDS = {
-    "id",
-    "title",
-    "publisher",
-    "licence",
-    "attribution",
-    "vintage",
-    "url",
-    "download",
-    "origin",
+    *PROVENANCE_FIELDS,
     "optional",
     "kind",
     "files",
@@ -209,19 +208,6 @@ def _source_section(src: Source) -> list[str]:
     return lines
 
 
-_PROVENANCE = {
-    "id",
-    "title",
-    "publisher",
-    "licence",
-    "attribution",
-    "vintage",
-    "url",
-    "download",
-    "origin",
-}
-
-
 def load_demo_extract() -> DemoExtract | None:
     """The demo extract's catalogue (data/demo/sources.yml) when there is one, else None."""
     return load_extract(DEMO_CATALOGUE_PATH)
@@ -253,7 +239,7 @@ def _extract_section(extract) -> list[str]:
     for src in getattr(extract, "sources", []) or []:
         out += [f"### Extract of `{src.id}`", ""]
         for k in type(src).model_fields:
-            if k in _PROVENANCE or k == "files":
+            if k in PROVENANCE_FIELDS or k == "files":
                 continue
             v = getattr(src, k)
             if v in (None, [], {}):

@@ -57,6 +57,7 @@ import yaml
 from anchorlib.core.errors import AnchorError
 from anchorlib.data.catalogue import (
     PROJECT_ROOT,
+    PROVENANCE_FIELDS,
     Catalogue,
     find_file,
     load_catalogue,
@@ -98,17 +99,6 @@ DERIVED = {
     "census2021_ethnicity": {"prop": ["n", "total_residents"]},
     "census2021_disability": {"prop": ["n", "total_residents"]},
 }
-PROVENANCE = (
-    "id",
-    "title",
-    "publisher",
-    "licence",
-    "attribution",
-    "vintage",
-    "url",
-    "download",
-    "origin",
-)
 
 
 def _parquet(df: pd.DataFrame, path: Path, sort_key: str | None = None) -> None:
@@ -277,7 +267,7 @@ class _Builder:
         derived=None,
     ) -> None:
         src = self.cat.get(sid)
-        e = {k: getattr(src, k) for k in PROVENANCE if getattr(src, k) is not None}
+        e = {k: getattr(src, k) for k in PROVENANCE_FIELDS if getattr(src, k) is not None}
         e |= {"coverage": coverage, "coverage_note": note, "filter": filt}
         if columns is not None:
             e |= {"columns": list(columns), "all_columns": list(all_columns)}
