@@ -16,8 +16,9 @@ s``);
 ``run.duration``,
   each asset's and report's ``duration`` and ``timings``, ``executed_at``, ``published.at``,
 ``last_*``) and which worker
-  process ran each report (``worker``: host and pid); and ``run.force``, since the second run is
-forced;
+  process ran each report (``worker``: host and pid) and how many tries its kernel took to start
+  (``attempts``: a kernel that fails to start on a busy machine is retried); and ``run.force``,
+  since the second run is forced;
 * **executed notebooks** (``.ipynb``, for analysts): the execution timings papermill and the kernel
 record
   (``metadata.papermill``, each cell's ``metadata.execution`` and ``metadata.papermill``);
@@ -53,6 +54,7 @@ TIMING_KEYS = {
     "last_executed_at",
     "last_duration",
     "worker",
+    "attempts",
 }
 NOT_OUTPUTS = {".run.lock"}
 
@@ -129,6 +131,23 @@ def notebook_without_timings(path: Path) -> dict:
     return nb
 
 
+def json_differences(a, b, path: str = "") -> list[str]:
+    """The paths (``reports[2].published.rows``) at which two JSON values differ, with values."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in sorted(set(a) | set(b), key=str):
+            if k not in a or k not in b:
+                out.append(f"{path}.{k} (only in one)")
+            else:
+                out += json_differences(a[k], b[k], f"{path}.{k}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [
+            d for i, (x, y) in enumerate(zip(a, b)) for d in json_differences(x, y, f"{path}[{i}]")
+        ]
+    return [] if a == b else [f"{path.lstrip('.')}: {a!r:.80} != {b!r:.80}"]
+
+
 def compare_runs(a: Path, b: Path) -> tuple[list[str], dict[str, int]]:
     """Every difference between two output folders beyond those allowed (see the module
     docstring)."""
@@ -145,6 +164,8 @@ def compare_runs(a: Path, b: Path) -> tuple[list[str], dict[str, int]]:
             for m in (ma, mb):
                 m.get("run", {}).pop("force", None)
             same = ma == mb
+            if not same:
+                name = f"{name} at " + ", ".join(json_differences(ma, mb)[:10])
         elif pa.suffix == ".ipynb":
             kind, same = "notebook", notebook_without_timings(pa) == notebook_without_timings(pb)
         else:
@@ -219,6 +240,21 @@ def test_the_comparison_sees_a_changed_byte_and_a_changed_figure(two_runs, tmp_p
     assert sorted(d.split(": ", 1)[1] for d in diffs) == sorted(
         [csv.relative_to(copy).as_posix(), page.relative_to(copy).as_posix()]
     )
+
+
+def test_a_manifest_difference_is_named_by_its_path(two_runs, tmp_path):
+    """A changed figure in the manifest is a difference, named where it is; a retried kernel
+    start is not."""
+    copy = tmp_path / "copy"
+    shutil.copytree(two_runs["first"], copy)
+    path = copy / "fixture" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["reports"][0]["attempts"] = 2
+    manifest["reports"][0]["published"]["tables"][0]["rows"] += 1
+    path.write_text(json.dumps(manifest))
+    diffs, _ = compare_runs(two_runs["first"], copy)
+    assert len(diffs) == 1 and ".published.tables[0].rows:" in diffs[0], diffs
+    assert "attempts" not in diffs[0]
 
 
 def test_what_used_to_differ(two_runs):

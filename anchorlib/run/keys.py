@@ -246,20 +246,51 @@ def code_closure(refs: Iterable[str]) -> list[str]:
     return sorted(files | followed)
 
 
+def commit_from_git_dir(git_dir: Path) -> str | None:
+    """HEAD's commit read from the repository's files (``HEAD``, the ref's file or
+    ``packed-refs``): no subprocess, so a loaded machine cannot time it out."""
+    head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+    if not head.startswith("ref: "):
+        return head or None
+    ref = head[5:].strip()
+    loose = git_dir / ref
+    if loose.is_file():
+        return loose.read_text(encoding="utf-8").strip() or None
+    packed = git_dir / "packed-refs"
+    if packed.is_file():
+        for line in packed.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[1] == ref:
+                return parts[0]
+    return None
+
+
 @lru_cache(maxsize=1)
 def git_commit() -> str | None:
-    """The project's git commit (12 characters), or None outside a git checkout."""
+    """The project's git commit (12 characters), or None outside a git checkout.
+
+    Read from ``.git`` when it is a directory (a clone); ``git rev-parse`` only for a worktree or
+    submodule (``.git`` a file).  The commit is part of every manifest, so it must not depend on how
+    busy the machine is: a subprocess with a timeout once made two runs' manifests differ."""
+    git = PROJECT_ROOT / ".git"
+    if git.is_dir():
+        try:
+            sha = commit_from_git_dir(git)
+        except OSError:
+            sha = None
+        if sha:
+            return sha[:12]
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"],
             cwd=PROJECT_ROOT,
             capture_output=True,
             text=True,
-            timeout=5,
+            timeout=60,
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() or None
+    return out.stdout.strip()[:12] or None
 
 
 def code_version(refs: Iterable[str] | None = None) -> dict:
