@@ -120,6 +120,13 @@ class IndicatorSettings(BaseModel):
     #: optional CSV mapping published categories to a common list (columns: category,
     #: common_category)
     category_map: str | None = None
+    #: the least located share (spend with a located supplier / all spend) at which place, tier
+    #: and deprivation shares are presented as the position (a fraction; below it the located
+    #: share is stated first; anchorlib.indicators.gates)
+    min_located_share: float = Field(default=0.8, ge=0, le=1)
+    #: the least share of spend whose supplier type (organisation type, size band) is known at
+    #: which SME and VCSE shares are published (a fraction; below it the coverage is shown)
+    min_type_coverage: float = Field(default=0.8, ge=0, le=1)
 
     @field_validator("deprived_deciles")
     @classmethod

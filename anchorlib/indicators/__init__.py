@@ -14,6 +14,7 @@ from anchorlib.indicators.collective import (
     flag_intra_collaborative,
     flag_self_payments,
 )
+from anchorlib.indicators.gates import located_gate, type_gate
 from anchorlib.indicators.giving import place_giving
 from anchorlib.indicators.lm3 import read_lm3_survey, validate_lm3_survey
 from anchorlib.indicators.locate import locate_ledger
@@ -49,6 +50,7 @@ __all__ = [
     "flag_intra_collaborative",
     "flag_self_payments",
     "format_summary",
+    "located_gate",
     "locate_ledger",
     "place_giving",
     "place_summary",
@@ -58,6 +60,7 @@ __all__ = [
     "spend_indicators",
     "spend_rows",
     "targets_summary",
+    "type_gate",
     "validate_lm3_survey",
     "wider_tier",
     "workforce_indicators",

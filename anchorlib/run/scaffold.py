@@ -315,6 +315,13 @@ docs/indicators/spend.md),
   # category_map: optional CSV mapping published categories to the common list (columns: category,
   # common_category), relative to this file. Example: categories/{name}_map.csv
   # category_map: categories/{name}_map.csv
+  # min_located_share: the least share of spend with a located supplier (0-1) at which place and
+  # deprivation shares are shown as the partnership's position; below it the located share
+  # comes first. Default 0.8.
+  # min_located_share: 0.8
+  # min_type_coverage: the least share of spend with a known supplier type (0-1) at which SME and
+  # VCSE shares are published; below it the page shows the coverage instead. Default 0.8.
+  # min_type_coverage: 0.8
 
 # targets: the partnership's published goals, tracked in the progress report. Optional. Each has:
 #   indicator:   one of {indicator_names}
