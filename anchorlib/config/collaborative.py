@@ -127,6 +127,11 @@ class IndicatorSettings(BaseModel):
     #: the least share of spend whose supplier type (organisation type, size band) is known at
     #: which SME and VCSE shares are published (a fraction; below it the coverage is shown)
     min_type_coverage: float = Field(default=0.8, ge=0, le=1)
+    #: analyse every anchor above the same publication threshold (pounds, e.g. 500, the Local
+    #: Government Transparency Code 2015 minimum): lines under it are left out of every anchor's
+    #: progress and combined figures, so anchors publishing from £250 or every line compare with
+    #: those publishing from £500 (anchorlib.indicators.coverage).  None: every line published.
+    common_threshold: float | None = Field(default=None, ge=0)
 
     @field_validator("deprived_deciles")
     @classmethod

@@ -322,6 +322,10 @@ docs/indicators/spend.md),
   # min_type_coverage: the least share of spend with a known supplier type (0-1) at which SME and
   # VCSE shares are published; below it the page shows the coverage instead. Default 0.8.
   # min_type_coverage: 0.8
+  # common_threshold: analyse every anchor above the same publication threshold, in pounds: lines
+  # under it are left out of progress and combined figures, so an anchor publishing every line
+  # compares with one publishing from £500 (the Transparency Code minimum). Default: none.
+  # common_threshold: 500
 
 # targets: the partnership's published goals, tracked in the progress report. Optional. Each has:
 #   indicator:   one of {indicator_names}
