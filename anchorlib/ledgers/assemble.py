@@ -125,11 +125,15 @@ class Assembly:
                 )
         rejects.sort(key=lambda t: t[0])
         ledger = self._ledger_frame(ledger_py, ords, np.asarray(sorted(bad), dtype=np.int64))
-        mapping = {
-            "source_file": self.source,
-            "source_sheet": None,
-            "header_row": self.header.row_number,
-        } | {f: self.header.header_of(f) for f in FIELDS}
+        mapping = (
+            {
+                "source_file": self.source,
+                "source_sheet": None,
+                "header_row": self.header.row_number,
+            }
+            | {f: self.header.header_of(f) for f in FIELDS}
+            | self.header.basis()
+        )
         return FileRead(
             ledger,
             rejects_frame([r for _, r in rejects]),
@@ -270,6 +274,7 @@ class Assembly:
                 "is_refund": pence < 0,
                 "is_duplicate": np.zeros(n, dtype=bool),
                 "duplicate_of": str_series([null_strings(n)]),
+                **{k: constant_column(v, n) for k, v in self.header.basis().items()},
             },
             copy=False,
         )[READ_COLUMNS]

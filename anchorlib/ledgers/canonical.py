@@ -50,6 +50,7 @@ from anchorlib.ledgers.schema import (
 
 __all__ = [
     "LedgerResult",
+    "file_basis",
     "read_ledger_file",
     "read_ledgers",
     "write_outputs",
@@ -77,6 +78,10 @@ class LedgerResult:
         sums = ["rows_in", "rows_ledger", "rows_rejected", *RECON_EXTRA[:4], *RECON_EXTRA[4:]]
         g = r.groupby("anchor", sort=False)[sums].sum().reset_index()
         g.insert(1, "file", r.groupby("anchor", sort=False)["file"].count().to_numpy())
+        by = r.groupby("anchor", sort=False)
+        for col in ("vat_basis", "date_precision"):  # one value when the files agree, else 'mixed'
+            g[col] = by[col].agg(_one_or_mixed).to_numpy()
+        g["amount_header"] = by["amount_header"].agg(_distinct).to_numpy()
         for col in ("in", "ledger", "rejected"):
             g[f"total_{col}"] = g[f"total_{col}_pence"] / 100
         g["difference"] = g["difference_pence"] / 100
@@ -115,6 +120,29 @@ class LedgerResult:
                 )
         lines.extend(f"warning: {w}" for w in self.warnings)
         return "\n".join(lines)
+
+
+def _one_or_mixed(values) -> str:
+    """The value the files (or a file's headers) agree on, else 'mixed' (never a guessed one)."""
+    distinct = list(dict.fromkeys(str(v) for v in values))
+    return distinct[0] if len(distinct) == 1 else "mixed"
+
+
+def _distinct(values) -> str:
+    """The distinct texts, in order, joined by ' | '."""
+    return " | ".join(dict.fromkeys(p for v in values for p in str(v).split(" | ")))
+
+
+def file_basis(mappings: list[dict]) -> dict[str, str]:
+    """A file's BASIS_COLUMNS from the mapping of each of its header rows: the VAT basis and date
+    precision they agree on (else 'mixed'), the amount headers (distinct, joined by ' | ')."""
+    if not mappings:
+        return {"vat_basis": "unknown", "amount_header": "", "date_precision": "day"}
+    return {
+        "vat_basis": _one_or_mixed(m["vat_basis"] for m in mappings),
+        "amount_header": _distinct(m["amount_header"] for m in mappings),
+        "date_precision": _one_or_mixed(m["date_precision"] for m in mappings),
+    }
 
 
 def _gbp(pence: int) -> str:
@@ -183,6 +211,7 @@ def _read_one(
     if got is None:  # (compact: the one-value columns are expanded by _finish)
         got = read_rows(path, source, anchor_id, columns)
     recon = _reconcile(anchor_id, source, got.rows_in, got.total_in, got.ledger, got.rejects)
+    recon.update(file_basis(got.mappings))
     codes = (got.key_codes, got.key_table) if got.key_codes is not None else None
     return (
         _postcodes(got.ledger, got.warnings, path),

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["header_matches"]
+from anchorlib.ledgers.tokens import normalise_header
+
+__all__ = ["VAT_BASES", "header_matches", "vat_basis"]
 
 
 _SUPPLIER_WORDS = {
@@ -315,3 +317,32 @@ def header_matches(norm: str) -> dict[str, int]:
     ):
         rule(norm, w, out)
     return out
+
+
+#: The VAT bases an amount column can be read as: what its header says, never assumed.
+VAT_BASES = ("net", "gross", "unknown")
+
+# 'Net Amount', 'Value (excluding VAT)', 'Line Total (ex. VAT)', 'before VAT', Welsh 'heb TAW'
+_BASIS_NET = {"net", "nett", "excl", "excluding", "exc", "ex", "exclusive", "heb"}
+# 'Gross', 'Amount incl VAT', 'Gross Value inc. VAT', Welsh 'gan gynnwys TAW', 'gros'
+_BASIS_GROSS = {"gross", "gros", "incl", "including", "inc", "inclusive", "gynnwys"}
+_BASIS_NET_PHRASES = ("before vat", "pre vat", "less vat", "without vat", "net of")
+_BASIS_GROSS_PHRASES = ("with vat", "plus vat", "after vat")
+
+
+def vat_basis(header: str | None) -> str:
+    """The VAT basis an amount header states: 'net', 'gross', or 'unknown' when it says neither
+    ('Amount', 'Amount Paid', 'Total') or both. Read from the header's words only: a figure whose
+    header does not say is never assumed net (see docs/methodology.md)."""
+    if not header:
+        return "unknown"
+    norm = normalise_header(header)
+    w = set(norm.split())
+    padded = f" {norm} "
+    net = bool(w & _BASIS_NET) or any(f" {p} " in padded for p in _BASIS_NET_PHRASES)
+    gross = bool(w & _BASIS_GROSS) or any(f" {p} " in padded for p in _BASIS_GROSS_PHRASES)
+    if net and not gross:
+        return "net"
+    if gross and not net:
+        return "gross"
+    return "unknown"

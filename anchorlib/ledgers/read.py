@@ -21,13 +21,13 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from anchorlib.core.errors import AnchorError
 from anchorlib.core.normalise import is_blank
-from anchorlib.ledgers.headers import header_matches
+from anchorlib.ledgers.headers import header_matches, vat_basis
 from anchorlib.ledgers.parse import parse_amount
+from anchorlib.ledgers.tokens import normalise_header
 
 __all__ = [
     "LedgerError",
@@ -307,15 +307,6 @@ FIELD_HINTS = {
 }
 
 
-@lru_cache(maxsize=8192)
-def normalise_header(text: str) -> str:
-    """'Net Amount (£)' -> 'net amount'; 'Name:  ' -> 'name';
-    '* SUPPLIER FINAL' -> 'supplier final'."""
-    s = str(text).lower().replace("&", " and ")
-    s = re.sub(r"\bno\.", " no ", s)
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
-
-
 # --------------------------------------------------------------------------- header row and mapping
 
 
@@ -328,10 +319,22 @@ class Header:
     names: list[str]  # as published, '' for blank
     mapping: dict[str, int]  # field -> column index
     warnings: list[str] = field(default_factory=list)
+    #: 'day', or 'month' when payment_date is read from a period column
+    date_precision: str = "day"
 
     def header_of(self, fld: str) -> str | None:
         i = self.mapping.get(fld)
         return None if i is None else self.names[i]
+
+    def basis(self) -> dict[str, str]:
+        """How rows under this header are read: the ledger's BASIS_COLUMNS (VAT basis of the amount
+        column from its header's words, that header as published, the date's precision)."""
+        amount = self.header_of("amount") or ""
+        return {
+            "vat_basis": vat_basis(amount),
+            "amount_header": amount,
+            "date_precision": self.date_precision,
+        }
 
 
 def _where(path, sheet: Sheet, row_number: int | None = None) -> str:

@@ -122,6 +122,7 @@ class RowReader:
             self.mappings.append(
                 {"source_file": self.source, "source_sheet": sheet.name, "header_row": h.row_number}
                 | {f: h.header_of(f) for f in FIELDS}
+                | h.basis()
             )
             self.warnings.extend(h.warnings)
         for h, start, stop in sections:
@@ -138,6 +139,7 @@ class RowReader:
         where: str,
     ) -> None:
         sec = Section(h.mapping, h.names, where=where)
+        basis = h.basis()
         labels_ = labels(h.names)
         dayfirst = numeric_date_order(r[sec.di] for r in sheet.rows[start:stop])
         header_width = filled(h.names)
@@ -168,6 +170,7 @@ class RowReader:
                     "financial_year": financial_year(date),
                     "is_refund": record["amount_pence"] < 0,
                     **record,
+                    **basis,
                 }
             )
 

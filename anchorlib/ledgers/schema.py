@@ -35,6 +35,7 @@ from anchorlib.ledgers.parse import (
 from anchorlib.ledgers.read import Sheet, column_letter, normalise_header
 
 __all__ = [
+    "BASIS_COLUMNS",
     "LEDGER_COLUMNS",
     "READ_COLUMNS",
     "REJECT_COLUMNS",
@@ -86,7 +87,16 @@ LEDGER_COLUMNS = [
     "is_refund",
     "is_duplicate",
     "duplicate_of",
+    "vat_basis",
+    "amount_header",
+    "date_precision",
 ]
+
+#: The ledger's columns that say how a row was read, constant under one header: the VAT basis of
+#: the amount column ('net' / 'gross' / 'unknown', from its header's words, see
+#: :func:`anchorlib.ledgers.headers.vat_basis`), that header as published, and the precision of
+#: payment_date ('day'; 'month' when it comes from a period column).
+BASIS_COLUMNS = ("vat_basis", "amount_header", "date_precision")
 
 #: What the file readers build; ``supplier_postcode_as_published`` is added after (see
 #: ``_postcodes``).
@@ -117,6 +127,9 @@ RECONCILIATION_COLUMNS = [
     "total_ledger",
     "total_rejected",
     "difference",
+    "vat_basis",
+    "amount_header",
+    "date_precision",
 ]
 
 RECON_EXTRA = [
@@ -388,6 +401,7 @@ def ledger_frame(rows: list[dict]) -> pd.DataFrame:
         "company_number",
         "charity_number",
         "supplier_postcode",
+        *BASIS_COLUMNS,
     ):
         df[c] = df[c].astype("str")
     return df[READ_COLUMNS]
@@ -432,10 +446,10 @@ def str_series(chunks: list[pa.Array]) -> pd.Series:
 # ----------------------------------------------------------------------- one-value-per-file columns
 
 
-#: Ledger columns with one value per file (or per anchor): the readers may hand them to _finish as
+#: Ledger columns with one value per file (or per header): the readers may hand them to _finish as
 #: Categoricals (a byte per row: at 20 million rows the text of a file's path is over a gigabyte),
 #: which turns them into the usual 'str' columns once the duplicates are flagged.
-CONSTANT = ("anchor_id", "source_file")
+CONSTANT = ("anchor_id", "source_file", *BASIS_COLUMNS)
 
 
 def constant_column(value: str, n: int) -> pd.Categorical:

@@ -1,0 +1,41 @@
+"""Published column headers as words: the one normaliser every header rule reads.
+
+:func:`normalise_header` lowers case and keeps letters and digits ('Net Amount (£)' ->
+'net amount'); it is what a header is compared by (overrides, repeated headers).
+:func:`header_tokens` goes further for scoring: currency words and '(T)'-style bracketed codes
+dropped, a pivot table's 'Sum of' removed, so 'Vendor Ref (T)' and 'Sum of Amount GBP' read as
+their words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["normalise_header", "header_tokens"]
+
+
+@lru_cache(maxsize=8192)
+def normalise_header(text: str) -> str:
+    """'Net Amount (£)' -> 'net amount'; 'Name:  ' -> 'name';
+    '* SUPPLIER FINAL' -> 'supplier final'."""
+    s = str(text).lower().replace("&", " and ")
+    s = re.sub(r"\bno\.", " no ", s)
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
+
+
+# A one- or two-letter code in brackets ('(T)', '(GBP)' is a currency word, kept for dropping below)
+_BRACKET_CODE = re.compile(r"\(\s*[a-z]{1,2}\s*\)", re.I)
+_CURRENCY = {"gbp", "gb", "pounds", "sterling", "stg", "eur", "euro", "euros"}
+
+
+@lru_cache(maxsize=8192)
+def header_tokens(text: str) -> tuple[str, ...]:
+    """The words of a header for scoring: 'Vendor Ref (T)' -> ('vendor', 'ref');
+    'Sum of Invoice Amount GBP' -> ('invoice', 'amount'); 'Value (excluding VAT) £' ->
+    ('value', 'excluding', 'vat')."""
+    s = _BRACKET_CODE.sub(" ", str(text))
+    words = [w for w in normalise_header(s).split() if w not in _CURRENCY]
+    if words[:2] == ["sum", "of"] and len(words) > 2:  # a pivot table's 'Sum of Amount'
+        words = words[2:]
+    return tuple(words)
