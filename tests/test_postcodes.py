@@ -519,8 +519,8 @@ def split_postcode_data(fixture_data, tmp_path, monkeypatch):
             zf.writestr(name, content)
     catalogue = (FIXTURES / "sources.yml").read_text(encoding="utf-8")
     for old, changed in (
-        ("f80594b913afb59e6d85ec380f15dfbcef5fa6cb687f75f07c5d634e1f456d9c", path),
-        ("7d4f253c03dd3a509b00f7cbe52f3cb8d7adfd38c2d4a16926fbfe2cdce43b10", cp_path),
+        (sha256_of(fixture_data / ONSPD), path),
+        (sha256_of(fixture_data / CODEPOINT), cp_path),
     ):
         assert old in catalogue
         catalogue = catalogue.replace(old, sha256_of(changed))  # the catalogue pins the new file
