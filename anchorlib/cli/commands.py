@@ -219,7 +219,9 @@ def postcode(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
     """Locate postcodes: LSOA 2021, ward, LAD, region and IMD 2025 decile (and tier with
-    --place)."""
+    --place), and in every UK nation: the nation, LAD / council area / LGD, the nation's own index
+    (IMD 2025, WIMD 2019, SIMD 2020, NIMDM 2017) and the rank and decile within that nation only.
+    """
     from anchorlib.config.places import classify_postcodes, resolve_place
     from anchorlib.data.postcodes import locate_postcodes
 
@@ -240,11 +242,24 @@ def postcode(
             "lad24_name",
             "region_name",
             "imd25_decile",
+            "nation",
+            "lad24_code",
+            "small_area_code",
+            "deprivation_index",
+            "nation_rank",
+            "nation_decile",
             "tier",
         ]
         if c in df.columns
     ]
     df = df[cols].astype(object).where(df[cols].notna(), None)
+    if not as_json and "nation_decile" in df.columns:
+        # words, never a bare decile: it ranks within its own nation only
+        words = [
+            "" if d is None else f"{d} of 10 in {n} ({i})"
+            for d, n, i in zip(df["nation_decile"], df["nation"], df["deprivation_index"])
+        ]
+        df = df.assign(nation_decile=words)
     if as_json:
         typer.echo(json.dumps(df.to_dict(orient="records"), indent=2, default=str))
     else:

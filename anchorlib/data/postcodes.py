@@ -496,7 +496,32 @@ LOCATE_COLUMNS = [
     "northing",
     "lad_code_2022",
     "lsoa11_code",
+    # Each nation's own index (issue 11): the small area it ranks, the index and year, and the
+    # rank and decile within that nation only (never comparable across nations).
+    "nation",
+    "small_area_code",
+    "small_area_type",
+    "deprivation_index",
+    "nation_rank",
+    "nation_decile",
 ]
+
+#: The nation (or Crown dependency) of a postcode, by the first letter of its ONS lookup district.
+NATION_OF_LAD = {
+    "E": "England",
+    "W": "Wales",
+    "S": "Scotland",
+    "N": "Northern Ireland",
+    "L": "Channel Islands",
+    "M": "Isle of Man",
+}
+#: ... or, when the lookup gives no district, by its small area (LSOA 2011, data zone, SOA).
+NATION_OF_SMALL_AREA = {
+    "E01": "England",
+    "W01": "Wales",
+    "S01": "Scotland",
+    "95": "Northern Ireland",
+}
 
 _NO_LSOA21 = {
     "outside_ew": "outside England and Wales: no LSOA 2021, ward or IMD 2025",
@@ -646,7 +671,62 @@ def locate_postcodes(values: Iterable | pd.Series) -> pd.DataFrame:
     out["easting"], out["northing"] = hit["easting"], hit["northing"]
     out["lad_code_2022"] = hit["lad_code_2022"].astype("str")
     out["lsoa11_code"] = hit["lsoa11cd"].astype("str")
+    out = _own_nation(out)
     return out[LOCATE_COLUMNS].set_axis(given_index)
+
+
+def _nation(lad_code_2022: pd.Series, lsoa11: pd.Series) -> pd.Series:
+    """The nation of each postcode: its ONS lookup district's, else its small area's."""
+    by_lad = lad_code_2022.str[0].map(NATION_OF_LAD)
+    by_area = (
+        lsoa11.str[:3]
+        .map(NATION_OF_SMALL_AREA)
+        .where(~lsoa11.str.startswith("95").fillna(False), "Northern Ireland")
+    )
+    return by_lad.where(by_lad.notna(), by_area)
+
+
+def _own_nation(out: pd.DataFrame) -> pd.DataFrame:
+    """Each postcode's small area in its own nation's index, that index (name and year), and its
+    rank and decile within that nation only: England IMD 2025 on LSOA 2021; Wales WIMD 2019 on the
+    postcode's LSOA 2011 (the ONS lookup's, no bridging needed); Scotland SIMD 2020 on its data
+    zone and Northern Ireland NIMDM 2017 on its SOA (both the lookup's ``lsoa11cd``).  Scottish
+    and Northern Irish postcodes also get their council area / district (``lad24_code``,
+    ``lad24_name``) from the nation's lookup.  A nation's files are read only when a postcode in
+    it is given (a missing one is an error naming what to download)."""
+    from anchorlib.data.nations import INDICES, small_areas
+
+    out = out.copy()
+    nation = _nation(out["lad_code_2022"], out["lsoa11_code"]).where(
+        out["status"].isin(["live", "terminated"])
+    )
+    out["nation"] = nation
+    out["small_area_code"] = pd.Series(None, index=out.index, dtype="str")
+    out["small_area_type"] = nation.map({n: i.small_area for n, i in INDICES.items()})
+    out["deprivation_index"] = nation.map({n: i.label for n, i in INDICES.items()})
+    out["nation_rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["nation_decile"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    eng = nation == "England"
+    out.loc[eng, "small_area_code"] = out.loc[eng, "lsoa21_code"]
+    out.loc[eng, "nation_rank"] = out.loc[eng, "imd25_rank"]
+    out.loc[eng, "nation_decile"] = out.loc[eng, "imd25_decile"]
+    for name in ("Wales", "Scotland", "Northern Ireland"):
+        mine = (nation == name) & out["lsoa11_code"].notna()
+        if not mine.any():
+            continue
+        areas = small_areas(name).set_index("small_area_code")
+        code = out.loc[mine, "lsoa11_code"]
+        ranked = code.isin(areas.index)
+        code = code[ranked]
+        out.loc[code.index, "small_area_code"] = code
+        out.loc[code.index, "nation_rank"] = code.map(areas["imd_rank"]).astype("Int64")
+        out.loc[code.index, "nation_decile"] = code.map(areas["imd_decile"]).astype("Int64")
+        if name != "Wales":  # Welsh postcodes have their LAD 2024 from the LSOA 2021 already
+            no_lad = out.loc[code.index, "lad24_code"].isna()
+            fill = code[no_lad.to_numpy()]
+            out.loc[fill.index, "lad24_code"] = fill.map(areas["lad_code"])
+            out.loc[fill.index, "lad24_name"] = fill.map(areas["lad_name"])
+    return out
 
 
 def locate_postcode(value: Any) -> dict:
