@@ -1,8 +1,10 @@
 """Places and tiers: what a collaborative means by "local".
 
 A place is declared in YAML as LAD 2024 codes, region codes, ward 2024 codes
-or LSOA 2021 codes, with a name, plus the nested tiers that count for "local"
-analysis, innermost first::
+or LSOA 2021 codes, with a name (in any nation of the UK: Welsh LADs W06, Scottish council areas
+S12 and Northern Irish districts N09 among the LADs, Scottish data zones S01 and Northern Irish
+SOAs 95... among the small areas, the nations W92/S92/N92 among the regions; mixed places too),
+plus the nested tiers that count for "local" analysis, innermost first::
 
     name: Lancashire
     lads: [E07000117, E07000118, ...]
@@ -14,7 +16,8 @@ analysis, innermost first::
 
 Anything is classified into its innermost tier; what cannot be placed (an
 invalid or unknown postcode or code) is ``unknown``.  Without ``tiers`` the
-default is ``place`` -> ``wider`` (the region(s) of the place) -> ``rest_of_uk``.
+default is ``place`` -> ``wider`` (the English region(s) of the place, or the nation for Wales,
+Scotland and Northern Ireland) -> ``rest_of_uk``.
 A place need not declare an ``everywhere`` tier: what is located but in no
 declared tier is then in the tier ``outside`` (located, just not local).
 """
@@ -111,6 +114,8 @@ class Tier:
         frozenset()
     )  # countries wholly inside (for places with no LSOAs: Scotland, NI)
     everywhere: bool = False
+    #: Scottish data zones and Northern Irish SOAs in this tier's area (they have no LSOA 2021)
+    small_areas: frozenset[str] = frozenset()
 
 
 @dataclass(eq=False)  # identity: a Place can key a cache
@@ -123,6 +128,18 @@ class Place:
     tiers: list[Tier]
     spec: PlaceSpec
     notes: list[str] = field(default_factory=list)
+    #: Scottish data zones and Northern Irish SOAs of the place (England and Wales: ``lsoas``)
+    small_areas: list[str] = field(default_factory=list)
+
+    @property
+    def nations(self) -> list[str]:
+        """The nations the place lies in, in the order England, Wales, Scotland, Northern
+        Ireland."""
+        first = {c[:1] for c in self.lsoas} | {
+            "N" if c.startswith("95") else c[:1] for c in self.small_areas
+        }
+        order = (("E", "England"), ("W", "Wales"), ("S", "Scotland"), ("N", "Northern Ireland"))
+        return [name for letter, name in order if letter in first]
 
     @property
     def has_everywhere(self) -> bool:
@@ -142,14 +159,52 @@ def _suggest(code: str, known: pd.Series) -> str:
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
-def _resolve_area(area: AreaSpec, geo: pd.DataFrame, where: str) -> tuple[set[str], set[str]]:
-    """LSOA 2021 codes and whole countries an area covers; PlaceError naming every unknown code."""
+def _is_devolved_small_area(code: str) -> bool:
+    """A Scottish data zone (S01) or Northern Irish SOA (95...): small areas with no LSOA 2021."""
+    return code.startswith(("S01", "95"))
+
+
+def _devolved_lookup() -> pd.DataFrame:
+    """Scottish data zones and Northern Irish SOAs with their district and nation (read only when
+    a place names one of them: an English place never needs the devolved files)."""
+    from anchorlib.data.nations import small_area_lookup
+
+    look = small_area_lookup()
+    return look[look["nation"].isin(["Scotland", "Northern Ireland"])]
+
+
+def _resolve_area(
+    area: AreaSpec, geo: pd.DataFrame, where: str
+) -> tuple[set[str], set[str], set[str]]:
+    """LSOA 2021 codes, whole countries and Scottish / Northern Irish small areas an area covers;
+    PlaceError naming every unknown code."""
     lsoas: set[str] = set()
     countries: set[str] = set()
+    small: set[str] = set()
     problems = []
     columns = {"lads": "lad24_code", "wards": "ward24_code", "lsoas": "lsoa21_code"}
+    devolved = None
     for kind, col in columns.items():
         codes = [c.strip().upper() for c in getattr(area, kind)]
+        # Scottish council areas (S12), NI districts (N09), data zones (S01) and SOAs (95...)
+        theirs = [
+            c
+            for c in codes
+            if (kind == "lads" and c.startswith(("S12", "N09")))
+            or (kind == "lsoas" and _is_devolved_small_area(c))
+        ]
+        if theirs:
+            devolved = _devolved_lookup() if devolved is None else devolved
+            key = "lad_code" if kind == "lads" else "small_area_code"
+            known_d = set(devolved[key])
+            for code in theirs:
+                if code not in known_d:
+                    problems.append(
+                        f"unknown {kind[:-1].upper()} code {code!r}"
+                        f"{_suggest(code, devolved[key].drop_duplicates())}"
+                    )
+            small |= set(devolved.loc[devolved[key].isin(theirs), "small_area_code"])
+        codes = [c for c in codes if c not in set(theirs)]
         known = geo[col].drop_duplicates()
         for code in codes:
             if code not in set(known):
@@ -159,6 +214,10 @@ def _resolve_area(area: AreaSpec, geo: pd.DataFrame, where: str) -> tuple[set[st
         if code in COUNTRY_NAMES:
             countries.add(code)
             lsoas |= set(geo.loc[geo["country_code"] == code, "lsoa21_code"])
+            if code in ("S92000003", "N92000002"):
+                devolved = _devolved_lookup() if devolved is None else devolved
+                nation = COUNTRY_NAMES[code]
+                small |= set(devolved.loc[devolved["nation"] == nation, "small_area_code"])
         elif code in set(geo["region_code"]):
             lsoas |= set(geo.loc[geo["region_code"] == code, "lsoa21_code"])
         else:
@@ -170,42 +229,63 @@ def _resolve_area(area: AreaSpec, geo: pd.DataFrame, where: str) -> tuple[set[st
         raise PlaceError(
             f"{where}: "
             + "; ".join(problems)
-            + ". Codes are ONS GSS codes: LAD 2024 (E06/E07/E08/E09/W06), region E12, "
-            "ward 2024 (E05/W05), LSOA 2021 (E01/W01)."
+            + ". Codes are ONS GSS codes: LAD 2024 (E06/E07/E08/E09/W06, Scottish council areas "
+            "S12, Northern Irish districts N09), region E12 or nation (E92/W92/S92/N92), ward 2024 "
+            "(E05/W05), LSOA 2021 (E01/W01), Scottish data zone 2011 (S01) or Northern Irish SOA "
+            "(95...)."
         )
-    return lsoas, countries
+    return lsoas, countries, small
 
 
-def default_tiers(spec: PlaceSpec, geo: pd.DataFrame, place_lsoas: set[str]) -> list[TierSpec]:
-    regions = sorted(set(geo.loc[geo["lsoa21_code"].isin(place_lsoas), "region_code"]))
+def default_tiers(
+    spec: PlaceSpec, geo: pd.DataFrame, place_lsoas: set[str], small_areas: set[str] = frozenset()
+) -> list[TierSpec]:
+    """``place`` -> ``wider`` -> ``rest_of_uk``: wider is the English region(s) of the place, or
+    the nation for its Welsh (W92, already the 'region' of Welsh LADs), Scottish and Northern
+    Irish parts."""
+    regions = set(geo.loc[geo["lsoa21_code"].isin(place_lsoas), "region_code"])
+    regions |= {"N92000002" if c.startswith("95") else "S92000003" for c in small_areas}
     return [
         TierSpec(name="place", place=True),
-        TierSpec(name="wider", regions=regions),
+        TierSpec(name="wider", regions=sorted(regions)),
         TierSpec(name="rest_of_uk", everywhere=True),
     ]
 
 
 def build_place(spec: PlaceSpec) -> Place:
-    """Resolve a PlaceSpec against the LSOA 2021 geography."""
+    """Resolve a PlaceSpec against the LSOA 2021 geography (and, for Scotland and Northern
+    Ireland, their small areas)."""
     geo = lsoa21_geography()
-    place_lsoas, _ = _resolve_area(spec, geo, f"place '{spec.name}'")
+    place_lsoas, _, place_small = _resolve_area(spec, geo, f"place '{spec.name}'")
     tiers, notes = [], []
-    for t in spec.tiers if spec.tiers is not None else default_tiers(spec, geo, place_lsoas):
+    declared = spec.tiers
+    if declared is None:
+        declared = default_tiers(spec, geo, place_lsoas, place_small)
+    for t in declared:
         if t.place:
-            tiers.append(Tier(t.name, frozenset(place_lsoas)))
+            tiers.append(Tier(t.name, frozenset(place_lsoas), small_areas=frozenset(place_small)))
         elif t.everywhere:
             tiers.append(Tier(t.name, frozenset(geo["lsoa21_code"]), everywhere=True))
         else:
-            lsoas, countries = _resolve_area(t, geo, f"tier '{t.name}' of place '{spec.name}'")
-            tiers.append(Tier(t.name, frozenset(lsoas), frozenset(countries)))
+            lsoas, countries, small = _resolve_area(
+                t, geo, f"tier '{t.name}' of place '{spec.name}'"
+            )
+            tiers.append(Tier(t.name, frozenset(lsoas), frozenset(countries), small_areas=small))
     for inner, outer in zip(tiers, tiers[1:]):
-        if not outer.everywhere and not inner.lsoas <= outer.lsoas:
+        if not outer.everywhere and not (
+            inner.lsoas <= outer.lsoas and inner.small_areas <= outer.small_areas
+        ):
             notes.append(
                 f"tier '{inner.name}' is not wholly inside tier '{outer.name}': "
-                f"{len(inner.lsoas - outer.lsoas)} of its LSOAs are outside it"
+                f"{len(inner.lsoas - outer.lsoas) + len(inner.small_areas - outer.small_areas)} "
+                "of its small areas are outside it"
             )
-    lads = sorted(set(geo.loc[geo["lsoa21_code"].isin(place_lsoas), "lad24_code"]))
-    place = Place(spec.name, sorted(place_lsoas), lads, tiers, spec, notes)
+    lads = set(geo.loc[geo["lsoa21_code"].isin(place_lsoas), "lad24_code"])
+    if place_small:
+        look = _devolved_lookup()
+        lads |= set(look.loc[look["small_area_code"].isin(place_small), "lad_code"])
+    place = Place(spec.name, sorted(place_lsoas), sorted(lads), tiers, spec, notes)
+    place.small_areas = sorted(place_small)
     check_place_in_extract(place)  # only the demo extract here, and the place outside it: an error
     return place
 
@@ -223,7 +303,7 @@ def check_place_in_extract(place: Place) -> None:
     for t in place.tiers:
         if not t.everywhere:
             out = sorted(t.lsoas - covered)
-            if out or t.countries:
+            if out or t.countries or t.small_areas:
                 outside[t.name] = out
     if outside:
         lads = sorted(
@@ -260,17 +340,26 @@ def _pydantic_lines(exc: ValidationError) -> str:
 
 
 def place_from_codes(codes: str | list[str], name: str | None = None) -> Place:
-    """A place from bare LAD 2024 codes ("E07000120" or "E07000117,E07000120"), with default
-    tiers."""
+    """A place from bare codes, with default tiers: LAD 2024 codes of any nation ("E07000120",
+    "W06000015", "S12000049", "N09000003" or "E07000117,E07000120"), or small areas (LSOA 2021,
+    Scottish data zones S01, Northern Irish SOAs 95...), or a mix."""
     if isinstance(codes, str):
         codes = [c for c in codes.replace(" ", "").split(",") if c]
+    codes = [c.upper() for c in codes]
     if not codes:
         raise PlaceError("No LAD codes given")
+    small = [c for c in codes if c.startswith(("E01", "W01")) or _is_devolved_small_area(c)]
+    lads = [c for c in codes if c not in set(small)]
     geo = lsoa21_geography()
     if name is None:
-        names = geo.drop_duplicates("lad24_code").set_index("lad24_code")["lad24_name"]
-        name = ", ".join(str(names.get(c.upper(), c)) for c in codes)
-    return build_place(PlaceSpec(name=name, lads=codes))
+        names = geo.drop_duplicates("lad24_code").set_index("lad24_code")["lad24_name"].to_dict()
+        if any(c.startswith(("S12", "N09")) for c in lads):
+            look = _devolved_lookup()
+            names |= dict(look.drop_duplicates("lad_code")[["lad_code", "lad_name"]].values)
+        name = ", ".join(str(names.get(c, c)) for c in lads)
+        if small:
+            name = (name + ", " if name else "") + f"{len(small)} small area(s)"
+    return build_place(PlaceSpec(name=name, lads=lads, lsoas=small))
 
 
 def resolve_place(spec: str | Path) -> Place:
@@ -291,7 +380,7 @@ def classify_lsoas(place: Place, lsoa_codes) -> pd.Series:
     out = pd.Series(UNKNOWN, index=codes.index, dtype="str")
     todo = pd.Series(True, index=codes.index)
     for tier in place.tiers:
-        hit = todo & codes.isin(tier.lsoas)
+        hit = todo & (codes.isin(tier.lsoas) | codes.isin(tier.small_areas))
         out[hit] = tier.name
         todo &= ~hit
     if not place.has_everywhere and todo.any():
@@ -322,6 +411,7 @@ def classify_postcodes(place: Place, postcodes) -> pd.DataFrame:
         covers = no_lsoa & (
             t.everywhere
             | located["region_code"].isin(t.countries)
+            | located["small_area_code"].isin(t.small_areas)  # Scottish / NI small areas
             | located["lad24_code"].isin(districts_within(t.lsoas))  # split LSOA: its district
         )
         tier[covers] = t.name
@@ -331,6 +421,10 @@ def classify_postcodes(place: Place, postcodes) -> pd.DataFrame:
         geo = lsoa21_geography()
         in_tiers = set().union(*(t.lsoas for t in place.tiers))
         reached = set(geo.loc[geo["lsoa21_code"].isin(in_tiers), "lad24_code"])
+        in_small = set().union(*(t.small_areas for t in place.tiers))
+        if in_small:  # districts of Scotland and Northern Ireland a tier reaches into
+            look = _devolved_lookup()
+            reached |= set(look.loc[look["small_area_code"].isin(in_small), "lad_code"])
         away = (located["lsoa21_method"] == "outside_ew") | (
             located["lad24_code"].notna() & ~located["lad24_code"].isin(reached)
         )
