@@ -435,17 +435,26 @@ def classify_postcodes(place: Place, postcodes) -> pd.DataFrame:
 
 def tier_breakdown(place: Place, population: pd.Series | None = None) -> pd.DataFrame:
     """Each tier as a ring (LSOAs in it and not in an inner tier), with LSOA count and
-    population."""
+    population; Scottish data zones and Northern Irish SOAs a tier names are counted in
+    ``small_area_count`` (and in ``population`` when ``population`` has them)."""
     rows, seen = [], set()
     for t in place.tiers:
-        ring = t.lsoas - seen
-        seen |= t.lsoas
+        ring = (t.lsoas | t.small_areas) - seen
+        seen |= t.lsoas | t.small_areas
         pop = (
             int(population.reindex(sorted(ring)).fillna(0).sum())
             if population is not None
             else None
         )
+        small = sum(1 for c in ring if _is_devolved_small_area(c))
         rows.append(
-            {"tier": t.name, "lsoa_count": len(ring), "population": pop, "everywhere": t.everywhere}
+            {
+                "tier": t.name,
+                "lsoa_count": len(ring) - small,
+                "population": pop,
+                "everywhere": t.everywhere,
+                # Scottish data zones and Northern Irish SOAs (only those a tier names)
+                "small_area_count": small,
+            }
         )
     return pd.DataFrame(rows)
