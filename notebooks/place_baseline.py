@@ -40,6 +40,7 @@ from anchorlib.assets.place import read_place_asset
 from anchorlib.config.collaborative import load_collaborative
 from anchorlib.reports import charts
 from anchorlib.reports import display as report
+from anchorlib.reports import maps
 from anchorlib.reports import place_baseline as baseline
 from anchorlib.reports.params import project_path
 
@@ -87,12 +88,14 @@ report.figure(fig, alt=f"Bar chart of the share of {b.place}'s {b.lsoa_count} ne
 report.table(b.deciles, f"{b.place}: neighbourhoods and residents by IMD 2025 decile", name="imd_deciles")
 
 # %%
+# The map people can explore (zoom, pan, a label for each neighbourhood); the PNG for print.
 fig = charts.decile_map(asset.lsoas, "imd_decile", lads=asset.lads, sites=asset.sites,
                         title=f"{b.place}: IMD 2025 decile of each neighbourhood, with the anchors' sites")
-report.figure(fig, alt=f"Map of {b.place}'s {b.lsoa_count} neighbourhoods coloured by national IMD 2025 decile, "
-                       "dark blue for the most deprived 10% to yellow for the least deprived, district boundaries "
-                       "outlined and each anchor site marked with a star. " + baseline.map_alt(b, asset),
-              caption="Contains OS data © Crown copyright and database right 2025. Source: ONS, MHCLG.")
+maps.figure(fig, asset.lsoas, lads=asset.lads, sites=asset.sites,
+            alt=f"Map of {b.place}'s {b.lsoa_count} neighbourhoods coloured by national IMD 2025 decile, "
+                "dark blue for the most deprived 10% to yellow for the least deprived, district boundaries "
+                "outlined and each anchor site marked with a star. " + baseline.map_alt(b, asset),
+            caption="Contains OS data © Crown copyright and database right 2025. Source: ONS, MHCLG.")
 
 # %% [markdown]
 # ### Summary measures beside the region and England

@@ -36,6 +36,7 @@ check_parameters(globals(), "place_profile")
 # %% tags=["timing-imports"]
 from anchorlib.reports import charts
 from anchorlib.reports import display as report
+from anchorlib.reports import maps
 from anchorlib.reports import place_profile as profile
 from anchorlib.reports.params import project_path
 
@@ -50,10 +51,11 @@ report.header(f"Place profile: {p.name}", collaborative=p.site_name,
 report.reading(profile.profile_reading(p))
 
 # %% tags=["timing-plot"]
+# The map people can explore (zoom, pan, a label for each neighbourhood); the PNG for print.
 fig = charts.decile_map(p.lsoas, "imd_decile", lads=p.outlines, figsize=(7.5, 7),
                         title=f"{p.name}: IMD 2025 decile of each neighbourhood")
-report.figure(fig, alt=profile.map_alt(p),
-              caption="Contains OS data © Crown copyright and database right 2025. Source: ONS, MHCLG.")
+maps.figure(fig, p.lsoas, lads=p.outlines, alt=profile.map_alt(p),
+            caption="Contains OS data © Crown copyright and database right 2025. Source: ONS, MHCLG.")
 
 # %% [markdown]
 # ## Summary measures beside the region, England and every other place

@@ -11,6 +11,8 @@ data, last run
     outputs/<id>/reports/<report>/index.html        one report: no code, figures embedded as PNG
     outputs/<id>/reports/<report>/tables/NN_name.csv|xlsx   every table of the report
     outputs/<id>/reports/<report>/<report>.ipynb    the executed notebook (with code), for analysts
+    outputs/static/anchor-map.js|css                the maps' script and style (copied from
+                                                    anchorlib/reports/static/, linked relatively)
 
 :func:`export_report` turns an executed notebook into its report folder with
 nbconvert's ``HTMLExporter`` in-process (``exclude_input=True``; about 20 ms,
@@ -18,7 +20,9 @@ against 1.5 s for the ``jupyter nbconvert`` command): the outputs of
 :mod:`anchorlib.reports.display` carry the report's metadata (replaced by the page
 header: collaborative, data vintages, licences and attributions from
 ``data/sources.yml``, the simulated-data banner) and each table's raw values
-(written as CSV and XLSX, linked under the table).  Every link is relative.
+(written as CSV and XLSX, linked under the table); a page with an interactive map
+(:mod:`anchorlib.reports.maps`) links the site's map script and style sheet.  Every link is
+relative, and nothing is loaded from outside the site.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import datetime as dt
 import html
 import json
 import os
+import posixpath
 import tempfile
 import threading
 from pathlib import Path
@@ -37,6 +42,7 @@ from anchorlib.core.errors import AnchorError
 from anchorlib.core.xlsx import make_deterministic
 from anchorlib.data.attribution import source_entries
 from anchorlib.reports.display import META_MIME, TABLE_MIME, simulated_banner, table_from_payload
+from anchorlib.reports.maps import MAP_MIME, STATIC_DIR, STATIC_FILES
 
 __all__ = [
     "ReportExportError",
@@ -47,6 +53,7 @@ __all__ = [
     "write_root_index",
     "write_places_index",
     "atomic_write_text",
+    "publish_static",
     "CSS",
 ]
 
@@ -98,7 +105,7 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block notebook_css -%}{{ resources.anchor_icon }}<style type="text/css">{{ \
-resources.anchor_css }}</style>{%- endblock notebook_css -%}
+resources.anchor_css }}</style>{{ resources.anchor_head }}{%- endblock notebook_css -%}
 {%- block body_header -%}
 <body class="anchor-report">
 <main>
@@ -111,6 +118,7 @@ resources.anchor_css }}</style>{%- endblock notebook_css -%}
 {% block body_footer %}
 {{ resources.anchor_footer }}
 </main>
+{{ resources.anchor_scripts }}
 </body>
 {% endblock body_footer %}
 """
@@ -366,6 +374,7 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
     entries = source_entries(meta.get("sources", []))
     dest.mkdir(parents=True, exist_ok=True)
     tables: list[dict] = []
+    has_map = False
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -374,7 +383,10 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
             if out.output_type == "stream" and out.get("name") == "stderr":
                 continue  # warnings and logs are not part of a report
             data = out.get("data", {})
-            if META_MIME in data:
+            if MAP_MIME in data:  # an interactive map: the page links the map script (below)
+                has_map = True
+                out["data"] = {k: v for k, v in data.items() if k != MAP_MIME}
+            elif META_MIME in data:
                 out["data"] = {"text/html": _header_html(meta, entries, run)}
             elif TABLE_MIME in data:
                 t = _write_table(
@@ -391,6 +403,7 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
             "anchor_css": CSS,
             "anchor_icon": ICON,
             "anchor_footer": _attribution_footer(entries, run),
+            **_map_resources(run if has_map else None),
             "metadata": {"name": meta["title"]},
         },
     )
@@ -403,6 +416,33 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
         "sources": [e["id"] for e in entries],
         "tables": tables,
     }
+
+
+def _map_resources(run: dict | None) -> dict:
+    """The page's links to the map script and style sheet (anchorlib/reports/static/), in the
+    site's ``static/`` folder beside the site index (:func:`publish_static`): relative links, so
+    the site works from any folder, offline and from file://.  Nothing for a page without a map."""
+    if run is None:
+        return {"anchor_head": "", "anchor_scripts": ""}
+    root = posixpath.dirname(run["root_href"])
+    href = f"{root}/static/" if root else "static/"
+    return {
+        "anchor_head": f'<link rel="stylesheet" href="{href}anchor-map.css">',
+        "anchor_scripts": f'<script src="{href}anchor-map.js"></script>',
+    }
+
+
+def publish_static(out_root: Path) -> list[Path]:
+    """Copy the map script and style sheet into ``out_root/static/`` (once per site; a file
+    already the same is left alone, so an unchanged re-run writes nothing)."""
+    written = []
+    for name in STATIC_FILES:
+        text = (STATIC_DIR / name).read_text(encoding="utf-8")
+        target = Path(out_root) / "static" / name
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            atomic_write_text(target, text)
+        written.append(target)
+    return written
 
 
 # --------------------------------------------------------------------------- index pages
@@ -597,6 +637,7 @@ def write_root_index(out_root: Path) -> Path:
         )
     path = out_root / "index.html"
     atomic_write_text(path, _page("Anchor collaboratives", body))
+    publish_static(out_root)  # the map script the reports' pages link to
     return path
 
 
