@@ -52,8 +52,34 @@ TARGETS = [
 ]
 
 
+def full_years(rows):
+    """``rows`` plus a £0 line (supplier S1, category Padding) in every month an anchor has no
+    line in, in each of its financial years: every anchor-year becomes a complete year (the
+    baseline must be one) and no total, share or supplier count moves (a £0 line adds no spend,
+    and a supplier is used only when its spend is positive)."""
+    have = {(r[0], r[1], r[2]) for r in rows}
+    pad = [
+        (a, fy, m, "S1", "Padding", 0, False)
+        for a, fy in sorted({(r[0], r[1]) for r in rows})
+        for m in range(1, 13)
+        if (a, fy, m) not in have
+    ]
+    return rows + pad
+
+
+def nonzero(rows, c):
+    """Lines other than the £0 padding."""
+    return int((rows["_pence"] != 0).sum())
+
+
 @pytest.fixture
 def led():
+    return make_ledger(full_years(ROWS + ROWS_2324))
+
+
+@pytest.fixture
+def partial():
+    """The hand example as it is: no anchor covers a full year."""
     return make_ledger(ROWS + ROWS_2324)
 
 
@@ -86,8 +112,8 @@ def test_progress_table_values_and_baseline(led, collab):
     assert _row(t, "total", "p", "2022-23")["value"] == 8200
 
 
-def test_coverage_flags(led, collab):
-    t = P.progress_table(led, collab)
+def test_coverage_flags(partial, collab):
+    t = P.progress_table(partial, collab)
     b = _row(t, "total", "combined", "2022-23")
     assert (
         b["months"] == 3
@@ -96,11 +122,11 @@ def test_coverage_flags(led, collab):
         and not b["comparable"]
     )
     assert _row(t, "total", "c", "2022-23")["months"] == 4
-    cov = P.year_coverage(led).set_index(["anchor_id", "financial_year"])["months"]
+    cov = P.year_coverage(partial).set_index(["anchor_id", "financial_year"])["months"]
     assert cov[("f", "2022-23")] == 3 and cov[("p", "2023-24")] == 2
 
 
-def test_targets_and_gaps(led, collab):
+def test_targets_and_gaps(led, partial, collab):
     t = P.progress_table(led, collab)
     r = _row(t, "place_share_of_all", "combined", "2022-23")
     assert r["target"] == 0.40 and r["target_by"] == "2027-28" and r["target_baseline"] == 0.05
@@ -121,15 +147,17 @@ def test_targets_and_gaps(led, collab):
     assert tot["required_per_year"] == approx(97000) and tot["observed_per_year"] == approx(-9900)
     assert not tot["on_track"]
     assert pd.isna(s.loc["staff_local_share", "latest_year"])
-    # only complete years count by default: none here
-    assert P.targets_summary(t, collab)["latest_year"].isna().all()
+    assert P.targets_summary(t, collab)["latest_year"].eq("2023-24").sum() == 3
+    # only complete years count by default: none in the unpadded example
+    tp = P.progress_table(partial, collab)
+    assert P.targets_summary(tp, collab)["latest_year"].isna().all()
 
 
 def test_indicators_are_plug_ins_and_options(led, collab):
     t = P.progress_table(
         led,
         collab,
-        indicators={"rows": lambda rows, c: len(rows), "nothing": lambda rows, c: None},
+        indicators={"rows": nonzero, "nothing": lambda rows, c: None},
         anchors=False,
     )
     assert set(t["anchor"]) == {"combined"}
@@ -140,7 +168,7 @@ def test_indicators_are_plug_ins_and_options(led, collab):
     t2 = P.progress_table(
         led,
         collab,
-        indicators={"rows": lambda rows, c: len(rows)},
+        indicators={"rows": nonzero},
         baseline_year="2023-24",
         years=["2022-23"],
     )
@@ -253,10 +281,126 @@ def test_collaborative_indicators_by_year(led, collab):
     assert _row(t, "shared_supplier_share", "combined", "2022-23")["value"] == approx(9000 / 12900)
     r = _row(t, "shared_suppliers", "combined", "2023-24")
     assert r["value"] == 0 and r["change"] == -2
-    mine = P.progress_table(
-        led, collab, indicators={"n": P.combined_only(lambda rows, c: len(rows), all_rows=True)}
-    )
+    mine = P.progress_table(led, collab, indicators={"n": P.combined_only(nonzero, all_rows=True)})
     assert (
         set(mine["anchor"]) == {"combined"}
         and _row(mine, "n", "combined", "2022-23")["value"] == 11
     )
+
+
+# ---------------------------------------------------------------------- comparability (step 7)
+#
+# On the hand example without its -£200 credit note (its netting is item 6's business), padded
+# to full years: 2022-23 combined 13,100 (15,800 less 2,700 intra), 12,800 located (the redacted
+# £300 is not), 3,000 in the place (S2 500 + S7 2,500); 2023-24 as above.
+
+PLAIN = [r for r in ROWS if r[5] > 0]
+
+
+@pytest.fixture
+def plain():
+    return make_ledger(full_years(PLAIN + ROWS_2324))
+
+
+def test_the_baseline_must_be_a_complete_year(partial, collab):
+    # unpadded: in 2022-23 c has 4 months, p 4, f 3: no change against it, and a warning
+    t = P.progress_table(partial, collab)
+    r = _row(t, "place_share_of_all", "combined", "2023-24")
+    assert r["value"] == approx(0.5) and not r["baseline_complete"]
+    assert pd.isna(r["baseline_value"]) and pd.isna(r["change"])
+    assert any(
+        "2022-23 is not a complete year" in w and "f 3 of 12" in w for w in t.attrs["warnings"]
+    )
+    # without a declared baseline: the first year every anchor covers in full (2023-24 padded,
+    # 2022-23 as it is)
+    led = make_ledger(ROWS + full_years(ROWS_2324))
+    t = P.progress_table(led, make_collab(baseline=None))
+    assert t.attrs["baseline_year"] == "2023-24"
+    b = _row(t, "total", "combined", "2023-24")
+    assert b["is_baseline"] and b["baseline_complete"] and b["baseline_value"] == 3000
+
+
+def test_located_share_beside_every_value(plain, collab):
+    t = P.progress_table(plain, collab)
+    # combined 2022-23: 12,800 of 13,100 located (the redacted £300 is not); 2023-24: all
+    for ind in ("total", "place_share_of_all", "shared_suppliers"):
+        assert _row(t, ind, "combined", "2022-23")["located_share"] == approx(12800 / 13100)
+        assert _row(t, ind, "combined", "2023-24")["located_share"] == 1.0
+    # c alone in 2022-23: 1000 + 4000 + 300 (redacted) = 5,300, 5,000 located
+    assert _row(t, "total", "c", "2022-23")["located_share"] == approx(5000 / 5300)
+    assert t["located_share"].notna().all()
+
+
+def _with_vat(led, basis="net", p_2324=None):
+    led = led.copy()
+    led["vat_basis"] = basis
+    if p_2324:
+        led.loc[(led["anchor_id"] == "p") & (led["financial_year"] == "2023-24"), "vat_basis"] = (
+            p_2324
+        )
+    return led
+
+
+def test_comparable_needs_the_same_band_and_a_known_vat_basis(plain):
+    led = plain
+    collab = make_collab()
+    # padded, no vat_basis column: every year's basis is unknown, never comparable
+    t = P.progress_table(led, collab)
+    r = _row(t, "total", "combined", "2023-24")
+    assert r["complete"] and r["baseline_complete"] and not r["comparable"]
+    assert (
+        r["vat_basis"] == "unknown"
+        and "VAT basis unknown in 2023-24" in r["not_comparable_because"]
+    )
+    # net everywhere, but the bands differ: c 2022-23 has £300 of 1000, 4000, 300 (1 in 3 under
+    # £500, none under £250: £250); 2023-24 £1,000 only: £500
+    t = P.progress_table(_with_vat(led), collab)
+    r = _row(t, "total", "c", "2023-24")
+    assert not r["comparable"]
+    assert (
+        r["not_comparable_because"]
+        == "c: threshold £250 and over in 2022-23, £500 and over in 2023-24"
+    )
+    assert _row(t, "total", "f", "2023-24")["comparable"]  # f: £500 both years, net both years
+    assert _row(t, "total", "combined", "2023-24")["threshold_band"] == (
+        "c: £500 and over; p: £250 and over; f: £500 and over"
+    )
+
+
+def test_common_threshold_makes_the_bands_the_same(plain):
+    led = plain
+    collab = make_collab()
+    collab.spec.indicators.common_threshold = 500
+    t = P.progress_table(_with_vat(led), collab)
+    # lines under £500 left out: 2022-23 loses c's redacted £300: 15,800 - 300 = 15,500 less
+    # 2,700 intra = 12,800; the place: 500 (S2) + 2,500 (S7)
+    b = _row(t, "total", "combined", "2022-23")
+    assert b["value"] == 12800 and b["threshold_band"] == "£500 and over"
+    assert _row(t, "place_share_of_all", "combined", "2022-23")["value"] == approx(3000 / 12800)
+    # 2023-24: p's £400 (intra anyway) goes; 3,000 as before; every band £500, every line net
+    r = _row(t, "place_share_of_all", "combined", "2023-24")
+    assert r["comparable"] and r["not_comparable_because"] is None
+    assert r["change"] == approx(0.5 - 3000 / 12800)
+    # p switches to gross in 2023-24: no longer comparable, and the reason says so
+    t = P.progress_table(_with_vat(led, p_2324="gross"), collab)
+    r = _row(t, "total", "combined", "2023-24")
+    assert not r["comparable"] and r["vat_basis"] == "mixed"
+    assert "p: VAT basis net in 2022-23, gross in 2023-24" in r["not_comparable_because"]
+
+
+def test_targets_carry_the_located_share_and_its_gate(plain):
+    led = plain
+    targets = [Target(indicator="place_share_of_all", target=0.4, by="2027-28")]
+    targets.append(Target(indicator="total", target=1e5, by="2027-28"))
+    collab = make_collab(targets=targets)
+    collab.spec.indicators.min_located_share = 0.99
+    t = P.progress_table(led, collab, years=["2022-23"])
+    s = P.targets_summary(t, collab).set_index("indicator")
+    # latest year 2022-23: 12,800 / 13,100 = 97.71% located, below 99%: floor to 97.7%
+    place = s.loc["place_share_of_all"]
+    assert place["latest_located_share"] == approx(12800 / 13100)
+    assert place["located_gate_passed"] is False
+    assert place["located_gate_sentence"].startswith(
+        "Only 97.7% of the spend has a located supplier"
+    )
+    assert pd.isna(s.loc["total", "located_gate_passed"])  # not a geographic indicator

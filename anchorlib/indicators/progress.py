@@ -12,6 +12,13 @@ the collaborative's baseline year, and the gap to each target declared in its YA
 An indicator is a callable ``fn(rows, collab) -> float | None`` given the located-ledger
 rows of one anchor (or of all anchors together, less the payments between member
 anchors) in one financial year.  Definitions: docs/indicators/collective.md.
+
+Comparability (step 7, items 12 and 13; docs/methodology.md): the baseline must be a complete
+year (no change is measured against a partial one); a year is ``comparable`` with the baseline
+only when both are full years, every anchor is in the same publication-threshold band and on the
+same known VAT basis in both (:func:`anchorlib.indicators.coverage.comparable_basis`); the
+collaborative's ``indicators.common_threshold`` leaves out every line under it first; and every
+value carries the located share of the spend it was computed on.
 """
 
 from __future__ import annotations
@@ -31,6 +38,14 @@ from anchorlib.indicators.collective import (
     flag_self_payments,
     supplier_overlap,
 )
+from anchorlib.indicators.coverage import (
+    apply_common_threshold,
+    common_full_years,
+    comparable_basis,
+    coverage_table,
+    year_basis,
+)
+from anchorlib.indicators.gates import located_gate
 from anchorlib.indicators.rows import COMBINED, spend_rows
 
 __all__ = [
@@ -41,6 +56,7 @@ __all__ = [
     "targets_summary",
     "year_start",
     "year_coverage",
+    "is_geographic",
 ]
 
 IndicatorFn = Callable[[pd.DataFrame, object], "float | None"]
@@ -64,7 +80,23 @@ COLUMNS = [
     "target_baseline",
     "gap",
     "target_description",
+    "located_share",
+    "baseline_complete",
+    "threshold_band",
+    "vat_basis",
+    "not_comparable_because",
 ]
+#: The columns of one series row (before the targets are added).
+_SERIES = [c for c in COLUMNS if not c.startswith(("target", "gap"))]
+
+
+#: Words in the names of indicators computed on where suppliers are (gated by the located share).
+GEOGRAPHIC = ("place_share", "deprived_share", "wider_share", "tier_share", "home_district")
+
+
+def is_geographic(indicator: str) -> bool:
+    """Whether an indicator is a place, tier or deprivation share (it needs located suppliers)."""
+    return any(w in indicator for w in GEOGRAPHIC)
 
 
 def year_start(fy: str) -> int:
@@ -175,14 +207,24 @@ def progress_table(
 
     ``value``: the indicator on that anchor's payments in that year (``combined``:
     all anchors' payments less intra-collaborative ones, :func:`anchorlib.indicators.collective.
-    flag_intra_collaborative`); ``baseline_value``: the same in the baseline year
-    (``baseline_year``, default the collaborative's ``baseline_year``, else the first
-    year); ``change`` = value - baseline (percentage points for shares, as fractions);
-    ``change_relative`` = value / baseline - 1 (NaN where there is no value).  ``months``: months
-    with payments
-    (``combined``: the fewest among the anchors present); ``anchors_present``;
-    ``complete``: every anchor present for all 12 months; ``comparable``: complete, and
-    (combined) the same anchors as in the baseline year, and the baseline complete too.
+    flag_intra_collaborative`), after leaving out the lines under the collaborative's
+    ``indicators.common_threshold`` when it is set; ``located_share``: spend with a located
+    supplier / all spend, of those same payments (beside every value: a place or deprivation
+    share says little when few suppliers are located).
+
+    The baseline year: ``baseline_year``, else the collaborative's ``baseline_year``, else the
+    first year every anchor covers in full (the first year when none does).  It must be a
+    complete year: ``baseline_complete`` says whether it is for the row's series (the anchor,
+    or every anchor present for ``combined``), and ``baseline_value`` (the indicator in the
+    baseline year), ``change`` (value - baseline; percentage points for shares, as fractions)
+    and ``change_relative`` (value / baseline - 1) are given only when it is (never against a
+    partial year).  ``months``: months with payments (``combined``: the fewest among the
+    anchors present); ``anchors_present``; ``complete``: every anchor present for all 12
+    months; ``threshold_band`` and ``vat_basis``: the year's (one text when the anchors agree,
+    else each anchor's); ``comparable``: complete, the baseline complete, (combined) the same
+    anchors as in the baseline year, and every anchor in the same threshold band and on the
+    same known VAT basis in both years (:func:`anchorlib.indicators.coverage.comparable_basis`);
+    ``not_comparable_because``: why not, in words.
 
     Indicators marked :func:`combined_only` have ``combined`` rows only.
 
@@ -190,10 +232,13 @@ def progress_table(
     (the baseline the target was declared against, when given) and ``gap`` = target - value
     to the rows of their indicator and anchor.  A target whose indicator has no function
     here is listed in ``attrs['warnings']``.  ``anchors=False``: combined rows only.
+    ``attrs['coverage']``: :func:`anchorlib.indicators.coverage.coverage_table` of the ledger.
     """
     spec = collab_spec(collab)
     fns = dict(indicators) if indicators is not None else default_indicators(aliases)
-    rows = spend_rows(ledger)
+    common = spec.indicators.common_threshold
+    cov = coverage_table(ledger, common_threshold=common)
+    rows = apply_common_threshold(spend_rows(ledger), common)
     if intra is None:
         intra = flag_intra_collaborative(rows, collab, aliases)
     intra = intra.reindex(rows.index).fillna(False).astype(bool)
@@ -201,20 +246,14 @@ def progress_table(
     fy = rows["financial_year"].astype(str)
     all_years = sorted(set(fy))
     years = sorted(set(years)) if years is not None else all_years
-    base = baseline_year or spec.baseline_year or (all_years[0] if all_years else None)
+    ids = anchor_ids(collab, rows)
     warnings: list[str] = []
+    base = baseline_year or spec.baseline_year or _first_full_year(cov, ids, all_years)
     if base is not None and base not in all_years:
         warnings.append(f"baseline year {base} has no payments in the ledger: no baseline values")
-    ids = anchor_ids(collab, rows)
-    cov = year_coverage(rows)
     months = {(r.anchor_id, r.financial_year): int(r.months) for r in cov.itertuples()}
     aid = rows["anchor_id"].astype(str)
-
-    def present(y):
-        return [a for a in ids if (a, y) in months]
-
-    def complete(y, who):
-        return bool(who) and all(months.get((a, y), 0) == 12 for a in who)
+    ctx = _Context(cov, months, base)
 
     groups = (
         [(a, lambda y, fn, a=a: rows[(fy == y) & (aid == a) & ~own], [a]) for a in ids]
@@ -232,40 +271,90 @@ def progress_table(
     )
     calc_years = sorted(set(years) | ({base} if base in all_years else set()))
     recs = []
+    located: dict = {}
     for name, fn in fns.items():
         for who, subset, fixed in groups:
             if fixed is not None and getattr(fn, "combined_only", False):
                 continue
             vals = {}
             for y in calc_years:
-                pres = fixed if fixed is not None else present(y)
+                pres = fixed if fixed is not None else [a for a in ids if (a, y) in months]
                 if fixed is not None and (who, y) not in months:
                     continue
                 sub = subset(y, fn)
                 if sub.empty:
                     continue
-                vals[y] = (_value(fn(sub, collab)), pres)
-            recs.extend(_series(name, who, vals, years, base, months, complete))
-    out = pd.DataFrame(recs, columns=[c for c in COLUMNS if not c.startswith(("target", "gap"))])
-    num = ["value", "baseline_value", "change", "change_relative"]
+                key = (who, y, getattr(fn, "all_rows", False))
+                if key not in located:
+                    located[key] = spend.located_share(sub)
+                vals[y] = (_value(fn(sub, collab)), pres, located[key])
+            recs.extend(_series(name, who, vals, years, ctx))
+    out = pd.DataFrame(recs, columns=_SERIES)
+    num = ["value", "baseline_value", "change", "change_relative", "located_share"]
     out[num] = out[num].astype(float)
+    warnings += _incomplete_baseline_warnings(out, base, ctx)
     out = _with_targets(out, spec, fns, warnings)
     out.attrs["warnings"] = warnings
     out.attrs["baseline_year"] = base
+    out.attrs["coverage"] = cov
+    out.attrs["common_threshold"] = common
     return out[COLUMNS].reset_index(drop=True)
 
 
-def _series(name, who, vals: dict, years, base, months: dict, complete) -> list[dict]:
+def _first_full_year(cov: pd.DataFrame, ids: list[str], all_years: list[str]) -> str | None:
+    """The default baseline: the first year every anchor covers in full, else the first year."""
+    full = common_full_years(cov, ids)
+    return full[0] if full else (all_years[0] if all_years else None)
+
+
+class _Context:
+    """What every series needs to judge a year: coverage, months, the baseline year."""
+
+    def __init__(self, cov: pd.DataFrame, months: dict, base: str | None):
+        self.cov = cov
+        self.months = months
+        self.base = base
+        self.basis = {
+            (r.anchor_id, r.financial_year): (r.threshold_band, r.vat_basis)
+            for r in cov.itertuples()
+        }
+
+    def complete(self, y, who) -> bool:
+        return bool(who) and all(self.months.get((a, y), 0) == 12 for a in who)
+
+    def described(self, y, who, i: int) -> str | None:
+        """The year's threshold band (i=0) or VAT basis (i=1): one text when the anchors agree."""
+        vals = {a: self.basis[(a, y)][i] for a in who if (a, y) in self.basis}
+        if not vals:
+            return None
+        if len(set(vals.values())) == 1:
+            return next(iter(vals.values()))
+        if i == 1:
+            return year_basis(vals.values())
+        return "; ".join(f"{a}: {v}" for a, v in vals.items())
+
+
+def _series(name, who, vals: dict, years, ctx: _Context) -> list[dict]:
     """The rows of one indicator for one anchor (or ``combined``): each year's value against the
-    baseline year's.  ``vals``: year -> (value, anchors present)."""
+    baseline year's.  ``vals``: year -> (value, anchors present, located share)."""
     out = []
-    b = vals.get(base, (None, []))[0] if base else None
-    base_pres = vals.get(base, (None, []))[1] if base else []
+    base = ctx.base
+    b, base_pres, _ = vals.get(base, (None, [], None)) if base else (None, [], None)
+    base_ok = bool(base) and ctx.complete(base, base_pres)
+    if not base_ok:
+        b = None  # the baseline must be a complete year: no change against a partial one
     for y in years:
         if y not in vals:
             continue
-        v, pres = vals[y]
-        comp = complete(y, pres)
+        v, pres, loc = vals[y]
+        comp = ctx.complete(y, pres)
+        why: list[str] = []
+        if base is None or not base_pres:
+            why.append(f"no payments in the baseline year {base}")
+        else:
+            if sorted(pres) != sorted(base_pres):
+                why.append("other anchors than in the baseline year")
+            why += comparable_basis(ctx.cov, [a for a in pres if a in base_pres], y, base)[1]
         out.append(
             {
                 "indicator": name,
@@ -277,15 +366,38 @@ def _series(name, who, vals: dict, years, base, months: dict, complete) -> list[
                 "change": None if v is None or b is None else v - b,
                 "change_relative": None if v is None or not b else v / b - 1,
                 "is_baseline": y == base,
-                "months": min(months.get((a, y), 0) for a in pres) if pres else 0,
+                "months": min(ctx.months.get((a, y), 0) for a in pres) if pres else 0,
                 "anchors_present": ";".join(pres),
                 "complete": comp,
-                "comparable": comp
-                and complete(base, base_pres)
-                and sorted(pres) == sorted(base_pres),
+                "comparable": comp and base_ok and not why,
+                "located_share": loc,
+                "baseline_complete": base_ok,
+                "threshold_band": ctx.described(y, pres, 0),
+                "vat_basis": ctx.described(y, pres, 1),
+                "not_comparable_because": "; ".join(dict.fromkeys(why)) or None,
             }
         )
     return out
+
+
+def _incomplete_baseline_warnings(out: pd.DataFrame, base: str | None, ctx: _Context) -> list[str]:
+    """One warning naming the series whose baseline year is partial (no change is measured)."""
+    if base is None or out.empty:
+        return []
+    bad = out[out["is_baseline"] & ~out["baseline_complete"].astype(bool)]
+    who = list(dict.fromkeys(bad["anchor"]))
+    if not who:
+        return []
+    short = sorted(
+        f"{a} {m} of 12 months" for (a, y), m in ctx.months.items() if y == base and m < 12
+    )
+    full = common_full_years(ctx.cov, sorted({a for a, _ in ctx.months}))
+    return [
+        f"the baseline year {base} is not a complete year for {', '.join(who)} "
+        f"({'; '.join(short) or 'an anchor has no payments in it'}): no change is measured "
+        "against it; declare a complete year as baseline_year"
+        + (f" (years every anchor covers in full: {', '.join(full)})" if full else "")
+    ]
 
 
 def _with_targets(out: pd.DataFrame, spec, fns: Mapping, warnings: list[str]) -> pd.DataFrame:
@@ -323,9 +435,15 @@ def targets_summary(progress: pd.DataFrame, collab, *, complete_only: bool = Tru
     ``complete_only=False``), ``latest_value``, ``target``, ``by``, ``gap`` (target - latest),
     ``years_left`` (from the latest year to the target year), ``required_per_year``
     (gap / years left), ``observed_per_year`` (change since the baseline / years elapsed),
-    ``on_track`` (the observed pace would reach the target in time; None when it cannot be told).
+    ``on_track`` (the observed pace would reach the target in time; None when it cannot be told),
+    ``latest_comparable``, ``latest_located_share`` (the located share of the latest year's spend)
+    and, for a geographic indicator (:func:`is_geographic`), ``located_gate_passed`` and
+    ``located_gate_sentence`` (:func:`anchorlib.indicators.gates.located_gate` at the
+    collaborative's ``indicators.min_located_share``: below it the sentence comes first and the
+    share is not the partnership's position; None for other indicators).
     """
     recs = []
+    min_located = collab_spec(collab).indicators.min_located_share
     for t in collab_spec(collab).targets:
         p = progress[
             (progress["indicator"] == t.indicator)
@@ -382,6 +500,13 @@ def targets_summary(progress: pd.DataFrame, collab, *, complete_only: bool = Tru
                 "latest_comparable": bool(last["comparable"]),
             }
         )
+        loc = last.get("located_share")
+        loc = None if loc is None or pd.isna(loc) else float(loc)
+        rec["latest_located_share"] = loc
+        if is_geographic(t.indicator):
+            gate = located_gate(loc, min_located)
+            rec["located_gate_passed"] = gate["passed"]
+            rec["located_gate_sentence"] = gate["sentence"]
         recs.append(rec)
     cols = [
         "indicator",
@@ -393,6 +518,9 @@ def targets_summary(progress: pd.DataFrame, collab, *, complete_only: bool = Tru
         "latest_year",
         "latest_value",
         "latest_comparable",
+        "latest_located_share",
+        "located_gate_passed",
+        "located_gate_sentence",
         "target",
         "by",
         "gap",
