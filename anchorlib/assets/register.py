@@ -3,6 +3,10 @@
 outputs/<id>/data/ledger.parquet      canonical ledger of every anchor (``anchor ingest``)
 outputs/<id>/data/suppliers.csv|xlsx  the supplier register (``anchor suppliers build``), edited by
                                       people
+outputs/<id>/data/suppliers_registers.csv         what the public registers gave each matched
+                                                  supplier (``anchor suppliers enrich``)
+outputs/<id>/data/suppliers_registers_review.csv  register candidates offered for review
+outputs/<id>/data/registers.json                  the registers read: dates, files, counts
 """
 
 from __future__ import annotations
@@ -12,17 +16,24 @@ from pathlib import Path
 import pandas as pd
 
 from anchorlib.config.collaborative import Collaborative, CollaborativeError
+from anchorlib.core.atomic import write_all
 from anchorlib.demo.supplier_postcodes import simulate_postcodes
 from anchorlib.suppliers.attach import attach_suppliers
+from anchorlib.suppliers.enrich import Enrichment, enrich_register
 from anchorlib.suppliers.register import (
     build_register,
     find_previous,
+    place_postcodes,
     read_register,
     read_register_matches,
     write_register,
 )
+from anchorlib.suppliers.registers import read_charities, read_companies_house
+from anchorlib.suppliers.schema import Register
 
 REGISTER_NAME = "suppliers"
+AUDIT_NAME = "suppliers_registers"
+REGISTERS_META = "registers.json"
 
 
 def data_dir(collab: Collaborative, out_root: Path | None = None) -> Path:
@@ -85,3 +96,76 @@ def read_located_ledger(collab: Collaborative, out_root: Path | None = None) -> 
     register = read_register(path)
     matches = read_register_matches(path)
     return attach_suppliers(read_ledger(collab, out_root), register, matches)
+
+
+def read_registers_meta(collab: Collaborative, out_root: Path | None = None) -> dict | None:
+    """The registers the last ``anchor suppliers enrich`` read (dates, files, counts); None when the
+    register has not been enriched."""
+    import json
+
+    path = data_dir(collab, out_root) / REGISTERS_META
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def enrich_collaborative_register(
+    collab: Collaborative,
+    companies_house=(),
+    charities: Path | None = None,
+    out_root: Path | None = None,
+    progress: bool = True,
+) -> tuple[Enrichment, dict[str, Path]]:
+    """Enrich the collaborative's supplier register from the public registers (``anchor suppliers
+    enrich``).
+
+    The register files are read and checked first: a file that cannot be read raises before
+    anything is written, so a failed run changes nothing.  The register is built first when there
+    is none.  Writes the register (``suppliers.csv``/``.xlsx``, its matches and review kept), the
+    audit ``suppliers_registers.csv``, the review ``suppliers_registers_review.csv`` and
+    ``registers.json``; every file is replaced only when all are written.
+    """
+    import json
+
+    ch = read_companies_house(list(companies_house), progress=progress) if companies_house else None
+    cc = read_charities(charities, progress=progress) if charities else None
+    if ch is None and cc is None:
+        raise CollaborativeError("give --companies-house FILE and/or --charities FILE")
+    out = data_dir(collab, out_root)
+    prev_path, _note = find_previous(out, REGISTER_NAME)
+    if prev_path is None:
+        build_collaborative_register(collab, out_root)
+        prev_path, _note = find_previous(out, REGISTER_NAME)
+    reg = read_register(prev_path)
+    matches = read_register_matches(prev_path)
+    review_path = out / f"{REGISTER_NAME}_review.csv"
+    review = (
+        pd.read_csv(review_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        if review_path.is_file()
+        else None
+    )
+    audit_path = out / f"{AUDIT_NAME}.csv"
+    prev_audit = (
+        pd.read_csv(audit_path, dtype=str, keep_default_na=False) if audit_path.is_file() else None
+    )
+    e = enrich_register(reg, ch, cc, previous_audit=prev_audit)
+    e.register = place_postcodes(e.register, collab.place, e.warnings)
+    meta = {"registers": e.registers, "counts": e.counts, "warnings": e.warnings}
+    extra = {
+        "audit": audit_path,
+        "registers_review": out / f"{AUDIT_NAME}_review.csv",
+        "meta": out / REGISTERS_META,
+    }
+    write_all(
+        extra,
+        {
+            "audit": lambda p: e.audit.to_csv(p, index=False, encoding="utf-8-sig"),
+            "registers_review": lambda p: e.review.to_csv(p, index=False, encoding="utf-8-sig"),
+            "meta": lambda p: p.write_text(json.dumps(meta, indent=1, default=str), "utf-8"),
+        },
+    )
+    full = Register(e.register, matches if matches is not None else Register(e.register).matches)
+    if review is not None:
+        full.review = review
+    paths = write_register(full, out / REGISTER_NAME)
+    return e, {**paths, **extra}

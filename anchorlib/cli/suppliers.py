@@ -133,3 +133,51 @@ def _build_for_collaborative(path: Path, fresh: bool, quiet: bool) -> None:
         typer.echo(reg.summary(), err=True)
     for p in paths.values():
         typer.echo(str(p))
+
+
+@suppliers_app.command(
+    "enrich", context_settings={"allow_extra_args": True, "ignore_unknown_options": False}
+)
+def enrich(
+    ctx: typer.Context,
+    collaborative: Path = typer.Argument(..., help="The collaborative YAML."),
+    companies_house: list[Path] = typer.Option(
+        [],
+        "--companies-house",
+        help="Companies House Basic Company Data as downloaded: the one-file zip, the CSV, or "
+        "the part zips (repeat the option, or list the parts after it).",
+    ),
+    charities: Path | None = typer.Option(
+        None,
+        "--charities",
+        help="The Charity Commission register extract (publicextract.charity.zip or .txt).",
+    ),
+    outputs: Path | None = typer.Option(
+        None, "--outputs", help="Outputs root (default: the collaborative's outputs folder)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written."),
+) -> None:
+    """Fill the supplier register from Companies House and the Charity Commission: legal form,
+    status, SIC codes, size band, income band, SME and VCSE flags, registered-office postcode.
+
+    Matches by company or charity number, then by a name only one active organisation has
+    (previous names count); never fuzzy.  Every filled cell names its register and date; a value a
+    person set is never overwritten.  The first read of a register file is cached (keyed by its
+    sha256): a second enrich with the same file takes seconds.  A file that cannot be read changes
+    nothing.
+    """
+    from anchorlib.assets.register import enrich_collaborative_register
+    from anchorlib.config.collaborative import load_collaborative
+
+    parts = list(companies_house) + [Path(a) for a in ctx.args]
+    bad = [a for a in ctx.args if a.startswith("-")]
+    if bad:
+        raise AnchorError(f"unknown option(s): {', '.join(bad)}")
+    collab = load_collaborative(collaborative)
+    e, paths = enrich_collaborative_register(
+        collab, parts, charities, out_root=outputs, progress=not quiet
+    )
+    if not quiet:
+        typer.echo(e.summary(), err=True)
+    for p in paths.values():
+        typer.echo(str(p))

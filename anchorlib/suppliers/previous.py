@@ -26,6 +26,7 @@ from anchorlib.suppliers.schema import (
     Register,
     SupplierRegisterError,
     cell_text,
+    is_register_source,
     object_column,
     postcode_format,
     split_cell,
@@ -223,6 +224,10 @@ def keep_edit(prev_val, prev_src, new_val, new_src, machine_made: bool) -> tuple
         return new_val, new_src  # a real published value always beats a simulated one
     if src in KEPT_SOURCES:
         return prev_val, src
+    if is_register_source(src):
+        if new_val is not None and new_src == "ledger":
+            return new_val, new_src  # a payer's published address beats a registered office
+        return prev_val, prev_src  # the registers own it until `anchor suppliers enrich` runs again
     if src in MACHINE_SOURCES and machine_made:
         return (new_val, new_src) if new_val is not None else (prev_val, src)
     # typed into an empty cell, given a source of the person's own, or changed with the source left

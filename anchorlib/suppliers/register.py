@@ -44,9 +44,12 @@ from anchorlib.suppliers.schema import (
     EDITABLE,
     GEO_COLUMNS,
     MATCH_COLUMNS,
+    REGISTER_FIELDS,
+    REGISTER_MATCH_COLUMNS,
     REVIEW_COLUMNS,
     Register,
     SupplierRegisterError,
+    is_register_source,
     object_column,
     postcode_format,
     register_columns,
@@ -57,6 +60,7 @@ __all__ = [
     "build_register",
     "mark_cles_top80",
     "find_previous",
+    "place_postcodes",
     "read_register",
     "read_register_matches",
     "write_register",
@@ -113,9 +117,10 @@ def build_register(
     _assign_ids(v, prev, merge_map, warnings)
     reg, published = supplier_rows(v, led, row_variant, anchors)
     reg = apply_previous(reg, prev, merge_map, published, warnings)
+    reg = _carry_register_cells(reg, prev)
     if simulate_postcodes is not None:
         reg = _fill_simulated(reg, simulate_postcodes)
-    reg = _place_postcodes(reg, place, warnings)
+    reg = place_postcodes(reg, place, warnings)
     reg = mark_cles_top80(reg)
     reg = reg.sort_values(
         ["in_ledger", "spend_pence", "canonical_name"],
@@ -218,6 +223,27 @@ def _assign_ids(
             ]
 
 
+def _carry_register_cells(reg: pd.DataFrame, prev: pd.DataFrame | None) -> pd.DataFrame:
+    """The cells the public registers filled (``anchor suppliers enrich``) survive a rebuild as they
+    were: a rebuild reads no register; the next enrich updates them."""
+    cols = REGISTER_FIELDS + REGISTER_MATCH_COLUMNS + [f"{f}_source" for f in REGISTER_FIELDS]
+    for c in cols:
+        if c not in reg.columns:
+            reg[c] = None
+    if prev is None or not any(c in prev.columns for c in cols):
+        return reg
+    reg = reg.copy()
+    sid = reg["supplier_id"]
+    have = sid.isin(prev.index)
+    for c in [c for c in cols if c in prev.columns]:
+        vals = prev[c].where(prev[c].notna(), None)
+        reg.loc[have, c] = sid[have].map(vals).to_numpy()
+    if "org_type_evidence" in prev.columns:  # the register's evidence stays with its org_type
+        from_reg = have & reg["org_type_source"].map(is_register_source)
+        reg.loc[from_reg, "org_type_evidence"] = sid[from_reg].map(prev["org_type_evidence"])
+    return reg
+
+
 def _fill_simulated(reg: pd.DataFrame, simulate) -> pd.DataFrame:
     """Postcodes for named suppliers that have none, from ``simulate``, marked simulated."""
     need = reg["postcode"].isna() & ~reg["is_redacted"].fillna(False).astype(bool)
@@ -230,7 +256,7 @@ def _fill_simulated(reg: pd.DataFrame, simulate) -> pd.DataFrame:
     return reg
 
 
-def _place_postcodes(reg: pd.DataFrame, place, warnings: list[str]) -> pd.DataFrame:
+def place_postcodes(reg: pd.DataFrame, place, warnings: list[str]) -> pd.DataFrame:
     """Normalise postcodes (people type them) and, given a place, add LSOA 2021, LAD, region, IMD
     decile, tier."""
     reg = reg.copy()

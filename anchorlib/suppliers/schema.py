@@ -20,8 +20,12 @@ __all__ = [
     "EDITABLE",
     "SOURCES",
     "MATCH_COLUMNS",
+    "REGISTER_FIELDS",
+    "REGISTER_FILLED_EDITABLE",
+    "REGISTER_MATCH_COLUMNS",
     "REVIEW_COLUMNS",
     "Register",
+    "is_register_source",
     "SupplierRegisterError",
     "register_columns",
 ]
@@ -48,6 +52,36 @@ SOURCES = ("inferred", "ledger", "human", "simulated")
 #: Sources the build sets (a rebuild may replace their values) and those it keeps.
 MACHINE_SOURCES = ("inferred", "ledger")
 KEPT_SOURCES = ("human", "simulated")
+#: Columns the public registers fill (``anchor suppliers enrich``, docs/supplier_register.md); each
+#: has a ``<field>_source`` column naming the register and its date
+#: (``companies_house:2026-11-01``), or ``human`` once a person changed it.
+REGISTER_FIELDS = [
+    "legal_form",
+    "company_status",
+    "dissolution_date",
+    "sic_codes",
+    "sic_divisions",
+    "accounts_band",
+    "charity_income_band",
+    "sme_flag",
+    "vcse_flag",
+    "registered_office_postcode",
+]
+#: Editable columns the registers fill too, where no person and no ledger set them: ``postcode``
+#: (source ``registered office``: weaker than a branch or delivery address in a ledger),
+#: ``org_type``, ``sic_section`` (of the first SIC code) and ``size_band`` (the accounts band).
+REGISTER_FILLED_EDITABLE = ["org_type", "postcode", "sic_section", "size_band"]
+#: How a supplier was matched to a register (method, register and date, number, detail).
+REGISTER_MATCH_COLUMNS = [
+    "register_match_method",
+    "register_matched_number",
+    "register_match_source",
+    "register_match_detail",
+]
+#: Registers whose names prefix a cell's source.
+REGISTERS = ("companies_house", "charity_commission")
+#: Postcode sources the registers set: a registered office, a charity's contact address.
+REGISTER_POSTCODE_SOURCES = ("registered office", "charity contact address")
 #: Separator of the name variants and match keys in one cell.
 SEP = " | "
 
@@ -77,23 +111,29 @@ _LEAD = [
     "region_name",
     "imd25_decile",
     "postcode_status",
+    *REGISTER_FIELDS,
     "payments",
     "refunds",
     "spend_share",
     "cumulative_share",
 ]
-_TAIL = [
-    "is_redacted",
-    "in_ledger",
-    "n_variants",
-    "name_variants",
-    "match_keys",
-    "match_methods",
-    "min_match_score",
-    "first_payment",
-    "last_payment",
-    "spend_pence",
-] + [f"{f}_source" for f in EDITABLE]
+_TAIL = (
+    [
+        "is_redacted",
+        "in_ledger",
+        "n_variants",
+        "name_variants",
+        "match_keys",
+        "match_methods",
+        "min_match_score",
+        "first_payment",
+        "last_payment",
+        "spend_pence",
+    ]
+    + [f"{f}_source" for f in EDITABLE]
+    + REGISTER_MATCH_COLUMNS
+    + [f"{f}_source" for f in REGISTER_FIELDS]
+)
 #: Columns placing a supplier's postcode (in LSOA 2021, ward, LAD, region, IMD decile, tier).
 GEO_COLUMNS = [
     "tier",
@@ -194,6 +234,15 @@ class Register:
 
 
 # ------------------------------------------------------------------ small helpers
+
+
+def is_register_source(src) -> bool:
+    """Whether a cell's source is a public register (``companies_house:2026-11-01``, ``charity_
+    commission:...``, or a postcode's ``registered office`` / ``charity contact address``)."""
+    if src is None or not isinstance(src, str):
+        return False
+    s = src.strip().lower()
+    return s in REGISTER_POSTCODE_SOURCES or any(s.startswith(r + ":") for r in REGISTERS)
 
 
 def object_column(values, index, func=None) -> pd.Series:
