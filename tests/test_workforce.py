@@ -237,7 +237,7 @@ def test_every_problem_is_reported_at_once(fixture_data):
     message, problems = str(exc.value), exc.value.problems
     assert "bad_rows.csv: 12 problem(s) in the staff extract of anchor 'council'" in message
     for expected in [
-        "row 3, column A 'Employee ID': no employee id",
+        "row 3, column A 'Employee ID': no person id (employee number)",
         "row 4, column C 'FTE': FTE is not a number [abc]",
         "row 5, column C 'FTE': FTE above 1.5",
         "weekly hours belong in a 'contracted hours' column",
@@ -248,7 +248,8 @@ def test_every_problem_is_reported_at_once(fixture_data):
         # 2,000 / (37 h x 365/7 = 1,929.29 h) = £1.04
         "row 10, column D 'Annual Pay': gives an hourly rate of £1.04",
         "is the pay monthly",
-        "row 11: employee id repeated (rows [2, 11])",
+        # E1 twice with every field the same (no assignment column): the same row twice
+        "row 11: the same row twice (person id and every field repeated) (rows [2, 11])",
         "row 12, column C 'FTE': FTE must not be negative (0: bank or zero hours) [-0.5]",
         "row 12, column E 'Start Date': no start date",
         "row 13, column D 'Annual Pay': pay must be above zero",
@@ -512,6 +513,7 @@ def _frame(records) -> pd.DataFrame:
     df["start_date"] = pd.to_datetime(df["start_date"])
     df["leaving_date"] = pd.to_datetime(df.get("leaving_date"))
     defaults = {
+        "assignment": None,
         "postcode_problem": None,
         "work_postcode": None,
         "rlw_area": "uk",
@@ -731,7 +733,9 @@ def test_indicators_refuse_unvalidated_staff(fixture_data, hyndburn):
 def test_simulated_staff(fixture_data, hyndburn, tmp_path):
     anchor = AnchorSpec(id="council", name="A council", type="local_authority", sites=["BB5 1LA"])
     sim = simulate_staff(anchor, hyndburn, 400, year="2024-25")
-    assert len(sim) == 400 and (sim["Simulated"] == SIMULATED).all()
+    # 400 people, some with several assignments (internal moves, second posts): more rows
+    assert sim["Employee Number"].nunique() == 400 and (sim["Simulated"] == SIMULATED).all()
+    assert len(sim) > 400 and not sim["Assignment Number"].duplicated().any()
     assert sim["Employee Number"].tolist()[:2] == [
         employee_id("council", 1),
         employee_id("council", 2),
@@ -762,7 +766,7 @@ def test_simulated_staff(fixture_data, hyndburn, tmp_path):
     assert 0.08 < starters < 0.18
     # stable per employee: a larger simulation keeps the smaller one's people; another seed differs
     bigger = simulate_staff(anchor, hyndburn, 450, year="2024-25")
-    pd.testing.assert_frame_equal(bigger.iloc[:400], sim)
+    pd.testing.assert_frame_equal(bigger.iloc[: len(sim)], sim)
     assert not simulate_staff(anchor, hyndburn, 50, seed=1, year="2024-25").equals(sim.iloc[:50])
 
 
@@ -811,7 +815,8 @@ def test_staff_for_collaborative(fixture_data, tmp_path):
     assert (
         len(staff["council"]) == 12 and not staff["council"]["simulated"].any()
     )  # the declared extract wins
-    assert len(staff["fire"]) == 120 and staff["fire"]["simulated"].all()
+    # 120 simulated people (some with several assignments: more rows)
+    assert staff["fire"]["id"].nunique() == 120 and staff["fire"]["simulated"].all()
     assert (tmp_path / "out" / "wftest" / "private" / "staff_fire.csv").exists()
     c = load_collaborative(_collab(tmp_path, simulate=False))
     with pytest.raises(

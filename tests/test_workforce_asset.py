@@ -165,7 +165,9 @@ def test_a_bad_staff_extract_fails_naming_the_anchor_but_not_the_staff(work):
     extract = work["collab"].parent / "hr" / "extract.csv"
     extract.write_text(
         extract.read_text()
-        + "S01,Repeated Person,BB5 1DW,1,26000,,,Permanent,Grade 3,01/02/2025,\n"
+        # an NHS ESR assignment number as the person id (a second assignment of S01 would be
+        # valid: the rows of one person id are that person's assignments)
+        + "12345678-02,Made Up Person,BB5 1DW,1,26000,,,Permanent,Grade 3,01/02/2025,\n"
     )
     with pytest.raises(StaffDataError) as exc:
         build_assets(load_collaborative(work["collab"]), work["out"])
@@ -174,7 +176,7 @@ def test_a_bad_staff_extract_fails_naming_the_anchor_but_not_the_staff(work):
         "staff extract of anchor 'council' cannot be used (1 problem(s))" in text
         and "anchor workforce" in text
     )
-    assert "S01" not in text and "BB5" not in text and "Repeated" not in text
+    assert "12345678" not in text and "BB5" not in text and "Made Up" not in text
 
 
 # ------------------------------------------------------------------------- the report, and privacy

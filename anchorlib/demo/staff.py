@@ -24,9 +24,17 @@ human-resources system exports, with a ``Simulated`` column set on every row:
   hour), apprentice 4%.  **Start dates**: 60% in the five financial years
   to the reference year (about 12% a year), the rest 5-30 years earlier; 7%
   have a leaving date in the last year.
+* **People and assignments**: one row per assignment, under the person's ``Employee Number``
+  with an ``Assignment Number`` (person + ``-01``, ``-02`` ...), as HR systems export them.
+  Of salaried staff still in post who started over two years before the reference date, 8% moved
+  post internally in the last three years (an earlier assignment ends the day before the current
+  one starts, on 92% of its pay), and 4% of salaried staff in post also hold a casual or bank
+  second assignment (0.1-0.3 FTE, paid by the hour around the Real Living Wage) started in the
+  last three years: counting rows would count them twice, and their moves as new hires.
 
 Every draw for an employee depends only on the seed, the anchor id and the
-employee's number, so a larger simulation keeps the smaller one's people.
+employee's number (the assignments' draws on a stream of their own), so a larger
+simulation keeps the smaller one's people.
 The extracts are written only under ``outputs/<collaborative>/private/`` (git
 ignored, never published): they are staff-level rows, simulated or not.
 """
@@ -132,8 +140,14 @@ CONTRACTS = [
     ("Apprentice", 0.04, "apprentice"),
 ]
 PART_TIME_FTE = [0.8, 0.75, 0.6, 0.53, 0.5, 0.4]
+#: Of salaried staff in post who started over two years before the reference date: the share who
+#: moved post internally in the last three years.
+MOVE_SHARE = 0.08
+#: Of salaried staff in post: the share with a casual or bank second assignment.
+SECOND_POST_SHARE = 0.04
 EXTRACT_COLUMNS = [
     "Employee Number",
+    "Assignment Number",
     "Home Postcode",
     "FTE",
     "Annual Pay",
@@ -144,6 +158,10 @@ EXTRACT_COLUMNS = [
     "Leaving Date",
     "Simulated",
 ]
+
+
+def _years(years: float) -> dt.timedelta:
+    return dt.timedelta(days=int(years * 365.25))
 
 
 def employee_id(anchor_id: str, i: int) -> str:
@@ -212,7 +230,10 @@ def simulate_staff(
     rows = []
     for i in range(1, n + 1):
         u = np.random.default_rng([seed, stable_int("staff", anchor.id, i)]).random(14)
-        rows.append(draw.employee(i, u))
+        # the assignments draw on a stream of their own, so every person's main draws are as
+        # they were before people had several assignments
+        v = np.random.default_rng([seed, stable_int("staff-assignments", anchor.id, i)]).random(6)
+        rows += draw.assignments(draw.employee(i, u), v)
     return pd.DataFrame(rows, columns=EXTRACT_COLUMNS)
 
 
@@ -276,6 +297,44 @@ class _Draws:
             "Leaving Date": leaving.strftime("%d/%m/%Y") if leaving else None,
             "Simulated": SIMULATED,
         }
+
+    def assignments(self, row: dict, v: np.ndarray) -> list[dict]:
+        """The assignment rows of the person whose current assignment is ``row``, from 6 uniform
+        draws ``v``: an earlier post left by an internal move, a casual or bank second post."""
+        person = row["Employee Number"]
+        out = [dict(row, **{"Assignment Number": f"{person}-01"})]
+        salaried = row["Annual Pay"] is not None and row["Band"] != "Apprentice"
+        if not salaried or row["Leaving Date"] is not None:
+            return out
+        ref = self.ref
+        start = dt.datetime.strptime(row["Start Date"], "%d/%m/%Y").date()
+        if v[0] < MOVE_SHARE and start <= ref - _years(2):
+            move = max(start + _years(1), ref - _years(3 * v[1]))
+            earlier = dict(out[0])
+            earlier["Annual Pay"] = round(row["Annual Pay"] * 0.92, 2)
+            earlier["Leaving Date"] = (move - dt.timedelta(days=1)).strftime("%d/%m/%Y")
+            current = dict(out[0], **{"Start Date": move.strftime("%d/%m/%Y")})
+            current["Assignment Number"] = f"{person}-02"
+            out = [earlier, current]
+        if v[2] < SECOND_POST_SHARE:
+            kind = "Bank" if self.anchor.type == "nhs_trust" else "Casual"
+            second = max(start, ref - _years(3 * v[5]))
+            out.append(
+                dict(
+                    row,
+                    **{
+                        "Assignment Number": f"{person}-{len(out) + 1:02d}",
+                        "FTE": round(0.1 + 0.2 * v[3], 2),
+                        "Annual Pay": None,
+                        "Hourly Rate": round(self.rlw * (0.95 + 0.15 * v[4]), 2),
+                        "Contract Type": kind,
+                        "Band": kind,
+                        "Start Date": second.strftime("%d/%m/%Y"),
+                        "Leaving Date": None,
+                    },
+                )
+            )
+        return out
 
     def _postcode(self, u: np.ndarray) -> str:
         near_pcds, far_names = self.near_pcds, self.far_names

@@ -245,6 +245,38 @@ def lm3(ledger: pd.DataFrame, place: Place, survey: pd.DataFrame | None) -> dict
     rows, deducted = _without_payroll_deductions(rows, st, notes)
     r1 = pence_total(rows)
     local = rows[rows["_tier"].isin(in_place) & ~rows["_redacted"]]
+    sup = _supplier_rounds(local, survey, notes)
+    if not sup["figures"] and st.empty:
+        return {"lm3": None, "reason": "the survey has no figures for these anchors and years"}
+    R1 = r1 + wages
+    R2 = sup["r2"] + local_wages
+    R3 = sup["r3"] + r3_staff
+    if R1 <= 0:
+        return {"lm3": None, "reason": "no positive spend to track (R1 <= 0)"}
+    return {
+        "lm3": (R1 + R2 + R3) / R1,
+        "r1": R1 / 100,
+        "r2": R2 / 100,
+        "r3": R3 / 100,
+        "r1_wage_bill": wages / 100,
+        "r1_payroll_deductions_left_out": deducted / 100,
+        "r2_local_suppliers": sup["r2"] / 100,
+        "r2_no_respend": sup["r2_no_respend"] / 100,
+        "r2_local_staff": local_wages / 100,
+        "r3_suppliers": sup["r3"] / 100,
+        "r3_staff": r3_staff / 100,
+        "r3_supplier_coverage": sup["coverage"],
+        "r3_supplier_own_return_coverage": sup["own_coverage"],
+        "method": "NEF, The Money Trail (2002): payroll deductions left out of round 1 where a "
+        "wage bill is added; no supplier re-spend share for public bodies or pension funds",
+        "notes": notes,
+    }
+
+
+def _supplier_rounds(local: pd.DataFrame, survey: pd.DataFrame, notes: list[str]) -> dict:
+    """The supplier side of LM3 rounds 2 and 3 (pence) from the local rows: ``r2`` (their spend),
+    ``r3`` (times each supplier's re-spend share: its own return, else the average; none for
+    :func:`no_respend_payee`), ``r2_no_respend``, the coverages and whether any figure applied."""
     no_respend = _row_flags(local, no_respend=True)
     cells = (
         local.assign(
@@ -277,30 +309,13 @@ def lm3(ledger: pd.DataFrame, place: Place, survey: pd.DataFrame | None) -> dict
             f"£{r2_barred / 100:,.2f} of local spend is with public bodies or pension funds: "
             "counted in round 2, no supplier re-spend share applied (NEF, The Money Trail)"
         )
-    if figure.notna().sum() == 0 and st.empty:
-        return {"lm3": None, "reason": "the survey has no figures for these anchors and years"}
-    R1 = r1 + wages
-    R2 = r2_sup + local_wages
-    R3 = r3_sup + r3_staff
-    if R1 <= 0:
-        return {"lm3": None, "reason": "no positive spend to track (R1 <= 0)"}
     return {
-        "lm3": (R1 + R2 + R3) / R1,
-        "r1": R1 / 100,
-        "r2": R2 / 100,
-        "r3": R3 / 100,
-        "r1_wage_bill": wages / 100,
-        "r1_payroll_deductions_left_out": deducted / 100,
-        "r2_local_suppliers": r2_sup / 100,
-        "r2_no_respend": r2_barred / 100,
-        "r2_local_staff": local_wages / 100,
-        "r3_suppliers": r3_sup / 100,
-        "r3_staff": r3_staff / 100,
-        "r3_supplier_coverage": any_cov,
-        "r3_supplier_own_return_coverage": own_cov,
-        "method": "NEF, The Money Trail (2002): payroll deductions left out of round 1 where a "
-        "wage bill is added; no supplier re-spend share for public bodies or pension funds",
-        "notes": notes,
+        "r2": r2_sup,
+        "r3": r3_sup,
+        "r2_no_respend": r2_barred,
+        "coverage": any_cov,
+        "own_coverage": own_cov,
+        "figures": bool(figure.notna().sum()),
     }
 
 

@@ -11,11 +11,14 @@ from deprived areas (the Healthcare Anchor Network's "impact hire" goal: at leas
 
 Conventions (docs/indicators/workforce.md has them all):
 
-* **Reference date** of financial year ``2024-25``: 31 March 2025.  Staff in post are those
-  started on or before it and not left before it (a leaving date is the last day of service),
-  with an FTE above 0; those with FTE 0 (bank, zero hours) are counted as their own group
-  (``zero_fte_staff``), outside the headcount tables.  **Starters** started 1 April 2024 -
-  31 March 2025.
+* **People, not assignments** (:mod:`anchorlib.workforce.people`): the rows of one person id
+  are one person; an NHS ESR assignment number is refused as a person id on reading.
+* **Reference date** of financial year ``2024-25``: 31 March 2025.  Staff in post are the people
+  with an assignment started on or before it and not left before it (a leaving date is the last
+  day of service), with an FTE above 0 (summed over those assignments); those with FTE 0 (bank,
+  zero hours) are counted as their own group (``zero_fte_staff``), outside the headcount tables.
+  **Starters** began a spell of employment 1 April 2024 - 31 March 2025: an internal move (a new
+  assignment within a week of the last one's end, or while one runs) is not a new hire.
 * **Real Living Wage**: the rate in force at the reference date (:mod:`anchorlib.workforce.rates`,
   the hourly rate convention too).
 """
@@ -36,6 +39,7 @@ from anchorlib.workforce.disclosure import (
     dominated,
     round_to_base,
 )
+from anchorlib.workforce.people import MOVE_GAP_DAYS, people
 from anchorlib.workforce.rates import (
     HOURS_PER_WEEK,
     financial_year_bounds,
@@ -137,7 +141,7 @@ def workforce_indicators(
     """
     opts = options or WorkforceOptions()
     deprived = sorted(getattr(settings, "deprived_deciles", None) or [1, 2])
-    missing = set(STAFF_COLUMNS) - set(staff.columns)
+    missing = set(STAFF_COLUMNS) - set(staff.columns) - {"assignment"}  # assignment: optional
     if missing:
         raise ValueError(
             f"staff lacks columns {sorted(missing)}: "
@@ -177,37 +181,36 @@ def workforce_indicators(
 def _staff_level(
     staff: pd.DataFrame, place, year: str, deprived: list[int], opts: WorkforceOptions
 ) -> pd.DataFrame:
-    """Private working frame, one row per employee with the categories used (never returned by a
-    public function)."""
+    """Private working frame, one row per person (:func:`anchorlib.workforce.people.people`: a
+    person's assignments counted once, an internal move not a starter) with the categories used
+    (never returned by a public function)."""
     start, end = financial_year_bounds(year)
     ref = pd.Timestamp(end)
-    located = classify_postcodes(place, staff["home_postcode"].astype(object).to_numpy())
+    rates = np.where(
+        staff["rlw_area"].to_numpy() == "london",
+        rlw_rate(year, "london", opts.rlw_basis, opts.rlw_path),
+        rlw_rate(year, "uk", opts.rlw_basis, opts.rlw_path),
+    )
+    p = people(staff, pd.Timestamp(start), ref, rates)
+    located = classify_postcodes(place, p["home_postcode"].astype(object).to_numpy())
     placed = located["status"].isin(["live", "terminated"]).to_numpy()
     tier = located["tier"].astype("str").to_numpy()
     decile = located["imd25_decile"].astype("Int64").to_numpy(dtype=float, na_value=np.nan)
-    f = pd.DataFrame({"anchor": staff["anchor"].astype("str").to_numpy()})
+    f = pd.DataFrame({"anchor": p["anchor"].astype("str").to_numpy()})
     outside = np.isin(tier, [UNKNOWN, OUTSIDE])
     f["tier"] = np.where(~placed, UNKNOWN, np.where(outside, "outside_tiers", tier))
     named = np.array(["no_imd" if np.isnan(d) else str(int(d)) for d in decile], dtype=object)
     f["decile"] = np.where(~placed, UNKNOWN, named)
     f["deprived"] = np.isin(decile, deprived)
-    ld = staff["leaving_date"]
-    on_books = (staff["start_date"] <= ref).to_numpy() & (ld.isna() | (ld >= ref)).to_numpy()
-    zero = (staff["fte"] == 0).to_numpy()
+    on_books = p["on_books"].to_numpy(dtype=bool)
+    zero = (p["fte"] == 0).to_numpy()
     f["in_post"] = on_books & ~zero
     f["zero_fte"] = on_books & zero
-    f["starter"] = (
-        (staff["start_date"] >= pd.Timestamp(start)) & (staff["start_date"] <= ref)
-    ).to_numpy()
-    f["fte"] = staff["fte"].to_numpy()
-    f["pay"] = staff["annual_pay"].fillna(0).to_numpy()
-    rate = np.where(
-        staff["rlw_area"].to_numpy() == "london",
-        rlw_rate(year, "london", opts.rlw_basis, opts.rlw_path),
-        rlw_rate(year, "uk", opts.rlw_basis, opts.rlw_path),
-    )
-    f["at_rlw"] = np.round(staff["hourly_rate"].to_numpy(dtype=float), 2) >= rate
-    f["simulated"] = staff["simulated"].to_numpy(dtype=bool)
+    f["starter"] = p["starter"].to_numpy(dtype=bool)
+    f["fte"] = p["fte"].to_numpy()
+    f["pay"] = p["pay"].to_numpy()
+    f["at_rlw"] = p["at_rlw"].to_numpy(dtype=bool)
+    f["simulated"] = p["simulated"].to_numpy(dtype=bool)
     f["starter_cat"] = np.where(
         f["deprived"],
         "deprived",
@@ -596,6 +599,14 @@ def _meta(
             "hourly rate = FTE annual pay / (the anchor's contracted hours per week x 365/7 "
             f"weeks) when not given; hours per week {HOURS_PER_WEEK:g} unless the anchor sets "
             "staff_hours_per_week"
+        ),
+        "people": (
+            "staff are counted as people: the rows (assignments) of one person id are one "
+            "person (FTE and pay summed over the assignments in post; at or above the Real "
+            "Living Wage only when every one is; home from the latest-starting one); a starter "
+            "begins a spell of employment in the year: an assignment starting within "
+            f"{MOVE_GAP_DAYS} days of another's end, or while one runs, is an internal move, "
+            "not a new hire; persons are per anchor"
         ),
         "zero_fte": (
             "staff in post with FTE 0 (bank, zero hours) are counted in zero_fte_staff, "

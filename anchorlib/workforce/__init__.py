@@ -1,5 +1,5 @@
-"""Workforce: staff extracts read as published, Real Living Wage rates, and statistical
-disclosure control for anything published about people.
+"""Workforce: staff extracts read as published and counted as people (not assignments), Real
+Living Wage rates, and statistical disclosure control for anything published about people.
 
 May import: ``core``, ``data``, ``config``, ``ledgers`` (the file reader).
 Must not import: suppliers or anything above it.
@@ -20,6 +20,7 @@ from anchorlib.workforce.disclosure import (
     suppress,
     suppression_mask,
 )
+from anchorlib.workforce.people import MOVE_GAP_DAYS, esr_assignment_number, people
 from anchorlib.workforce.rates import (
     HOURS_PER_WEEK,
     RLW_PATH,
@@ -45,6 +46,7 @@ __all__ = [
     "HOURS_PER_WEEK",
     "LONDON_REGION",
     "MIN_THRESHOLD",
+    "MOVE_GAP_DAYS",
     "LinkedCells",
     "RLW_PATH",
     "STAFF_COLUMNS",
@@ -56,8 +58,10 @@ __all__ = [
     "default_year",
     "determined",
     "dominated",
+    "esr_assignment_number",
     "financial_year_bounds",
     "latest_year",
+    "people",
     "postcode_problems",
     "protect",
     "read_staff",

@@ -1,6 +1,8 @@
-"""Staff extracts: one anchor's extract read and validated, one row per employee.
+"""Staff extracts: one anchor's extract read and validated, one row per assignment.
 
-Inputs are staff extracts, one row per employee (personal data: they stay
+Inputs are staff extracts, one row per employee or per assignment (a person with two posts, or
+who moved post, has a row for each, under one person id: :mod:`anchorlib.workforce.people`
+counts them as one person).  Personal data: they stay
 where their owner put them, and are never copied into outputs or the cache).
 Nothing here is published: the workforce indicators
 (:mod:`anchorlib.indicators.workforce`) turn validated staff into aggregate
@@ -42,6 +44,7 @@ from anchorlib.ledgers.parse import (
     parse_date,
 )
 from anchorlib.ledgers.read import LedgerReadError, column_letter, normalise_header, read_sheets
+from anchorlib.workforce.people import esr_assignment_number, esr_problem, repeated_rows
 from anchorlib.workforce.rates import HOURS_PER_WEEK, WEEKS_PER_YEAR
 
 __all__ = [
@@ -77,6 +80,7 @@ PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "field", "value", "problem"
 STAFF_COLUMNS = [
     "anchor",
     "id",
+    "assignment",
     "home_postcode",
     "postcode_problem",
     "work_postcode",
@@ -126,14 +130,22 @@ _NAMES: dict[str, set[str]] = {
         "emp id",
         "emp number",
         "employee nbr",
-        "assignment number",
-        "assignment no",
         "worker id",
         "worker number",
         "unique id",
         "pseudonymised id",
         "pseudo id",
         "anonymised id",
+    },
+    # one of a person's posts (an NHS ESR assignment number ...): never the person id
+    "assignment": {
+        "assignment number",
+        "assignment no",
+        "assignment id",
+        "assignment ref",
+        "assignment",
+        "position number",
+        "post number",
     },
     "home_postcode": {
         "postcode",
@@ -314,7 +326,10 @@ _NAMES: dict[str, set[str]] = {
     "simulated": {"simulated"},
 }
 FIELD_HINTS = {
-    "id": "employee id / employee number / staff number / payroll number / person id",
+    "id": (
+        "person id / employee number / staff number / payroll number (one per person: an NHS ESR "
+        "assignment number is not a person id)"
+    ),
     "home_postcode": "home postcode / postcode",
     "fte": (
         "FTE / WTE / full time equivalent (a fraction, 1.0 = full time), or contracted weekly hours"
@@ -461,12 +476,14 @@ def read_staff(
     hours_per_week: float = HOURS_PER_WEEK,
     london: bool = False,
 ) -> pd.DataFrame:
-    """Read and validate one anchor's staff extract: one row per employee.
+    """Read and validate one anchor's staff extract: one row per employee or assignment.
 
-    Required columns (any of the names in ``FIELD_HINTS``): id, home postcode,
+    Required columns (any of the names in ``FIELD_HINTS``): person id, home postcode,
     FTE (or contracted weekly hours), pay (annual pay, FTE salary or hourly
-    rate) and start date; optional: work postcode, contract type, band/grade,
-    leaving date, ``simulated``.  Other columns are dropped on reading.
+    rate) and start date; optional: assignment number, work postcode, contract type, band/grade,
+    leaving date, ``simulated``.  The person id is one per person: rows sharing it are that
+    person's assignments (an NHS ESR assignment number as the id is refused, and so is a row
+    repeating another: :mod:`anchorlib.workforce.people`).  Other columns are dropped on reading.
     ``columns`` maps a field to the header that holds it when detection fails.
 
     Every problem in the file is collected and raised together as one
@@ -503,7 +520,7 @@ def read_staff(
     for loc in located:
         table = _TableReader(str(path), anchor_id, loc, hours_per_week, problems)
         records += table.records()
-    _repeated_ids(records, str(path), problems)
+    repeated_rows(records, str(path), problems)
     if problems:
         _raise_problems(path, anchor_id, problems)
     if not records:
@@ -568,7 +585,11 @@ class _TableReader:
         rec: dict = {"anchor": self.anchor_id, "source_file": self.file_name, "source_row": number}
         rec["id"] = clean_text(get.get("id"))
         if rec["id"] is None:
-            bad("id", None, "no employee id")
+            bad("id", None, "no person id (employee number)")
+        elif esr_assignment_number(rec["id"]):
+            bad("id", rec["id"], esr_problem(rec["id"]))
+            rec["id"] = None  # not a person: kept out of the repeated-row check
+        rec["assignment"] = clean_text(get.get("assignment"))
         rec["_postcode"] = get.get("home_postcode")
         rec["_work_postcode"] = get.get("work_postcode")
         rec["fte"] = self._fte(get, bad)
@@ -696,27 +717,6 @@ class _TableReader:
         return rec
 
 
-def _repeated_ids(records: list[dict], file_name: str, problems: list[dict]) -> None:
-    """A problem for every repeat of an employee id (one row per employee)."""
-    ids = pd.Series([r["id"] for r in records], dtype="str")
-    repeated = ids[ids.notna() & ids.duplicated(keep=False)]
-    for value, rows in repeated.groupby(repeated).groups.items():
-        where = [records[i]["source_row"] for i in rows]
-        for i in rows[1:]:
-            r = records[i]
-            problems.append(
-                {
-                    "file": file_name,
-                    "sheet": None,
-                    "row": r["source_row"],
-                    "column": None,
-                    "field": "id",
-                    "value": value,
-                    "problem": f"employee id repeated (rows {where}); one row per employee",
-                }
-            )
-
-
 def _raise_problems(path: Path, anchor_id: str, problems: list[dict]) -> None:
     """Raise one StaffDataError listing (the first 50 of) every problem, the table in
     ``.problems``."""
@@ -757,6 +757,7 @@ def _staff_frame(records: list[dict], located: list[_Located], london: bool) -> 
     out = out.astype(
         {
             "id": "str",
+            "assignment": "str",
             "fte": "float64",
             "annual_pay": "float64",
             "fte_pay": "float64",
