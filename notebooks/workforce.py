@@ -69,7 +69,9 @@ if w.available:
     report.table(w.summary, f"Headline figures, {w.year} (staff in post on "
                             f"{workforce_report.date_words(w.reference_date)})",
                  name="workforce_summary",
-                 notes="c: suppressed. Starters: started during the financial year. Shares are of staff in post.")
+                 notes="c: suppressed. Staff are counted as people, not assignments (posts). Starters: "
+                       "people who joined during the financial year (an internal move is not a new hire). "
+                       "Shares are of staff in post.")
 
 # %% [markdown]
 # ## Where staff live
@@ -148,7 +150,8 @@ if w.available:
 #
 # The Healthcare Anchor Network's goal: at least 10% of new starters from the most deprived
 # neighbourhoods. Every starter counts in the denominator, so a starter whose home is outside England
-# or not known counts as not shown to be from a deprived neighbourhood.
+# or not known counts as not shown to be from a deprived neighbourhood. A starter is a person who joined
+# the anchor in the year: a move between posts inside the anchor is not a new hire.
 
 # %%
 if w.available:

@@ -477,7 +477,7 @@ def test_the_reading_is_made_from_the_figures(w):
         "88% of staff in post are paid at or above the Real Living Wage (£12.60 an hour, the "
         "rate announced for "
         "2024-25; £13.85 for work in London); 20 are paid below it.",
-        "Of the 35 staff who started in 2024-25, 14% came from the most deprived 20% of "
+        "Of the 35 people who joined in 2024-25, 14% came from the most deprived 20% of "
         "neighbourhoods in "
         "England: meeting the Healthcare Anchor Network's goal of at least 10% (impact hires).",
         "Every anchor meets it (Anchor B: suppressed).",

@@ -626,7 +626,7 @@ def _impact_hire_sentences(w: WorkforceReport, s: pd.DataFrame, anchors: list[st
     else:
         meets = "meeting" if float(hire) >= target else "short of"
         out.append(
-            f"Of the {_n(starters)} staff who started in {w.year}, {_p(hire)} came from "
+            f"Of the {_n(starters)} people who joined in {w.year}, {_p(hire)} came from "
             f"{band_label(w.deprived_deciles)}: {meets} the Healthcare Anchor Network's goal of "
             "at least "
             f"{share(target, 0)} (impact hires)."
