@@ -95,7 +95,8 @@ def read_located_ledger(collab: Collaborative, out_root: Path | None = None) -> 
         )
     register = read_register(path)
     matches = read_register_matches(path)
-    return attach_suppliers(read_ledger(collab, out_root), register, matches)
+    basis = collab.spec.indicators.deprivation_basis
+    return attach_suppliers(read_ledger(collab, out_root), register, matches, basis)
 
 
 def read_registers_meta(collab: Collaborative, out_root: Path | None = None) -> dict | None:

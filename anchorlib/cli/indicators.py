@@ -121,8 +121,8 @@ def _from_ledger(ledger_dir: Path, place_spec: str, register: Path | None, setti
 
         reg = read_register(register)
         matches = read_register_matches(register)
-    located = locate_ledger(ledger, place, reg, matches)
     settings = IndicatorSettings.model_validate(settings_override)
+    located = locate_ledger(ledger, place, reg, matches, basis=settings.deprivation_basis)
     meta = {"source": str(path), "register": str(register) if register else None}
     return located, place, settings, None, {}, None, meta
 
@@ -253,6 +253,7 @@ def indicators_output(
         kw["self_rows"] = own
         result = spend_indicators(led, plc, settings, **kw)
         years = spend_indicators(led, plc, settings, by_year=True, **kw) if by_year else None
+        _add_nations(result, led, settings, ids, exclude, own)
     except AnchorError:
         raise
     except ValueError as exc:  # pydantic validation of --deprived / --top
@@ -263,6 +264,20 @@ def indicators_output(
         out["by_year"] = years
     out["meta"] = meta
     return _clean(out)
+
+
+def _add_nations(result: dict, led, settings, ids, exclude, own) -> None:
+    """Issue 11: ``deprived_share_by_nation`` (each nation on its own index) and
+    ``deprived_share_of_located_england_only`` (IMD 2025 only, as before) beside every anchor's
+    and combined's keys (new keys; none renamed)."""
+    from anchorlib.indicators.nations import nation_indicators
+
+    by_nation = nation_indicators(
+        led, settings.deprived_deciles, anchors=ids, exclude_rows=exclude, self_rows=own
+    )
+    for key, extra in by_nation.items():
+        if key in result:
+            result[key].update(extra)
 
 
 def _meta(place, settings, result) -> dict:
@@ -291,6 +306,16 @@ def _meta(place, settings, result) -> dict:
         "place_tier": place_tier(place),
         "wider_tier": wider_tier(place),
         "deprived_deciles": list(settings.deprived_deciles),
+        "deprivation_basis": settings.deprivation_basis,
+        "deprivation_basis_note": (
+            "deprived shares rank each located supplier by its own nation's index (England IMD "
+            "2025, Wales WIMD 2019, Scotland SIMD 2020, Northern Ireland NIMDM 2017), each decile "
+            "within that nation only; deprived_share_by_nation splits the figure by nation and "
+            "deprived_share_of_located_england_only keeps the IMD 2025-only figure"
+            if settings.deprivation_basis == "own_nation"
+            else "deprived shares rank suppliers by England's IMD 2025 only: suppliers in Wales, "
+            "Scotland and Northern Ireland count as located but never as deprived"
+        ),
         "top_n": settings.top_n,
         "addressable_exclusions": {
             "org_types": list(ex.org_types),

@@ -120,6 +120,10 @@ class IndicatorSettings(BaseModel):
     #: optional CSV mapping published categories to a common list (columns: category,
     #: common_category)
     category_map: str | None = None
+    #: which index gives a located supplier its decile: ``own_nation`` (England IMD 2025, Wales
+    #: WIMD 2019, Scotland SIMD 2020, Northern Ireland NIMDM 2017, each within its own nation) or
+    #: ``england_only`` (IMD 2025 only: suppliers outside England have no decile)
+    deprivation_basis: Literal["own_nation", "england_only"] = "own_nation"
     #: the least located share (spend with a located supplier / all spend) at which place, tier
     #: and deprivation shares are presented as the position (a fraction; below it the located
     #: share is stated first; anchorlib.indicators.gates)

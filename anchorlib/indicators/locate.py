@@ -12,7 +12,7 @@ import pandas as pd
 from anchorlib.config.places import Place, classify_postcodes
 from anchorlib.data.postcodes import normalise_postcodes
 from anchorlib.indicators.rows import SpendError, text_column
-from anchorlib.suppliers.attach import attach_suppliers
+from anchorlib.suppliers.attach import NATION_COLUMNS, attach_suppliers, nation_deciles
 from anchorlib.suppliers.orgtype import infer_org_type
 
 __all__ = ["GEO_COLUMNS", "locate_ledger"]
@@ -26,6 +26,7 @@ def locate_ledger(
     place: Place,
     register: pd.DataFrame | None = None,
     matches: pd.DataFrame | None = None,
+    basis: str = "own_nation",
 ) -> pd.DataFrame:
     """A located ledger from a canonical ledger alone (``anchor ledger read``), optionally with a
     register.
@@ -40,7 +41,10 @@ def locate_ledger(
     are replaced: it may have been located for another place).  Without a
     register, organisation types are inferred from names and numbers
     (:func:`anchorlib.suppliers.orgtype.infer_org_type`) and suppliers are told apart by
-    their supplier key.
+    their supplier key.  Each row then gets its own nation's deprivation
+    (:func:`anchorlib.suppliers.attach.nation_deciles`: ``nation``, ``deprivation_index``,
+    ``nation_decile``, ``imd25_decile_england``), and ``imd25_decile`` follows ``basis``
+    (``own_nation``, the default, or ``england_only``).
     """
     if register is not None:
         if matches is None:
@@ -49,7 +53,7 @@ def locate_ledger(
                 "sheet of the XLSX): it is needed to link ledger rows to suppliers"
             )
         out = attach_suppliers(ledger, register, matches)
-        out = out.drop(columns=[c for c in GEO_COLUMNS if c in out.columns])
+        out = out.drop(columns=[c for c in GEO_COLUMNS + NATION_COLUMNS if c in out.columns])
         reg_pc = text_column(out, "postcode")
         reg_src = text_column(out, "postcode_source")
     else:
@@ -87,4 +91,4 @@ def locate_ledger(
             vals = located[c].astype(object).where(located[c].notna(), None)
             out.loc[pcs.index, c] = pcs.map(vals).to_numpy()
     out["imd25_decile"] = pd.to_numeric(out["imd25_decile"], errors="coerce").astype("Int64")
-    return out
+    return nation_deciles(out, basis)

@@ -8,7 +8,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["SUPPLIER_ATTRIBUTES", "attach_suppliers"]
+from anchorlib.data.postcodes import locate_postcodes, normalise_postcodes
+
+__all__ = [
+    "SUPPLIER_ATTRIBUTES",
+    "DEPRIVATION_BASES",
+    "NATION_COLUMNS",
+    "attach_suppliers",
+    "nation_deciles",
+]
+
+#: ``deprivation_basis`` values: each supplier ranked by its own nation's index (the default), or
+#: by England's IMD 2025 only (suppliers outside England then have no decile: the figure before
+#: issue 11, kept for continuity).
+DEPRIVATION_BASES = ("own_nation", "england_only")
+#: The columns :func:`nation_deciles` sets on a located ledger.
+NATION_COLUMNS = ["nation", "deprivation_index", "nation_decile", "imd25_decile_england"]
 
 #: Register columns carried onto each ledger row for the indicators.
 SUPPLIER_ATTRIBUTES = [
@@ -24,13 +39,73 @@ SUPPLIER_ATTRIBUTES = [
     "lsoa21_code",
     "lad24_code",
     "imd25_decile",
+    # from the public registers (anchor suppliers enrich)
+    "legal_form",
+    "company_status",
+    "accounts_band",
+    "sme_flag",
+    "vcse_flag",
+    "org_type_source",
+    "register_match_method",
 ]
 
 
+def nation_deciles(located: pd.DataFrame, basis: str = "own_nation") -> pd.DataFrame:
+    """A located ledger (rows with ``postcode`` and ``imd25_decile``) with each supplier's own
+    nation's deprivation, and ``imd25_decile`` set by ``basis``.
+
+    Adds ``nation`` (England, Wales, Scotland, Northern Ireland, or a Crown dependency),
+    ``deprivation_index`` ("IMD 2025", "WIMD 2019", "SIMD 2020", "NIMDM 2017"), ``nation_decile``
+    (the decile of the supplier's small area within its own nation only) and
+    ``imd25_decile_england`` (England's IMD 2025 decile as located; missing outside England).
+    ``imd25_decile``, the column every spend indicator reads, then carries ``nation_decile`` with
+    ``basis='own_nation'`` (a Welsh supplier in WIMD 2019's most deprived 10% counts as in decile
+    1) or ``imd25_decile_england`` with ``'england_only'``.  Deciles are never compared across
+    nations: ``deprived_share_by_nation`` splits the figure by nation.
+    """
+    if basis not in DEPRIVATION_BASES:
+        raise ValueError(
+            f"deprivation_basis must be one of {', '.join(DEPRIVATION_BASES)}, got {basis!r}"
+        )
+    out = located.copy()
+    england = (
+        pd.to_numeric(out["imd25_decile"], errors="coerce").astype("Int64")
+        if "imd25_decile" in out.columns
+        else pd.Series(pd.NA, index=out.index, dtype="Int64")
+    )
+    out["imd25_decile_england"] = england
+    for c in ("nation", "deprivation_index"):
+        out[c] = pd.Series(None, index=out.index, dtype=object)
+    out["nation_decile"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+    if "postcode" in out.columns:
+        pcs = out["postcode"].astype(object).where(out["postcode"].notna(), None)
+        has = pcs.notna()
+        if has.any():
+            uniq = pd.Series(sorted(set(pcs[has].astype(str))), dtype=object)
+            norm = normalise_postcodes(uniq)
+            uniq = uniq[norm["valid"].to_numpy()]
+            if len(uniq):
+                loc = locate_postcodes(uniq)
+                loc.index = uniq.to_numpy()
+                key = pcs[has].astype(str)
+                out.loc[has, "nation"] = key.map(loc["nation"]).to_numpy()
+                out.loc[has, "deprivation_index"] = key.map(loc["deprivation_index"]).to_numpy()
+                dec = key.map(loc["nation_decile"].astype("Int64"))
+                out.loc[has, "nation_decile"] = pd.array(dec.to_numpy(), dtype="Int64")
+    out["nation_decile"] = out["nation_decile"].astype("Int64")
+    out["imd25_decile"] = out["nation_decile"] if basis == "own_nation" else england
+    return out
+
+
 def attach_suppliers(
-    ledger: pd.DataFrame, register: pd.DataFrame, matches: pd.DataFrame
+    ledger: pd.DataFrame,
+    register: pd.DataFrame,
+    matches: pd.DataFrame,
+    basis: str = "own_nation",
 ) -> pd.DataFrame:
-    """Each ledger row with its supplier's register attributes (``SUPPLIER_ATTRIBUTES``).
+    """Each ledger row with its supplier's register attributes (``SUPPLIER_ATTRIBUTES``), and its
+    own nation's deprivation (:func:`nation_deciles`; ``basis``: the collaborative's
+    ``indicators.deprivation_basis``, ``own_nation`` or ``england_only``).
 
     Rows are linked through the match audit on (supplier name as published,
     company number, charity number), the key the register was built on.  A
@@ -54,4 +129,4 @@ def attach_suppliers(
     out = out.merge(attrs, on="supplier_id", how="left", validate="many_to_one")
     if "imd25_decile" in out.columns:
         out["imd25_decile"] = pd.to_numeric(out["imd25_decile"], errors="coerce").astype("Int64")
-    return out
+    return nation_deciles(out, basis)
