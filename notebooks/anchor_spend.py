@@ -108,6 +108,11 @@ report.figure(fig, alt=report.describe(s.org_types, "organisation type", "share 
 report.table(s.org_types, f"{s.anchor_name}: spend by organisation type", name="spend_by_org_type")
 report.table(s.sectors, f"{s.anchor_name}: spend by sector", name="spend_by_sector")
 
+# %%
+from anchorlib.reports import suppliers_section
+
+suppliers_section.show(collab, ledger, anchor=anchor, out_root=project_path(outputs) if outputs else None)
+
 # %% [markdown]
 # ## The largest suppliers
 #

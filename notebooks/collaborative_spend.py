@@ -116,6 +116,11 @@ report.table(c.tier_deprivation, f"{c.name}: spend in the most deprived neighbou
              notes=f"Most deprived: IMD 2025 deciles {', '.join(map(str, c.deprived_deciles))}. Share: of the "
                    "tier's spend with suppliers in England.")
 
+# %%
+from anchorlib.reports import suppliers_section
+
+suppliers_section.show(collab, ledger, out_root=project_path(outputs) if outputs else None)
+
 # %% [markdown]
 # ## Suppliers the anchors share
 #

@@ -77,6 +77,10 @@ def _from_collaborative(path: str, settings_override: dict, out_root: Path | Non
         "baseline_year": collab.spec.baseline_year,
         "anchor_names": {a.id: a.name for a in collab.anchors},
     }
+    from anchorlib.assets.register import read_registers_meta
+
+    regs = read_registers_meta(collab, out_root)  # who the suppliers are: the registers read
+    meta["registers"] = regs["registers"] if regs else []
     # Payments between member anchors are not spend into the economy: combined figures leave them
     # out.
     from anchorlib.indicators.collective import flag_intra_collaborative, flag_self_payments
@@ -252,6 +256,7 @@ def indicators_output(
         kw = {"home_lads": home, "lm3_survey": survey, "anchors": ids, "exclude_rows": exclude}
         kw["self_rows"] = own
         result = spend_indicators(led, plc, settings, **kw)
+        _add_who(result, led, plc, settings, ids, exclude, own)
         years = spend_indicators(led, plc, settings, by_year=True, **kw) if by_year else None
         _add_nations(result, led, settings, ids, exclude, own)
     except AnchorError:
@@ -264,6 +269,29 @@ def indicators_output(
         out["by_year"] = years
     out["meta"] = meta
     return _clean(out)
+
+
+def _add_who(result: dict, led, plc, settings, ids, exclude, own) -> None:
+    """The ``who`` key (step 10: who the suppliers are) of each anchor and of ``combined``, on the
+    rows each one's spend figures count (an anchor's payments to itself and, for combined,
+    payments between members left out)."""
+    from anchorlib.indicators.who import who_indicators
+
+    drop = pd.Series(False, index=led.index)
+    for flag in (exclude, own):
+        if flag is not None:
+            drop |= flag.reindex(led.index).fillna(False).astype(bool)
+    mine = (
+        own.reindex(led.index).fillna(False).astype(bool)
+        if own is not None
+        else pd.Series(False, index=led.index)
+    )
+    aid = led["anchor_id"].astype(str)
+    for a in ids:
+        if a in result:
+            result[a]["who"] = who_indicators(led[(aid == a) & ~mine], plc, settings)
+    comb = led[~drop & aid.isin(ids)]
+    result["combined"]["who"] = who_indicators(comb, plc, settings)
 
 
 def _add_nations(result: dict, led, settings, ids, exclude, own) -> None:
