@@ -57,6 +57,7 @@ __all__ = [
     "year_start",
     "year_coverage",
     "is_geographic",
+    "baseline_year_of",
 ]
 
 IndicatorFn = Callable[[pd.DataFrame, object], "float | None"]
@@ -252,23 +253,9 @@ def progress_table(
     if base is not None and base not in all_years:
         warnings.append(f"baseline year {base} has no payments in the ledger: no baseline values")
     months = {(r.anchor_id, r.financial_year): int(r.months) for r in cov.itertuples()}
-    aid = rows["anchor_id"].astype(str)
     ctx = _Context(cov, months, base)
 
-    groups = (
-        [(a, lambda y, fn, a=a: rows[(fy == y) & (aid == a) & ~own], [a]) for a in ids]
-        if anchors
-        else []
-    )
-    groups.append(
-        (
-            COMBINED,
-            lambda y, fn: (
-                rows[fy == y] if getattr(fn, "all_rows", False) else rows[(fy == y) & ~intra]
-            ),
-            None,
-        )
-    )
+    groups = _groups(rows, ids if anchors else [], intra, own)
     calc_years = sorted(set(years) | ({base} if base in all_years else set()))
     recs = []
     located: dict = {}
@@ -301,10 +288,41 @@ def progress_table(
     return out[COLUMNS].reset_index(drop=True)
 
 
+def _groups(rows: pd.DataFrame, ids: list[str], intra: pd.Series, own: pd.Series) -> list:
+    """(who, rows of a year for an indicator, fixed anchors or None) for each anchor in ``ids``
+    (its own payments, less those to itself) and for ``combined`` (less intra payments, unless
+    the indicator wants all rows)."""
+    fy = rows["financial_year"].astype(str)
+    aid = rows["anchor_id"].astype(str)
+    groups = [(a, lambda y, fn, a=a: rows[(fy == y) & (aid == a) & ~own], [a]) for a in ids]
+    groups.append(
+        (
+            COMBINED,
+            lambda y, fn: (
+                rows[fy == y] if getattr(fn, "all_rows", False) else rows[(fy == y) & ~intra]
+            ),
+            None,
+        )
+    )
+    return groups
+
+
 def _first_full_year(cov: pd.DataFrame, ids: list[str], all_years: list[str]) -> str | None:
     """The default baseline: the first year every anchor covers in full, else the first year."""
     full = common_full_years(cov, ids)
     return full[0] if full else (all_years[0] if all_years else None)
+
+
+def baseline_year_of(ledger: pd.DataFrame, collab) -> str | None:
+    """The baseline year :func:`progress_table` uses by default: the collaborative's
+    ``baseline_year``, else the first year every anchor with payments covers in full, else the
+    first year."""
+    declared = collab_spec(collab).baseline_year
+    if declared:
+        return declared
+    rows = spend_rows(ledger)
+    years = sorted(set(rows["financial_year"].astype(str)))
+    return _first_full_year(coverage_table(rows), anchor_ids(collab, rows), years)
 
 
 class _Context:
@@ -427,6 +445,41 @@ def _with_targets(out: pd.DataFrame, spec, fns: Mapping, warnings: list[str]) ->
     return out
 
 
+def _pace(t, last) -> dict:
+    """Where target ``t`` stands on its latest row ``last``: gap, the pace needed and observed."""
+    base_year = last["baseline_year"]
+    base_value = None if pd.isna(last["baseline_value"]) else float(last["baseline_value"])
+    years_left = year_start(t.by) - year_start(last["financial_year"])
+    gap = t.target - last["value"]
+    elapsed = year_start(last["financial_year"]) - year_start(base_year) if base_year else 0
+    observed = (
+        (last["value"] - base_value) / elapsed if base_value is not None and elapsed > 0 else None
+    )
+    required = gap / years_left if years_left > 0 else None
+    up = (t.target >= base_value) if base_value is not None else gap >= 0
+    met = last["value"] >= t.target if up else last["value"] <= t.target
+    if met:
+        on_track = True
+    elif years_left <= 0:
+        on_track = False
+    elif observed is None:
+        on_track = None
+    else:
+        on_track = bool(observed >= required) if up else bool(observed <= required)
+    return {
+        "baseline_year": base_year,
+        "baseline_value": base_value,
+        "latest_year": last["financial_year"],
+        "latest_value": last["value"],
+        "gap": gap,
+        "years_left": years_left,
+        "required_per_year": required,
+        "observed_per_year": observed,
+        "on_track": on_track,
+        "latest_comparable": bool(last["comparable"]),
+    }
+
+
 def targets_summary(progress: pd.DataFrame, collab, *, complete_only: bool = True) -> pd.DataFrame:
     """One row per target of the collaborative: where it stands.
 
@@ -463,43 +516,8 @@ def targets_summary(progress: pd.DataFrame, collab, *, complete_only: bool = Tru
         if p.empty:
             recs.append(rec)
             continue
-        p = p.sort_values("financial_year")
-        last = p.iloc[-1]
-        base_year = last["baseline_year"]
-        base_value = None if pd.isna(last["baseline_value"]) else float(last["baseline_value"])
-        years_left = year_start(t.by) - year_start(last["financial_year"])
-        gap = t.target - last["value"]
-        elapsed = year_start(last["financial_year"]) - year_start(base_year) if base_year else 0
-        observed = (
-            (last["value"] - base_value) / elapsed
-            if base_value is not None and elapsed > 0
-            else None
-        )
-        required = gap / years_left if years_left > 0 else None
-        up = (t.target >= base_value) if base_value is not None else gap >= 0
-        met = last["value"] >= t.target if up else last["value"] <= t.target
-        if met:
-            on_track = True
-        elif years_left <= 0:
-            on_track = False
-        elif observed is None:
-            on_track = None
-        else:
-            on_track = bool(observed >= required) if up else bool(observed <= required)
-        rec.update(
-            {
-                "baseline_year": base_year,
-                "baseline_value": base_value,
-                "latest_year": last["financial_year"],
-                "latest_value": last["value"],
-                "gap": gap,
-                "years_left": years_left,
-                "required_per_year": required,
-                "observed_per_year": observed,
-                "on_track": on_track,
-                "latest_comparable": bool(last["comparable"]),
-            }
-        )
+        last = p.sort_values("financial_year").iloc[-1]
+        rec.update(_pace(t, last))
         loc = last.get("located_share")
         loc = None if loc is None or pd.isna(loc) else float(loc)
         rec["latest_located_share"] = loc

@@ -369,6 +369,8 @@ INPUT_GROUPS: dict[str, Callable] = {
         )
     ],
     "ledger": lambda c, d: [d / "data" / "ledger.parquet"],
+    # the frozen baseline (anchorlib.assets.baseline): restatements are measured against it
+    "baseline": lambda c, d: [d / "data" / "baseline.json"],
     "register": lambda c, d: [d / "data" / "suppliers.csv", d / "data" / "suppliers_matches.csv"],
     "ingest_quality": lambda c, d: [
         d / "data" / f for f in ("reconciliation_anchors.csv", "reconciliation.csv", "rejects.csv")

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from anchorlib.assets.baseline import freeze_baseline, snapshot_path
 from anchorlib.assets.ingest import display_path, ingest
 from anchorlib.assets.place import build_place_asset, write_json
 from anchorlib.assets.register import build_collaborative_register
@@ -255,6 +256,17 @@ def _workforce(s: _Steps) -> None:
     s.step("workforce", key, wf_files, lambda: build_workforce_asset(collab, s.out_root))
 
 
+def _baseline(s: _Steps) -> None:
+    """The frozen baseline (:mod:`anchorlib.assets.baseline`): written on the first run, kept by
+    later ones, ``--force`` included (a freeze is not a rebuild: a later register edit shows as a
+    restatement on the progress page); frozen again only when the declared baseline year or the
+    common threshold changes.  Not an entry of the result: it is a record, not a rebuilt asset."""
+    info = freeze_baseline(s.collab, s.out_root)
+    s.sums.forget([snapshot_path(s.collab, s.out_root)])
+    note = f" ({info['note']})" if info.get("note") else ""
+    s.log(f"{s.collab.id}: baseline {info['baseline_year']}: {info['status']}{note}")
+
+
 def build_assets(
     collab,
     out_root: Path | None = None,
@@ -271,6 +283,7 @@ def build_assets(
     s = _Steps(collab, out_root, force, sums or Checksums(), log)
     _ingest(s, quiet)
     _register(s)
+    _baseline(s)
     _place(s)
     _workforce(s)
     return s.result
