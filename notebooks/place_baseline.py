@@ -147,19 +147,22 @@ report.table(b.census, "Census 2021 measures: place, region and England", name="
 # %% [markdown]
 # ## Charitable grants into the place, by ward deprivation
 #
-# Grants published to the 360Giving standard (award years 2013-2018, an optional source), by the IMD 2025
-# decile of the recipient ward. Many grants are recorded only at district level: they are counted in the
-# place but their ward is unknown.
+# Context, not an anchor indicator: grants by all funders publishing to the 360Giving standard (award
+# years 2013-2018, an optional source), placed by the recipient organisation's registered address (not
+# necessarily where the money was spent), by the IMD 2025 decile of that ward. Ward deciles are weighted
+# by population: each holds a tenth of England's residents. Many grants are recorded only at district
+# level: they are counted in the place but their ward is unknown.
 
 # %%
 if b.grants is not None:
     placed = b.grants[b.grants["share of grants placed in a ward (%)"].notna()]
-    fig = charts.grouped_hbar(placed, "ward IMD decile (1 = most deprived 10% of wards)",
+    fig = charts.grouped_hbar(placed, baseline.GRANTS_DECILE_COLUMN,
                               ["share of grants placed in a ward (%)", "share of the place's residents (%)"],
                               series_labels=["grants (£)", "residents"], unit="%",
                               title="Grants placed in a ward and residents, by ward IMD 2025 decile",
                               xlabel="share (%)")
-    report.figure(fig, alt=baseline.grants_alt(b), caption="Source: 360Giving data published by UK funders.")
+    report.figure(fig, alt=baseline.grants_alt(b),
+                  caption="Source: 360Giving data published by UK funders. " + b.grants_summary["context"])
     report.table(b.grants, "Charitable grants into the place by ward IMD 2025 decile", name="grants_by_ward_decile")
 else:
     report.text("Charitable grants are not shown: " + "; ".join(n for n in b.notes if "grants" in n.lower()))

@@ -11,8 +11,10 @@ The hand example: five LSOAs in three 2024 wards and two districts; the place is
     E     W3    L2   100         15         5
 
 Ward scores (population-weighted): W1 (5000 + 3000) / 400 = 20, W2 40, W3 (500 + 1500) / 200 = 10.
-Ranked: W2, W1, W3; ward deciles ceil(rank * 10 / 3): 4, 7, 10.  With deprived deciles 1-4:
-deprived residents W1 100/400 = 0.25, W2 1.0, W3 0; the deprived ward is W2 (decile 4).
+Ranked: W2, W1, W3; population-weighted ward deciles from the cumulative residents of the 800:
+W2 200/800 = 0.25 -> ceil(2.5) = 3, W1 600/800 = 0.75 -> 8, W3 800/800 -> 10 (by ward count they
+were ceil(rank * 10 / 3): 4, 7, 10).  With deprived deciles 1-4: deprived residents W1 100/400 =
+0.25, W2 1.0, W3 0; the deprived ward is W2 (decile 3).
 
     grant funder year district  ward       region      £     where
     g1    F1     2015 L1        W1         North West  1000  in the place, ward W1
@@ -90,7 +92,7 @@ def test_ward_table_by_hand():
     w = G.ward_table(GEO, DEPRIVED).set_index("ward24_code")
     assert w["imd_score"].tolist() == approx([20.0, 40.0, 10.0])
     assert w["ward_rank"].tolist() == [2, 1, 3]
-    assert w["ward_decile"].tolist() == [7, 4, 10]
+    assert w["ward_decile"].tolist() == [8, 3, 10]
     assert w["deprived_pop_share"].tolist() == approx([0.25, 1.0, 0.0])
     assert w["n_deprived_lsoas"].tolist() == [1, 1, 0] and w["population"].tolist() == [
         400,
@@ -117,7 +119,35 @@ def test_ward_table_by_hand():
     )
     w2 = G.ward_table(wales, DEPRIVED).set_index("ward24_code")
     assert pd.isna(w2.loc["W9", "ward_decile"]) and pd.isna(w2.loc["W9", "imd_score"])
-    assert w2.loc["W2", "ward_decile"] == 4  # ranks only among wards with a score
+    # ranks only among wards with a score (Wales's 50 residents are not in the 800)
+    assert w2.loc["W2", "ward_decile"] == 3
+
+
+def test_ward_deciles_are_weighted_by_population():
+    # four wards, one LSOA each, 1,000 residents: W1 (score 50, 100 people), W2 (40, 300),
+    # W3 (30, 500), W4 (20, 100).  Cumulative residents, most deprived first: 100 (0.1), 400
+    # (0.4), 900 (0.9), 1000 (1.0) -> deciles ceil(10 x share) = 1, 4, 9, 10.  By ward count
+    # they would be ceil(rank x 10 / 4) = 3, 5, 8, 10.
+    lsoas = pd.DataFrame(
+        {
+            "lsoa21_code": ["a", "b", "c", "d"],
+            "ward24_code": ["W1", "W2", "W3", "W4"],
+            "ward24_name": ["1", "2", "3", "4"],
+            "lad24_code": ["L"] * 4,
+            "imd_score": [50.0, 40.0, 30.0, 20.0],
+            "imd_decile": [1, 2, 3, 4],
+            "population": [100, 300, 500, 100],
+        }
+    )
+    w = G.ward_table(lsoas).set_index("ward24_code")
+    assert w["ward_decile"].to_dict() == {"W1": 1, "W2": 4, "W3": 9, "W4": 10}
+    assert w["ward_rank"].to_dict() == {"W1": 1, "W2": 2, "W3": 3, "W4": 4}
+
+
+def test_context_label_years_and_funders():
+    one = G.context_label({"award_years": [2016], "funders": 1})
+    assert "by the one funder publishing" in one and "award years 2016," in one
+    assert "registered address" in one and "Context, not an anchor indicator" in one
 
 
 def test_locate_grants_by_hand():
@@ -140,7 +170,7 @@ def test_locate_grants_by_hand():
         None,
         "district",
     ]
-    assert g["ward_decile"].tolist()[:2] == [7, 4]
+    assert g["ward_decile"].tolist()[:2] == [8, 3]
     assert pd.isna(g.loc[2, "ward_decile"]) and g.loc[2, "ward24_code"] is None
 
 
@@ -168,13 +198,24 @@ def test_place_giving_by_hand():
     assert f.loc["F2", "share"] == approx(2000 / 3600)
     d = r.by_deprivation.set_index("ward_decile")
     assert (
-        d.loc["4", "amount"] == 500
-        and d.loc["7", "amount"] == 1000
+        d.loc["3", "amount"] == 500
+        and d.loc["8", "amount"] == 1000
         and d.loc[G.UNRESOLVED, "amount"] == 2100
     )
     assert d["amount"].sum() == 3600 and d.loc["1", "amount"] == 0
-    assert d.loc["7", "place_population_share"] == approx(400 / 600)
-    assert d.loc["4", "place_wards"] == 1
+    assert d.loc["8", "place_population_share"] == approx(400 / 600)
+    assert d.loc["3", "place_wards"] == 1
+    # labelled as context: registered address, all funders, the award years
+    assert s["context"] == (
+        "Context, not an anchor indicator: grants by all 2 funders publishing to 360Giving, "
+        "award years 2015-2018, placed by the recipient organisation's registered address (not "
+        "necessarily where the money was spent or whom it reached); ward deciles weighted by "
+        "population."
+    )
+    assert (
+        s["location_basis"] == G.LOCATION_BASIS
+        and "population-weighted" in (s["ward_decile_basis"])
+    )
     um = r.unmatched
     assert um[["ward_code", "grants", "amount"]].values.tolist() == [["E05099999", 4, 2100.0]]
     assert r.unresolved["amount"].tolist() == [400.0]

@@ -24,13 +24,19 @@ How grants are placed (docs/indicators/collective.md):
   the data bundle (wards redrawn since: most of Lancashire), so their grants are counted in
   the place by district but their ward deprivation is unknown; they are listed in
   ``unmatched`` with their amounts.
+* **Context, not an anchor indicator** (:func:`context_label`, ``summary["context"]``): a grant is
+  placed by the recipient organisation's registered address (not where the money was spent or
+  whom it reached), the funders are all funders publishing to 360Giving (not the anchors), and
+  the award years are shown with every figure.
 * **Ward deprivation** (IMD 2025, England): ``imd_score`` = the population-weighted mean IMD
   2025 score of the ward's LSOAs (Census 2021 usual residents,
-  ``anchorlib.data.census.population_lsoa21``); ``ward_decile`` = its decile among all English
-  2024 wards ranked by that score (1 = the most deprived 10% of wards, equal numbers of
-  wards per decile); ``deprived_pop_share`` = the share of the ward's residents living in
-  LSOAs in the deprived deciles (default 1-2).  Grants into "deprived wards" are those with
-  ``ward_decile`` in the deprived deciles; ``deprived_apportioned`` spreads each grant over
+  ``anchorlib.data.census.population_lsoa21``); ``ward_decile`` = its population-weighted decile
+  among all English 2024 wards ranked by that score (1 = the most deprived wards holding 10% of
+  England's residents: each decile holds a tenth of the people, not a tenth of the wards; ward
+  populations are the sums of their LSOAs' Census 2021 usual residents, the bundle having no
+  ward population table of its own); ``deprived_pop_share`` = the share of the ward's residents
+  living in LSOAs in the deprived deciles (default 1-2).  Grants into "deprived wards" are those
+  with ``ward_decile`` in the deprived deciles; ``deprived_apportioned`` spreads each grant over
   its ward's residents and counts the part living in deprived LSOAs.
 """
 
@@ -54,10 +60,25 @@ __all__ = [
     "place_giving",
     "GivingResult",
     "UNRESOLVED",
+    "LOCATION_BASIS",
+    "FUNDERS_BASIS",
+    "DECILE_BASIS",
+    "context_label",
 ]
 
 SOURCE_ID = "grants_360giving_wards"
 UNRESOLVED = "ward not resolved"
+#: Where a grant is placed: the 360Giving recipient location is the recipient organisation's
+#: registered address (its postcode), not where the money was spent or whom it reached.
+LOCATION_BASIS = "the recipient organisation's registered address"
+#: Whose grants: every funder publishing to the 360Giving Data Standard, not the anchors.
+FUNDERS_BASIS = "all funders publishing to the 360Giving Data Standard (not the anchors' own)"
+#: How wards are put in deciles.
+DECILE_BASIS = (
+    "population-weighted deciles of English 2024 wards ranked by their population-weighted "
+    "IMD 2025 score: each decile holds a tenth of the residents (Census 2021), not a tenth of "
+    "the wards"
+)
 _RENAME = {
     "Funding Org:Name": "funder",
     "Award Year": "award_year",
@@ -142,11 +163,10 @@ def ward_table(lsoas: pd.DataFrame, deprived_deciles: Iterable[int] = (1, 2)) ->
     den = out["_ranked_pop"].where(ranked)
     out["imd_score"] = out["_wscore"] / den
     out["deprived_pop_share"] = out["_dep"] / den
-    n = int(ranked.sum())
     rank = out.loc[ranked, "imd_score"].rank(ascending=False, method="first")
     out["ward_rank"] = rank.reindex(out.index).astype("Int64")
-    out["ward_decile"] = (
-        rank.map(lambda r: min(10, math.ceil(r * 10 / n))).reindex(out.index).astype("Int64")
+    out["ward_decile"] = _population_deciles(rank, out.loc[ranked, "_ranked_pop"]).reindex(
+        out.index
     )
     out = out.reset_index()
     return out[
@@ -165,6 +185,20 @@ def ward_table(lsoas: pd.DataFrame, deprived_deciles: Iterable[int] = (1, 2)) ->
     ]
 
 
+def _population_deciles(rank: pd.Series, population: pd.Series) -> pd.Series:
+    """Population-weighted deciles of ranked areas (rank 1 = most deprived): an area is in decile
+    ``d`` when the residents of the areas ranked as or more deprived than it, itself included, are
+    above (d - 1)/10 and at most d/10 of the residents of every ranked area.  Each decile so
+    holds about a tenth of the people, not a tenth of the wards (wards differ several-fold in
+    population)."""
+    order = rank.sort_values().index
+    cum = population.reindex(order).cumsum()
+    total = float(population.sum())
+    # round before the ceiling: a cumulative share of exactly d/10 is in decile d, not d + 1
+    dec = [max(1, min(10, math.ceil(round(10 * c / total, 9)))) for c in cum]
+    return pd.Series(dec, index=order, dtype="Int64").reindex(rank.index)
+
+
 @lru_cache(maxsize=4)
 def _ward_deprivation(deprived: tuple[int, ...]) -> pd.DataFrame:
     return ward_table(_geo_table(), deprived)
@@ -175,7 +209,8 @@ def ward_deprivation(deprived_deciles: Iterable[int] = (1, 2)) -> pd.DataFrame:
     ``n_lsoas``, ``population`` (Census 2021), ``imd_score`` (population-weighted mean IMD 2025
     score
     of its LSOAs; None in Wales), ``ward_rank`` and ``ward_decile`` (among English wards, 1 = most
-    deprived), ``n_deprived_lsoas`` and ``deprived_pop_share`` (residents in LSOAs of
+    deprived; population-weighted: each decile holds a tenth of the residents of English wards),
+    ``n_deprived_lsoas`` and ``deprived_pop_share`` (residents in LSOAs of
     ``deprived_deciles``)."""
     return _ward_deprivation(tuple(sorted(int(d) for d in deprived_deciles))).copy()
 
@@ -483,8 +518,31 @@ def _summary(
         "unresolved_rows": int(len(unresolved)),
         "outside_amount": float(located.loc[located["place_status"] == "outside", "amount"].sum()),
         "all_amount": float(located["amount"].sum()),
+        "location_basis": LOCATION_BASIS,
+        "funders_basis": FUNDERS_BASIS,
+        "ward_decile_basis": DECILE_BASIS,
     }
+    summary["context"] = context_label(summary)
     return summary
+
+
+def context_label(summary: dict) -> str:
+    """The label every grants figure carries: context, not an anchor indicator; placed by the
+    recipient's registered address; all funders; the award years (from :func:`place_giving`'s
+    ``summary``)."""
+    years = summary.get("award_years") or []
+    span = (
+        "no award years"
+        if not years
+        else f"award years {years[0]}" + (f"-{years[-1]}" if years[-1] != years[0] else "")
+    )
+    n = summary.get("funders")
+    who = "all funders" if n is None else "the one funder" if n == 1 else f"all {n} funders"
+    return (
+        f"Context, not an anchor indicator: grants by {who} publishing to 360Giving, {span}, "
+        f"placed by {LOCATION_BASIS} (not necessarily where the money was spent or whom it "
+        "reached); ward deciles weighted by population."
+    )
 
 
 def place_giving(

@@ -39,6 +39,7 @@ __all__ = [
     "decile_distribution",
     "domain_table",
     "grants_table",
+    "GRANTS_DECILE_COLUMN",
     "compare_words",
     "sources",
     "domain_columns",
@@ -158,15 +159,22 @@ CENSUS_PHRASES = {
 }
 
 
+#: The grants table's decile column: ward deciles are population-weighted (step 7 item 19).
+GRANTS_DECILE_COLUMN = (
+    "ward IMD decile (1 = most deprived; each decile a tenth of England's people)"
+)
+
+
 def grants_table(giving) -> pd.DataFrame:
-    """Grants into the place by the IMD 2025 decile of the recipient ward (from
-    :func:`anchorlib.indicators.giving.place_giving`)."""
+    """Grants into the place by the population-weighted IMD 2025 decile of the recipient's ward
+    (the ward of its registered address; from :func:`anchorlib.indicators.giving.place_giving`,
+    whose ``summary["context"]`` labels it)."""
     bd = giving.by_deprivation
     resolved = bd[bd["ward_decile"] != "ward not resolved"]
     tot_res = float(resolved["amount"].sum())
     out = pd.DataFrame(
         {
-            "ward IMD decile (1 = most deprived 10% of wards)": [
+            GRANTS_DECILE_COLUMN: [
                 decile_label(int(d)) if str(d).isdigit() else "ward not known (district only)"
                 for d in bd["ward_decile"]
             ],
@@ -342,15 +350,17 @@ def baseline_reading(b: Baseline) -> list[str]:
             else f"deciles {', '.join(map(str, deciles))}"
         )
         g = b.grants
-        dcol = "ward IMD decile (1 = most deprived 10% of wards)"
+        dcol = GRANTS_DECILE_COLUMN
         sel = g[g[dcol].str.split(" ").str[0].isin([str(x) for x in deciles])]
         pop_share = float(sel["share of the place's residents (%)"].sum())
         if s.get("placed_by_ward") and s.get("deprived_wards_share_of_resolved") is not None:
             out.append(
-                f"Charitable grants ({s['award_years'][0]}-{s['award_years'][-1]}, 360Giving): "
-                "of the "
-                f"£{s['placed_by_ward']:,.0f} that can be placed in a ward, "
-                f"{share(s['deprived_wards_share_of_resolved'])} went to the {band} of wards, "
+                f"Charitable grants by all {s['funders']} funders publishing to 360Giving "
+                f"(award years {s['award_years'][0]}-{s['award_years'][-1]}; context, not an "
+                "anchor indicator): of the "
+                f"£{s['placed_by_ward']:,.0f} that can be placed in the ward of the recipient's "
+                f"registered address, {share(s['deprived_wards_share_of_resolved'])} went to "
+                f"wards in England's {band} (deciles weighted by population), "
                 f"home to {percent(pop_share, None)} of the place's residents; only "
                 f"{share(s['ward_resolved_share'])} of the £{s['amount']:,.0f} into the place "
                 "could be placed in a ward."
