@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -65,7 +66,10 @@ def _registered_charity(row: dict) -> bool:
 def _charities_by_company(cc: RegisterData, numbers: set[str]) -> dict[str, dict]:
     if cc is None or not numbers:
         return {}
-    t = pq.read_table(cc.orgs_path, filters=pc.field("company_number").isin(sorted(numbers)))
+    t = pq.read_table(
+        cc.orgs_path,
+        filters=pc.field("company_number").isin(pa.array(sorted(numbers), pa.string())),
+    )
     out = {}
     for r in t.to_pylist():
         if _main_charity(r) and (r["company_number"] not in out or _registered_charity(r)):

@@ -184,13 +184,18 @@ class RegisterData:
 
     def orgs(self, columns=None, numbers=None) -> pa.Table:
         """The organisations (optionally only those with ``number`` in ``numbers``)."""
-        flt = None if numbers is None else pc.field("number").isin(sorted(set(numbers)))
+        flt = None if numbers is None else pc.field("number").isin(_strings(numbers))
         return pq.read_table(self.orgs_path, columns=columns, filters=flt)
 
     def names(self, keys) -> pa.Table:
         """Every name row (current and previous) whose key is in ``keys``."""
-        flt = pc.field("key").isin(sorted(set(keys)))
+        flt = pc.field("key").isin(_strings(keys))
         return pq.read_table(self.names_path or self.orgs_path, filters=flt)
+
+
+def _strings(values) -> pa.Array:
+    """A typed set of strings for a filter (an empty set must still be ``string``)."""
+    return pa.array(sorted({str(v) for v in values if v is not None}), pa.string())
 
 
 def arrow_name_keys(names: pa.Array) -> pa.Array:

@@ -1,0 +1,489 @@
+"""Step 10: reading Companies House and the Charity Commission as published, matching suppliers to
+them, and filling the register (anchorlib.suppliers.registers / register_match / register_fields /
+enrich).  The committed extract tests/data/registers/ is synthetic (tests/support/
+make_register_extract.py); the cases are found in it by their properties, not by made-up numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from anchorlib.suppliers.enrich import enrich_register
+from anchorlib.suppliers.register_fields import accounts_band, charity_income_band, legal_form
+from anchorlib.suppliers.register_match import postcode_district
+from anchorlib.suppliers.registers import (
+    CH_COLUMNS,
+    RegisterFileError,
+    arrow_company_numbers,
+    arrow_name_keys,
+    read_charities,
+    read_companies_house,
+)
+from anchorlib.suppliers.schema import register_columns
+from anchorlib.suppliers.sic import parse_sic, sic_division, sic_section
+
+DATA = Path(__file__).parent / "data" / "registers"
+CH = DATA / "BasicCompanyDataAsOneFile-2026-11-01.csv"
+CC = DATA / "publicextract.charity.txt"
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANCHOR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _ch_rows() -> tuple[list[str], list[dict]]:
+    lines = CH.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# SYNTHETIC")
+    rows = list(csv.reader(lines[1:]))
+    header = [h.strip() for h in rows[0]]
+    return rows[0], [dict(zip(header, r)) for r in rows[1:]]
+
+
+def _cc_rows() -> list[dict]:
+    lines = CC.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[1].split("\t")
+    return [dict(zip(header, line.split("\t"))) for line in lines[2:]]
+
+
+def _write_ch(path: Path, raw_header: list[str], rows: list[list[str]]) -> Path:
+    buf = io.StringIO()
+    w = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    w.writerow(raw_header)
+    w.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- the extract
+
+
+def test_extract_is_the_published_layout_with_the_awkward_cases():
+    raw, rows = _ch_rows()
+    assert len(raw) == 55 and [h.strip() for h in raw] == CH_COLUMNS
+    assert any(h.startswith(" ") for h in raw)  # leading-space headers, as published
+    assert 200 <= len(rows) <= 1000
+    prefixes = {r["CompanyNumber"][:2] for r in rows}
+    assert {"SC", "NI", "OC", "IP"} <= prefixes
+    assert any(r["CompanyStatus"] == "Dissolved" and r["DissolutionDate"] for r in rows)
+    assert any(r["PreviousName_1.CompanyName"] for r in rows)
+    active = [r["CompanyName"] for r in rows if r["CompanyStatus"] == "Active"]
+    assert len(active) > len(set(active))  # two active companies with one name
+    cc = _cc_rows()
+    assert all(len(r) == 34 for r in cc)
+    ch_numbers = {r["CompanyNumber"] for r in rows}
+    both = [r for r in cc if r["charity_company_registration_number"]]
+    assert both and all(
+        r["charity_company_registration_number"].zfill(8) in ch_numbers for r in both
+    )
+    assert any(len(r["charity_company_registration_number"]) < 8 for r in both)  # unpadded
+    assert any(r["charity_is_cio"] == "True" for r in cc)
+
+
+def test_read_companies_house_caches_by_sha256():
+    first = read_companies_house([CH], progress=False)
+    assert (first.register, first.date, first.simulated) == ("companies_house", "2026-11-01", True)
+    assert first.source == "companies_house:2026-11-01:simulated"
+    assert first.rows == len(_ch_rows()[1]) and not first.from_cache
+    again = read_companies_house([CH], progress=False)
+    assert again.from_cache and again.rows == first.rows
+    t = again.orgs(numbers=["nonexistent"])
+    assert t.num_rows == 0
+
+
+def test_zip_and_part_zips_read_like_the_csv(tmp_path):
+    raw, rows = _ch_rows()
+    one = tmp_path / "BasicCompanyDataAsOneFile-2026-11-01.zip"
+    with zipfile.ZipFile(one, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(CH, "BasicCompanyDataAsOneFile-2026-11-01.csv")
+    assert read_companies_house(one, progress=False).rows == len(rows)
+    parts = []
+    lines = CH.read_text(encoding="utf-8").splitlines()
+    half = 2 + len(rows) // 2
+    for i, body in enumerate((lines[2:half], lines[half:]), start=1):
+        p = tmp_path / f"BasicCompanyData-2026-11-01-part{i}_2.zip"
+        with zipfile.ZipFile(p, "w") as z:
+            z.writestr(p.stem + ".csv", "\n".join([lines[1], *body]) + "\n")
+        parts.append(p)
+    r = read_companies_house(parts, progress=False)
+    assert r.rows == len(rows) and r.date == "2026-11-01"
+    assert not r.simulated  # the parts carry no synthetic comment
+
+
+def test_truncated_zip_is_refused(tmp_path):
+    one = tmp_path / "BasicCompanyDataAsOneFile-2026-11-01.zip"
+    with zipfile.ZipFile(one, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(CH, "BasicCompanyDataAsOneFile-2026-11-01.csv")
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(one.read_bytes()[: one.stat().st_size // 2])
+    with pytest.raises(RegisterFileError, match=r"cut.zip: not a complete zip file .*download"):
+        read_companies_house(cut, progress=False)
+    assert (
+        not list((tmp_path / "cache" / "registers").glob("*"))
+        if (tmp_path / "cache" / "registers").exists()
+        else True
+    )
+
+
+def test_a_ledger_is_not_the_register(tmp_path):
+    led = tmp_path / "payments.csv"
+    led.write_text("Supplier,Amount,Payment Date\nACME LTD,100.00,01/04/2025\n", encoding="utf-8")
+    with pytest.raises(RegisterFileError, match=r"payments.csv: not Companies House Basic Company"):
+        read_companies_house(led, progress=False)
+    with pytest.raises(RegisterFileError, match=r"not the Charity Commission register extract"):
+        read_charities(led, progress=False)
+
+
+def test_future_layout_with_an_added_column_is_accepted(tmp_path):
+    raw, rows = _ch_rows()
+    lines = list(csv.reader(CH.read_text(encoding="utf-8").splitlines()[2:]))
+    path = _write_ch(
+        tmp_path / "BasicCompanyDataAsOneFile-2027-01-01.csv",
+        raw + ["NewColumn.Added"],
+        [r + ["x"] for r in lines],
+    )
+    r = read_companies_house(path, progress=False)
+    assert r.rows == len(rows) and r.date == "2027-01-01"
+    assert "NewColumn.Added" not in r.orgs().column_names
+
+
+def test_layout_without_company_number_is_refused(tmp_path):
+    raw, _ = _ch_rows()
+    keep = [i for i, h in enumerate(raw) if h.strip() != "CompanyNumber"]
+    lines = list(csv.reader(CH.read_text(encoding="utf-8").splitlines()[2:]))
+    path = _write_ch(
+        tmp_path / "BasicCompanyDataAsOneFile-2026-11-01.csv",
+        [raw[i] for i in keep],
+        [[r[i] for i in keep] for r in lines],
+    )
+    with pytest.raises(RegisterFileError, match=r"no CompanyNumber column: refused"):
+        read_companies_house(path, progress=False)
+
+
+def test_a_short_row_names_its_row(tmp_path):
+    raw, _ = _ch_rows()
+    lines = list(csv.reader(CH.read_text(encoding="utf-8").splitlines()[2:]))
+    path = _write_ch(tmp_path / "x-2026-11-01.csv", raw, [lines[0], lines[1][:10]])
+    with pytest.raises(RegisterFileError, match=r"row .*expected 55 columns, found 10"):
+        read_companies_house(path, progress=False)
+
+
+# ----------------------------------------------------------------------------- normalising
+
+
+def test_numbers_and_names_normalise_like_the_ledger_side():
+    import pyarrow as pa
+
+    nums = arrow_company_numbers(pa.array(["1234567", "sc012345", " OC 301234", "1234567.0"]))
+    assert nums.to_pylist() == ["01234567", "SC012345", "OC301234", "01234567"]
+    keys = arrow_name_keys(pa.array(["The Acme Widgets Limited", "B.T. PLC", "Foo & Co Ltd"]))
+    assert keys.to_pylist() == ["ACME WIDGETS", "BT", "FOO"]
+
+
+def test_sic_section_division_and_bands():
+    assert parse_sic("62020 - Information technology consultancy activities") == "62020"
+    assert parse_sic("None Supplied") is None
+    assert (sic_division("62020"), sic_section("62020")) == ("62", "J")
+    assert sic_section("01110") == "A" and sic_section("86900") == "Q"
+    assert sic_section("99999") is None and sic_division("99999") is None  # dormant
+    assert sic_section("04000") is None  # no division 04 in SIC 2007
+    assert accounts_band("MICRO ENTITY") == "micro"
+    assert accounts_band("TOTAL EXEMPTION FULL") == "small"
+    assert accounts_band("FULL") == "medium-or-large"
+    assert accounts_band("DORMANT") == "unknown" and accounts_band(None) == "unknown"
+    # bands: 9,999.99 is under £10k; 10,000 starts the next band; 5m is the top band
+    assert charity_income_band("9999.99") == "under £10k"
+    assert charity_income_band("10000") == "£10k to £100k"
+    assert charity_income_band("5000000.00") == "£5m and over"
+    assert charity_income_band("") is None
+    assert postcode_district("bb5 1ab") == "BB5" and postcode_district("nonsense") is None
+
+
+def test_legal_forms():
+    co = {"number": "01234567", "category": "Private Limited Company", "country_of_origin": ""}
+    guar = dict(
+        co, category="PRI/LTD BY GUAR/NSC (Private, limited by guarantee, no share capital)"
+    )
+    charity = {"status": "Registered", "is_cio": "False"}
+    assert legal_form(co, None) == "company"
+    assert legal_form(guar, charity) == "charitable company"
+    assert legal_form(guar, dict(charity, status="Removed")) == "company"
+    assert legal_form(None, dict(charity, is_cio="True")) == "CIO"
+    assert legal_form(None, charity) == "charity"
+    assert legal_form(dict(co, category="Community Interest Company"), None) == "CIC"
+    assert legal_form(dict(co, number="IP012345", category="Registered Society"), None) == (
+        "registered society"
+    )
+    assert legal_form(dict(co, number="OC301234", category="Limited Liability Partnership"), None)
+    assert legal_form(dict(co, category="Public Limited Company"), None) == "PLC"
+    assert legal_form(dict(co, number="FC012345", category="Other company type"), None) == (
+        "overseas"
+    )
+
+
+# ----------------------------------------------------------------------------- matching
+
+
+def _register(rows: list[dict]) -> pd.DataFrame:
+    base = dict.fromkeys(register_columns(), None)
+    out = []
+    for i, r in enumerate(rows):
+        row = dict(base, supplier_id=f"S{i:03d}", is_redacted="False", org_type="unknown")
+        row["org_type_source"] = "inferred"
+        row.update(r)
+        if row.get("match_keys") is None:
+            from anchorlib.ledgers.parse import normalise_supplier_name
+
+            row["match_keys"] = normalise_supplier_name(row["canonical_name"])
+        out.append(row)
+    return pd.DataFrame(out, columns=register_columns())
+
+
+@pytest.fixture()
+def registers():
+    return read_companies_house(CH, progress=False), read_charities(CC, progress=False)
+
+
+def _cases():
+    _, rows = _ch_rows()
+    cc = _cc_rows()
+    renamed = next(r for r in rows if r["PreviousName_1.CompanyName"])
+    dissolved = next(r for r in rows if r["CompanyStatus"] == "Dissolved")
+    names = [r["CompanyName"] for r in rows if r["CompanyStatus"] == "Active"]
+    twice = next(n for n in names if names.count(n) > 1)
+    pair = [r for r in rows if r["CompanyName"] == twice]
+    scot = next(r for r in rows if r["CompanyNumber"].startswith("SC"))
+    both = next(r for r in cc if r["charity_company_registration_number"])
+    cio = next(r for r in cc if r["charity_is_cio"] == "True" and r["linked_charity_number"] == "0")
+    return renamed, dissolved, pair, scot, both, cio
+
+
+def test_matching_by_number_then_unique_active_name(registers):
+    ch, cc = registers
+    renamed, dissolved, pair, scot, both, cio = _cases()
+    reg = _register(
+        [
+            # 0: a Scottish number as a ledger may publish it (lower case)
+            {
+                "canonical_name": "Whatever We Call Them",
+                "company_number": scot["CompanyNumber"].lower(),
+            },
+            # 1: the renamed company, paid under its previous name
+            {"canonical_name": renamed["PreviousName_1.CompanyName"].title()},
+            # 2: a dissolved company is not an active organisation: its name is not matched
+            {"canonical_name": dissolved["CompanyName"]},
+            # 3: a name two active companies share: not matched, the one in the district offered
+            {"canonical_name": pair[0]["CompanyName"], "postcode": pair[0]["RegAddress.PostCode"]},
+            # 4: a charitable company, known by its charity number (in both registers)
+            {"canonical_name": "X", "charity_number": both["registered_charity_number"]},
+            # 5: a CIO, by its name
+            {"canonical_name": cio["charity_name"].title()},
+            # 6: a number that is in no register: no match, and no name match either
+            {"canonical_name": pair[1]["CompanyName"], "company_number": "09999999"},
+            # 7: redacted payees are never matched
+            {"canonical_name": "REDACTED", "is_redacted": "True", "match_keys": "REDACTED"},
+        ]
+    )
+    e = enrich_register(reg, ch, cc)
+    r = e.register.set_index("supplier_id")
+    m = r["register_match_method"]
+    assert m["S000"] == "company_number"
+    assert r.loc["S000", "register_matched_number"] == scot["CompanyNumber"]
+    assert m["S001"] == "previous_name"
+    assert "changed 14/03/2023" in r.loc["S001", "register_match_detail"]
+    assert pd.isna(m["S002"]) and pd.isna(m["S003"]) and pd.isna(m["S006"]) and pd.isna(m["S007"])
+    rev = e.review.set_index("supplier_id")
+    assert "not accepted" in rev.loc["S003", "reason"]
+    assert rev.loc["S003", "candidate_number"] == pair[0]["CompanyNumber"]
+    assert "not found" in rev.loc["S006", "reason"]
+    assert m["S004"] == "charity_number"
+    assert r.loc["S004", "legal_form"] == "charitable company"
+    assert r.loc["S004", "org_type"] == "charity" and r.loc["S004", "vcse_flag"] == "yes"
+    assert r.loc["S004", "legal_form_source"] == (
+        "companies_house:2026-11-01:simulated + charity_commission:2026-11-20:simulated"
+    )
+    assert r.loc["S004", "register_matched_number"] == (
+        both["charity_company_registration_number"].zfill(8)
+        + "; "
+        + both["registered_charity_number"]
+    )
+    assert m["S005"] == "name_unique" and r.loc["S005", "legal_form"] == "CIO"
+    assert e.counts["matched"] == 4
+
+
+def test_filled_cells_sources_and_human_edits(registers):
+    ch, cc = registers
+    _, rows = _ch_rows()
+    co = next(
+        r
+        for r in rows
+        if r["CompanyCategory"] == "Private Limited Company"
+        and r["CompanyStatus"] == "Active"
+        and r["Accounts.AccountCategory"] == "FULL"
+        and r["SICCode.SicText_1"][:5].isdigit()
+        and r["RegAddress.PostCode"]
+    )
+    reg = _register(
+        [
+            {"canonical_name": "A", "company_number": co["CompanyNumber"]},
+            {
+                "canonical_name": "B",
+                "company_number": co["CompanyNumber"],
+                "org_type": "public_body",
+                "org_type_source": "human",
+                "postcode": "BB5 1AB",
+                "postcode_source": "ledger",
+            },
+        ]
+    )
+    e = enrich_register(reg, ch, cc)
+    r = e.register.set_index("supplier_id")
+    src = "companies_house:2026-11-01:simulated"
+    a = r.loc["S000"]
+    assert (a["legal_form"], a["org_type"], a["vcse_flag"]) == ("company", "company", "no")
+    assert (a["accounts_band"], a["size_band"], a["sme_flag"]) == ("medium-or-large",) * 2 + ("no",)
+    assert a["sic_codes"].split("; ")[0] == co["SICCode.SicText_1"][:5]
+    assert a["sic_section"] == sic_section(co["SICCode.SicText_1"][:5])
+    assert a["sic_section_source"] == src and a["accounts_band_source"] == src
+    assert a["registered_office_postcode"] == co["RegAddress.PostCode"]
+    assert a["postcode_source"] == "simulated"  # a synthetic extract's postcode stays simulated
+    b = r.loc["S001"]
+    assert (b["org_type"], b["org_type_source"]) == ("public_body", "human")  # never overwritten
+    assert (b["postcode"], b["postcode_source"]) == ("BB5 1AB", "ledger")  # the payer's address
+    assert b["legal_form"] == "company"
+    # a person corrects a register cell; the next enrich keeps it and marks it theirs
+    edited = e.register.copy()
+    edited.loc[edited["supplier_id"] == "S000", "legal_form"] = "PLC"
+    again = enrich_register(edited, ch, cc, previous_audit=e.audit).register.set_index(
+        "supplier_id"
+    )
+    assert (again.loc["S000", "legal_form"], again.loc["S000", "legal_form_source"]) == (
+        "PLC",
+        "human",
+    )
+    assert again.loc["S000", "sic_section"] == a["sic_section"]
+
+
+def test_a_new_download_updates_only_what_the_registers_own(registers, tmp_path):
+    ch, cc = registers
+    _, rows = _ch_rows()
+    co = next(r for r in rows if r["CompanyStatus"] == "Active" and r["SICCode.SicText_1"])
+    reg = _register([{"canonical_name": "A", "company_number": co["CompanyNumber"]}])
+    first = enrich_register(reg, ch, None)
+    # next month's file: the company changed its status and SIC code
+    raw, _ = _ch_rows()
+    lines = list(csv.reader(CH.read_text(encoding="utf-8").splitlines()[2:]))
+    header = [h.strip() for h in raw]
+    i_num, i_sic = header.index("CompanyNumber"), header.index("SICCode.SicText_1")
+    i_status = header.index("CompanyStatus")
+    for row in lines:
+        if row[i_num] == co["CompanyNumber"]:
+            row[i_sic], row[i_status] = "86900 - Other human health activities", "Liquidation"
+    newer = _write_ch(tmp_path / "BasicCompanyDataAsOneFile-2026-12-01.csv", raw, lines)
+    ch2 = read_companies_house(newer, progress=False)
+    kept = first.register.copy()
+    kept["notes"] = "a person's note"
+    r = enrich_register(kept, ch2, None, previous_audit=first.audit).register.iloc[0]
+    assert (r["sic_section"], r["company_status"]) == ("Q", "Liquidation")
+    assert r["sic_section_source"] == "companies_house:2026-12-01"  # no synthetic comment
+    assert r["notes"] == "a person's note"
+
+
+def test_rebuild_keeps_the_register_cells(registers):
+    from anchorlib.suppliers.register import build_register
+
+    ch, cc = registers
+    _, rows = _ch_rows()
+    co = next(r for r in rows if r["CompanyStatus"] == "Active" and r["CompanyNumber"].isdigit())
+    ledger = pd.DataFrame(
+        {
+            "anchor_id": ["a", "a"],
+            "supplier_name": [co["CompanyName"], "Somebody Else"],
+            "amount_pence": [10_000, 5_000],
+        }
+    )
+    built = build_register(ledger).register
+    e = enrich_register(built, ch, cc)
+    sid = e.register.loc[e.register["register_match_method"].notna(), "supplier_id"].iloc[0]
+    again = build_register(ledger, previous=e.register).register.set_index("supplier_id")
+    before = e.register.set_index("supplier_id")
+    for col in ("legal_form", "legal_form_source", "sic_codes", "org_type", "org_type_source"):
+        assert again.loc[sid, col] == before.loc[sid, col], col
+    assert again.loc[sid, "register_match_method"] == "name_unique"
+
+
+# ----------------------------------------------------------------------------- indicators
+
+
+def test_who_indicators_hand_computed():
+    from anchorlib.indicators.who import (
+        enrichment_coverage,
+        legal_form_spend,
+        local_crosstab,
+        sic_section_spend,
+        sme_share,
+        vcse_share,
+    )
+    from tests.test_spend import make_place
+
+    place = make_place()
+    # supplier  spend  tier        form                 sic  sme  vcse  org_type (source)
+    # A         £600   place       company              F    yes  no    company
+    # B         £200   wider       charitable company   Q    no   yes   charity
+    # C         £100   place       -                    -    -    -     public_body (inferred)
+    # D          £80   rest_of_uk  -                    -    -    -     charity (human)
+    # E          £20   unknown     -                    -    -    -     unknown
+    # A refund of £50 from A nets off: A = £550.  Total = 550+200+100+80+20 = £950.
+    led = pd.DataFrame(
+        {
+            "anchor_id": ["x"] * 6,
+            "supplier_id": ["A", "A", "B", "C", "D", "E"],
+            "supplier_name": ["A", "A", "B", "C", "D", "E"],
+            "amount_pence": [60_000, -5_000, 20_000, 10_000, 8_000, 2_000],
+            "tier": ["place", "place", "wider", "place", "rest_of_uk", None],
+            "legal_form": ["company", "company", "charitable company", None, None, None],
+            "sic_section": ["F", "F", "Q", None, None, None],
+            "sme_flag": ["yes", "yes", "no", None, None, None],
+            "vcse_flag": ["no", "no", "yes", None, None, None],
+            "org_type": ["company", "company", "charity", "public_body", "charity", "unknown"],
+            "org_type_source": ["x", "x", "x", "inferred", "human", "inferred"],
+            "register_match_method": ["name_unique"] * 3 + [None] * 3,
+        }
+    )
+    # matched: A + B = 550 + 200 = 750 of 950
+    assert enrichment_coverage(led) == pytest.approx(750 / 950)
+    sic = sic_section_spend(led)
+    assert sic == {"F": 550.0, "Q": 200.0, "unknown": 200.0}
+    assert list(sic) == ["F", "Q", "unknown"]  # largest first, ties by name
+    assert legal_form_spend(led) == {
+        "company": 550.0,
+        "charitable company": 200.0,
+        "not matched": 200.0,
+    }
+    # SME known: A (yes) 550, B (no) 200, C public body (no) 100 -> 850 of 950 = 0.8947 >= 0.8;
+    # share = 550 / 850
+    sme = sme_share(led, 0.8)
+    assert sme["coverage"] == pytest.approx(850 / 950)
+    assert sme["share"] == pytest.approx(550 / 850)
+    # VCSE known: A no 550, B yes 200, C no 100, D yes (a person's charity) 80 -> 930 of 950;
+    # share = (200 + 80) / 930
+    vcse = vcse_share(led, 0.8)
+    assert vcse["coverage"] == pytest.approx(930 / 950)
+    assert vcse["share"] == pytest.approx(280 / 930)
+    # at a 0.9 threshold the SME share (coverage 0.8947) is withheld, the coverage still given
+    withheld = sme_share(led, 0.9)
+    assert withheld["share"] is None and withheld["gate"]["reason"] == "below_threshold"
+    assert withheld["coverage"] == pytest.approx(850 / 950)
+    # NT18/NT19 style: local = the place tier; local SMEs: A 550; local VCSEs: none (B is wider)
+    loc = local_crosstab(led, place)
+    assert loc["local_tiers"] == ["place"]
+    assert (loc["local_sme"], loc["local_vcse"]) == (550.0, 0.0)
+    assert loc["sme"]["place"] == {"yes": 550.0, "no": 100.0, "unknown": 0.0}
+    assert loc["vcse"]["rest_of_uk"] == {"yes": 80.0, "no": 0.0, "unknown": 0.0}
+    assert loc["sme"]["unknown"] == {"yes": 0.0, "no": 0.0, "unknown": 20.0}
