@@ -209,3 +209,156 @@ def test_without_chromium_the_test_skips_but_fails_in_ci(monkeypatch, ci, outcom
     monkeypatch.setenv("CI", ci)
     with pytest.raises(outcome, match="Chromium is not installed"):
         _unavailable("headless Chromium is not installed and could not be installed")
+
+
+#: The page weight limit (issue 11 item 6): the largest published page, maps included.
+MAX_PAGE_BYTES = 5_000_000
+
+#: In the page: a small area's path whose middle is on screen and shows that very path (so the
+#: pointer put there is over it), with where that is and its code.
+_AREA_ON_SCREEN = """() => {
+  for (const el of document.querySelectorAll('.anchor-map-areas path')) {
+    const r = el.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (r.width > 6 && r.height > 6 && x > 0 && y > 0 && x < innerWidth && y < innerHeight
+        && document.elementFromPoint(x, y) === el) {
+      return {x, y, w: r.width, h: r.height, code: el.getAttribute('data-c')};
+    }
+  }
+  return null;
+}"""
+
+
+def _view_box(page) -> list[float]:
+    return [float(v) for v in page.get_attribute("svg.anchor-map-svg", "viewBox").split()]
+
+
+def test_every_page_weighs_under_5_mb(demo_site):
+    pages = sorted(demo_site.root.rglob("*.html"))
+    sizes = {p.relative_to(demo_site.root).as_posix(): p.stat().st_size for p in pages}
+    largest = max(sizes, key=sizes.get)
+    print(f"\nlargest page: {largest}, {sizes[largest]:,} bytes")
+    assert sizes[largest] < MAX_PAGE_BYTES, f"{largest}: {sizes[largest]:,} bytes"
+
+
+def test_the_place_map_opens_from_a_usb_stick_zooms_pans_and_labels_a_small_area(
+    demo_site, browser
+):
+    """The place baseline's map opened as a file (file://, as from a USB stick: nothing served,
+    nothing from the internet): the live map replaces the PNG; pointing at a small area shows its
+    name, code and IMD decile and rank, as the place asset has them; the wheel zooms about the
+    pointer, a drag pans, the 0 key shows the whole map again; a tap on a touch screen pins the
+    label; in print the PNG is back."""
+    import pandas as pd
+
+    report = next(
+        r
+        for r in demo_site.manifest()["reports"]
+        if r["id"] == "place_baseline" and r.get("published")
+    )
+    url = (demo_site.dir / report["published"]["path"]).resolve().as_uri()
+    assert url.startswith("file://")
+    asset = pd.read_parquet(demo_site.dir / "data" / "place_lsoas.parquet").set_index("lsoa21_code")
+    problems: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url[:120]}"))
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith(("file:", "data:")) else problems.append(r.url),
+    )
+    try:
+        page.goto(url, wait_until="load")
+        fig = page.locator("figure.anchor-map")
+        assert fig.count() == 1
+        assert "anchor-map-on" in fig.get_attribute("class"), "the map script did not run"
+        assert page.is_hidden("img.anchor-map-static") and page.is_visible("svg.anchor-map-svg")
+        assert page.get_attribute("img.anchor-map-static", "alt").startswith("Map of ")
+        page.locator("svg.anchor-map-svg").scroll_into_view_if_needed()
+        home = _view_box(page)
+
+        # point at a small area: its label is the asset's name, code, decile and rank
+        spot = page.evaluate(_AREA_ON_SCREEN)
+        assert spot, "no small area under its own middle on screen"
+        page.mouse.move(spot["x"], spot["y"])
+        row = asset.loc[spot["code"]]
+        name, lad = str(row["lsoa21_name"]), str(row["lad24_name"])
+        expected = (
+            f"{name} {spot['code']}"
+            + ("" if name.startswith(lad) else f", {lad}")
+            + f"\nIMD 2025 decile {int(row['imd_decile'])}, rank {int(row['imd_rank']):,} of 33,755"
+        )
+        assert page.is_visible(".anchor-map-tip")
+        assert page.inner_text(".anchor-map-tip") == expected
+        hovered = f'.anchor-map-areas path[data-c="{spot["code"]}"]'
+        assert page.get_attribute(".anchor-map-hl", "d") == page.get_attribute(hovered, "d")
+
+        # the wheel zooms in about the pointer: the same area stays under it
+        page.mouse.wheel(0, -400)
+        page.wait_for_function(
+            f"document.querySelector('svg.anchor-map-svg').viewBox.baseVal.width < {home[2] / 2}"
+        )
+        zoomed = _view_box(page)
+        assert zoomed[2] / zoomed[3] == pytest.approx(home[2] / home[3], rel=1e-6)
+        assert (
+            page.evaluate(
+                f"document.elementFromPoint({spot['x']}, {spot['y']}).getAttribute('data-c')"
+            )
+            == spot["code"]
+        )
+
+        # a drag pans: 120 px right moves the view 120 px worth of map units left
+        scale = page.evaluate("document.querySelector('svg.anchor-map-svg').getScreenCTM().a")
+        page.mouse.down()
+        page.mouse.move(spot["x"] + 120, spot["y"], steps=6)
+        page.mouse.up()
+        panned = _view_box(page)
+        assert panned[0] == pytest.approx(zoomed[0] - 120 / scale, abs=2 / scale)
+        assert panned[1] == pytest.approx(zoomed[1], abs=2 / scale)
+
+        # the 0 key shows the whole map again
+        page.focus("svg.anchor-map-svg")
+        page.keyboard.press("0")
+        assert _view_box(page) == pytest.approx(home)
+
+        # an anchor's site: numbered as on the PNG, labelled with its anchor and postcode
+        sites = pd.read_csv(demo_site.dir / "data" / "place_sites.csv", dtype=str)
+        sites = sites.dropna(subset=["easting", "northing"])
+        assert page.locator(".anchor-map-site").count() == len(sites)
+        if len(sites):
+            page.hover(".anchor-map-site >> nth=0")
+            first = sites.iloc[0]
+            assert page.inner_text(".anchor-map-tip").startswith(
+                f"1 {first['anchor_name']}\n{first['postcode']}, in "
+            )
+
+        # in print, the PNG comes back
+        page.emulate_media(media="print")
+        assert page.is_visible("img.anchor-map-static") and page.is_hidden("svg.anchor-map-svg")
+    finally:
+        context.close()
+
+    # on a touch screen (no hover), a tap pins the label
+    touch = browser.new_context(
+        viewport={"width": 400, "height": 800}, has_touch=True, is_mobile=True
+    )
+    try:
+        page = touch.new_page()
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(url, wait_until="load")
+        page.locator("svg.anchor-map-svg").scroll_into_view_if_needed()
+        spot = page.evaluate(_AREA_ON_SCREEN)
+        # a tap on the area's middle (the locator maps it to the zoomed-out mobile screen)
+        page.locator(f'.anchor-map-areas path[data-c="{spot["code"]}"]').tap(
+            position={"x": spot["w"] / 2, "y": spot["h"] / 2}
+        )
+        page.wait_for_timeout(50)
+        assert page.is_visible(".anchor-map-tip")
+        assert page.inner_text(".anchor-map-tip").startswith(
+            str(asset.loc[spot["code"], "lsoa21_name"])
+        )
+    finally:
+        touch.close()
+    assert not problems, "\n".join(problems)
