@@ -29,7 +29,15 @@ from anchorlib.suppliers.register import (
     write_register,
 )
 from anchorlib.suppliers.registers import read_charities, read_companies_house
-from anchorlib.suppliers.schema import Register
+from anchorlib.suppliers.schema import (
+    REGISTER_FIELDS,
+    REGISTER_FILLED_EDITABLE,
+    REGISTER_MATCH_COLUMNS,
+    Register,
+)
+
+#: The register columns ``anchor suppliers enrich`` may change (with their ``_source`` columns).
+REGISTER_OWNED = set(REGISTER_FIELDS + REGISTER_FILLED_EDITABLE + REGISTER_MATCH_COLUMNS)
 
 REGISTER_NAME = "suppliers"
 AUDIT_NAME = "suppliers_registers"
@@ -110,6 +118,34 @@ def read_registers_meta(collab: Collaborative, out_root: Path | None = None) -> 
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _cell(v) -> str | None:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    t = str(v).strip()
+    return t or None
+
+
+def _unchanged(before: pd.DataFrame, after: pd.DataFrame, meta_path: Path, meta: dict) -> bool:
+    """Whether an enrich would write what is already there: every column it fills is equal (the
+    places of postcodes follow from the postcodes) and it read the same registers."""
+    import json
+
+    try:
+        old = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if json.loads(json.dumps(meta, default=str)) != old:
+        return False
+    cols = [
+        c
+        for c in after.columns
+        if c in REGISTER_OWNED or c.endswith("_source") or c == "org_type_evidence"
+    ]
+    if any(c not in before.columns for c in cols) or len(before) != len(after):
+        return False
+    return all([_cell(v) for v in before[c]] == [_cell(v) for v in after[c]] for c in cols)
+
+
 def enrich_collaborative_register(
     collab: Collaborative,
     companies_house=(),
@@ -150,13 +186,16 @@ def enrich_collaborative_register(
         pd.read_csv(audit_path, dtype=str, keep_default_na=False) if audit_path.is_file() else None
     )
     e = enrich_register(reg, ch, cc, previous_audit=prev_audit)
-    e.register = place_postcodes(e.register, collab.place, e.warnings)
     meta = {"registers": e.registers, "counts": e.counts, "warnings": e.warnings}
     extra = {
         "audit": audit_path,
         "registers_review": out / f"{AUDIT_NAME}_review.csv",
         "meta": out / REGISTERS_META,
     }
+    if _unchanged(reg, e.register, extra["meta"], meta):
+        e.warnings.append("nothing changed: the register files are left as they were")
+        return e, {"csv": prev_path}  # an unchanged demo re-run then rebuilds nothing
+    e.register = place_postcodes(e.register, collab.place, e.warnings)
     write_all(
         extra,
         {
