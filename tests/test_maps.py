@@ -109,10 +109,37 @@ def test_area_labels_take_the_index_from_the_frame_when_it_has_one():
         "IMD 2025 decile 1, rank 2,615 of 33,755",
         "WIMD 2019 decile 3, rank 120 of 1,909",
     ]
-    # without the columns: the default index, England's IMD 2025 of 33,755 LSOAs
+    # without the columns and without codes: England's IMD 2025 of 33,755 LSOAs
     plain = frame.drop(columns=["index_name", "index_areas"])
     assert maps.area_labels(plain)[1] == "IMD 2025 decile 3, rank 120 of 33,755"
     assert maps.DEFAULT_INDEX == ("IMD 2025", 33755)
+    # an index given by the caller applies to the rows that name none
+    assert maps.area_labels(plain, index="IMD 2019", index_areas=32844)[0] == (
+        "IMD 2019 decile 1, rank 2,615 of 32,844"
+    )
+
+
+def test_without_index_columns_each_row_is_on_its_own_nations_index():
+    # the nation from country_code when there is one, else from the small area's code
+    frame = pd.DataFrame(
+        {
+            "lsoa21_code": ["E01012571", "W01001450", "S01010358", "95GG0101", "W01000001"],
+            "country_code": [None, None, None, None, "E92000001"],
+            "imd_decile": [1, 3, 2, 5, 4],
+            "imd_rank": [2615, 120, 450, 400, 9000],
+        }
+    )
+    assert maps.area_labels(frame) == [
+        "IMD 2025 decile 1, rank 2,615 of 33,755",
+        "WIMD 2019 decile 3, rank 120 of 1,909",
+        "SIMD 2020 decile 2, rank 450 of 6,976",
+        "NIMDM 2017 decile 5, rank 400 of 890",
+        "IMD 2025 decile 4, rank 9,000 of 33,755",  # country_code says England
+    ]
+    legend = maps.map_html(
+        _squares(frame.drop(columns="country_code").to_dict("records")), alt="m", png=b""
+    )
+    assert "IMD 2025 / WIMD 2019 / SIMD 2020 / NIMDM 2017 decile (each nation&#x27;s own" in legend
 
 
 # --------------------------------------------------------------------------- the SVG and figure

@@ -14,12 +14,12 @@ on an integer grid of ``unit`` metres (y flipped: north up), each ring as one ab
 then relative line steps.  Areas are grouped by decile, so one fill attribute serves a group.
 
 Each small area's label comes from the frame: its name (``lsoa21_name``), code (``lsoa21_code``),
-decile and rank (``imd_decile``, ``imd_rank``) and the index those belong to.  A frame that mixes
-nations carries, per row, the index name (``index_name``, e.g. "WIMD 2019") and the number of
-small areas that index ranks (``index_areas``, e.g. 1,909); without those columns every row is on
-``index``/``index_areas`` given to :func:`figure` (England's IMD 2025 and its 33,755 LSOAs by
-default).  Ranks are only ever read against their own index: "WIMD 2019 decile 3, rank 120 of
-1,909".
+decile and rank (``imd_decile``, ``imd_rank``) and the index those belong to (:func:`row_indices`):
+the row's ``index_name`` (e.g. "WIMD 2019") and ``index_areas`` (the small areas that index ranks,
+e.g. 1,909) when the frame has them, else its nation's index (:mod:`anchorlib.data.nations`) by
+its ``country_code`` or its small-area code (E01, W01, S01, 95...), so a place across nations
+needs nothing more.  Ranks are only ever read against their own index: "WIMD 2019 decile 3, rank
+120 of 1,909"; the legend names every index on the map.
 
     fig = charts.decile_map(asset.lsoas, "imd_decile", lads=asset.lads, sites=asset.sites, title=t)
     maps.figure(fig, asset.lsoas, alt=alt, caption=caption, lads=asset.lads, sites=asset.sites)
@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from anchorlib.data.deprivation import DEFAULT_EDITION, N_LSOAS
+from anchorlib.data.nations import INDICES, nation_of_code
 from anchorlib.reports.display import DPI
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "grid_for",
     "ring_path",
     "geometry_path",
+    "row_indices",
     "area_label",
     "area_labels",
     "simplified",
@@ -204,25 +206,55 @@ def area_label(index: str, decile, rank, areas) -> str:
     return ", ".join(words)
 
 
+def row_indices(
+    frame: pd.DataFrame,
+    *,
+    code: str = "lsoa21_code",
+    index: str | None = None,
+    index_areas: int | None = None,
+) -> list[tuple[str, int | None]]:
+    """Each row's index and how many small areas it ranks, from the data: the row's
+    ``index_name``/``index_areas`` when it has them; else, when ``index`` is given, that index;
+    else its nation's (:data:`anchorlib.data.nations.INDICES`) from the row's ``country_code``
+    or, failing that, its small-area code (E01, W01, S01, 95...); else England's IMD 2025."""
+    by_country = {i.country_code: i for i in INDICES.values()}
+    n = len(frame)
+
+    def column(name):
+        return frame[name].tolist() if name in frame else [None] * n
+
+    out = []
+    for given, size, country, area in zip(
+        column(INDEX_COLUMN), column(AREAS_COLUMN), column("country_code"), column(code)
+    ):
+        if isinstance(given, str) and given:
+            out.append((given, None if size is None or pd.isna(size) else int(size)))
+            continue
+        if index is not None:
+            out.append((index, index_areas))
+            continue
+        nation = by_country.get(country) if isinstance(country, str) else None
+        if nation is None and isinstance(area, str):
+            nation = INDICES.get(nation_of_code(area) or "")
+        out.append((nation.label, nation.n_areas) if nation else DEFAULT_INDEX)
+    return out
+
+
 def area_labels(
     frame: pd.DataFrame,
     *,
     decile: str = "imd_decile",
     rank: str = "imd_rank",
-    index: str = DEFAULT_INDEX[0],
-    index_areas: int | None = DEFAULT_INDEX[1],
+    code: str = "lsoa21_code",
+    index: str | None = None,
+    index_areas: int | None = None,
 ) -> list[str]:
-    """Each row's :func:`area_label`, its index from the row's ``index_name``/``index_areas``
-    columns when the frame has them and the row names one, else ``index``/``index_areas``."""
+    """Each row's :func:`area_label`, on the row's own index (:func:`row_indices`)."""
     n = len(frame)
-    names = frame[INDEX_COLUMN] if INDEX_COLUMN in frame else pd.Series([index] * n)
-    sizes = frame[AREAS_COLUMN] if AREAS_COLUMN in frame else pd.Series([index_areas] * n)
-    deciles = frame[decile] if decile in frame else pd.Series([None] * n)
-    ranks = frame[rank] if rank in frame else pd.Series([None] * n)
-    return [
-        area_label(i, d, r, a) if isinstance(i, str) and i else area_label(index, d, r, index_areas)
-        for i, d, r, a in zip(names.tolist(), deciles.tolist(), ranks.tolist(), sizes.tolist())
-    ]
+    deciles = frame[decile].tolist() if decile in frame else [None] * n
+    ranks = frame[rank].tolist() if rank in frame else [None] * n
+    indices = row_indices(frame, code=code, index=index, index_areas=index_areas)
+    return [area_label(i, d, r, a) for (i, a), d, r in zip(indices, deciles, ranks)]
 
 
 def _hex(colour) -> str:
@@ -309,8 +341,8 @@ def map_svg(
     code: str = "lsoa21_code",
     name: str = "lsoa21_name",
     district: str = "lad24_name",
-    index: str = DEFAULT_INDEX[0],
-    index_areas: int | None = DEFAULT_INDEX[1],
+    index: str | None = None,
+    index_areas: int | None = None,
     width_px: int = WIDTH_PX,
 ) -> tuple[str, list]:
     """The map as an SVG element (and the sites' legend entries): ``frame`` a GeoDataFrame of small
@@ -338,7 +370,9 @@ def map_svg(
     tolerance = grid.unit  # detail finer than the grid cannot be drawn
     geoms = simplified(frame.geometry.to_numpy(), tolerance)
     paths = [geometry_path(g, grid) for g in geoms]
-    labels = area_labels(frame, decile=decile, rank=rank, index=index, index_areas=index_areas)
+    labels = area_labels(
+        frame, decile=decile, rank=rank, code=code, index=index, index_areas=index_areas
+    )
     colours = [_hex(c) for c in decile_colours()]
     areas = _areas_svg(frame, paths, labels, decile, colours, code, name, district)
     outlines = ""
@@ -363,9 +397,8 @@ def map_svg(
     return svg, legend
 
 
-def _legend_html(frame, decile: str, index: str, legend: list, colours: list[str]) -> str:
-    given = frame[INDEX_COLUMN].tolist() if INDEX_COLUMN in frame else [None] * len(frame)
-    names = list(dict.fromkeys(v if isinstance(v, str) and v else index for v in given)) or [index]
+def _legend_html(frame, decile: str, names: list[str], legend: list, colours: list[str]) -> str:
+    names = list(dict.fromkeys(names)) or [DEFAULT_INDEX[0]]
     title = f"{' / '.join(names)} decile" + (" (each nation's own index)" if len(names) > 1 else "")
     words = ["1 most deprived 10%"] + [str(d) for d in range(2, 10)] + ["10 least deprived 10%"]
     keys = "".join(
@@ -402,7 +435,15 @@ def map_html(
         raise ValueError("every map needs alt text: say in words what it shows")
     svg, legend = map_svg(frame, alt=alt, lads=lads, sites=sites, **kwargs)
     decile = kwargs.get("decile", "imd_decile")
-    index = kwargs.get("index", DEFAULT_INDEX[0])
+    names = [
+        i
+        for i, _ in row_indices(
+            frame,
+            code=kwargs.get("code", "lsoa21_code"),
+            index=kwargs.get("index"),
+            index_areas=kwargs.get("index_areas"),
+        )
+    ]
     colours = [_hex(c) for c in decile_colours()]
     data = base64.b64encode(png).decode("ascii")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
@@ -417,7 +458,7 @@ def map_html(
         "neighbourhood for its name, decile and rank (1 = most deprived).</span></div>"
         f'<div class="anchor-map-frame">{svg}'
         '<div class="anchor-map-tip" role="status" aria-live="polite" hidden></div></div>'
-        f"{_legend_html(frame, decile, index, legend, colours)}</div>"
+        f"{_legend_html(frame, decile, names, legend, colours)}</div>"
         f'<img class="anchor-map-static" src="data:image/png;base64,{data}" '
         f'alt="{_attr(alt)}" style="max-width:100%;height:auto">{cap}</figure>'
     )
