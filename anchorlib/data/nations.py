@@ -41,6 +41,7 @@ __all__ = [
     "index_of",
     "nation_of_code",
     "small_areas",
+    "ranked_areas",
     "small_area_lookup",
     "lad_names",
     "nation_measures",
@@ -253,15 +254,9 @@ def _population(idx: NationIndex) -> pd.Series | None:
 
 
 @lru_cache(maxsize=4)
-def small_areas(nation: str) -> pd.DataFrame:
-    """Every small area of a devolved nation with its index and place, one row per small area.
-
-    Columns: ``small_area_code``, ``small_area_name``, ``nation``, ``lad_code``, ``lad_name``,
-    ``imd_rank``, ``imd_decile``, ``imd_score`` (NaN where the index has no score),
-    ``population`` (NaN where none is bundled), and ``{key}_rank``, ``{key}_decile`` (and
-    ``{key}_score`` for Wales) for each of the nation's domains.  Ranks: 1 = most deprived in the
-    nation.  Raises a missing-source error naming the file to download when one is absent.
-    """
+def ranked_areas(nation: str) -> pd.DataFrame:
+    """A devolved nation's small areas with their index and district, without populations (what
+    placing a postcode needs): the columns of :func:`small_areas` but ``population``."""
     idx = index_of(nation)
     if nation == "England":
         raise PlaceError("England's small areas are anchorlib.data.deprivation.lsoa_deprivation")
@@ -287,6 +282,22 @@ def small_areas(nation: str) -> pd.DataFrame:
             f"{idx.label}: {len(missing)} small area(s) have no {idx.district} in the lookup: "
             f"{', '.join(missing[:10])}"
         )
+    out["nation"] = nation
+    return out.sort_values("small_area_code", ignore_index=True)
+
+
+@lru_cache(maxsize=4)
+def small_areas(nation: str) -> pd.DataFrame:
+    """Every small area of a devolved nation with its index and place, one row per small area.
+
+    Columns: ``small_area_code``, ``small_area_name``, ``nation``, ``lad_code``, ``lad_name``,
+    ``imd_rank``, ``imd_decile``, ``imd_score`` (NaN where the index has no score),
+    ``population`` (NaN where none is bundled), and ``{key}_rank``, ``{key}_decile`` (and
+    ``{key}_score`` for Wales) for each of the nation's domains.  Ranks: 1 = most deprived in the
+    nation.  Raises a missing-source error naming the file to download when one is absent.
+    """
+    idx = index_of(nation)
+    out = ranked_areas(nation).copy()
     pop = _population(idx)
     out["population"] = out["small_area_code"].map(pop) if pop is not None else np.nan
     if pop is not None and out["population"].isna().any():
@@ -295,8 +306,7 @@ def small_areas(nation: str) -> pd.DataFrame:
             f"{idx.population_source_id}: no population for {len(gaps)} {idx.small_area} "
             f"code(s) of {idx.label}: {', '.join(gaps[:10])}"
         )
-    out["nation"] = nation
-    return out.sort_values("small_area_code", ignore_index=True)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -312,7 +322,7 @@ def small_area_lookup() -> pd.DataFrame:
         "imd_rank",
         "imd_decile",
     ]
-    return pd.concat([small_areas(n)[cols] for n in DEVOLVED], ignore_index=True)
+    return pd.concat([ranked_areas(n)[cols] for n in DEVOLVED], ignore_index=True)
 
 
 def lad_names(nation: str) -> dict[str, str]:

@@ -694,7 +694,7 @@ def _own_nation(out: pd.DataFrame) -> pd.DataFrame:
     and Northern Irish postcodes also get their council area / district (``lad24_code``,
     ``lad24_name``) from the nation's lookup.  A nation's files are read only when a postcode in
     it is given (a missing one is an error naming what to download)."""
-    from anchorlib.data.nations import INDICES, small_areas
+    from anchorlib.data.nations import INDICES, ranked_areas
 
     out = out.copy()
     nation = _nation(out["lad_code_2022"], out["lsoa11_code"]).where(
@@ -714,7 +714,7 @@ def _own_nation(out: pd.DataFrame) -> pd.DataFrame:
         mine = (nation == name) & out["lsoa11_code"].notna()
         if not mine.any():
             continue
-        areas = small_areas(name).set_index("small_area_code")
+        areas = ranked_areas(name).set_index("small_area_code")
         code = out.loc[mine, "lsoa11_code"]
         ranked = code.isin(areas.index)
         code = code[ranked]
