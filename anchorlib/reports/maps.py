@@ -269,21 +269,26 @@ def _attr(value) -> str:
 # --------------------------------------------------------------------------- the SVG
 
 
+def _texts(frame, column: str) -> list[str]:
+    """A column as text, missing values as "" (a column the frame lacks: all "")."""
+    if column not in frame:
+        return [""] * len(frame)
+    return ["" if v is None or pd.isna(v) else str(v) for v in frame[column].tolist()]
+
+
 def _areas_svg(frame, paths, labels, decile, colours, code, name, district) -> str:
     """The small areas, one group per decile (darkest first), each path with its label."""
     d = pd.to_numeric(frame[decile], errors="coerce") if decile in frame else None
-    groups = []
     keys = [int(v) if pd.notna(v) else 0 for v in (d if d is not None else [None] * len(frame))]
+    names, codes, districts = _texts(frame, name), _texts(frame, code), _texts(frame, district)
+    groups = []
     for k in sorted(set(keys), key=lambda v: (v == 0, v)):
         fill = colours[k - 1] if 1 <= k <= len(colours) else NO_DECILE
         items = []
         for i in (i for i, v in enumerate(keys) if v == k):
             if not paths[i]:
                 continue
-            row = frame.iloc[i]
-            nm = str(row[name]) if name in frame and pd.notna(row[name]) else ""
-            cd = str(row[code]) if code in frame and pd.notna(row[code]) else ""
-            where = str(row[district]) if district in frame and pd.notna(row[district]) else ""
+            nm, cd, where = names[i], codes[i], districts[i]
             if where and nm.startswith(where):
                 where = ""  # "Hyndburn 001A" names its district already
             extra = f' data-l="{_attr(where)}"' if where else ""
