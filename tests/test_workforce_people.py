@@ -156,3 +156,21 @@ def test_a_repeated_assignment_is_refused(fixture_data, tmp_path):
         StaffDataError, match=r"row 3: person id and assignment repeated \(rows \[2, 3\]\)"
     ):
         read_staff(path, "council")
+
+
+def test_the_demo_simulation_exercises_the_rule(hyndburn, tmp_path):
+    from anchorlib.config.collaborative import AnchorSpec
+    from anchorlib.demo.staff import simulate_staff, write_private
+
+    anchor = AnchorSpec(id="council", name="A council", type="local_authority", sites=["BB5 1LA"])
+    sim = simulate_staff(anchor, hyndburn, 400, year="2024-25")
+    staff = read_staff(write_private(sim, tmp_path / "private", "staff.csv"), "council")
+    per_person = staff.groupby("id").size()
+    assert (per_person > 1).sum() >= 10  # internal moves and second posts
+    start, ref = pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31")
+    p = people(staff, start, ref, np.full(len(staff), 12.0))
+    assert len(p) == 400
+    # every internal move's current post starts later than the person joined: counting rows,
+    # some would be starters; counted as people, they are not
+    rows_starting = staff["start_date"].between(start, ref)
+    assert p["starter"].sum() < staff.loc[rows_starting, "id"].nunique()
