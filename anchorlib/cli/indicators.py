@@ -6,8 +6,11 @@
 Mounted by anchorlib/cli/commands.py as ``app.command("indicators")(indicators_cmd)``.
 The numbers come from :func:`anchorlib.indicators.spend.spend_indicators`; this module
 only reads inputs and prints.  JSON shape: one key per anchor and
-``combined`` (all years), ``by_year`` (``{year: {anchor: ..., combined: ...}}``)
-and ``meta`` (place, tiers, settings, exclusions, notes).
+``combined`` (all years: only the financial years every anchor covers in full, listed in
+``meta.combined_years``), ``by_year`` (``{year: {anchor: ..., combined: ...}}``, every year),
+``coverage`` (``{anchor: {year: {months, smallest_payment, share_under_500, threshold_band,
+vat_basis, ...}}}``, :func:`anchorlib.indicators.coverage.coverage_table`) and ``meta``
+(place, tiers, settings, exclusions, notes).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import typer
 from anchorlib.core.errors import AnchorError
 from anchorlib.core.fmt import share
 
-RESERVED = ("combined", "by_year", "meta")
+RESERVED = ("combined", "by_year", "meta", "coverage")
 
 
 def _deciles(text: str | None) -> list[int] | None:
@@ -226,6 +229,12 @@ def indicators_output(
 ) -> dict:
     """What ``anchor indicators`` prints: one key per anchor, ``combined``, ``by_year`` and
     ``meta``, JSON-safe."""
+    from anchorlib.indicators.coverage import (
+        apply_common_threshold,
+        common_full_years,
+        coverage_json,
+        coverage_table,
+    )
     from anchorlib.indicators.spend import spend_indicators
 
     try:
@@ -255,18 +264,37 @@ def indicators_output(
             )
         kw = {"home_lads": home, "lm3_survey": survey, "anchors": ids, "exclude_rows": exclude}
         kw["self_rows"] = own
+        cov = coverage_table(led, common_threshold=settings.common_threshold)
+        # step 7 item 12: every anchor above the same threshold, when one is set
+        led = apply_common_threshold(led, settings.common_threshold)
         result = spend_indicators(led, plc, settings, **kw)
         _add_who(result, led, plc, settings, ids, exclude, own)
         years = spend_indicators(led, plc, settings, by_year=True, **kw) if by_year else None
         _add_nations(result, led, settings, ids, exclude, own)
+        # combined "all years": only the years every anchor covers in full (a partial year or a
+        # missing anchor would make it another mix of bodies and months); per year: every year
+        full = common_full_years(cov, ids)
+        part = led[led["financial_year"].astype(str).isin(full)]
+        comb = {"combined": spend_indicators(part, plc, settings, **kw)["combined"]}
+        _add_who(comb, part, plc, settings, ids, exclude, own)
+        _add_nations(comb, part, settings, ids, exclude, own)
+        result["combined"] = comb["combined"]
     except AnchorError:
         raise
     except ValueError as exc:  # pydantic validation of --deprived / --top
         raise AnchorError(str(exc)) from None
     meta.update(_meta(plc, settings, result))
+    meta["combined_years"] = full
+    meta["common_threshold"] = settings.common_threshold
+    if not full:
+        meta["notes"].append(
+            "no financial year is covered in full (12 months) by every anchor: 'combined' (all "
+            "years) has no payments; see by_year"
+        )
     out = dict(result)
     if years is not None:
         out["by_year"] = years
+    out["coverage"] = coverage_json(cov)
     out["meta"] = meta
     return _clean(out)
 
@@ -372,7 +400,7 @@ def _gbp(v) -> str:
 def format_indicators(out: dict) -> str:
     """The text ``anchor indicators`` prints (without --json) for its output ``out``."""
     meta = out["meta"]
-    groups = [k for k in out if k not in ("by_year", "meta")]
+    groups = [k for k in out if k not in ("by_year", "meta", "coverage")]
     dec_label = _deciles_label(meta["deprived_deciles"])
     title = meta.get("name") or meta["source"]
     lines = [
