@@ -118,6 +118,13 @@ def main(argv: list[str] | None = None) -> None:
         "20000000)",
     )
     ap.add_argument(
+        "--register-rows",
+        type=int,
+        default=5_000_000,
+        help="size of the generated Companies House file for the register enrichment benchmark "
+        "(0: skip it)",
+    )
+    ap.add_argument(
         "--runner-notebooks",
         type=int,
         default=24,
@@ -163,6 +170,16 @@ def main(argv: list[str] | None = None) -> None:
         args.ingest_rows, repeat=min(args.repeat, 2), memory_rows=args.memory_rows
     )
     print(format_ingest(ingest))
+    registers = None
+    if args.register_rows:
+        from benchmarks.registers import bench_registers, format_registers
+
+        print(
+            "\nRegister enrichment: generated Companies House layout, first and second enrich vs a "
+            "bare streaming read"
+        )
+        registers = bench_registers(args.register_rows)
+        print(format_registers(registers))
     runner = incremental = None
     if args.runner_notebooks:
         from benchmarks.runner import bench_incremental, bench_runner, format_runner
@@ -177,7 +194,13 @@ def main(argv: list[str] | None = None) -> None:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(
-            {"reference": rows, "ingest": ingest, "runner": runner, "incremental": incremental},
+            {
+                "reference": rows,
+                "ingest": ingest,
+                "registers": registers,
+                "runner": runner,
+                "incremental": incremental,
+            },
             indent=2,
         )
     )
