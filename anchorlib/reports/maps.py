@@ -122,7 +122,7 @@ def grid_for(bounds, *, width_px: int = WIDTH_PX, zoom: float = DETAIL_ZOOM) -> 
     pad = 0.02 * span
     w, s, e, n = w - pad, s - pad, e + pad, n + pad
     ideal = max(e - w, n - s) / (width_px * zoom)
-    unit = 1.0
+    unit = 0.01
     for mag in range(-2, 8):
         for k in _NICE:
             if k * 10.0**mag <= ideal:
@@ -460,7 +460,9 @@ def map_html(
         '<button type="button" data-zoom="out" aria-label="Zoom out" title="Zoom out">−</button>'
         '<button type="button" data-zoom="reset">Whole map</button>'
         '<span class="anchor-map-help">Scroll or pinch to zoom, drag to move; point at or tap a '
-        "neighbourhood for its name, decile and rank (1 = most deprived).</span></div>"
+        "neighbourhood for its name, decile and rank (1 = most deprived). Keys: arrows move, + "
+        "and − zoom, 0 shows the whole map; the label is then the neighbourhood in the middle."
+        "</span></div>"
         f'<div class="anchor-map-frame">{svg}'
         '<div class="anchor-map-tip" role="status" aria-live="polite" hidden></div></div>'
         f"{_legend_html(frame, decile, names, legend, colours)}</div>"

@@ -3,7 +3,8 @@
  * Every <figure class="anchor-map"> on the page: the static PNG is swapped for the inline SVG map
  * (the PNG stays for print and wherever this script does not run), which then zooms (wheel, pinch,
  * double-click, the + and - buttons, the + - and 0 keys), pans (drag, arrow keys), and labels the
- * small area or site under the pointer, or the one tapped, with its name, decile and rank.
+ * small area or site under the pointer, the one tapped, or (keys) the one in the middle of the
+ * map, with its name, decile and rank.
  * Plain JavaScript, no library, nothing fetched: it works offline and from file://.
  */
 (function () {
@@ -227,8 +228,19 @@
         pinned = null;
         hide();
       } else handled = false;
-      if (handled) e.preventDefault();
+      if (handled) {
+        e.preventDefault();
+        if (e.key !== "Escape") showCentre();
+      }
     });
+
+    function showCentre() {
+      // for the keyboard: the label of what is in the middle of the map
+      var box = svg.getBoundingClientRect();
+      var x = box.left + box.width / 2;
+      var y = box.top + box.height / 2;
+      show(labelled(document.elementFromPoint(x, y)), x, y);
+    }
 
     fig.querySelectorAll("button[data-zoom]").forEach(function (btn) {
       btn.addEventListener("click", function () {
