@@ -174,3 +174,16 @@ def test_the_demo_simulation_exercises_the_rule(hyndburn, tmp_path):
     # some would be starters; counted as people, they are not
     rows_starting = staff["start_date"].between(start, ref)
     assert p["starter"].sum() < staff.loc[rows_starting, "id"].nunique()
+
+
+def test_rows_without_an_assignment_are_compared_field_by_field(fixture_data, tmp_path):
+    path = tmp_path / "blank_assignment.csv"
+    path.write_text(
+        HEADER + "P1,,BB5 1DW,1,26000,,01/04/2020,\n"
+        "P1,,BB5 1DW,0.2,,13.00,01/04/2021,\n"  # a second post, its assignment left blank: kept
+        "P2,P2-01,BB5 1DW,1,26000,,01/04/2020,\n"
+    )
+    assert read_staff(path, "council")["id"].tolist() == ["P1", "P1", "P2"]
+    path.write_text(path.read_text() + "P1,,BB5 1DW,0.2,,13.00,01/04/2021,\n")
+    with pytest.raises(StaffDataError, match=r"row 5: the same row twice .* \(rows \[3, 5\]\)"):
+        read_staff(path, "council")

@@ -83,25 +83,28 @@ def esr_problem(value: str) -> str:
 
 def repeated_rows(records: list[dict], file_name: str, problems: list[dict]) -> None:
     """A problem for every row that repeats an earlier one: the same person id and assignment, or,
-    with no assignment, the same person id and every field read.  Rows of one person that differ
-    are that person's assignments (counted once, by :func:`people`)."""
+    for rows with no assignment, the same person id and every field read.  Rows of one person
+    that differ are that person's assignments (counted once, by :func:`people`)."""
     if not records:
         return
-    with_assignment = any(r.get("assignment") is not None for r in records)
-    fields = ("assignment",) if with_assignment else _ROW_FIELDS
-    keys = pd.Series(
-        [None if r["id"] is None else (r["id"], *(str(r.get(f)) for f in fields)) for r in records],
-        dtype=object,
-    )
+
+    def key(r: dict):
+        if r["id"] is None:
+            return None
+        if r.get("assignment") is not None:
+            return (r["id"], "assignment", r["assignment"])
+        return (r["id"], "row", *(str(r.get(f)) for f in _ROW_FIELDS))
+
+    keys = pd.Series([key(r) for r in records], dtype=object)
     known = keys.notna()
     repeated = keys[known & keys.duplicated(keep=False)]
-    what = (
-        "person id and assignment repeated"
-        if with_assignment
-        else "the same row twice (person id and every field repeated)"
-    )
     for _, idx in repeated.groupby(repeated.map(repr)).groups.items():
         where = [records[i]["source_row"] for i in idx]
+        what = (
+            "person id and assignment repeated"
+            if records[idx[0]].get("assignment") is not None
+            else "the same row twice (person id and every field repeated)"
+        )
         for i in idx[1:]:
             r = records[i]
             problems.append(
