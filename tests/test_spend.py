@@ -724,7 +724,7 @@ def test_cli_loose_ledger_json(fixture_data, tmp_path):
     res = runner.invoke(app, ["indicators", "--ledger", str(d), "--place", "E07000120", "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
-    assert set(out) == {"x", "y", "combined", "by_year", "meta"}
+    assert set(out) == {"x", "y", "combined", "by_year", "meta", "coverage"}
     x = out["x"]
     for key in S.HEADLINE_KEYS:
         assert key in x, key
@@ -748,7 +748,10 @@ def test_cli_loose_ledger_json(fixture_data, tmp_path):
     assert x["hhi"] == approx((1 + 0.25 + 4 + 2.25 + 1 + 9) / 81)
     assert x["top10_share"] == 1.0
     assert out["y"]["total"] == 100.0 and out["y"]["located_share"] == 1.0
-    assert out["combined"]["total"] == 1100.0
+    # one month (May 2023) of each anchor: no financial year is covered in full, so the combined
+    # "all years" figure has no payments (step 7 item 12); the year's own figure stays
+    assert out["meta"]["combined_years"] == [] and out["combined"]["total"] == 0.0
+    assert out["coverage"]["x"]["2023-24"]["months"] == 1
     assert out["by_year"]["2023-24"]["combined"]["total"] == 1100.0
     assert out["meta"]["tiers"] == ["place", "wider", "rest_of_uk", "unknown"]
     assert (
@@ -1042,7 +1045,7 @@ def test_real_lancashire_cli(lancashire):
     res = runner.invoke(app, ["indicators", str(collab.path), "--json", "--outputs", str(root)])
     assert res.exit_code == 0, res.output[-2000:]
     out = json.loads(res.output)
-    assert [k for k in out if k not in ("by_year", "meta")] == [
+    assert [k for k in out if k not in ("by_year", "meta", "coverage")] == [
         "hyndburn",
         "lancashire_pcc",
         "lancashire_fire",
