@@ -90,6 +90,21 @@ COMPLETE = {
     "census2021_ethnicity": None,
     "census2021_disability": None,
     "grants_360giving_wards": None,
+    # each devolved nation's index and district lookup (issue 11): the demo's suppliers in Wales,
+    # Scotland and Northern Ireland get their own nation's decile
+    "wimd2019": None,
+    "simd2020": None,
+    "nimdm2017": None,
+    "lookup_dz11_ca": None,
+    "lookup_soa01_lgd14": None,
+}
+#: What a devolved nation's complete table covers (the coverage note of its extract).
+NATION_COVERAGE = {
+    "wimd2019": "all of Wales",
+    "simd2020": "all of Scotland",
+    "lookup_dz11_ca": "all of Scotland",
+    "nimdm2017": "all of Northern Ireland",
+    "lookup_soa01_lgd14": "all of Northern Ireland",
 }
 CLIPPED = ("boundaries_lsoa21", "onspd_lookup", "codepoint_open")
 #: Census tables: ``prop`` is n / total (bit-identical, checked), recomputed on read.
@@ -333,6 +348,7 @@ class _Builder:
         what = "England and Wales" if welsh else "England"
         if sid == "grants_360giving_wards":
             what = "all of England"
+        what = NATION_COVERAGE.get(sid, what)
         filt = f"every row; columns {'all' if keep == all_columns else ', '.join(keep)}" + (
             f"; {', '.join(derived)} not stored: recomputed as n / total (bit-identical)"
             if derived
