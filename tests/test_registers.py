@@ -487,3 +487,39 @@ def test_who_indicators_hand_computed():
     assert loc["sme"]["place"] == {"yes": 550.0, "no": 100.0, "unknown": 0.0}
     assert loc["vcse"]["rest_of_uk"] == {"yes": 80.0, "no": 0.0, "unknown": 0.0}
     assert loc["sme"]["unknown"] == {"yes": 0.0, "no": 0.0, "unknown": 20.0}
+
+
+def test_a_failed_enrich_changes_nothing(tmp_path):
+    """Bad register files are refused before the register is read or written."""
+    from anchorlib.assets.register import enrich_collaborative_register
+    from anchorlib.config.collaborative import load_collaborative
+
+    collab = load_collaborative(Path(__file__).parents[1] / "collaboratives" / "lancashire.yml")
+    data = collab.output_dir(tmp_path) / "data"
+    data.mkdir(parents=True)
+    sentinel = {n: f"{n}: as a person left it\n" for n in ("suppliers.csv", "suppliers.xlsx")}
+    for n, text in sentinel.items():
+        (data / n).write_text(text)
+    one = tmp_path / "BasicCompanyDataAsOneFile-2026-11-01.zip"
+    with zipfile.ZipFile(one, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(CH, one.with_suffix(".csv").name)
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(one.read_bytes()[:5000])
+    raw, _ = _ch_rows()
+    keep = [i for i, h in enumerate(raw) if h.strip() != "CompanyNumber"]
+    lines = list(csv.reader(CH.read_text(encoding="utf-8").splitlines()[2:]))
+    no_number = _write_ch(
+        tmp_path / "nonumber.csv", [raw[i] for i in keep], [[r[i] for i in keep] for r in lines]
+    )
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("Supplier,Amount\nACME,1\n")
+    for bad, message in (
+        (cut, "not a complete zip"),
+        (no_number, "no CompanyNumber column"),
+        (ledger, "not Companies House"),
+    ):
+        with pytest.raises(RegisterFileError, match=message):
+            enrich_collaborative_register(collab, [bad], CC, out_root=tmp_path, progress=False)
+        assert sorted(p.name for p in data.iterdir()) == sorted(sentinel)
+        for n, text in sentinel.items():
+            assert (data / n).read_text() == text
