@@ -144,6 +144,11 @@ report.figure(fig, alt=report.describe(s.trend, "financial year", share_cols[0],
                                        f"Line chart of shares by year; {share_cols[0].replace(' (%)', '')}"))
 report.table(s.trend, f"{s.anchor_name}: spend by financial year", name="spend_by_year")
 
+# %%
+from anchorlib.reports import coverage as coverage_section
+
+coverage_section.show(collab, ledger, anchor=anchor)
+
 # %% [markdown]
 # ## Data quality
 #
