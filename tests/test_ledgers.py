@@ -227,7 +227,9 @@ def test_header_vocabulary(header, field):
 )
 def test_headers_that_are_not_supplier_or_amount(header):
     matches = header_matches(normalise_header(header))
-    assert "supplier_name" not in matches and "amount" not in matches
+    # 'Supplier ID' is at most a weak candidate (step 8: 'Vendor Ref (T)' may hold the names): its
+    # content must read as names before it is taken (tests/test_ledger_scoring.py)
+    assert matches.get("supplier_name", 0) <= 30 and "amount" not in matches
 
 
 # --------------------------------------------------------------------------- messy CSV files

@@ -73,7 +73,9 @@ from anchorlib.ledgers.cells import (
     tidy,
     transcode,
 )
+from anchorlib.ledgers.content import SAMPLE_ROWS
 from anchorlib.ledgers.read import (
+    HeaderUnmapped,
     LedgerError,
     Sheet,
     has_tie,
@@ -338,9 +340,22 @@ class ArrowReader(DistinctCells, Assembly):
         if idx is None:
             raise Fallback(f"no header row among the first {len(records)} rows")
         sheet = Sheet(None, records, numbers)
-        h = map_header(
-            self.path, sheet, idx, found, overrides, [r for i, r in enumerate(records) if i != idx]
-        )
+        below = sum(1 for r in records[idx + 1 :] if not all(is_blank(v) for v in r))
+        if not whole and below < SAMPLE_ROWS:
+            raise Fallback("fewer rows below the header in the head than the content sample")
+        try:
+            h = map_header(
+                self.path,
+                sheet,
+                idx,
+                found,
+                overrides,
+                [r for i, r in enumerate(records) if i != idx],
+            )
+        except HeaderUnmapped as exc:
+            raise Fallback(f"the header's words are not borne out by the content: {exc}") from None
+        if h.date_precision != "day":
+            raise Fallback("the payment date is a period column")
         self.tied = has_tie(found)
         self.found, self.header, self.header_index = found, h, idx
         m = h.mapping
@@ -365,7 +380,9 @@ class ArrowReader(DistinctCells, Assembly):
                 needles.add(max(words, key=len).encode())
             self.needles = sorted(needles)
         else:
-            self.needles = [b"date", b"paid", b"posted"]
+            # the words that can name a payment date or its stand-in, a period column
+            self.needles = [b"date", b"paid", b"posted", b"dyddiad", b"period", b"month", b"cyfnod"]
+            self.needles += [b"yyyymm", b"mis"]
         letters = (
             "".join(f"[{ch}{ch.upper()}]" if ch.isalpha() else ch for ch in nd.decode())
             for nd in self.needles

@@ -133,6 +133,7 @@ class Assembly:
             }
             | {f: self.header.header_of(f) for f in FIELDS}
             | self.header.basis()
+            | {"layout": self.header.signature, "decided": self.header.decided()}
         )
         return FileRead(
             ledger,

@@ -24,6 +24,9 @@ _SUPPLIER_WORDS = {
     "creditor",
     "merchant",
     "recipient",
+    "cyflenwr",  # Welsh: supplier
+    "talai",  # Welsh: payee
+    "buddiolwr",  # Welsh: beneficiary
 }
 _ID_WORDS = {"id", "number", "no", "num", "code", "ref", "reference", "nbr"}
 _NOT_SUPPLIER = _ID_WORDS | {
@@ -78,14 +81,22 @@ _NOT_AMOUNT = _ID_WORDS | {
     "detail",
     "details",
 }
-_NET_WORDS = {"net", "excl", "excluding", "exc", "ex", "exclusive", "before"}
-_GROSS_WORDS = {"gross", "inc", "incl", "including", "inclusive"}
+_NET_WORDS = {"net", "excl", "excluding", "exc", "ex", "exclusive", "before", "heb"}
+_GROSS_WORDS = {"gross", "inc", "incl", "including", "inclusive", "gynnwys"}
+#: The words of an amount: 'Amount', 'Value', 'Line Total', 'Net Expenditure', Welsh 'Swm'
+_AMOUNT_CORE = {"amount", "value", "total", "paid", "spend", "cost", "expenditure", "swm", "gwerth"}
+#: Words naming the period a payment was booked to, when a file gives no payment date
+_PERIOD_WORDS = {"period", "month", "yyyymm", "cyfnod", "mis"}
 
 
 def _supplier_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
     """The supplier name priority of a header, into ``out`` (the fields tried before)."""
     if w & _SUPPLIER_WORDS and not w & _NOT_SUPPLIER:
-        out["supplier_name"] = 100 if "name" in w else 90
+        out["supplier_name"] = 100 if w & {"name", "enw"} else 90
+    elif w & _SUPPLIER_WORDS and w & _ID_WORDS and not (w & _NOT_SUPPLIER) - _ID_WORDS:
+        # 'Vendor Ref (T)', 'Payee Code': a code by its words, yet often the names: a weak
+        # candidate the column's content must confirm (see anchorlib.ledgers.scoring)
+        out["supplier_name"] = 30
     elif norm in {"name", "names", "paid to", "payment to", "payee details"}:
         out["supplier_name"] = 70
     elif norm in {
@@ -101,19 +112,15 @@ def _supplier_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
 
 def _amount_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
     """The amount priority of a header, into ``out`` (which holds the fields tried before)."""
-    vat_only = "vat" in w and not (w & (_NET_WORDS | _GROSS_WORDS))
-    if not vat_only and not w & _NOT_AMOUNT:
-        if w & _NET_WORDS and (
-            w & {"amount", "value", "total", "paid", "spend", "cost"} or norm == "net"
-        ):
+    vat_only = w & {"vat", "taw"} and not (w & (_NET_WORDS | _GROSS_WORDS))
+    # 'Line Total', 'Line Amount': the line's amount ('line' alone is a line number or text)
+    blocked = w & _NOT_AMOUNT - ({"line"} if w & _AMOUNT_CORE else set())
+    if not vat_only and not blocked:
+        if w & _NET_WORDS and (w & _AMOUNT_CORE or norm == "net"):
             out["amount"] = 100
-        elif (
-            w & _GROSS_WORDS
-            and w & {"amount", "value", "total", "paid", "spend", "cost"}
-            or "gross" in w
-        ):
+        elif w & _GROSS_WORDS and w & _AMOUNT_CORE or "gross" in w:
             out["amount"] = 80
-        elif "amount" in w:
+        elif w & {"amount", "swm"}:
             out["amount"] = 95
         elif w & {
             "value",
@@ -126,14 +133,28 @@ def _amount_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
             "sum",
             "sterling",
             "gbp",
+            "gwerth",
+            "cyfanswm",
         }:
             out["amount"] = 90
 
 
 def _date_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
     """The payment date priority of a header, into ``out`` (which holds the fields tried before)."""
-    if "date" in w or norm in {"paid on", "posted", "paid", "when paid"} and "amount" not in out:
+    if (
+        w & {"date", "dyddiad"}
+        or norm in {"paid on", "posted", "paid", "when paid"}
+        and ("amount" not in out)
+    ):
         if w & {
+            "extracted",
+            "extract",
+            "report",
+            "run",
+            "printed",
+            "downloaded",
+            "uploaded",
+            "published",
             "birth",
             "due",
             "start",
@@ -146,24 +167,31 @@ def _date_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
             "order",
         }:
             out["payment_date"] = 40
-        elif w & {"payment", "paid", "pay", "cheque", "clearing", "cleared", "bacs", "remittance"}:
+        elif w & {
+            "payment",
+            "paid",
+            "pay",
+            "cheque",
+            "clearing",
+            "cleared",
+            "bacs",
+            "remittance",
+            "talu",  # Welsh: pay
+            "taliad",  # Welsh: payment
+        }:
             out["payment_date"] = 100
         elif "invoice" in w or "received" in w:
             out["payment_date"] = 70
-        elif (
-            w
-            & {
-                "posting",
-                "posted",
-                "transaction",
-                "trans",
-                "effective",
-                "value",
-                "process",
-                "processed",
-            }
-            or norm == "date"
-        ):
+        elif w & {"posting", "posted"}:
+            out["payment_date"] = 80  # the day the ledger booked it, before a payment date
+        elif w & {
+            "transaction",
+            "trans",
+            "effective",
+            "value",
+            "process",
+            "processed",
+        } or norm in {"date", "dyddiad"}:
             out["payment_date"] = 90
         else:
             out["payment_date"] = 50
@@ -206,7 +234,7 @@ def _transaction_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
             out["transaction_id"] = 90
         elif "invoice" in w and w & (_ID_WORDS | {"identifier"}):
             out["transaction_id"] = 80
-        elif w & {"ref", "reference", "refs"}:
+        elif w & {"ref", "reference", "refs", "cyfeirnod"}:
             out["transaction_id"] = 70
         elif norm in {"id", "record id", "recid", "unique id", "line id"}:
             out["transaction_id"] = 60
@@ -216,7 +244,7 @@ def _category_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
     """The category priority of a header, into ``out`` (which holds the fields tried before)."""
     if "amount" not in out and "payment_date" not in out:
         supplierish = bool(w & _SUPPLIER_WORDS)  # 'Supplier / Merchant category': a weak stand-in
-        if w & {"category", "categories"} or norm in {
+        if w & {"category", "categories", "categori"} or norm in {
             "expense type",
             "expenditure type",
             "spend type",
@@ -265,6 +293,7 @@ _DESCRIPTION_WORDS = {
     "comments",
     "particulars",
     "summary",
+    "disgrifiad",  # Welsh: description
 }
 
 
@@ -276,6 +305,16 @@ def _description_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
         out["description"] = (
             100 if norm in {"description", "narrative", "purpose", "details"} else 90
         )
+
+
+def _period_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
+    """'Period', 'Accounting Period', 'Month', 'YYYYMM', Welsh 'Cyfnod': the month a payment was
+    booked to (the payment date's stand-in when a file has no date; see
+    anchorlib.ledgers.periods)."""
+    taken = out.keys() & {"amount", "payment_date", "supplier_name"}
+    not_period = w & (_ID_WORDS | {"end", "start", "description", "desc", "name", "type"})
+    if w & _PERIOD_WORDS and not taken and not not_period:
+        out["period"] = 90 if w & {"period", "cyfnod", "yyyymm"} else 70
 
 
 def _identifier_rule(norm: str, w: set[str]) -> str | None:
@@ -314,6 +353,7 @@ def header_matches(norm: str) -> dict[str, int]:
         _transaction_rule,
         _category_rule,
         _description_rule,
+        _period_rule,
     ):
         rule(norm, w, out)
     return out

@@ -25,9 +25,12 @@ from pathlib import Path
 
 from anchorlib.core.errors import AnchorError
 from anchorlib.core.normalise import is_blank
+from anchorlib.ledgers.content import column_contents, sample_rows
 from anchorlib.ledgers.headers import header_matches, vat_basis
 from anchorlib.ledgers.parse import parse_amount
-from anchorlib.ledgers.tokens import normalise_header
+from anchorlib.ledgers.periods import financial_year_in
+from anchorlib.ledgers.scoring import Decision, Unmapped, decide
+from anchorlib.ledgers.tokens import header_signature, header_tokens, normalise_header
 
 __all__ = [
     "LedgerError",
@@ -51,6 +54,9 @@ __all__ = [
     "row_fields",
     "looks_like_data",
     "is_header",
+    "could_be_header",
+    "HeaderUnmapped",
+    "effective_overrides",
     "has_tie",
     "map_header",
     "no_header_message",
@@ -72,6 +78,15 @@ class LedgerMappingError(LedgerError, ValueError):
         super().__init__(message)
         self.headers = headers or []
         self.candidates = candidates or {}
+
+
+class HeaderUnmapped(LedgerMappingError):
+    """A row that names some fields, but a required one has no column even after the content was
+    read: not a usable header (``missing`` fields; the evidence in the message)."""
+
+    def __init__(self, message: str, headers=None, candidates=None, missing=None):
+        super().__init__(message, headers, candidates)
+        self.missing = missing or []
 
 
 class LedgerReconciliationError(LedgerError):
@@ -321,6 +336,16 @@ class Header:
     warnings: list[str] = field(default_factory=list)
     #: 'day', or 'month' when payment_date is read from a period column
     date_precision: str = "day"
+    #: how each field's column was chosen (see anchorlib.ledgers.scoring)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    #: a period column's financial year (its first calendar year) from the file / sheet / titles
+    fy_start: int | None = None
+    #: the header row's signature (see tokens.header_signature): the key of a layout's override
+    signature: str = ""
+
+    def decided(self) -> str:
+        """How each field was decided, for columns.csv: 'amount: 'Net' (header words, 100); ...'."""
+        return "; ".join(d.short() for d in self.decisions.values())
 
     def header_of(self, fld: str) -> str | None:
         i = self.mapping.get(fld)
@@ -347,13 +372,20 @@ def _where(path, sheet: Sheet, row_number: int | None = None) -> str:
     return s
 
 
-def override_lookup(columns: dict[str, str | list[str]] | None) -> dict[str, set[str]]:
-    """{field: normalised headers} of a ``columns`` override; an unknown field is an error."""
+class Overrides(dict):
+    """{field: normalised headers} of a ``columns`` override, and ``layouts``: {header signature:
+    {field: normalised headers}} for the overrides keyed by a layout's signature."""
+
+    layouts: dict[str, dict[str, set[str]]]
+
+
+def _lookup(columns: dict, where: str = "") -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    for fld, names in (columns or {}).items():
+    for fld, names in columns.items():
         if fld not in FIELDS:
             raise LedgerMappingError(
-                f"columns override names an unknown field {fld!r}; fields are: {', '.join(FIELDS)}",
+                f"columns override{where} names an unknown field {fld!r}; fields are: "
+                f"{', '.join(FIELDS)} (or a layout's signature, 'layout-...', holding fields)",
                 candidates={},
             )
         if isinstance(names, str):
@@ -362,9 +394,41 @@ def override_lookup(columns: dict[str, str | list[str]] | None) -> dict[str, set
     return out
 
 
+def override_lookup(columns: dict | None) -> Overrides:
+    """The ``columns`` override: {field: header or [headers]} for every file, and
+    {'layout-<signature>': {field: header}} for the header rows of one layout (a publisher's
+    monthly files that share their header row: see :func:`effective_overrides`). An unknown field
+    is an error."""
+    plain = {k: v for k, v in (columns or {}).items() if not str(k).startswith("layout-")}
+    out = Overrides(_lookup(plain))
+    out.layouts = {}
+    for key, sub in (columns or {}).items():
+        if str(key).startswith("layout-"):
+            if not isinstance(sub, dict):
+                raise LedgerMappingError(
+                    f"columns override {key!r}: give {{field: header}} under a layout signature",
+                    candidates={},
+                )
+            out.layouts[str(key)] = _lookup(sub, f" {key!r}")
+    return out
+
+
+def effective_overrides(row: list, overrides: dict) -> dict[str, set[str]]:
+    """The overrides that hold for a header row: every file's, with those of its layout (by the
+    row's signature) on top."""
+    layouts = getattr(overrides, "layouts", None)
+    if not layouts:
+        return overrides
+    sub = layouts.get(header_signature(row))
+    return overrides if sub is None else {**overrides, **sub}
+
+
 def row_fields(row: list, overrides: dict[str, set[str]]) -> dict[str, list[tuple[int, int]]]:
-    """{field: [(priority, column), ...]} for the cells of a candidate header row."""
+    """{field: [(priority, column), ...]} for the cells of a candidate header row (the header's
+    words scored by :func:`~anchorlib.ledgers.headers.header_matches`; 'period' names a period
+    column)."""
     found: dict[str, list[tuple[int, int]]] = {}
+    overrides = effective_overrides(row, overrides)
     override_norms = {n: f for f, names in overrides.items() for n in names}
     for i, cell in enumerate(row):
         if not isinstance(cell, str) or is_blank(cell) or len(cell) > 80:
@@ -373,7 +437,7 @@ def row_fields(row: list, overrides: dict[str, set[str]]) -> dict[str, list[tupl
         if norm in override_norms:
             found.setdefault(override_norms[norm], []).append((1000, i))
             continue
-        for fld, prio in header_matches(norm).items():
+        for fld, prio in header_matches(" ".join(header_tokens(cell))).items():
             if fld in overrides:
                 continue  # this field is fixed by the override
             found.setdefault(fld, []).append((prio, i))
@@ -395,12 +459,33 @@ def looks_like_data(row: list, found: dict) -> bool:
     return False
 
 
+def _named(found: dict) -> list[str]:
+    """The required fields a row's words name (a period column stands for the payment date)."""
+    has = [f for f in REQUIRED_FIELDS if f in found]
+    if "payment_date" not in found and "period" in found:
+        has.append("period")
+    return has
+
+
 def is_header(row: list, found: dict) -> bool:
     """Whether a row, with the fields its cells name (:func:`row_fields`), is a header row: it names
-    a supplier, an amount and a payment date in three columns, and is not a data row."""
+    a supplier, an amount and a payment date (or a period) in three columns, and is not a data
+    row."""
+    named = _named(found)
     return (
-        all(f in found for f in REQUIRED_FIELDS)
-        and len({i for f in REQUIRED_FIELDS for _, i in found[f]}) >= len(REQUIRED_FIELDS)
+        len(named) == len(REQUIRED_FIELDS)
+        and len({i for f in named for _, i in found[f]}) >= len(REQUIRED_FIELDS)
+        and not looks_like_data(row, found)
+    )
+
+
+def could_be_header(row: list, found: dict) -> bool:
+    """A row naming two of the three (the third may be told by the columns' content): tried as a
+    header when a sheet has no row naming all three."""
+    named = _named(found)
+    return (
+        len(named) == len(REQUIRED_FIELDS) - 1
+        and len({i for f in named for _, i in found[f]}) >= len(named)
         and not looks_like_data(row, found)
     )
 
@@ -420,6 +505,10 @@ def has_tie(found: dict) -> bool:
     return False
 
 
+#: A header naming only two required fields is looked for in a sheet's first rows only.
+LOOSE_ROWS = 50
+
+
 def find_headers(path, sheet: Sheet, columns=None) -> list[Header]:
     """Every header row of a sheet, each with its column mapping; [] when none names the required
     fields.
@@ -432,16 +521,31 @@ def find_headers(path, sheet: Sheet, columns=None) -> list[Header]:
     header named in ``columns`` is missing.
     """
     overrides = override_lookup(columns)
-    rows_found = []
+    rows_found, loose = [], []
     for idx, row in enumerate(sheet.rows):
         found = row_fields(row, overrides)
         if is_header(row, found):
             rows_found.append((idx, found))
-    if not rows_found:
-        return []
-    header_idx = {idx for idx, _ in rows_found}
-    data = [r for i, r in enumerate(sheet.rows) if i not in header_idx]
-    return [map_header(path, sheet, idx, found, overrides, data) for idx, found in rows_found]
+        elif not rows_found and idx < LOOSE_ROWS and could_be_header(row, found):
+            loose.append((idx, found))
+    headers = []
+    for candidates in (rows_found, loose):
+        header_idx = {idx for idx, _ in candidates}
+        data = [r for i, r in enumerate(sheet.rows) if i not in header_idx]
+        for idx, found in candidates:
+            try:
+                headers.append(map_header(path, sheet, idx, found, overrides, data, header_idx))
+            except HeaderUnmapped:
+                continue  # the content does not bear the words out: not a header
+            except LedgerMappingError:
+                if candidates is loose:
+                    continue  # (an override's header missing: the no-header message says so)
+                raise
+            if candidates is loose:
+                break  # the first row the content completes
+        if headers:
+            break
+    return headers
 
 
 def find_header(path, sheet: Sheet, columns=None) -> Header | None:
@@ -450,64 +554,108 @@ def find_header(path, sheet: Sheet, columns=None) -> Header | None:
     return headers[0] if headers else None
 
 
-def map_header(
-    path, sheet: Sheet, idx: int, found: dict, overrides: dict, data: list[list]
-) -> Header:
-    """The Header of row ``idx``: the best column for each field (``found`` by row_fields).
+def _spoken(names: list[str]) -> set[int]:
+    """Columns whose header says what they are (a field, VAT, a code, a date or period): never
+    taken for another field on their content alone."""
+    out = set()
+    for i, n in enumerate(names):
+        words = set(header_tokens(n)) if n else set()
+        said = words & {"vat", "taw", "id", "code", "ref", "no", "number", "date", "period", "year"}
+        if said or (n and header_matches(" ".join(header_tokens(n)))):
+            out.add(i)
+    return out
 
-    Ties are settled by which columns hold data (``data``), else they are an error (a required
-    field) or a warning."""
+
+def _samples_of(contents, i: int) -> str:
+    shown = ", ".join(repr(v) for v in contents[i].samples) if i < len(contents) else ""
+    return f" [{shown}]" if shown else " [empty]"
+
+
+def map_header(
+    path,
+    sheet: Sheet,
+    idx: int,
+    found: dict,
+    overrides: dict,
+    data: list[list],
+    headers_at: frozenset | set = frozenset(),
+) -> Header:
+    """The Header of row ``idx``: the column of each field, chosen by the header's words
+    (``found`` by row_fields) confirmed by a sample of the columns' content
+    (:func:`anchorlib.ledgers.scoring.decide`), sampled below the header down to the next one
+    (``headers_at``: the sheet's header rows).
+
+    Columns nothing tells apart are an error naming them (a required field) or a warning; a
+    required field with no column raises :class:`HeaderUnmapped` (the row is no header)."""
     names = ["" if is_blank(c) else str(c).strip() for c in sheet.rows[idx]]
+    where = _where(path, sheet, sheet.row_numbers[idx])
+    overrides = effective_overrides(sheet.rows[idx], overrides)
     missing = [f for f in overrides if f not in found]
     if missing:
         raise LedgerMappingError(
-            f"{_where(path, sheet, sheet.row_numbers[idx])}: the header(s) given for "
+            f"{where}: the header(s) given for "
             + ", ".join(f"{f} ({sorted(overrides[f])})" for f in missing)
             + f" are not in the header row. Headers seen: {[n for n in names if n]}",
             headers=[n for n in names if n],
             candidates={f: [] for f in missing},
         )
-    mapping: dict[str, int] = {}
-    warnings: list[str] = []
-    used: set[int] = set()
-    for fld in FIELDS:
-        options = [(p, i) for p, i in found.get(fld, []) if i not in used]
-        if not options:
-            continue
-        top = max(p for p, _ in options)
-        tied = sorted(i for p, i in options if p == top)
-        if len(tied) > 1:
-            with_data = [i for i in tied if any(not is_blank(r[i]) for r in data if i < len(r))]
-            if len(with_data) == 1:
-                tied = with_data
-        if len(tied) > 1:
-            cands = [f"{names[i]!r} (column {column_letter(i)})" for i in tied]
-            if fld in REQUIRED_FIELDS:
-                all_cands = {
-                    f: [
-                        f"{names[i]!r} (column {column_letter(i)})"
-                        for _, i in sorted(found.get(f, []), key=lambda t: t[1])
-                    ]
-                    for f in FIELDS
-                    if f in found
-                }
-                raise LedgerMappingError(
-                    f"{_where(path, sheet, sheet.row_numbers[idx])}: "
-                    f"cannot decide which column is the {fld}: "
-                    f"candidates {', '.join(cands)}. Headers seen: {[n for n in names if n]}. "
-                    f"Say which with columns={{'{fld}': '<header as published>'}} "
-                    f"(on the command line: --column {fld}='<header>').",
-                    headers=[n for n in names if n],
-                    candidates=all_cands,
-                )
-            warnings.append(
-                f"{_where(path, sheet, sheet.row_numbers[idx])}: {fld}: "
-                "several equally good columns "
-                f"{', '.join(cands)}; used the first"
-            )
-        mapping[fld] = tied[0]
-        used.add(tied[0])
-    return Header(idx, sheet.row_numbers[idx], names, mapping, warnings)
+    sample = sample_rows(sheet.rows, idx, headers_at)
+    contents = column_contents(sample, names)
+    try:
+        got = decide(names, found, contents, sample, data, FIELDS, REQUIRED_FIELDS, _spoken(names))
+    except Unmapped as exc:
+        lines = [f"{where}: no column for {', '.join(exc.missing)}."]
+        for f in exc.missing:
+            cands = [
+                f"{names[i]!r} (column {column_letter(i)}, score {p}){_samples_of(contents, i)}"
+                for p, i in sorted(found.get(f, []), reverse=True)
+            ]
+            lines.append(f"  {f}: candidates {'; '.join(cands) or 'none by their header'}")
+        raise HeaderUnmapped(
+            "\n".join(lines),
+            headers=[n for n in names if n],
+            candidates=exc.candidates,
+            missing=exc.missing,
+        ) from None
+    for fld, tied in got.ties.items():
+        cands = [f"{names[i]!r} (column {column_letter(i)})" for i in tied]
+        evidence = "; ".join(f"{names[i]!r}{_samples_of(contents, i)}" for i in tied)
+        all_cands = {
+            f: [
+                f"{names[i]!r} (column {column_letter(i)})"
+                for _, i in sorted(found.get(f, []), key=lambda t: t[1])
+            ]
+            for f in FIELDS
+            if f in found
+        }
+        all_cands.setdefault(fld, cands)
+        raise LedgerMappingError(
+            f"{where}: cannot decide which column is the {fld}: "
+            f"candidates {', '.join(cands)} (their values: {evidence}). "
+            f"Headers seen: {[n for n in names if n]}. "
+            f"Say which with columns={{'{fld}': '<header as published>'}} "
+            f"(on the command line: --column {fld}='<header>'; in the collaborative YAML, "
+            f"'columns: {{{header_signature(sheet.rows[idx])}: {{{fld}: <header>}}}}' for this "
+            "layout only).",
+            headers=[n for n in names if n],
+            candidates=all_cands,
+        )
+    precision = got.date_precision
+    fy = None
+    if precision == "month":
+        titles = [str(c) for r in sheet.rows[:idx] for c in r if isinstance(c, str)]
+        fy = financial_year_in(Path(str(path)).name, sheet.name, *titles)
+    return Header(
+        idx,
+        sheet.row_numbers[idx],
+        names,
+        got.mapping,
+        [f"{where}: {w}" for w in got.warnings],
+        precision,
+        got.decisions,
+        fy,
+        header_signature(sheet.rows[idx]),
+    )
 
 
 def no_header_message(path, sheets: list[Sheet], columns=None) -> str:

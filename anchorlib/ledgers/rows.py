@@ -123,6 +123,7 @@ class RowReader:
                 {"source_file": self.source, "source_sheet": sheet.name, "header_row": h.row_number}
                 | {f: h.header_of(f) for f in FIELDS}
                 | h.basis()
+                | {"layout": h.signature, "decided": h.decided()}
             )
             self.warnings.extend(h.warnings)
         for h, start, stop in sections:
@@ -138,7 +139,13 @@ class RowReader:
         first: int,
         where: str,
     ) -> None:
-        sec = Section(h.mapping, h.names, where=where)
+        sec = Section(
+            h.mapping,
+            h.names,
+            where=where,
+            period=h.date_precision == "month",
+            fy_start=h.fy_start,
+        )
         basis = h.basis()
         labels_ = labels(h.names)
         dayfirst = numeric_date_order(r[sec.di] for r in sheet.rows[start:stop])

@@ -32,6 +32,7 @@ from anchorlib.ledgers.parse import (
     parse_amount,
     parse_date,
 )
+from anchorlib.ledgers.periods import parse_period
 from anchorlib.ledgers.read import Sheet, column_letter, normalise_header
 
 __all__ = [
@@ -206,8 +207,18 @@ class Section:
     """What the row rules need of the header a row is read under: the column of each field, the
     header's names (normalised, to spot the header repeated), and how messages name a column."""
 
-    def __init__(self, mapping: dict[str, int], names: list[str], width: int = 0, where: str = ""):
+    def __init__(
+        self,
+        mapping: dict[str, int],
+        names: list[str],
+        width: int = 0,
+        where: str = "",
+        period: bool = False,
+        fy_start: int | None = None,
+    ):
         self.mapping = mapping
+        # payment_date read from a period column ('202012', 'P9'): the month's first day
+        self.period, self.fy_start = period, fy_start
         self.names = names
         norms = [normalise_header(n) for n in names]
         self.norms = norms + [""] * (width - len(norms))
@@ -289,7 +300,9 @@ def row_outcome(row: list, sec: Section, dayfirst: bool, shape: tuple[str, str] 
         detail = f"{where}{sec.describe('supplier_name')} is empty"
         return carried, "missing_supplier", detail, carried, None
     try:
-        date = parse_date(date_raw, dayfirst)
+        date = (
+            parse_period(date_raw, sec.fy_start) if sec.period else parse_date(date_raw, dayfirst)
+        )
     except ValueError as exc:
         detail = f"{where}{sec.describe('payment_date')}: {exc}"
         return carried, "unparseable_date", detail, carried, None

@@ -9,10 +9,11 @@ their words.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
-__all__ = ["normalise_header", "header_tokens"]
+__all__ = ["header_signature", "header_tokens", "normalise_header"]
 
 
 @lru_cache(maxsize=8192)
@@ -39,3 +40,11 @@ def header_tokens(text: str) -> tuple[str, ...]:
     if words[:2] == ["sum", "of"] and len(words) > 2:  # a pivot table's 'Sum of Amount'
         words = words[2:]
     return tuple(words)
+
+
+def header_signature(row) -> str:
+    """A header row's layout key, 'layout-' and 10 hex digits: the same for every file whose header
+    row names the same columns in the same order (case, spacing and punctuation aside), so a
+    publisher's monthly files share it. Collaborative YAML keys layout overrides by it."""
+    norms = [normalise_header(c) for c in row if isinstance(c, str) and normalise_header(c)]
+    return "layout-" + hashlib.sha1("|".join(norms).encode()).hexdigest()[:10]
