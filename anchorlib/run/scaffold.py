@@ -292,10 +292,8 @@ indicators:
   # deprived_deciles: IMD 2025 deciles counted as "most deprived" (1 = most deprived 10%).
   # Distinct numbers 1-10; in use: [1], [1, 2], [1, 2, 3].
   deprived_deciles: [1, 2]
-  # deprivation_basis: which index ranks a supplier's neighbourhood. own_nation (default): its own
-  # nation's (IMD 2025, WIMD 2019, SIMD 2020, NIMDM 2017), each decile within that nation only;
-  # england_only: England's IMD 2025 only (suppliers in Wales, Scotland, NI have no decile).
-  # deprivation_basis: own_nation
+  # deprivation_basis: own_nation (default: each supplier's decile within its own nation's index,
+  # IMD 2025, WIMD 2019, SIMD 2020 or NIMDM 2017) or england_only (IMD 2025 only).
   # top_n: how many suppliers the concentration (top-N share) and "top suppliers" tables use; 1 or \
 more.
   top_n: 10
