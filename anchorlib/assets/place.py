@@ -92,7 +92,8 @@ def _replace(write, target: Path) -> None:
 def locate_sites(collab) -> pd.DataFrame:
     """Every anchor site postcode with its location: anchor_id, anchor_name, postcode, status,
     easting, northing (British National Grid, metres), lsoa21_code, lad24_name, imd25_decile,
-    in_place."""
+    in_place, and its own nation's index: nation, deprivation_index (e.g. "WIMD 2019") and
+    nation_decile (within that nation only)."""
     rows = [(a.id, a.name, pc) for a in collab.anchors for pc in a.sites]
     cols = [
         "anchor_id",
@@ -105,6 +106,9 @@ def locate_sites(collab) -> pd.DataFrame:
         "lad24_name",
         "imd25_decile",
         "in_place",
+        "nation",
+        "deprivation_index",
+        "nation_decile",
     ]
     if not rows:
         return pd.DataFrame(columns=cols)
@@ -122,9 +126,16 @@ def locate_sites(collab) -> pd.DataFrame:
             "lsoa21_code": loc["lsoa21_code"].to_numpy(),
             "lad24_name": loc["lad24_name"].to_numpy(),
             "imd25_decile": loc["imd25_decile"].to_numpy(),
+            "nation": loc["nation"].to_numpy(),
+            "deprivation_index": loc["deprivation_index"].to_numpy(),
+            "nation_decile": loc["nation_decile"].to_numpy(),
         }
     )
-    out["in_place"] = out["lsoa21_code"].isin(set(collab.place.lsoas))
+    # in the place: its LSOA 2021, or (Scotland, Northern Ireland) its data zone / SOA
+    out["in_place"] = (
+        out["lsoa21_code"].isin(set(collab.place.lsoas))
+        | loc["small_area_code"].isin(set(collab.place.small_areas)).to_numpy()
+    )
     return out[cols]
 
 

@@ -408,6 +408,18 @@ def decile_alt(b: Baseline) -> str:
     )
 
 
+def _site_words(r) -> str:
+    """An anchor site in words: its decile named with its own nation's index (never a bare decile
+    compared across nations)."""
+    decile = getattr(r, "nation_decile", None)
+    index = getattr(r, "deprivation_index", None)
+    if pd.notna(decile) and isinstance(index, str):
+        return f"{r.anchor_name} ({r.postcode}, {index} decile {int(decile)} in {r.nation})"
+    if pd.notna(r.imd25_decile):
+        return f"{r.anchor_name} ({r.postcode}, IMD 2025 decile {int(r.imd25_decile)})"
+    return f"{r.anchor_name} ({r.postcode})"
+
+
 def map_alt(b: Baseline, asset: PlaceAsset) -> str:
     d = b.districts
     parts = []
@@ -416,12 +428,7 @@ def map_alt(b: Baseline, asset: PlaceAsset) -> str:
         parts.append(f"The most deprived district on average is {top['district']}.")
     s = asset.sites
     if len(s):
-        where = [
-            f"{r.anchor_name} ({r.postcode}, decile {int(r.imd25_decile)})"
-            if pd.notna(r.imd25_decile)
-            else f"{r.anchor_name} ({r.postcode})"
-            for r in s.itertuples()
-        ]
+        where = [_site_words(r) for r in s.itertuples()]
         parts.append("Sites: " + "; ".join(where) + ".")
     return " ".join(parts)
 
