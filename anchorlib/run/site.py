@@ -9,6 +9,7 @@ XLSX)
 data, last run
     outputs/<id>/manifest.json                      what ran (written by anchorlib.run.runner)
     outputs/<id>/reports/<report>/index.html        one report: no code, figures embedded as PNG
+                                                    (maps also as an SVG to zoom, pan and point at)
     outputs/<id>/reports/<report>/tables/NN_name.csv|xlsx   every table of the report
     outputs/<id>/reports/<report>/<report>.ipynb    the executed notebook (with code), for analysts
     outputs/static/anchor-map.js|css                the maps' script and style (copied from
