@@ -382,7 +382,7 @@ class ArrowReader(DistinctCells, Assembly):
         else:
             # the words that can name a payment date or its stand-in, a period column
             self.needles = [b"date", b"paid", b"posted", b"dyddiad", b"period", b"month", b"cyfnod"]
-            self.needles += [b"yyyymm", b"mis"]
+            self.needles += [b"yyyymm", b"mis", b"dt"]
         letters = (
             "".join(f"[{ch}{ch.upper()}]" if ch.isalpha() else ch for ch in nd.decode())
             for nd in self.needles

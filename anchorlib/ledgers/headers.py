@@ -51,6 +51,8 @@ _NOT_SUPPLIER = _ID_WORDS | {
     "amount",
 }
 _NOT_AMOUNT = _ID_WORDS | {
+    "on",  # 'Paid On': a date
+    "when",
     "date",
     "description",
     "category",

@@ -65,6 +65,8 @@ class Decision:
 
     def short(self) -> str:
         """'amount: 'Net Amount' (header words 100)' for columns.csv."""
+        if self.how == "content":
+            return f"{self.field}: {self.header!r} (content, {self.share:.0%})"
         return f"{self.field}: {self.header!r} ({self.how}, {self.score})"
 
 

@@ -3,8 +3,8 @@
 :func:`normalise_header` lowers case and keeps letters and digits ('Net Amount (£)' ->
 'net amount'); it is what a header is compared by (overrides, repeated headers).
 :func:`header_tokens` goes further for scoring: currency words and '(T)'-style bracketed codes
-dropped, a pivot table's 'Sum of' removed, so 'Vendor Ref (T)' and 'Sum of Amount GBP' read as
-their words.
+dropped, a pivot table's 'Sum of' removed, abbreviations spelt out ('Amt', 'Supp', 'Pmt Dt'), so
+'Vendor Ref (T)' and 'Sum of Amount GBP' read as their words.
 """
 
 from __future__ import annotations
@@ -30,13 +30,34 @@ _BRACKET_CODE = re.compile(r"\(\s*[a-z]{1,2}\s*\)", re.I)
 _CURRENCY = {"gbp", "gb", "pounds", "sterling", "stg", "eur", "euro", "euros"}
 
 
+#: Abbreviations publishers use, as the word the header rules know
+ABBREVIATIONS = {
+    "amt": "amount",
+    "amnt": "amount",
+    "val": "value",
+    "supp": "supplier",
+    "suppl": "supplier",
+    "supplr": "supplier",
+    "pmt": "payment",
+    "pymt": "payment",
+    "paymt": "payment",
+    "dt": "date",
+    "desc": "description",
+    "exp": "expense",
+    "cat": "category",
+    "trans": "transaction",
+    "tran": "transaction",
+    "txn": "transaction",
+}
+
+
 @lru_cache(maxsize=8192)
 def header_tokens(text: str) -> tuple[str, ...]:
     """The words of a header for scoring: 'Vendor Ref (T)' -> ('vendor', 'ref');
     'Sum of Invoice Amount GBP' -> ('invoice', 'amount'); 'Value (excluding VAT) £' ->
     ('value', 'excluding', 'vat')."""
     s = _BRACKET_CODE.sub(" ", str(text))
-    words = [w for w in normalise_header(s).split() if w not in _CURRENCY]
+    words = [ABBREVIATIONS.get(w, w) for w in normalise_header(s).split() if w not in _CURRENCY]
     if words[:2] == ["sum", "of"] and len(words) > 2:  # a pivot table's 'Sum of Amount'
         words = words[2:]
     return tuple(words)
