@@ -83,3 +83,36 @@ def read(
     typer.echo(result.summary(), err=True)
     for p in paths.values():
         typer.echo(str(p))
+
+
+@ledger_app.command("inspect")
+def inspect(
+    files: list[Path] = typer.Argument(..., help="Payment files: CSV or XLSX."),
+    column: list[str] = typer.Option(
+        None,
+        "--column",
+        "-c",
+        help="Override the detected column, as for 'anchor ledger read': FIELD=HEADER.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document (a list, per file)."),
+) -> None:
+    """Show how each FILE would be read: the header row found, the column chosen for each field
+    with its score, how it was decided (header words, confirmed by content, content alone, a
+    period), the runner-up and sample values, the VAT basis and date precision, and a ready-to-paste
+    `columns:` override block for the collaborative YAML.  A file that cannot be read shows the
+    evidence (candidates per field with their values) and the override to write; the command then
+    exits 1."""
+    import json
+
+    from anchorlib.ledgers.inspect import format_inspection, inspect_files
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise AnchorError(f"no such file: {', '.join(missing)}")
+    reports = inspect_files(files, _parse_columns(column))
+    if as_json:
+        typer.echo(json.dumps(reports, indent=2, ensure_ascii=False, default=str))
+    else:
+        typer.echo(format_inspection(reports))
+    if any(r["error"] for r in reports):
+        raise typer.Exit(1)

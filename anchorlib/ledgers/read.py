@@ -59,7 +59,6 @@ __all__ = [
     "effective_overrides",
     "has_tie",
     "map_header",
-    "no_header_message",
 ]
 
 
@@ -656,43 +655,3 @@ def map_header(
         fy,
         header_signature(sheet.rows[idx]),
     )
-
-
-def no_header_message(path, sheets: list[Sheet], columns=None) -> str:
-    """Why no sheet of a file has a header row: the headers seen and the candidates per field."""
-    overrides = override_lookup(columns)
-    lines = [
-        f"{path}: found no header row naming a supplier, an amount and a payment date."
-        " Looked for: " + "; ".join(f"{f}: {FIELD_HINTS[f]}" for f in REQUIRED_FIELDS) + "."
-    ]
-    for sheet in sheets:
-        best = None
-        for idx, row in enumerate(sheet.rows[:200]):
-            found = row_fields(row, overrides)
-            if found and (best is None or _score(found) > best[0]):
-                best = (_score(found), idx, found)
-        label = f"sheet {sheet.name!r}" if sheet.name is not None else "file"
-        if best is None:
-            first = next((r for r in sheet.rows if not all(is_blank(v) for v in r)), [])
-            shown = [str(v) for v in first if not is_blank(v)][:12]
-            lines.append(f"  {label}: no header-like row; first row reads {shown}")
-            continue
-        _, idx, found = best
-        names = ["" if is_blank(c) else str(c).strip() for c in sheet.rows[idx]]
-        cand = {f: [names[i] for _, i in found[f]] for f in found}
-        missing = [f for f in REQUIRED_FIELDS if f not in found]
-        lines.append(
-            f"  {label}, best row {sheet.row_numbers[idx]}: "
-            f"headers seen {[n for n in names if n]}; "
-            f"candidates {cand}; missing {missing}"
-        )
-    if overrides:
-        lines.append(
-            f"  columns given: {columns} "
-            "(not found; headers are compared ignoring case and punctuation)"
-        )
-    lines.append(
-        "Name the columns with columns="
-        "{'supplier_name': '...', 'amount': '...', 'payment_date': '...'}."
-    )
-    return "\n".join(lines)

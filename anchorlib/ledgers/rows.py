@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from anchorlib.core.normalise import is_blank
+from anchorlib.ledgers.inspect import no_header_message
 from anchorlib.ledgers.parse import financial_year, numeric_date_order
 from anchorlib.ledgers.read import (
     FIELDS,
@@ -21,7 +22,6 @@ from anchorlib.ledgers.read import (
     Sheet,
     column_letter,
     find_headers,
-    no_header_message,
     read_sheets,
 )
 from anchorlib.ledgers.schema import (
