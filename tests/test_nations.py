@@ -367,3 +367,51 @@ def test_full_postcodes_in_each_nation(real_data):
     assert loc.loc["EH1 1AD", "lad24_code"] == "S12000036"  # City of Edinburgh
     assert loc.loc["BT1 1AA", "lad24_code"] == "N09000003"  # Belfast
     assert loc["nation_decile"].notna().all()
+
+
+# ------------------------------------------------------------------ the UK comparison, per nation
+
+
+def test_comparison_per_nation_on_the_fixtures(fixture_data, tmp_path):
+    from anchorlib.assets.nations_table import nation_comparison, write_uk_comparison
+    from anchorlib.data.nations import nation_measures, small_areas
+
+    # The fixtures hold one whole district per devolved nation: each is its nation's only row,
+    # rank 1, with the measures of nation_measures on its small areas (scaled to %).
+    for nation, code in (
+        ("Wales", "W06000024"),
+        ("Scotland", "S12000023"),
+        ("Northern Ireland", "N09000006"),
+    ):
+        t = nation_comparison(nation)
+        assert t["code"].tolist() == [code]
+        codes = small_areas(nation)["small_area_code"]
+        m = nation_measures(nation, codes)["imd"]
+        col = "small areas in the nation's most deprived 10% (%)"
+        assert t[col].iloc[0] == approx(100 * m["proportion_lsoas_most_deprived_10pct"])
+        assert t[f"rank in {nation}: proportion lsoas most deprived 10pct"].iloc[0] == 1
+    paths = write_uk_comparison(tmp_path)
+    assert sorted(p.name for p in paths.values()) == [
+        "comparison_england.csv",
+        "comparison_northern_ireland.csv",
+        "comparison_scotland.csv",
+        "comparison_uk.xlsx",
+        "comparison_wales.csv",
+    ]
+
+
+@pytest.mark.shared
+def test_every_uk_district_ranked_within_its_own_nation(real_data):
+    from anchorlib.assets.nations_table import uk_comparison_tables
+
+    tables = uk_comparison_tables()
+    assert {n: len(t) for n, t in tables.items()} == {
+        "England": 296,
+        "Wales": 22,
+        "Scotland": 32,
+        "Northern Ireland": 11,
+    }  # 361, the districts of lad24.geojson
+    for nation, t in tables.items():
+        r = t[f"rank in {nation}: proportion lsoas most deprived 10pct"]
+        assert r.min() == 1 and r.max() <= len(t)
+        assert (t["nation"] == nation).all()

@@ -82,7 +82,9 @@ class LedgerSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     source: str | None = None
     files: list[str] = []
-    columns: dict[str, str | list[str]] | None = None
+    #: {field: header or [headers]} for every file, and {'layout-<signature>': {field: header}}
+    #: for the files whose header row has that signature (`anchor ledger inspect` prints it)
+    columns: dict[str, str | list[str] | dict[str, str | list[str]]] | None = None
 
     @model_validator(mode="after")
     def _one_of(self):

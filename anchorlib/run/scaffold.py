@@ -205,6 +205,8 @@ E07000120
     #   field: published header, or a list of headers for layouts that changed over the years.
     #   Fields: {", ".join(_ledger_fields())}
     #   Example: {{supplier_name: Vendor, amount: [Net Amount, Amount excl VAT]}}
+    #   Or for one layout (its monthly files), keyed as `anchor ledger inspect FILE` prints:
+    #   {{layout-1a2b3c4d5e: {{payment_date: Date, amount: Line Total (ex. VAT)}}}}
     ledger:
       files: [{_q(ledger_dir + "/*.csv")}]  # {TODO}: put its payment exports in this folder (or \
 change the path)
@@ -310,6 +312,12 @@ more.
     # org_types: register organisation types left out whole; any of: {org_types}
     # Example: [public_body] (payments to other public bodies)
     org_types: []
+    # redacted_payees: true leaves payees whose names are withheld (personal data) out of
+    # addressable spend; false keeps them. Default true.
+    # redacted_payees: true
+    # grants_to_individuals: true leaves grants and benefits paid to individuals out of
+    # addressable spend (an individual paid for a service stays); false keeps them. Default true.
+    # grants_to_individuals: true
   # lm3_survey: optional CSV of a supplier / staff re-spend survey for LM3 (format: \
 docs/indicators/spend.md),
   # relative to this file. Example: surveys/lm3_2024.csv
