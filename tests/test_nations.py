@@ -415,3 +415,40 @@ def test_every_uk_district_ranked_within_its_own_nation(real_data):
         r = t[f"rank in {nation}: proportion lsoas most deprived 10pct"]
         assert r.min() == 1 and r.max() <= len(t)
         assert (t["nation"] == nation).all()
+
+
+def test_ledger_with_one_supplier_postcode_per_nation_by_hand(fixture_data):
+    from anchorlib.config.places import place_from_codes
+    from anchorlib.indicators.locate import locate_ledger
+
+    # One supplier in each nation, located from its published postcode (fixture files):
+    #   BB5 1LA   England           IMD 2025 decile 1    £100
+    #   CF46 6RP  Wales             WIMD 2019 decile 3   £200
+    #   KW16 3AA  Scotland          SIMD 2020 decile 8   £300
+    #   BT93 1AA  Northern Ireland  NIMDM 2017 decile 2  £400
+    # Deciles 1-2, by nation: England 100/100 = 1, Wales 0/200 = 0, Scotland 0/300 = 0,
+    # Northern Ireland 400/400 = 1.  Of all located spend (1000): own nation (100 + 400) / 1000
+    # = 0.5; England only 100 / 1000 = 0.1.
+    pcs = ["BB5 1LA", "CF46 6RP", "KW16 3AA", "BT93 1AA"]
+    ledger = pd.DataFrame(
+        {
+            "anchor_id": "a",
+            "financial_year": "2024-25",
+            "amount_pence": [10000, 20000, 30000, 40000],
+            "supplier_name": ["Lancs Ltd", "Merthyr Ltd", "Orkney Ltd", "Fermanagh Ltd"],
+            "supplier_key": ["LANCS", "MERTHYR", "ORKNEY", "FERMANAGH"],
+            "company_number": None,
+            "charity_number": None,
+            "supplier_postcode": pcs,
+        }
+    )
+    place = place_from_codes("E07000120")
+    own = locate_ledger(ledger, place)
+    assert own["nation"].tolist() == ["England", "Wales", "Scotland", "Northern Ireland"]
+    assert own["imd25_decile"].tolist() == [1, 3, 8, 2]
+    shares = {n: v["share"] for n, v in deprived_share_by_nation(own, [1, 2]).items()}
+    assert shares == {"England": 1.0, "Wales": 0.0, "Scotland": 0.0, "Northern Ireland": 1.0}
+    assert deprived_share(own, [1, 2], "located") == approx(0.5)
+    assert deprived_share_england_only(own, [1, 2]) == approx(0.1)
+    eng = locate_ledger(ledger, place, basis="england_only")
+    assert deprived_share(eng, [1, 2], "located") == approx(0.1)
