@@ -523,3 +523,22 @@ def test_a_failed_enrich_changes_nothing(tmp_path):
         assert sorted(p.name for p in data.iterdir()) == sorted(sentinel)
         for n, text in sentinel.items():
             assert (data / n).read_text() == text
+
+
+def test_cli_enrich_refuses_a_bad_file_with_its_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from anchorlib.cli import app
+
+    led = tmp_path / "payments.csv"
+    led.write_text("Supplier,Amount\nACME,1\n", encoding="utf-8")
+    collab = str(Path(__file__).parents[1] / "collaboratives" / "lancashire.yml")
+    res = CliRunner().invoke(
+        app,
+        ["suppliers", "enrich", collab, "--companies-house", str(led), "--outputs", str(tmp_path)],
+    )
+    assert res.exit_code != 0
+    assert "payments.csv: not Companies House Basic Company Data" in res.output
+    assert not (tmp_path / "lancashire").exists()  # nothing written
+    helped = CliRunner().invoke(app, ["suppliers", "enrich", "--help"])
+    assert helped.exit_code == 0 and "--companies-house" in helped.output
