@@ -78,6 +78,7 @@ from anchorlib.ledgers.read import (
     HeaderUnmapped,
     LedgerError,
     Sheet,
+    effective_overrides,
     has_tie,
     is_header,
     looks_binary,
@@ -367,9 +368,10 @@ class ArrowReader(DistinctCells, Assembly):
         # such rows are the exception (wrong_field_count): those rows are decided in Python
         self.header_width = filled(h.names)
         # a header row further down names the payment date: scan for the words that can
-        if "payment_date" in overrides:
+        given = effective_overrides(records[idx], overrides)  # (a layout's own, too)
+        if "payment_date" in given:
             needles = set()
-            for norm in overrides["payment_date"]:
+            for norm in given["payment_date"]:
                 words = [
                     w
                     for w in norm.split()
