@@ -135,7 +135,8 @@ def who_section(
             for t in loc["sme"]
         ]
     )
-    name = collab.spec.name if anchor is None else anchor
+    names = {a.id: a.name for a in collab.anchors}
+    name = collab.spec.name if anchor is None else names.get(anchor, anchor)
     sentences = _sentences(ind, regs, simulated, name)
     return WhoSection(
         "Who the suppliers are",
