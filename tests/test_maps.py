@@ -282,9 +282,13 @@ def test_a_page_with_a_map_links_the_script_the_site_copies_once(tmp_path):
     dest = tmp_path / "outputs" / "coll" / "reports" / "r"
     site.export_report(nb, dest, RUN)
     page = (dest / "index.html").read_text(encoding="utf-8")
-    assert page.count('<script src="../../../static/anchor-map.js"></script>') == 1
+    assert page.count('<script src="../../../site-static/anchor-map.js"></script>') == 1
     assert (
-        len(re.findall(r'<link href="../../../static/anchor-map.css" rel="stylesheet"/?>', page))
+        len(
+            re.findall(
+                r'<link href="../../../site-static/anchor-map.css" rel="stylesheet"/?>', page
+            )
+        )
         == 1
     )
     assert maps.MAP_MIME not in page and 'class="anchor-map-live" hidden' in page
@@ -294,11 +298,11 @@ def test_a_page_with_a_map_links_the_script_the_site_copies_once(tmp_path):
     root = tmp_path / "outputs"
     site.write_root_index(root)
     for name in maps.STATIC_FILES:
-        assert (root / "static" / name).read_bytes() == (maps.STATIC_DIR / name).read_bytes()
+        assert (root / "site-static" / name).read_bytes() == (maps.STATIC_DIR / name).read_bytes()
         # the page's relative link resolves to the copy
-    assert (dest / "../../../static/anchor-map.js").resolve().is_file()
+    assert (dest / "../../../site-static/anchor-map.js").resolve().is_file()
     # an unchanged re-run leaves the copies alone
-    js = root / "static" / "anchor-map.js"
+    js = root / "site-static" / "anchor-map.js"
     before = js.stat().st_mtime_ns
     site.publish_static(root)
     assert js.stat().st_mtime_ns == before

@@ -5,7 +5,7 @@ with a label for each small area (its name, its index's decile and rank) and the
 (Matplotlib, :func:`anchorlib.reports.charts.decile_map`).  The PNG carries the alt text; it is what
 prints, and what shows where scripts do not run.  The site (:mod:`anchorlib.run.site`) adds the
 small script and style sheet of ``anchorlib/reports/static/`` to every page with a map: copied
-once into the site's ``static/`` folder and linked relatively, so the site works offline and from
+once into the site's ``site-static/`` folder, linked relatively, so the site works offline and from
 a USB stick (``file://``), with nothing loaded from elsewhere.
 
 The SVG is kept light: the small areas' boundaries (already simplified as a coverage, shared
@@ -64,7 +64,7 @@ __all__ = [
 #: The output MIME type that marks a report output holding an interactive map (the site links the
 #: map script and style sheet into pages that have one, and drops this marker).
 MAP_MIME = "application/vnd.anchorlib.map+json"
-#: The script and style sheet, copied into the site's ``static/`` folder (anchorlib.run.site).
+#: The script and style sheet, copied into the site's ``site-static/`` folder (anchorlib.run.site).
 STATIC_DIR = Path(__file__).with_name("static")
 STATIC_FILES = ("anchor-map.js", "anchor-map.css")
 #: Optional per-row columns naming each small area's index and how many small areas it ranks.

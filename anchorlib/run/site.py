@@ -12,7 +12,7 @@ data, last run
                                                     (maps also as an SVG to zoom, pan and point at)
     outputs/<id>/reports/<report>/tables/NN_name.csv|xlsx   every table of the report
     outputs/<id>/reports/<report>/<report>.ipynb    the executed notebook (with code), for analysts
-    outputs/static/anchor-map.js|css                the maps' script and style (copied from
+    outputs/site-static/anchor-map.js|css           the maps' script and style (copied from
                                                     anchorlib/reports/static/, linked relatively)
 
 :func:`export_report` turns an executed notebook into its report folder with
@@ -419,14 +419,20 @@ def export_report(executed: Path, dest: Path, run: dict) -> dict:
     }
 
 
+#: The site's folder of script and style files, beside the site index: a name no collaborative
+#: id can take (ids are letters, digits and _), like ``places-<kind>``.
+STATIC_FOLDER = "site-static"
+
+
 def _map_resources(run: dict | None) -> dict:
     """The page's links to the map script and style sheet (anchorlib/reports/static/), in the
-    site's ``static/`` folder beside the site index (:func:`publish_static`): relative links, so
-    the site works from any folder, offline and from file://.  Nothing for a page without a map."""
+    site's ``site-static/`` folder beside the site index (:func:`publish_static`): relative
+    links, so the site works from any folder, offline and from file://.  Nothing for a page
+    without a map."""
     if run is None:
         return {"anchor_head": "", "anchor_scripts": ""}
     root = posixpath.dirname(run["root_href"])
-    href = f"{root}/static/" if root else "static/"
+    href = f"{root}/{STATIC_FOLDER}/" if root else f"{STATIC_FOLDER}/"
     return {
         "anchor_head": f'<link rel="stylesheet" href="{href}anchor-map.css">',
         "anchor_scripts": f'<script src="{href}anchor-map.js"></script>',
@@ -434,12 +440,12 @@ def _map_resources(run: dict | None) -> dict:
 
 
 def publish_static(out_root: Path) -> list[Path]:
-    """Copy the map script and style sheet into ``out_root/static/`` (once per site; a file
+    """Copy the map script and style sheet into ``out_root/site-static/`` (once per site; a file
     already the same is left alone, so an unchanged re-run writes nothing)."""
     written = []
     for name in STATIC_FILES:
         text = (STATIC_DIR / name).read_text(encoding="utf-8")
-        target = Path(out_root) / "static" / name
+        target = Path(out_root) / STATIC_FOLDER / name
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             atomic_write_text(target, text)
         written.append(target)
