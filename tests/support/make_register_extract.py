@@ -125,6 +125,20 @@ ACCOUNTS = [
     "DORMANT",
     "NO ACCOUNTS FILED",
 ]
+CHARITY_WORDS = (
+    "CARERS CENTRE",
+    "FOOD BANK",
+    "MENTAL HEALTH ACTION",
+    "SCOUT GROUP",
+    "VILLAGE HALL",
+    "WILDLIFE GROUP",
+    "CREDIT UNION FRIENDS",
+    "HOSPICE SUPPORTERS",
+    "YOUTH CLUB",
+    "MUSIC SOCIETY",
+    "ALMSHOUSES",
+    "PARISH CHURCH FABRIC FUND",
+)
 FILLER_WORDS = [
     ("PENNINE", "RIBBLE", "BOWLAND", "WYRE", "LUNE", "DARWEN", "CALDER", "HODDER", "FYLDE"),
     ("ROOFING", "JOINERY", "PLUMBING", "CATERING", "SIGNS", "GROUNDWORKS", "TRAINING", "LOGISTICS"),
@@ -386,6 +400,9 @@ def build(register_csv: Path) -> tuple[list[dict], list[dict], list[str]]:
     for a in FILLER_WORDS[0]:
         nm = f"{a} COMMUNITY TRUST"
         cc.append(cc_row(nm, str(1_100_000 + _h(nm, 99_999)), postcode="BB1 7DB"))
+        for b in CHARITY_WORDS:  # charities the demo does not pay
+            nm = f"{a} {b}"
+            cc.append(cc_row(nm, str(1_000_000 + _h(nm, 199_999)), postcode="PR1 2HE"))
     for a in FILLER_WORDS[0][:4]:
         nm = f"{a} HOUSING CO-OPERATIVE LIMITED"  # a registered society
         ch.append(ch_row(nm, _number(nm, "IP"), "Registered Society", postcode="BB5 1AB"))
