@@ -6,6 +6,7 @@
 #     - catalogue
 #     - ledger
 #     - register
+#     - baseline
 #     order: 40
 #     scope: collaborative
 #     title: Progress against the baseline
@@ -43,12 +44,14 @@ from anchorlib.assets.register import read_located_ledger
 from anchorlib.config.collaborative import load_collaborative
 from anchorlib.reports import display as report
 from anchorlib.reports import progress as progress_report
+from anchorlib.reports import progress_charts
 from anchorlib.reports.params import project_path
 
 collab = load_collaborative(project_path(collaborative))
-ledger = read_located_ledger(collab, project_path(outputs) if outputs else None)
+out_root = project_path(outputs) if outputs else None
+ledger = read_located_ledger(collab, out_root)
 p = progress_report.collaborative_progress(collab, ledger, complete_only=complete_only,
-                                           baseline_year=baseline_year or None)
+                                           baseline_year=baseline_year or None, out_root=out_root)
 report.header(f"Progress: {p.name}", collaborative=collab.spec.name,
               subtitle=f"Every headline indicator year by year against the baseline year ({p.baseline_year}) "
                        "and the collaborative's targets.",
@@ -61,11 +64,34 @@ report.reading(progress_report.progress_reading(p))
 # ## Which years can be compared
 #
 # Financial years run from April to March. A year is incomplete when an anchor published fewer than 12
-# months of payments in it: its totals are not comparable with full years. Combined figures for a year
-# cover the anchors with payments in it.
+# months of payments in it: its totals are not comparable with full years, and a baseline must be a
+# complete year. A full year is compared with the baseline year only when every anchor published from the
+# same threshold (£500, £250 or every line) and on the same known VAT basis in both years; otherwise the
+# year's status says why not. Combined figures for a year cover the anchors with payments in it.
 
 # %%
 report.table(p.coverage, f"{p.name}: months with payments, by anchor and financial year", name="year_coverage")
+
+# %% [markdown]
+# ## The frozen baseline
+#
+# `anchor run` freezes the baseline figures (and the supplier register version they were computed with)
+# the first time it runs. A later edit of the register, a re-published ledger or a changed setting that
+# moves a baseline figure is listed here as a restatement: the frozen figure beside the restated one.
+# Changes are measured against the restated figures, so both years count the same register.
+
+# %%
+if p.frozen is None:
+    report.text("No baseline is frozen yet (the baseline year is not complete for any anchor, or "
+                "`anchor run` has not run).")
+elif len(p.restated):
+    report.table(p.restated, f"{p.name}: baseline figures restated since the baseline was frozen",
+                 name="baseline_restatements", units_from="indicator",
+                 notes=f"Frozen with supplier register version {p.frozen.get('register_version')}; "
+                       "differences of shares in percentage points.")
+else:
+    report.text(f"The baseline figures ({p.frozen.get('baseline_year')}) are as frozen, with supplier "
+                f"register version {p.frozen.get('register_version')}: none is restated.")
 
 # %% [markdown]
 # ## Targets
@@ -83,8 +109,8 @@ else:
 
 # %%
 for (indicator, anchor), years in p.target_years.items():
-    fig = progress_report.progress_chart(p, indicator, anchor)
-    report.figure(fig, alt=progress_report.chart_alt(p, indicator, anchor))
+    fig = progress_charts.progress_chart(p, indicator, anchor)
+    report.figure(fig, alt=progress_charts.chart_alt(p, indicator, anchor))
     report.table(years, f"{progress_report.indicator_label(indicator, p.place, unit=False)}: year by year "
                         "against the target", name=f"target_{indicator}_{anchor}")
 
@@ -95,10 +121,10 @@ for (indicator, anchor), years in p.target_years.items():
 # baseline year and incomplete years. Open circles on the charts mark incomplete years.
 
 # %%
-fig = progress_report.progress_chart(p, "total")
-report.figure(fig, alt=progress_report.chart_alt(p, "total"))
-fig = progress_report.shares_chart(p)
-report.figure(fig, alt=progress_report.shares_alt(p))
+fig = progress_charts.progress_chart(p, "total")
+report.figure(fig, alt=progress_charts.chart_alt(p, "total"))
+fig = progress_charts.shares_chart(p)
+report.figure(fig, alt=progress_charts.shares_alt(p))
 report.table(p.headline, f"{p.name}: headline indicators by financial year, all anchors combined",
              name="headline_by_year", units_from="indicator")
 report.table(p.change, f"{p.name}: change since the baseline year {p.baseline_year}, all anchors combined",

@@ -1,16 +1,22 @@
 """The progress report (anchorlib.reports.progress): tables, year marks, charts and reading,
 computed by hand.
 
-The partial example is tests/test_progress.py's: tests/test_collective.py's ledger (2022-23, the
-baseline year) plus four payments in 2023-24.  Combined, net of payments between members:
-2022-23 12,900, 2,800 in the place (21.705%), 12,600 located, 2,800 in deciles 1-2 (22.222% of
-located); 2023-24 3,000, 1,500 in the place (50%), all located, 1,500 in decile 1 (50%).  Months
-with payments: 2022-23 c 4, p 4, f 3 (combined: 3); 2023-24 c 1, p 2, f 1 (combined: 1): every
-year incomplete.
+The partial example is tests/test_progress.py's, without its -£200 credit note (PLAIN): its
+ledger (2022-23, the baseline year) plus four payments in 2023-24.  Combined, net of payments
+between members: 2022-23 13,100, 3,000 in the place (22.90%), 12,800 located, 3,000 in deciles
+1-2 (23.44% of located); 2023-24 3,000, 1,500 in the place (50%), all located, 1,500 in decile 1
+(50%).  Months with payments: 2022-23 c 3, p 4, f 3 (combined: 3); 2023-24 c 1, p 2, f 1
+(combined: 1): every year incomplete, so no change is measured (the baseline must be complete).
+
+The padded example is the same payments with a £0 line in every other month (every year
+complete), amounts net of VAT.  Publication thresholds: c 2022-23 £250 (its £300 line: 1 in 3
+under £500, none under £250), 2023-24 £500; p 2022-23 £500, 2023-24 £250 (its £400 line); f £500
+both years: so 2023-24 is a full year not comparable with the baseline.
 
 The full example: every anchor pays every month of both years, £100 to Acme Laundry (rest of the
-UK) in 2022-23 and £100 to Builder Bros (in the place, decile 2) in 2023-24; so the place share
-goes from 0% to 100%, every year is complete, and the target (40%) is reached.
+UK) in 2022-23 and £100 to Builder Bros (in the place, decile 2) in 2023-24, net of VAT; so the
+place share goes from 0% to 100%, every year is complete and comparable (every line published
+both years), and the target (40%) is reached.
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from test_collective import ROWS, make_collab, make_ledger
-from test_progress import ROWS_2324, TARGETS
+from test_progress import PLAIN, ROWS_2324, TARGETS, full_years
 
 from anchorlib.config.collaborative import Target
 from anchorlib.reports import progress as R
+from anchorlib.reports import progress_charts as C
 
 approx = pytest.approx
 NAMES = {
@@ -30,13 +37,27 @@ NAMES = {
     "f": "Testshire Fire and Rescue Service",
 }
 PLACE_SHARE = "Spend with suppliers in Testshire, of all spend (%)"
-B = 100 * 2800 / 12900  # the baseline place share, %
+B = 100 * 3000 / 13100  # the baseline place share, %
+D = 100 * 3000 / 12800  # the baseline deprived share of located spend, %
+
+
+def net(led):
+    return led.assign(vat_basis="net")
 
 
 @pytest.fixture(scope="module")
 def rep():
     return R.collaborative_progress(
-        make_collab(targets=TARGETS), make_ledger(ROWS + ROWS_2324), complete_only=False
+        make_collab(targets=TARGETS), make_ledger(PLAIN + ROWS_2324), complete_only=False
+    )
+
+
+@pytest.fixture(scope="module")
+def padded():
+    return R.collaborative_progress(
+        make_collab(targets=TARGETS),
+        net(make_ledger(full_years(PLAIN + ROWS_2324))),
+        complete_only=False,
     )
 
 
@@ -53,7 +74,7 @@ def full_rows(drop_f_2324: bool = False):
 @pytest.fixture(scope="module")
 def full():
     t = [Target(indicator="place_share_of_all", anchor="combined", target=0.40, by="2027-28")]
-    return R.collaborative_progress(make_collab(targets=t), make_ledger(full_rows()))
+    return R.collaborative_progress(make_collab(targets=t), net(make_ledger(full_rows())))
 
 
 # --------------------------------------------------------------------------- labels and marks
@@ -97,6 +118,14 @@ def test_year_status_and_label():
         R.year_status(12, True, False, False, True)
         == "full year; other anchors than in the baseline year"
     )
+    assert (
+        R.year_status(12, True, False, False, True, "c: VAT basis unknown in 2023-24")
+        == "full year; not comparable: c: VAT basis unknown in 2023-24"
+    )
+    assert (
+        R.year_status(12, True, False, True, True, "c: VAT basis unknown in 2022-23")
+        == "baseline year, full year; not comparable: c: VAT basis unknown in 2022-23"
+    )
     assert R.year_label("2022-23", "2022-23", False) == "2022-23 (baseline, incomplete)"
     assert R.year_label("2022-23", "2022-23", True) == "2022-23 (baseline)"
     assert R.year_label("2023-24", "2022-23", False) == "2023-24 (incomplete)"
@@ -106,44 +135,62 @@ def test_year_status_and_label():
 # --------------------------------------------------------------------------- tables
 
 
-def test_headline_and_change_tables(rep):
+def test_headline_and_change_tables(rep, padded):
     h = rep.headline.set_index("indicator")
     assert list(h.columns) == ["2022-23 (baseline, incomplete)", "2023-24 (incomplete)"]
     assert h.loc[PLACE_SHARE].tolist() == approx([B, 50.0])
-    assert h.loc["Spend (£)"].tolist() == [12900, 3000]
+    assert h.loc["Spend (£)"].tolist() == [13100, 3000]
     assert h.loc[
         "Spend in the most deprived neighbourhoods, of located spend (%)"
-    ].tolist() == approx([100 * 2800 / 12600, 50.0])
+    ].tolist() == approx([D, 50.0])
     assert h.loc["Paid from one member anchor to another (£)"].tolist() == [2700, 400]
     assert h.loc["Suppliers used by two or more anchors (number)"].tolist() == [2, 0]
-    c = rep.change.set_index("indicator")
+    # the baseline year is incomplete: no change is measured against it
+    assert rep.change.set_index("indicator").loc["Spend (£)"].isna().all()
+    h = padded.headline.set_index("indicator")
+    assert list(h.columns) == ["2022-23 (baseline)", "2023-24"]
+    assert h.loc["Spend with a located supplier (%)"].tolist() == approx([100 * 12800 / 13100, 100])
+    c = padded.change.set_index("indicator")
     assert c.loc[
         "Spend with suppliers in Testshire, of all spend (percentage points)"
     ].tolist() == [0.0, round(50 - B, 1)]
-    assert c.loc["Spend (£)"].tolist() == [0, 3000 - 12900]
+    assert c.loc["Spend (£)"].tolist() == [0, 3000 - 13100]
 
 
-def test_coverage_table(rep, full):
+def test_coverage_table(rep, padded, full):
     t = rep.coverage.set_index("financial year")
-    assert t[[f"{n} (months)" for n in NAMES.values()]].values.tolist() == [[4, 4, 3], [1, 2, 1]]
+    assert t[[f"{n} (months)" for n in NAMES.values()]].values.tolist() == [[3, 4, 3], [1, 2, 1]]
     assert t["anchors with payments (number)"].tolist() == [3, 3]
     assert t["year"].tolist() == [
         "baseline year, incomplete: 3 of 12 months",
         "incomplete: 1 of 12 months",
     ]
+    assert t["VAT basis"].tolist() == ["unknown", "unknown"]  # the ledger does not say
     f = full.coverage.set_index("financial year")
     assert f["year"].tolist() == ["baseline year, full year", "full year"]
-    part = R.collaborative_progress(make_collab(), make_ledger(full_rows(drop_f_2324=True)))
+    assert f["threshold band"].tolist() == ["every line", "every line"]
+    p = padded.coverage.set_index("financial year")
+    assert p.loc["2022-23", "year"] == "baseline year, full year"
+    assert p.loc["2023-24", "year"] == (
+        "full year; not comparable: c: threshold £250 and over in 2022-23, £500 and over in "
+        "2023-24; p: threshold £500 and over in 2022-23, £250 and over in 2023-24"
+    )
+    assert p.loc["2023-24", "threshold band"] == (
+        "c: £500 and over; p: £250 and over; f: £500 and over"
+    )
+    part = R.collaborative_progress(make_collab(), net(make_ledger(full_rows(drop_f_2324=True))))
     p = part.coverage.set_index("financial year")
-    assert p.loc["2023-24", "year"] == "full year; other anchors than in the baseline year"
+    assert p.loc["2023-24", "year"] == (
+        "full year; not comparable: other anchors than in the baseline year"
+    )
     assert (
         pd.isna(p.loc["2023-24", f"{NAMES['f']} (months)"])
         and p.loc["2023-24", "anchors with payments (number)"] == 2
     )
 
 
-def test_targets_table_every_year(rep):
-    t = rep.targets.set_index("indicator")
+def test_targets_table_every_year(padded):
+    t = padded.targets.set_index("indicator")
     assert "declared baseline" in t.columns  # one target declares its baseline (5%)
     place = t.loc[PLACE_SHARE]
     assert place["for"] == "All anchors combined" and place["baseline year"] == "2022-23"
@@ -154,15 +201,17 @@ def test_targets_table_every_year(rep):
         and place["gap to target"] == approx(-10)
         and place["on track"] == "yes"
     )
+    assert place["located share, latest year (%)"] == 100
+    assert place["latest year comparable with the baseline"] == "no"  # c and p changed threshold
     dep = t.loc["Spend in the most deprived neighbourhoods, of located spend (%)"]
     assert dep["gap to target"] == approx(40) and dep["needed per year"] == approx(
         20
     )  # 2 years to 2025-26
-    assert dep["achieved per year since the baseline"] == approx(50 - 100 * 2800 / 12600)
+    assert dep["achieved per year since the baseline"] == approx(50 - D)
     assert dep["on track"] == "yes"
     tot = t.loc["Spend (£)"]
     assert (tot["latest"], tot["gap to target"], tot["needed per year"]) == (3000, 97000, 97000)
-    assert tot["achieved per year since the baseline"] == -9900 and tot["on track"] == "no"
+    assert tot["achieved per year since the baseline"] == -10100 and tot["on track"] == "no"
     staff = t.loc["Staff local share (%)"]  # no indicator function: listed, never judged
     assert staff["latest year"] == "–" and staff["on track"] == "no full year yet"
 
@@ -175,49 +224,97 @@ def test_targets_table_complete_years_only():
     assert p.targets["latest"].isna().all()
 
 
-def test_target_year_table(rep):
-    assert set(rep.target_years) == {
+def test_target_year_table(padded):
+    assert set(padded.target_years) == {
         ("place_share_of_all", "combined"),
         ("deprived_share_of_located", "combined"),
         ("total", "combined"),
     }
-    t = rep.target_years[("place_share_of_all", "combined")]
+    t = padded.target_years[("place_share_of_all", "combined")]
     assert t.columns.tolist() == [
         "financial year",
         "year",
         PLACE_SHARE,
+        "located share (%)",
         "target (%)",
         "gap to target (percentage points)",
         "change since the baseline (percentage points)",
     ]
     assert t[PLACE_SHARE].tolist() == approx([B, 50])
+    assert t["located share (%)"].tolist() == approx([100 * 12800 / 13100, 100])
     assert t["gap to target (percentage points)"].tolist() == [round(40 - B, 1), -10.0]
     assert t["change since the baseline (percentage points)"].tolist() == [0.0, round(50 - B, 1)]
-    assert t["year"].tolist() == [
-        "baseline year, incomplete: 3 of 12 months",
-        "incomplete: 1 of 12 months",
-    ]
-    tot = rep.target_years[("total", "combined")]
-    assert tot["gap to target (£)"].tolist() == [100000 - 12900, 100000 - 3000]
+    assert t["year"].iloc[0] == "baseline year, full year"
+    assert t["year"].iloc[1].startswith("full year; not comparable: c: threshold")
+    tot = padded.target_years[("total", "combined")]
+    assert tot["gap to target (£)"].tolist() == [100000 - 13100, 100000 - 3000]
 
 
-def test_long_table(rep):
-    t = rep.long
-    assert len(t) == len(rep.table)
+def test_long_table(padded):
+    t = padded.long
+    assert len(t) == len(padded.table)
     r = t[
         (t["indicator"] == PLACE_SHARE)
         & (t["for"] == NAMES["p"])
         & (t["financial year"] == "2023-24")
     ].iloc[0]
-    assert (
-        r["value"] == 100
-        and r["baseline"] == approx(100 * 5200 / 8200)
-        and r["year"] == "incomplete: 2 of 12 months"
+    assert r["value"] == 100 and r["baseline"] == approx(100 * 5200 / 8200)
+    assert r["year"] == (
+        "full year; not comparable with the baseline: p: threshold £500 and over in 2022-23, "
+        "£250 and over in 2023-24"
     )
+    assert r["located share (%)"] == 100 and r["threshold band"] == "£250 and over"
+    assert r["VAT basis"] == "net"
     comb = t[(t["indicator"] == PLACE_SHARE) & (t["for"] == "All anchors combined")]
     assert comb["target"].tolist() == [40, 40] and comb["gap to target"].tolist() == approx(
         [40 - B, -10]
     )
+    assert t["located share (%)"].notna().all()  # beside every value
+
+
+def test_restatements_on_the_page(padded, tmp_path):
+    from anchorlib.assets import baseline as BL
+
+    collab = make_collab(targets=TARGETS)
+    led = net(make_ledger(full_years(PLAIN + ROWS_2324)))
+    data = collab.output_dir(tmp_path) / "data"
+    data.mkdir(parents=True)
+    (data / "suppliers.csv").write_text("supplier_id\nS7\n")
+    base, figs = BL.baseline_figures(collab, led)
+    snap = {
+        "baseline_year": base,
+        "register_version": "aaaa",
+        "figures": [
+            {"indicator": i, "anchor": a, "value": v, "located_share": loc}
+            for i, a, v, loc in figs.itertuples(index=False)
+        ],
+    }
+    # frozen when the combined place share was 2,500 of 13,100 (S7 thought outside the place)
+    for f in snap["figures"]:
+        if (f["indicator"], f["anchor"]) == ("place_share_of_all", "combined"):
+            f["value"] = 2500 / 13100
+    (data / "baseline.json").write_text(__import__("json").dumps(snap))
+    p = R.collaborative_progress(collab, led, complete_only=False, out_root=tmp_path)
+    assert len(p.restated) == 1
+    r = p.restated.iloc[0]
+    assert r["indicator"] == PLACE_SHARE and r["for"] == "All anchors combined"
+    assert r["frozen"] == approx(100 * 2500 / 13100) and r["restated"] == approx(B)
+    assert r["difference"] == approx(100 * 500 / 13100)
+    assert r["why"].startswith("supplier register edited (version aaaa -> ")
+    text = R.progress_reading(p)
+    assert any(
+        s.startswith(
+            "1 baseline figure is restated since the baseline was frozen (supplier "
+            "register version aaaa)"
+        )
+        and f"{100 * 2500 / 13100:.1f}% as frozen, {B:.1f}% now" in s
+        for s in text
+    )
+    # the page's baseline is the restated figure (like with like)
+    assert p.summary.set_index("indicator").loc["place_share_of_all", "baseline_value"] == approx(
+        3000 / 13100
+    )
+    assert padded.frozen is None and padded.restated.empty  # nothing frozen for testshire
 
 
 def test_simulated_flag():
@@ -251,7 +348,7 @@ def _texts(fig):
 def test_progress_chart_marks_the_baseline_and_the_target(rep):
     import matplotlib.pyplot as plt
 
-    fig = R.progress_chart(rep, "place_share_of_all")
+    fig = C.progress_chart(rep, "place_share_of_all")
     ticks, legend = _texts(fig)
     assert ticks == [
         "2022-23",
@@ -267,13 +364,13 @@ def test_progress_chart_marks_the_baseline_and_the_target(rep):
     assert ax.get_xlabel() == "financial year" and ax.get_ylabel() == "share (%)"
     assert any(list(line.get_ydata()) == [40.0, 40.0] for line in ax.get_lines())  # the target line
     plt.close(fig)
-    fig = R.progress_chart(rep, "total")
+    fig = C.progress_chart(rep, "total")
     ticks, legend = _texts(fig)
     assert (
         ticks[-1] == "2024-25" and fig.axes[0].get_ylabel() == "£ million"
     )  # total's target is 2024-25
     plt.close(fig)
-    fig = R.progress_chart(rep, "located_share")  # no target: the years with figures only
+    fig = C.progress_chart(rep, "located_share")  # no target: the years with figures only
     assert _texts(fig)[0] == ["2022-23", "2023-24"]
     plt.close(fig)
 
@@ -281,7 +378,7 @@ def test_progress_chart_marks_the_baseline_and_the_target(rep):
 def test_shares_chart(rep):
     import matplotlib.pyplot as plt
 
-    fig = R.shares_chart(rep)
+    fig = C.shares_chart(rep)
     legend = _texts(fig)[1]
     assert (
         "Spend with suppliers in Testshire, of all spend" in legend
@@ -292,17 +389,17 @@ def test_shares_chart(rep):
 
 
 def test_alt_texts(rep):
-    assert R.chart_alt(rep, "place_share_of_all") == (
+    assert C.chart_alt(rep, "place_share_of_all") == (
         "Line chart of spend with suppliers in Testshire, of all spend for all anchors combined "
         "by financial year: "
         f"2022-23 {B:.1f}% (incomplete); 2023-24 50.0% (incomplete). Baseline year 2022-23. "
         "Target 40.0% by 2027-28."
     )
-    assert R.chart_alt(rep, "total").startswith(
+    assert C.chart_alt(rep, "total").startswith(
         "Line chart of spend for all anchors combined by financial year: "
-        "2022-23 £12,900 (incomplete)"
+        "2022-23 £13,100 (incomplete)"
     )
-    assert R.shares_alt(rep).startswith(
+    assert C.shares_alt(rep).startswith(
         f"Line chart of shares of combined spend by financial year: Spend with "
         f"suppliers in Testshire, of all spend {B:.1f}% in 2022-23, 50.0% in 2023-24"
     )
@@ -311,35 +408,67 @@ def test_alt_texts(rep):
 # --------------------------------------------------------------------------- the reading
 
 
-def test_reading_is_made_from_the_figures(rep):
+def test_reading_is_made_from_the_figures(rep, padded):
     text = R.progress_reading(rep)
     assert text[0] == (
         "Progress is measured against 2022-23, the baseline year, over 2 financial years of "
-        "payments "
-        "(2022-23 to 2023-24)."
+        "payments (2022-23 to 2023-24)."
     )
     assert text[1].startswith("2022-23, 2023-24: fewer than 12 months of payments")
-    assert text[2].startswith("The baseline year 2022-23 is itself incomplete")
+    assert text[2] == (
+        "The baseline year 2022-23 is itself incomplete: a baseline must be a complete year, so "
+        "no change is measured against it; declare a complete year as baseline_year."
+    )
+    # no computed baseline: the target's declared one (5%) says it is a target to rise to
     assert (
-        f"Spend with suppliers in Testshire, of all spend: 50.0% in 2023-24, from {B:.1f}% in "
-        "2022-23; the "
-        "target is 40.0% by 2027-28, already reached."
+        "Spend with suppliers in Testshire, of all spend: 50.0% in 2023-24, 100.0% of its spend "
+        "located; the target is 40.0% by 2027-28, already reached."
+    ) in text
+    assert any("2022-23 is not a complete year" in s for s in text)
+    text = R.progress_reading(padded)
+    assert text[1] == (
+        "2023-24: full years, but not comparable with the baseline year (another publication "
+        "threshold, VAT basis or set of anchors; the years table says which), so the change "
+        "since the baseline is indicative only."
+    )
+    assert (
+        f"Spend with suppliers in Testshire, of all spend: 50.0% in 2023-24, 100.0% of its spend "
+        f"located, from {B:.1f}% in 2022-23; the target is 40.0% by 2027-28, already reached."
+    ) in text
+    # (50 - 23.4375) = 26.5625 points a year: 26.6
+    assert (
+        "Spend in the most deprived neighbourhoods, of located spend: 50.0% in 2023-24, 100.0% "
+        "of its spend located, from 23.4% in 2022-23; the target is 90.0% by 2025-26, a gap of "
+        "40.0 percentage points, 20.0 percentage points a year to close it; since the baseline "
+        "it has moved 26.6 percentage points a year up (not comparable with the baseline: "
+        "indicative only): on track."
     ) in text
     assert (
-        "Spend in the most deprived neighbourhoods, of located spend: 50.0% in 2023-24, from "
-        "22.2% in 2022-23; "
-        "the target is 90.0% by 2025-26, a gap of 40.0 percentage points, 20.0 percentage points "
-        "a year to close "
-        "it; since the baseline it has moved 27.8 percentage points a year up: on track."
-    ) in text
-    assert (
-        "Spend: £3,000 in 2023-24, from £12,900 in 2022-23; the target is £100,000 by 2024-25, a "
-        "gap of £97,000, "
-        "£97,000 a year to close it; since the baseline it has moved £9,900 a year down: not on "
-        "track."
+        "Spend: £3,000 in 2023-24, from £13,100 in 2022-23; the target is £100,000 by 2024-25, "
+        "a gap of £97,000, £97,000 a year to close it; since the baseline it has moved £10,100 "
+        "a year down (not comparable with the baseline: indicative only): not on track."
     ) in text
     assert "Staff local share: no year to judge the target of 50.0% by 2027-28 against yet." in text
     assert any(s.startswith("Note: target 'staff_local_share'") for s in text)
+
+
+def test_reading_gates_a_geographic_target_on_the_located_share():
+    # padded, but c's £1,000 with S1 in 2023-24 has no location: 2,000 of 3,000 located
+    led = net(make_ledger(full_years(PLAIN + ROWS_2324)))
+    led.loc[(led["financial_year"] == "2023-24") & (led["amount_pence"] == 100000), "tier"] = None
+    p = R.collaborative_progress(make_collab(targets=TARGETS), led, complete_only=False)
+    text = R.progress_reading(p)
+    # 66.67% located, floored to 66.6%, below the 80% needed: the located share comes first
+    from anchorlib.indicators.gates import located_gate
+
+    gate = located_gate(2000 / 3000, 0.8)["sentence"]
+    assert gate.startswith("Only 66.6% of the spend has a located supplier")
+    assert (
+        f"Spend with suppliers in Testshire, of all spend, 2023-24: {gate} The figure is 50.0%; "
+        "the target is 40.0% by 2027-28; progress against it is not judged until more of the "
+        "spend is located."
+    ) in text
+    assert any(s.startswith("Spend: £3,000 in 2023-24") for s in text)  # not geographic
 
 
 def test_reading_full_years_and_no_targets(full):
@@ -347,7 +476,7 @@ def test_reading_full_years_and_no_targets(full):
     assert not any("incomplete" in s for s in text)
     assert (
         "Spend with suppliers in Testshire, of all spend: 100.0% in 2023-24 (the latest full "
-        "year), from 0.0% in "
+        "year), 100.0% of its spend located, from 0.0% in "
         "2022-23; the target is 40.0% by 2027-28, already reached."
     ) in text
     none = R.collaborative_progress(make_collab(), make_ledger(full_rows(drop_f_2324=True)))

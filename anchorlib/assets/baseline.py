@@ -37,6 +37,7 @@ __all__ = [
     "SNAPSHOT",
     "snapshot_path",
     "register_version",
+    "ledger_version",
     "settings_key",
     "baseline_figures",
     "freeze_baseline",
@@ -68,6 +69,7 @@ def register_version(collab, out_root: Path | None = None) -> str | None:
 
 
 def ledger_version(collab, out_root: Path | None = None) -> str | None:
+    """The ingested ledger's version: a checksum of ``ledger.parquet`` (None: not ingested)."""
     return _file_version([data_dir(collab, out_root) / "ledger.parquet"])
 
 

@@ -456,7 +456,9 @@ def _pace(t, last) -> dict:
         (last["value"] - base_value) / elapsed if base_value is not None and elapsed > 0 else None
     )
     required = gap / years_left if years_left > 0 else None
-    up = (t.target >= base_value) if base_value is not None else gap >= 0
+    # the direction of the target: from the computed baseline, else the declared one
+    ref = base_value if base_value is not None else t.baseline
+    up = (t.target >= ref) if ref is not None else gap >= 0
     met = last["value"] >= t.target if up else last["value"] <= t.target
     if met:
         on_track = True

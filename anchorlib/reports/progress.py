@@ -13,8 +13,8 @@ baseline and the target marked, and words it all (:func:`progress_reading`).
     ledger = read_located_ledger(collab)              # the shared assets, read, never rebuilt
     p = collaborative_progress(collab, ledger)
     p.headline, p.change, p.coverage, p.targets, p.target_years, p.long
-    progress_chart(p, "place_share_of_all")           # a Matplotlib figure
     progress_reading(p)
+    # the charts: anchorlib.reports.progress_charts
 
 Shares are shown as percentages (the library's fractions x 100) and their
 changes and gaps in percentage points.
@@ -23,25 +23,21 @@ changes and gaps in percentage points.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
+from anchorlib.assets import baseline as frozen_baseline
 from anchorlib.core.fmt import percent, points
 from anchorlib.indicators import progress as P
 from anchorlib.indicators import spend
 from anchorlib.indicators.collective import COMBINED
-from anchorlib.reports import charts
-from anchorlib.reports.display import DARK, MID
 
 __all__ = [
     "Progress",
     "collaborative_progress",
     "progress_reading",
-    "progress_chart",
-    "shares_chart",
     "sources",
-    "chart_alt",
-    "shares_alt",
     "INDICATORS",
     "SHARES_CHARTED",
     "indicator_label",
@@ -54,6 +50,10 @@ __all__ = [
     "targets_table",
     "target_year_table",
     "long_table",
+    "restatement_table",
+    "unit_scale",
+    "year_flags",
+    "format_figure",
 ]
 
 #: Words and units for the default indicators of
@@ -107,6 +107,12 @@ class Progress:
     complete_only: bool = True
     simulated: bool = False
     warnings: list[str] = field(default_factory=list)
+    # the frozen baseline (anchorlib.assets.baseline; None: none frozen) and every baseline figure
+    # restated since (a register edit, a re-ingested ledger, a changed setting)
+    frozen: dict | None = None
+    restatements: pd.DataFrame = field(default_factory=pd.DataFrame)
+    restated: pd.DataFrame = field(default_factory=pd.DataFrame)  # restatement_table, worded
+    min_located_share: float = 0.8
 
 
 # --------------------------------------------------------------------------- labels and units
@@ -130,7 +136,7 @@ def indicator_label(name: str, place: str, *, unit: bool = True, change: bool = 
     return f"{words} ({u})" if unit else words
 
 
-def _scale(name: str) -> float:
+def unit_scale(name: str) -> float:
     """Shares are fractions in the library and percentages (or percentage points) on the page."""
     return 100.0 if indicator_unit(name) == "%" else 1.0
 
@@ -140,22 +146,35 @@ def _anchor_label(a: str, names: dict[str, str]) -> str:
 
 
 def year_status(
-    months: int, complete: bool, comparable: bool, is_baseline: bool, baseline_complete: bool
+    months: int,
+    complete: bool,
+    comparable: bool,
+    is_baseline: bool,
+    baseline_complete: bool,
+    reason: str | None = None,
 ) -> str:
     """In words, how far a year's figures can be compared with the baseline year.
 
     Incomplete: fewer than 12 months of payments from an anchor present (its totals are not
-    comparable with full years).  Not comparable: a full year, but a different set of anchors from
-    the baseline year, or the baseline year itself incomplete."""
+    comparable with full years).  Not comparable: a full year, but the baseline year itself
+    incomplete, or (``reason``, progress_table's ``not_comparable_because``) another threshold
+    band, VAT basis or set of anchors than in the baseline year."""
     if not complete:
         text = f"incomplete: {months} of 12 months"
-    elif comparable or is_baseline:
+    elif comparable or (is_baseline and not reason):
         text = "full year"
     elif not baseline_complete:
         text = "full year; the baseline year is incomplete"
+    elif reason:
+        text = f"full year; not comparable: {reason}"
     else:
         text = "full year; other anchors than in the baseline year"
     return f"baseline year, {text}" if is_baseline else text
+
+
+def _reason(r) -> str | None:
+    v = getattr(r, "not_comparable_because", None)
+    return None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
 
 
 def year_label(year: str, baseline: str | None, complete: bool) -> str:
@@ -181,7 +200,7 @@ def _combined(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["anchor"] == COMBINED]
 
 
-def _year_flags(table: pd.DataFrame) -> pd.DataFrame:
+def year_flags(table: pd.DataFrame) -> pd.DataFrame:
     """Per financial year, the combined coverage (the same for every indicator): from the ``total``
     rows, or the first indicator's when ``total`` is not tracked."""
     comb = _combined(table)
@@ -192,13 +211,22 @@ def _year_flags(table: pd.DataFrame) -> pd.DataFrame:
     )
     rows = comb[comb["indicator"] == first]
     return rows.set_index("financial_year")[
-        ["months", "anchors_present", "complete", "comparable", "is_baseline"]
+        [
+            "months",
+            "anchors_present",
+            "complete",
+            "comparable",
+            "is_baseline",
+            "threshold_band",
+            "vat_basis",
+            "not_comparable_because",
+        ]
     ]
 
 
 def _wide(table: pd.DataFrame, place: str, column: str, *, change: bool) -> pd.DataFrame:
     comb = _combined(table)
-    flags = _year_flags(table)
+    flags = year_flags(table)
     base = table.attrs.get("baseline_year")
     years = sorted(comb["financial_year"].unique())
     heads = {y: year_label(y, base, bool(flags.at[y, "complete"])) for y in years}
@@ -211,7 +239,7 @@ def _wide(table: pd.DataFrame, place: str, column: str, *, change: bool) -> pd.D
                 heads[y]: (
                     None
                     if pd.isna(part.get(y))
-                    else _points(float(part.get(y)) * _scale(name), name, change)
+                    else _points(float(part.get(y)) * unit_scale(name), name, change)
                 )
                 for y in years
             }
@@ -241,7 +269,7 @@ def coverage_table(
     cov = P.year_coverage(ledger)
     wide = cov.pivot(index="financial_year", columns="anchor_id", values="months")
     ids = [a for a in names if a in wide.columns] + sorted(set(wide.columns) - set(names))
-    flags = _year_flags(table)
+    flags = year_flags(table)
     base = table.attrs.get("baseline_year")
     base_complete = bool(flags.at[base, "complete"]) if base in flags.index else False
     recs = []
@@ -259,12 +287,15 @@ def coverage_table(
         rec["anchors with payments (number)"] = present
         if y in flags.index:
             f = flags.loc[y]
+            rec["threshold band"] = f["threshold_band"]
+            rec["VAT basis"] = f["vat_basis"]
             rec["year"] = year_status(
                 int(f["months"]),
                 bool(f["complete"]),
                 bool(f["comparable"]),
                 bool(f["is_baseline"]),
                 base_complete,
+                _reason(f),
             )
         else:
             rec["year"] = "no combined figures"
@@ -286,7 +317,7 @@ def targets_table(summary: pd.DataFrame, place: str, names: dict[str, str]) -> p
     shares are in percentage points."""
     recs = []
     for r in summary.itertuples(index=False):
-        k = _scale(r.indicator)
+        k = unit_scale(r.indicator)
 
         def v(x, k=k):
             return None if x is None or pd.isna(x) else float(x) * k
@@ -306,6 +337,12 @@ def targets_table(summary: pd.DataFrame, place: str, names: dict[str, str]) -> p
                 "needed per year": v(r.required_per_year),
                 "achieved per year since the baseline": v(r.observed_per_year),
                 "on track": _on_track(r.on_track, r.latest_value),
+                "located share, latest year (%)": _located_pct(
+                    getattr(r, "latest_located_share", None)
+                ),
+                "latest year comparable with the baseline": _yes_no(
+                    getattr(r, "latest_comparable", None)
+                ),
             }
         )
     cols = [
@@ -322,6 +359,8 @@ def targets_table(summary: pd.DataFrame, place: str, names: dict[str, str]) -> p
         "needed per year",
         "achieved per year since the baseline",
         "on track",
+        "located share, latest year (%)",
+        "latest year comparable with the baseline",
     ]
     out = pd.DataFrame(recs, columns=cols)
     if out["declared baseline"].isna().all():
@@ -331,13 +370,21 @@ def targets_table(summary: pd.DataFrame, place: str, names: dict[str, str]) -> p
     return out
 
 
+def _located_pct(x) -> float | None:
+    return None if x is None or pd.isna(x) else 100.0 * float(x)
+
+
+def _yes_no(x) -> str:
+    return "–" if x is None or (isinstance(x, float) and pd.isna(x)) else "yes" if x else "no"
+
+
 def target_year_table(table: pd.DataFrame, indicator: str, anchor: str, place: str) -> pd.DataFrame:
     """One target's indicator year by year: value, target, gap, change since the baseline, and the
     year's status."""
     rows = table[(table["indicator"] == indicator) & (table["anchor"] == anchor)].sort_values(
         "financial_year"
     )
-    k = _scale(indicator)
+    k = unit_scale(indicator)
     u = indicator_unit(indicator)
     du = "percentage points" if u == "%" else u
     base = table.attrs.get("baseline_year")
@@ -353,12 +400,14 @@ def target_year_table(table: pd.DataFrame, indicator: str, anchor: str, place: s
                     bool(r.comparable),
                     bool(r.is_baseline),
                     base_complete,
+                    _reason(r),
                 )
                 for r in rows.itertuples()
             ],
             f"{indicator_label(indicator, place, unit=False)} ({u})": (
                 rows["value"] * k
             ).to_numpy(),
+            "located share (%)": (rows["located_share"] * 100).to_numpy(),
             f"target ({u})": (rows["target"] * k).to_numpy(),
             f"gap to target ({du})": [_points(v, indicator, True) for v in rows["gap"] * k],
             f"change since the baseline ({du})": [
@@ -372,7 +421,7 @@ def long_table(table: pd.DataFrame, place: str, names: dict[str, str]) -> pd.Dat
     """Every indicator, anchor and year (the download): each row's unit in its ``indicator``
     label."""
     t = table
-    k = t["indicator"].map(_scale)
+    k = t["indicator"].map(unit_scale)
     return pd.DataFrame(
         {
             "indicator": t["indicator"].map(lambda n: indicator_label(n, place)),
@@ -383,12 +432,56 @@ def long_table(table: pd.DataFrame, place: str, names: dict[str, str]) -> pd.Dat
             "change since the baseline": t["change"] * k,
             "target": t["target"] * k,
             "gap to target": t["gap"] * k,
+            "located share (%)": t["located_share"] * 100,
+            "threshold band": t["threshold_band"],
+            "VAT basis": t["vat_basis"],
             "year": [
                 f"{'full year' if c else f'incomplete: {m} of 12 months'}"
-                f"{'' if cmp or not c else '; not comparable with the baseline'}"
-                for m, c, cmp in zip(t["months"], t["complete"], t["comparable"])
+                + (
+                    ""
+                    if cmp or not c
+                    else "; not comparable with the baseline"
+                    + (f": {why}" if isinstance(why, str) and why else "")
+                )
+                for m, c, cmp, why in zip(
+                    t["months"], t["complete"], t["comparable"], t["not_comparable_because"]
+                )
             ],
         }
+    ).reset_index(drop=True)
+
+
+def restatement_table(rest: pd.DataFrame, place: str, names: dict[str, str]) -> pd.DataFrame:
+    """The baseline figures restated since the baseline was frozen
+    (:func:`anchorlib.assets.baseline.restatements`), worded: each row's unit in its ``indicator``
+    label, differences of shares in percentage points."""
+    cols = [
+        "indicator",
+        "for",
+        "baseline year",
+        "frozen",
+        "restated",
+        "difference",
+        "located share, frozen (%)",
+        "located share, restated (%)",
+        "why",
+    ]
+    if rest is None or rest.empty:
+        return pd.DataFrame(columns=cols)
+    k = rest["indicator"].map(unit_scale)
+    return pd.DataFrame(
+        {
+            "indicator": rest["indicator"].map(lambda n: indicator_label(n, place)),
+            "for": rest["anchor"].map(lambda a: _anchor_label(a, names)),
+            "baseline year": rest["baseline_year"],
+            "frozen": rest["frozen_value"].astype(float) * k,
+            "restated": rest["restated_value"].astype(float) * k,
+            "difference": rest["difference"].astype(float) * k,
+            "located share, frozen (%)": rest["frozen_located_share"].astype(float) * 100,
+            "located share, restated (%)": rest["restated_located_share"].astype(float) * 100,
+            "why": rest["why"],
+        },
+        columns=cols,
     ).reset_index(drop=True)
 
 
@@ -402,12 +495,15 @@ def collaborative_progress(
     complete_only: bool = True,
     baseline_year: str | None = None,
     aliases=None,
+    out_root: Path | None = None,
+    frozen: bool = True,
 ) -> Progress:
     """Every table of the progress report, from the collaborative's located ledger.
 
     ``complete_only``: judge each target on the last complete year (as progress.targets_summary).
     ``baseline_year``: override the YAML's ``baseline_year`` (None: the YAML's, else the first
-    year)."""
+    year every anchor covers in full).  ``frozen``: compare the baseline figures with the frozen
+    baseline in ``out_root`` (:mod:`anchorlib.assets.baseline`) and list every restatement."""
     place = collab.place
     rows = spend.spend_rows(ledger, place)
     table = P.progress_table(rows, collab, aliases=aliases, baseline_year=baseline_year or None)
@@ -420,6 +516,14 @@ def collaborative_progress(
         if ((table["indicator"] == t.indicator) & (table["anchor"] == t.anchor)).any()
     }
     sim = spend.simulated_share(rows)
+    snap = frozen_baseline.read_baseline(collab, out_root) if frozen else None
+    rest = frozen_baseline.restatements(
+        snap,
+        table,
+        register=frozen_baseline.register_version(collab, out_root),
+        ledger=frozen_baseline.ledger_version(collab, out_root),
+        settings=frozen_baseline.settings_key(collab),
+    )
     return Progress(
         name=collab.spec.name,
         place=place.name,
@@ -440,51 +544,17 @@ def collaborative_progress(
         complete_only=complete_only,
         simulated=bool(sim),
         warnings=list(table.attrs.get("warnings", [])),
+        frozen=snap,
+        restatements=rest,
+        restated=restatement_table(rest, place.name, names),
+        min_located_share=collab.spec.indicators.min_located_share,
     )
 
 
-# --------------------------------------------------------------------------- charts
+# --------------------------------------------------------------------------- the reading
 
 
-def _series(p: Progress, indicator: str, anchor: str, years: list[str]) -> list[float | None]:
-    t = p.table[(p.table["indicator"] == indicator) & (p.table["anchor"] == anchor)].set_index(
-        "financial_year"
-    )
-    k = _scale(indicator)
-    return [
-        None if y not in t.index or pd.isna(t.at[y, "value"]) else float(t.at[y, "value"]) * k
-        for y in years
-    ]
-
-
-def _axis_years(p: Progress, until: str | None = None) -> list[str]:
-    """The years on the axis: every year with figures, then each year up to ``until`` (a target's
-    year)."""
-    years = list(p.years)
-    if until and years and P.year_start(until) > P.year_start(years[-1]):
-        for y in range(P.year_start(years[-1]) + 1, P.year_start(until) + 1):
-            years.append(f"{y}-{str(y + 1)[-2:]}")
-    return years
-
-
-def _incomplete(p: Progress, years: list[str]) -> list[bool]:
-    flags = _year_flags(p.table)
-    return [y in flags.index and not bool(flags.at[y, "complete"]) for y in years]
-
-
-def _mark_baseline(ax, p: Progress, years: list[str]) -> None:
-
-    if p.baseline_year in years:
-        ax.axvline(
-            years.index(p.baseline_year),
-            color=DARK,
-            linestyle=":",
-            linewidth=1.2,
-            label=f"baseline year ({p.baseline_year})",
-        )
-
-
-def _fmt(v: float, unit: str) -> str:
+def format_figure(v: float, unit: str) -> str:
     if unit == "%":
         return percent(v, 1)
     if unit == "£":
@@ -492,145 +562,147 @@ def _fmt(v: float, unit: str) -> str:
     return f"{v:,.0f}"
 
 
-def progress_chart(p: Progress, indicator: str, anchor: str = COMBINED):
-    """One indicator by financial year (open circles: incomplete years), the baseline year marked by
-    a dotted line and, when the indicator has a target for ``anchor``, the target as a dashed line
-    and a star at its year."""
-
-    target = next(
-        (t for t in p.target_specs if t.indicator == indicator and t.anchor == anchor), None
-    )
-    years = _axis_years(p, target.by if target else None)
-    unit = indicator_unit(indicator)
-    label = indicator_label(indicator, p.place, unit=False)
-    scale = 1e6 if unit == "£" else 1.0
-    ys = [None if v is None else v / scale for v in _series(p, indicator, anchor, years)]
-    ylabel = {"£": "£ million", "%": "share (%)"}.get(unit, "number")
-    who = "" if anchor == COMBINED else f"{p.anchor_names.get(anchor, anchor)}: "
-    fig = charts.line(
-        years,
-        {label: ys},
-        title=f"{who}{label}, by financial year",
-        xlabel="financial year",
-        ylabel=ylabel,
-        hollow=_incomplete(p, years),
-    )
-    ax = fig.axes[0]
-    _mark_baseline(ax, p, years)
-    if target is not None:
-        tv = target.target * _scale(indicator) / scale
-        ax.axhline(
-            tv,
-            color=MID,
-            linestyle="--",
-            linewidth=1.2,
-            label=f"target: {_fmt(target.target * _scale(indicator), unit)} by {target.by}",
-        )
-        ax.plot(
-            [years.index(target.by)], [tv], marker="*", markersize=15, color=DARK, linestyle="none"
-        )
-    if unit == "%":
-        top = max([v for v in ys if v is not None] + [target.target * 100 if target else 0])
-        ax.set_ylim(0, min(100, top * 1.25 + 1))
-    ax.plot(
-        [],
-        [],
-        marker="o",
-        markerfacecolor="white",
-        color=MID,
-        linestyle="none",
-        label="open circle: incomplete year",
-    )
-    ax.legend(frameon=False, fontsize=8, loc="best")
-    return fig
-
-
-def shares_chart(p: Progress, indicators=SHARES_CHARTED):
-    """Several combined shares on one chart (line styles differ as well as colours), the baseline
-    year marked."""
-
-    names = [i for i in indicators if (p.table["indicator"] == i).any()]
-    years = _axis_years(p)
-    fig = charts.line(
-        years,
-        {indicator_label(i, p.place, unit=False): _series(p, i, COMBINED, years) for i in names},
-        title="All anchors combined: shares of spend by financial year",
-        xlabel="financial year",
-        ylabel="share (%)",
-        hollow=_incomplete(p, years),
-        ylim=(0, 100),
-    )
-    ax = fig.axes[0]
-    _mark_baseline(ax, p, years)
-    ax.plot(
-        [],
-        [],
-        marker="o",
-        markerfacecolor="white",
-        color=MID,
-        linestyle="none",
-        label="open circle: incomplete year",
-    )
-    # below the axes: four long labels would cover the lines inside them
-    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2)
-    return fig
-
-
-def chart_alt(p: Progress, indicator: str, anchor: str = COMBINED) -> str:
-    """Alt text for :func:`progress_chart`: the values by year in words, the baseline and the
-    target."""
-    unit = indicator_unit(indicator)
-    vals = _series(p, indicator, anchor, p.years)
-    inc = _incomplete(p, p.years)
-    parts = [
-        f"{y} {_fmt(v, unit)}{' (incomplete)' if i else ''}"
-        for y, v, i in zip(p.years, vals, inc)
-        if v is not None
-    ]
-    target = next(
-        (t for t in p.target_specs if t.indicator == indicator and t.anchor == anchor), None
-    )
-    tail = f" Baseline year {p.baseline_year}." if p.baseline_year else ""
-    if target:
-        tail += f" Target {_fmt(target.target * _scale(indicator), unit)} by {target.by}."
-    who = "all anchors combined" if anchor == COMBINED else p.anchor_names.get(anchor, anchor)
-    label = indicator_label(indicator, p.place, unit=False)
-    return (
-        f"Line chart of {label[0].lower() + label[1:]} for {who} by financial year: "
-        f"{'; '.join(parts)}.{tail}"
-    )
-
-
-def shares_alt(p: Progress, indicators=SHARES_CHARTED) -> str:
-    """Alt text for :func:`shares_chart`: each share's first and last year, and the baseline
-    year."""
-    parts = []
-    for i in indicators:
-        vals = [(y, v) for y, v in zip(p.years, _series(p, i, COMBINED, p.years)) if v is not None]
-        if vals:
-            parts.append(
-                f"{indicator_label(i, p.place, unit=False)} {percent(vals[0][1], 1)} in "
-                f"{vals[0][0]}, {percent(vals[-1][1], 1)} in {vals[-1][0]}"
-            )
-    base = f" Baseline year {p.baseline_year} marked." if p.baseline_year else ""
-    return f"Line chart of shares of combined spend by financial year: {'; '.join(parts)}.{base}"
-
-
-# --------------------------------------------------------------------------- the reading
-
-
 def _pts(v: float, unit: str) -> str:
     if unit == "%":
         return points(abs(v))
-    return _fmt(abs(v), unit)
+    return format_figure(abs(v), unit)
 
 
 def _reached(r) -> bool:
     """The latest value meets the target, in the target's direction (as progress.targets_summary: up
     when the target is at or above the baseline)."""
     base = None if r.baseline_value is None or pd.isna(r.baseline_value) else r.baseline_value
+    if base is None:  # no computed baseline: the one the target was declared against, if any
+        base = _frame_value(getattr(r, "target_baseline", None))
     up = r.target >= base if base is not None else r.gap >= 0
     return bool(r.latest_value >= r.target if up else r.latest_value <= r.target)
+
+
+def _frame_value(x):
+    return None if x is None or (isinstance(x, float) and pd.isna(x)) else x
+
+
+def _year_sentences(p: Progress, flags: pd.DataFrame) -> list[str]:
+    """Incomplete years, an incomplete baseline, full years not comparable, fewer anchors."""
+    out = []
+    incomplete = [y for y in p.years if y in flags.index and not bool(flags.at[y, "complete"])]
+    if incomplete:
+        out.append(
+            f"{', '.join(incomplete)}: fewer than 12 months of payments from at least one "
+            f"anchor, so {'its figures are' if len(incomplete) == 1 else 'their figures are'} "
+            "marked incomplete and not compared with full years."
+        )
+    if p.baseline_year in incomplete:
+        out.append(
+            f"The baseline year {p.baseline_year} is itself incomplete: a baseline must be a "
+            "complete year, so no change is measured against it; declare a complete year as "
+            "baseline_year."
+        )
+    elif p.baseline_year in flags.index:
+        odd = [
+            y
+            for y in p.years
+            if y in flags.index
+            and y != p.baseline_year
+            and bool(flags.at[y, "complete"])
+            and not bool(flags.at[y, "comparable"])
+        ]
+        if odd:
+            out.append(
+                f"{', '.join(odd)}: full years, but not comparable with the baseline year (another "
+                "publication threshold, VAT basis or set of anchors; the years table says which), "
+                "so the change since the baseline is indicative only."
+            )
+    full = list(p.anchor_names)
+    fewer = [
+        y
+        for y in p.years
+        if y in flags.index
+        and sorted(str(flags.at[y, "anchors_present"]).split(";")) != sorted(full)
+    ]
+    if fewer:
+        out.append(
+            f"Not every anchor has payments in {', '.join(fewer)}: combined figures for "
+            f"{'that year' if len(fewer) == 1 else 'those years'} cover fewer anchors."
+        )
+    return out
+
+
+def _restatement_sentences(p: Progress) -> list[str]:
+    """The frozen baseline: as frozen, or the figures restated since (and why)."""
+    snap = p.frozen
+    if not snap or snap.get("baseline_year") != p.baseline_year:
+        return []
+    version = snap.get("register_version")
+    if p.restatements.empty:
+        return [
+            f"The baseline figures are as frozen by the first run (supplier register version "
+            f"{version}): none is restated."
+        ]
+    r = p.restatements.iloc[0]
+    unit = indicator_unit(r["indicator"])
+    k = unit_scale(r["indicator"])
+    who = "" if r["anchor"] == COMBINED else f" ({p.anchor_names.get(r['anchor'], r['anchor'])})"
+    n = len(p.restatements)
+    now = _frame_value(r["restated_value"])
+    return [
+        f"{n} baseline figure{'s are' if n > 1 else ' is'} restated since the baseline was "
+        f"frozen (supplier register version {version}): {r['why']}. For example, "
+        f"{indicator_label(r['indicator'], p.place, unit=False)}{who}: "
+        f"{format_figure(r['frozen_value'] * k, unit)} as frozen, "
+        f"{'none' if now is None else format_figure(now * k, unit)} now. Changes are measured "
+        "against the restated figures, so that both years count the same register; the "
+        "restatements table keeps the frozen ones."
+    ]
+
+
+def _target_sentence(p: Progress, r) -> str:
+    """Where one target stands; a geographic target below the located-share gate states the
+    located share first and is not judged (step 7 item 20)."""
+    unit = indicator_unit(r.indicator)
+    k = unit_scale(r.indicator)
+    label = indicator_label(r.indicator, p.place, unit=False)
+    who = "" if r.anchor == COMBINED else f" ({p.anchor_names.get(r.anchor, r.anchor)})"
+    if r.latest_value is None or pd.isna(r.latest_value):
+        return (
+            f"{label}{who}: no {'full ' if p.complete_only else ''}year to judge the target of "
+            f"{format_figure(r.target * k, unit)} by {r.by} against yet."
+        )
+    value = format_figure(r.latest_value * k, unit)
+    target = f"the target is {format_figure(r.target * k, unit)} by {r.by}"
+    geo = P.is_geographic(r.indicator)
+    loc = _frame_value(getattr(r, "latest_located_share", None))
+    passed = _frame_value(getattr(r, "located_gate_passed", None))
+    if geo and passed is not None and not bool(passed):
+        return (
+            f"{label}{who}, {r.latest_year}: {r.located_gate_sentence} The figure is {value}; "
+            f"{target}; progress against it is not judged until more of the spend is located."
+        )
+    text = (
+        f"{label}{who}: {value} in {r.latest_year}"
+        + (" (the latest full year)" if p.complete_only else "")
+        + (f", {percent(loc * 100, 1)} of its spend located" if geo and loc is not None else "")
+        + (
+            f", from {format_figure(r.baseline_value * k, unit)} in {r.baseline_year}"
+            if r.baseline_value is not None and not pd.isna(r.baseline_value)
+            else ""
+        )
+        + f"; {target}"
+    )
+    if _reached(r):
+        return text + ", already reached."
+    text += f", a gap of {_pts(r.gap * k, unit)}"
+    if r.required_per_year is not None and not pd.isna(r.required_per_year):
+        text += f", {_pts(r.required_per_year * k, unit)} a year to close it"
+    if r.observed_per_year is not None and not pd.isna(r.observed_per_year):
+        move = "up" if r.observed_per_year > 0 else "down"
+        text += (
+            f"; since the baseline it has moved {_pts(r.observed_per_year * k, unit)} a year {move}"
+        )
+        if not bool(_frame_value(getattr(r, "latest_comparable", True))):
+            text += " (not comparable with the baseline: indicative only)"
+    verdict = {True: "on track", False: "not on track"}.get(r.on_track, "too early to tell")
+    return text + f": {verdict}."
 
 
 def progress_reading(p: Progress) -> list[str]:
@@ -638,91 +710,26 @@ def progress_reading(p: Progress) -> list[str]:
     figures."""
     if p.table.empty:
         return ["There are no payments in the ledger, so no progress can be measured."]
-    out = []
-    flags = _year_flags(p.table)
-    incomplete = [y for y in p.years if y in flags.index and not bool(flags.at[y, "complete"])]
+    flags = year_flags(p.table)
     span = (
         f"{len(p.years)} financial years of payments ({p.years[0]} to {p.years[-1]})"
         if len(p.years) > 1
         else f"one financial year of payments ({p.years[0]})"
     )
-    out.append(f"Progress is measured against {p.baseline_year}, the baseline year, over {span}.")
-    if incomplete:
-        out.append(
-            f"{', '.join(incomplete)}: fewer than 12 months of payments from at least one "
-            "anchor, so "
-            f"{'its figures are' if len(incomplete) == 1 else 'their figures are'} marked "
-            "incomplete and "
-            "not compared with full years."
-        )
-    if p.baseline_year in incomplete:
-        out.append(
-            f"The baseline year {p.baseline_year} is itself incomplete: no later year is "
-            "strictly comparable "
-            "with it, so read the changes as indications."
-        )
-    full = [a for a in p.anchor_names]
-    partial_anchor_years = [
-        y
-        for y in p.years
-        if y in flags.index
-        and sorted(str(flags.at[y, "anchors_present"]).split(";")) != sorted(full)
-    ]
-    if partial_anchor_years:
-        out.append(
-            f"Not every anchor has payments in {', '.join(partial_anchor_years)}: combined "
-            "figures for "
-            f"{'that year' if len(partial_anchor_years) == 1 else 'those years'} cover fewer "
-            "anchors."
-        )
+    out = [f"Progress is measured against {p.baseline_year}, the baseline year, over {span}."]
+    out += _year_sentences(p, flags)
+    out += _restatement_sentences(p)
     if p.simulated:
         out.append(
             "Supplier locations are simulated for this demo: the place and deprivation shares "
-            "illustrate the "
-            "method and say nothing about these suppliers."
+            "illustrate the method and say nothing about these suppliers."
         )
     if not len(p.summary):
         out.append(
             "The collaborative's YAML declares no targets yet: add them under `targets` to track "
             "gaps."
         )
-    for r in p.summary.itertuples(index=False):
-        unit = indicator_unit(r.indicator)
-        k = _scale(r.indicator)
-        label = indicator_label(r.indicator, p.place, unit=False)
-        who = "" if r.anchor == COMBINED else f" ({p.anchor_names.get(r.anchor, r.anchor)})"
-        if r.latest_value is None or pd.isna(r.latest_value):
-            out.append(
-                f"{label}{who}: no {'full ' if p.complete_only else ''}year to judge the target of "
-                f"{_fmt(r.target * k, unit)} by {r.by} against yet."
-            )
-            continue
-        text = (
-            f"{label}{who}: {_fmt(r.latest_value * k, unit)} in {r.latest_year}"
-            + (" (the latest full year)" if p.complete_only else "")
-            + (
-                f", from {_fmt(r.baseline_value * k, unit)} in {r.baseline_year}"
-                if r.baseline_value is not None and not pd.isna(r.baseline_value)
-                else ""
-            )
-            + f"; the target is {_fmt(r.target * k, unit)} by {r.by}"
-        )
-        gap = r.gap * k
-        if _reached(r):
-            text += ", already reached."
-        else:
-            text += f", a gap of {_pts(gap, unit)}"
-            if r.required_per_year is not None and not pd.isna(r.required_per_year):
-                text += f", {_pts(r.required_per_year * k, unit)} a year to close it"
-            if r.observed_per_year is not None and not pd.isna(r.observed_per_year):
-                move = "up" if r.observed_per_year > 0 else "down"
-                text += (
-                    "; since the baseline it has moved "
-                    f"{_pts(r.observed_per_year * k, unit)} a year {move}"
-                )
-            verdict = {True: "on track", False: "not on track"}.get(r.on_track, "too early to tell")
-            text += f": {verdict}."
-        out.append(text)
+    out += [_target_sentence(p, r) for r in p.summary.itertuples(index=False)]
     out += [f"Note: {w}." for w in p.warnings]
     return out
 
