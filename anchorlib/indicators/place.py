@@ -121,8 +121,14 @@ def nations_summary(place: Place) -> dict:
     (deciles and ranks are not comparable across nations).  Measures an index cannot give are null
     with a note (SIMD: no score; NIMDM: no bundled population, nothing population-weighted).
     """
-    by_nation = {}
+    by_nation, skipped = {}, []
     for nation, codes in nation_parts(place).items():
+        if not codes:  # Welsh LSOAs 2021 covering no whole LSOA 2011 (WIMD's geography)
+            skipped.append(
+                f"Its part in {nation} covers no whole {nations.index_of(nation).small_area} "
+                f"(the geography of {nations.index_of(nation).label}): not measured."
+            )
+            continue
         if nation == "England":
             s = deprivation.place_measures(codes, edition=2025, name=place.name)
             s["nation"], s["index"] = "England", _england_index(2025)
@@ -133,7 +139,7 @@ def nations_summary(place: Place) -> dict:
         raise PlaceError(f"Place '{place.name}' has no small area of any nation's index")
     first = next(iter(by_nation.values()))
     summary = dict(first)
-    summary["notes"] = list(first.get("notes", []))
+    summary["notes"] = list(first.get("notes", [])) + skipped
     if len(by_nation) > 1:
         summary["nations"] = by_nation
         summary["notes"].insert(
