@@ -330,12 +330,39 @@ class _Progress(io.RawIOBase):
         return len(data)
 
 
-def _bar(total: int, desc: str, progress: bool):
-    if not progress:
-        return None
-    from tqdm import tqdm
+class _Bar:
+    """A progress bar in bytes on stderr: redrawn in place on a terminal, every 10% in a log (the
+    same style as the ingest's)."""
 
-    return tqdm(total=total, unit="B", unit_scale=True, desc=desc, file=sys.stderr, leave=False)
+    def __init__(self, total: int, desc: str):
+        self.total, self.desc, self.done, self.shown = max(total, 1), desc, 0, -1
+        self.tty = sys.stderr.isatty()
+
+    def update(self, n: int) -> None:
+        self.done += n
+        pct = min(100, int(100 * self.done / self.total))
+        step = 1 if self.tty else 10
+        if pct // step == self.shown // step:
+            return
+        self.shown = pct
+        line = (
+            f"{self.desc} [{'#' * (pct // 5):<20}] {pct:>3}% "
+            f"({self.done / 1e9:.2f} of {self.total / 1e9:.2f} GB)"
+        )
+        print(
+            f"\r{line}" if self.tty else line,
+            end="" if self.tty else "\n",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def close(self) -> None:
+        if self.tty and self.shown >= 0:
+            print(file=sys.stderr, flush=True)
+
+
+def _bar(total: int, desc: str, progress: bool):
+    return _Bar(total, desc) if progress else None
 
 
 def _file_date(paths: list[Path], members: list[_Member]) -> str | None:
