@@ -542,3 +542,32 @@ def test_cli_enrich_refuses_a_bad_file_with_its_error(tmp_path):
     assert not (tmp_path / "lancashire").exists()  # nothing written
     helped = CliRunner().invoke(app, ["suppliers", "enrich", "--help"])
     assert helped.exit_code == 0 and "--companies-house" in helped.output
+
+
+def test_individuals_and_public_bodies_are_not_matched_by_name(registers):
+    ch, cc = registers
+    _, rows = _ch_rows()
+    co = next(
+        r
+        for r in rows
+        if r["CompanyStatus"] == "Active"
+        and [x["CompanyName"] for x in rows].count(r["CompanyName"]) == 1
+    )
+    reg = _register(
+        [
+            {"canonical_name": co["CompanyName"], "org_type": "individual_sole_trader"},
+            {"canonical_name": co["CompanyName"], "org_type": "public_body"},
+            # a number settles it: matched whatever the type
+            {
+                "canonical_name": co["CompanyName"],
+                "org_type": "public_body",
+                "company_number": co["CompanyNumber"],
+            },
+        ]
+    )
+    e = enrich_register(reg, ch, cc)
+    m = e.register.set_index("supplier_id")["register_match_method"]
+    assert pd.isna(m["S000"]) and pd.isna(m["S001"]) and m["S002"] == "company_number"
+    reasons = e.review.set_index("supplier_id")["reason"]
+    assert "typed individual_sole_trader: not accepted" in reasons["S000"]
+    assert "typed public_body: not accepted" in reasons["S001"]

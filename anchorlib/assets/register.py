@@ -192,7 +192,11 @@ def enrich_collaborative_register(
         "registers_review": out / f"{AUDIT_NAME}_review.csv",
         "meta": out / REGISTERS_META,
     }
-    if _unchanged(reg, e.register, extra["meta"], meta):
+    rev_path = extra["registers_review"]
+    same_review = rev_path.is_file() and rev_path.read_text(encoding="utf-8-sig") == (
+        e.review.to_csv(index=False)
+    )
+    if same_review and _unchanged(reg, e.register, extra["meta"], meta):
         e.warnings.append("nothing changed: the register files are left as they were")
         return e, {"csv": prev_path}  # an unchanged demo re-run then rebuilds nothing
     e.register = place_postcodes(e.register, collab.place, e.warnings)

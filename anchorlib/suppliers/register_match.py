@@ -30,6 +30,9 @@ REVIEW_COLUMNS = [
     "candidate_postcode",
     "reason",
 ]
+#: Suppliers never matched by name alone: individuals (a person is not their company) and public
+#: bodies (typed from their names, or by a person).
+NO_NAME_MATCH = ("individual_sole_trader", "public_body", "redacted")
 _DISTRICT = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)\s*[0-9][A-Z]{2}$")
 
 
@@ -153,6 +156,7 @@ def _suppliers(reg: pd.DataFrame) -> list[dict]:
                     x for x in map(charity_number, split_numbers(r.get("charity_number"))) if x
                 ],
                 "keys": sorted(set(split_cell(r.get("match_keys"))) - {""}),
+                "org_type": r.get("org_type"),
             }
         )
     return out
@@ -204,6 +208,11 @@ def _match_one(s: dict, look: _Lookup, review: list[dict]) -> dict | None:
         cands = look.name_candidates(s["keys"])
         if not cands:
             return None
+        if s["org_type"] in NO_NAME_MATCH:
+            # 'Mr J Smith' is not 'MR J SMITH LIMITED' just because the words agree; nor is a
+            # council a company of its name: a person decides (a number would settle it)
+            _offer(s, cands, review, f"the supplier is typed {s['org_type']}")
+            return None
         if len(cands) > 1:
             _offer(s, cands, review)
             return None
@@ -245,9 +254,14 @@ def _review_row(s: dict, register, row, reason) -> dict:
     }
 
 
-def _offer(s: dict, cands: dict[str, tuple], review: list[dict]) -> None:
-    """A name shared by several active organisations: the one in the supplier's postcode district,
-    if exactly one is, is offered for review; otherwise the name's ambiguity is recorded."""
+def _offer(s: dict, cands: dict[str, tuple], review: list[dict], why: str | None = None) -> None:
+    """A name shared by several active organisations (or ``why`` a unique one is not taken): the
+    one in the supplier's postcode district, if exactly one is, is offered for review; otherwise
+    the reason is recorded."""
+    if why is not None and len(cands) == 1:
+        register, row, how = next(iter(cands.values()))
+        review.append(_review_row(s, register, row, f"{how} matches, but {why}: not accepted"))
+        return
     district = postcode_district(s["postcode"])
     near = [
         c
