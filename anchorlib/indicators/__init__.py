@@ -14,6 +14,12 @@ from anchorlib.indicators.collective import (
     flag_intra_collaborative,
     flag_self_payments,
 )
+from anchorlib.indicators.coverage import (
+    apply_common_threshold,
+    common_full_years,
+    comparable_basis,
+    coverage_table,
+)
 from anchorlib.indicators.gates import located_gate, type_gate
 from anchorlib.indicators.giving import place_giving
 from anchorlib.indicators.lm3 import read_lm3_survey, validate_lm3_survey
@@ -43,6 +49,10 @@ __all__ = [
     "WorkforceOptions",
     "addressable_rule",
     "addressable_spend",
+    "apply_common_threshold",
+    "common_full_years",
+    "comparable_basis",
+    "coverage_table",
     "collective_opportunity",
     "combined_totals",
     "default_indicators",
