@@ -127,6 +127,14 @@ def _lad_names(codes: list[str]) -> tuple[dict[str, str], dict[str, str]]:
         if "region_name" in rows
         else {r: r for r in rows["region_code"]}
     )
+    if any(c not in lads for c in codes):  # Scottish council areas, NI districts: no LSOA 2021
+        from anchorlib.data.nations import INDICES, small_area_lookup
+
+        look = small_area_lookup().drop_duplicates("lad_code").set_index("lad_code")
+        for c in (c for c in codes if c not in lads and c in look.index):
+            lads[c] = str(look.at[c, "lad_name"])
+            nation = look.at[c, "nation"]
+            regions[INDICES[nation].country_code] = nation
     return lads, dict(sorted(regions.items()))
 
 
