@@ -248,7 +248,7 @@ def test_the_place_map_opens_from_a_usb_stick_zooms_pans_and_labels_a_small_area
     nothing from the internet): the live map replaces the PNG; pointing at a small area shows its
     name, code and IMD decile and rank, as the place asset has them; the wheel zooms about the
     pointer, a drag pans, the 0 key shows the whole map again; a tap on a touch screen pins the
-    label; in print the PNG is back."""
+    label; in print, and where scripts do not run, the PNG is the map."""
     import pandas as pd
 
     report = next(
@@ -361,4 +361,13 @@ def test_the_place_map_opens_from_a_usb_stick_zooms_pans_and_labels_a_small_area
         )
     finally:
         touch.close()
+
+    # where scripts do not run, the PNG with its alt text is the map
+    still = browser.new_context(java_script_enabled=False)
+    try:
+        page = still.new_page()
+        page.goto(url, wait_until="load")
+        assert page.is_visible("img.anchor-map-static") and page.is_hidden(".anchor-map-live")
+    finally:
+        still.close()
     assert not problems, "\n".join(problems)
