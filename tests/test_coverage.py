@@ -154,3 +154,23 @@ def test_coverage_json(cov):
     import json
 
     json.dumps(j)  # JSON-able
+
+
+def test_year_comparability_per_anchor_and_combined(cov):
+    c = cov.reset_index()
+    comp = C.year_comparability(c, ["a", "b"], "2022-23")
+    # 2022-23 itself: a is comparable (full, £250, net); b has 11 months; combined: not, for b
+    assert comp["2022-23"]["a"] == {"comparable": True, "not_comparable_because": []}
+    assert comp["2022-23"]["b"]["not_comparable_because"] == ["b: 2022-23 has 11 of 12 months"]
+    assert not comp["2022-23"]["combined"]["comparable"]
+    # 2023-24: only a has payments: other anchors than in 2022-23, a's band and basis changed
+    assert set(comp["2023-24"]) == {"a", "combined"}
+    assert comp["2023-24"]["combined"]["not_comparable_because"][0] == (
+        "other anchors than in the baseline year"
+    )
+    assert "a: VAT basis unknown in 2023-24" in comp["2023-24"]["a"]["not_comparable_because"]
+    none = C.year_comparability(c, ["a"], None)
+    assert none["2022-23"]["a"] == {
+        "comparable": False,
+        "not_comparable_because": ["no baseline year"],
+    }

@@ -234,6 +234,7 @@ def indicators_output(
         common_full_years,
         coverage_json,
         coverage_table,
+        year_comparability,
     )
     from anchorlib.indicators.spend import spend_indicators
 
@@ -292,7 +293,15 @@ def indicators_output(
             "years) has no payments; see by_year"
         )
     out = dict(result)
+    # each year's figures against the baseline year (declared, else the first full year): the
+    # same threshold band, the same known VAT basis, full years (step 7 item 12); new keys only
+    base = meta.get("baseline_year") or (full[0] if full else None)
+    meta["comparability_baseline_year"] = base
     if years is not None:
+        comp = year_comparability(cov, ids, base)
+        for y, res in years.items():
+            for key, figures in res.items():
+                figures.update(comp.get(y, {}).get(key, {}))
         out["by_year"] = years
     out["coverage"] = coverage_json(cov)
     out["meta"] = meta

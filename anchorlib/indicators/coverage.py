@@ -45,6 +45,7 @@ __all__ = [
     "common_full_years",
     "comparable_basis",
     "coverage_json",
+    "year_comparability",
 ]
 
 #: The standard publication thresholds looked for, in pounds, highest first (the Transparency
@@ -253,4 +254,33 @@ def coverage_json(coverage: pd.DataFrame) -> dict:
             k: (None if v is None or (isinstance(v, float) and pd.isna(v)) else v)
             for k, v in r.items()
         }
+    return out
+
+
+def year_comparability(coverage: pd.DataFrame, anchors: Iterable[str], base: str | None) -> dict:
+    """``{year: {key: {"comparable": bool, "not_comparable_because": [...]}}}`` for every year of
+    ``coverage``: each anchor's figures, and ``combined`` (the anchors with payments that year),
+    against the ``base`` year (:func:`comparable_basis`; combined also needs the same anchors as
+    in the base year)."""
+    anchors = list(anchors)
+    look = _lookup(coverage)
+    out: dict = {}
+    base_present = [a for a in anchors if (a, base) in look]
+    for y in sorted(set(coverage["financial_year"])):
+        present = [a for a in anchors if (a, y) in look]
+        rec = {}
+        for a in present:
+            ok, why = comparable_basis(coverage, a, y, base) if base else (False, [])
+            rec[a] = {
+                "comparable": ok,
+                "not_comparable_because": why if base else ["no baseline year"],
+            }
+        ok, why = comparable_basis(coverage, present, y, base) if base else (False, [])
+        if sorted(present) != sorted(base_present):
+            ok, why = False, ["other anchors than in the baseline year", *why]
+        rec["combined"] = {
+            "comparable": ok,
+            "not_comparable_because": why if base else ["no baseline year"],
+        }
+        out[y] = rec
     return out
