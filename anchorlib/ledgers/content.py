@@ -18,10 +18,10 @@ from anchorlib.ledgers.parse import parse_amount, parse_date
 from anchorlib.ledgers.periods import parse_period
 from anchorlib.ledgers.tokens import normalise_header
 
-__all__ = ["SAMPLE_ROWS", "ColumnContent", "column_contents", "sample_rows"]
+__all__ = ["SAMPLE_ROWS", "ColumnContent", "Contents", "column_contents", "sample_rows"]
 
 #: Rows of a sheet a column's content is judged on (the Arrow reader reads at least these first).
-SAMPLE_ROWS = 200
+SAMPLE_ROWS = 100
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
 _COMPANY = re.compile(r"^(?:\d{8}|(?:SC|NI|OC|SO|NC|FC|GE|IP|LP|SL|SP|RC|SE|CE|CS)\d{6})$")
@@ -31,6 +31,7 @@ _ORG = re.compile(
     r"solutions|consulting|consultants|holdings|healthcare|systems|supplies|cyf|cyfyngedig)\b"
 )
 _LETTER = re.compile(r"[A-Za-z]")
+_NUMERIC_DAY = re.compile(r"\d{5}(?:\.\d+)?|\d{8}")
 _YYYYMM = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])")
 _DECIMALS = re.compile(r"[.,]\d{1,2}\s*\)?-?$")
 
@@ -92,59 +93,88 @@ def _month_first(v):
 
 def _cell_kinds(v) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool]:
     """(money, decimals, date, period, postcode, company, name, org) of one non-blank cell."""
-    money = _is(parse_amount, v) and not isinstance(v, dt.date)
-    text = v.strip() if isinstance(v, str) else ""
-    decimals = money and (
-        (isinstance(v, float) and not v.is_integer()) or bool(_DECIMALS.search(text))
-    )
-    # a number is an amount before it is an Excel serial day: dates are date cells or date text
-    # (either day/month order: the file's order is settled later, over every row)
-    # (a number may be an Excel serial day: counted, but a column of numbers is never taken for
-    # the dates on its content alone, see scoring._content_pick)
-    date = isinstance(v, dt.date) or (
-        not isinstance(v, bool) and (_is(parse_date, v) or _is(_month_first, v))
-    )
-    period = (bool(text) and not money and _is(lambda x: parse_period(x, 2000), v)) or bool(
-        _YYYYMM.fullmatch(str(v).strip())
-    )
+    if isinstance(v, dt.date):
+        return False, False, True, False, False, False, False, False
+    text = v.strip() if isinstance(v, str) else str(v)
+    money = not isinstance(v, bool) and _is(parse_amount, v)
+    if money:
+        decimals = (isinstance(v, float) and not v.is_integer()) or bool(_DECIMALS.search(text))
+        # a number may be an Excel serial day (44652) or a compact date (20220401): counted as a
+        # date, but a column of numbers is never taken for the dates on its content alone (see
+        # scoring._content_pick)
+        date = bool(_NUMERIC_DAY.fullmatch(text)) and _is(parse_date, v)
+        period = bool(_YYYYMM.fullmatch(text))
+        company = bool(_COMPANY.match(text.replace(" ", "")))
+        return True, decimals, date, period, False, company, False, False
+    # text: either day/month order (the file's order is settled later, over every row)
+    date = _is(parse_date, v) or _is(_month_first, v)
+    period = not date and _is(_period_2000, v)
     upper = text.upper()
     postcode = bool(_POSTCODE.match(upper))
     company = bool(_COMPANY.match(upper.replace(" ", "")))
     letters = len(_LETTER.findall(text))
     name = bool(
-        text
-        and letters >= 1
-        and not money
-        and not date
-        and not postcode
-        and letters >= 0.5 * len(text.replace(" ", ""))
+        letters >= 1 and not date and not postcode and letters >= 0.5 * len(text.replace(" ", ""))
     )
     org = name and bool(_ORG.search(text))
-    return money, decimals, date, period, postcode, company, name, org
+    return False, False, date, period, postcode, company, name, org
 
 
-def column_contents(sample: list[list], names: list[str]) -> list[ColumnContent]:
-    """The content of each column (``names``: the header's cells) over the sample rows; a cell
-    repeating its header (a repeated header row) is not content."""
-    out = []
-    for j, name in enumerate(names):
-        head = normalise_header(name) if name else None
-        cells = [
-            r[j]
-            for r in sample
-            if j < len(r)
-            and not is_blank(r[j])
-            and not (head and isinstance(r[j], str) and normalise_header(r[j]) == head)
-        ]
-        n = len(cells)
-        counts = [0] * 8
-        for v in cells:
-            for k, hit in enumerate(_cell_kinds(v)):
-                counts[k] += hit
-        shares = [c / n if n else 0.0 for c in counts]
-        texts = [str(v).strip() for v in cells]
-        samples = tuple(list(dict.fromkeys(texts))[:3])
-        out.append(
-            ColumnContent(n, *shares, distinct=len(set(texts)) / n if n else 0.0, samples=samples)
-        )
-    return out
+def _period_2000(v):
+    return parse_period(v, 2000)  # (any year: only whether the text is a period matters)
+
+
+def _column(sample: list[list], j: int, name: str) -> ColumnContent:
+    head = normalise_header(name) if name else None
+    cells = [
+        r[j]
+        for r in sample
+        if j < len(r)
+        and not is_blank(r[j])
+        and not (head and isinstance(r[j], str) and normalise_header(r[j]) == head)
+    ]
+    n = len(cells)
+    counts = [0] * 8
+    kinds: dict = {}  # each distinct cell judged once (dates, categories and names repeat)
+    for v in cells:
+        key = (type(v), v)
+        got = kinds.get(key)
+        if got is None:
+            got = kinds[key] = _cell_kinds(v)
+        for k, hit in enumerate(got):
+            counts[k] += hit
+    shares = [c / n if n else 0.0 for c in counts]
+    texts = [str(v).strip() for v in cells]
+    samples = tuple(list(dict.fromkeys(texts))[:3])
+    return ColumnContent(n, *shares, distinct=len(set(texts)) / n if n else 0.0, samples=samples)
+
+
+class Contents:
+    """The content of each column (``names``: the header's cells) over the sample rows, judged when
+    first asked for (a file's mapping needs only its candidates'); a cell repeating its header (a
+    repeated header row) is not content."""
+
+    def __init__(self, sample: list[list], names: list[str]):
+        self.sample, self.names = sample, names
+        self.done: dict[int, ColumnContent] = {}
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def samples_of(self, j: int) -> tuple[str, ...]:
+        """The first three distinct non-blank values of column j (without judging them)."""
+        if j in self.done:
+            return self.done[j].samples
+        texts = (str(r[j]).strip() for r in self.sample[:50] if j < len(r) and not is_blank(r[j]))
+        return tuple(list(dict.fromkeys(texts))[:3])
+
+    def __getitem__(self, j: int) -> ColumnContent:
+        got = self.done.get(j)
+        if got is None:
+            got = self.done[j] = _column(self.sample, j, self.names[j])
+        return got
+
+
+def column_contents(sample: list[list], names: list[str]) -> Contents:
+    """The :class:`Contents` of the columns over the sample rows."""
+    return Contents(sample, names)

@@ -202,7 +202,7 @@ def decide(
         options = sorted(((p, i) for p, i in found.get(fld, []) if i not in used), reverse=True)
         refused, ok = [], []
         for p, i in options:
-            why = _refusal(fld, contents[i], p)
+            why = _refusal(fld, contents[i], p) if fld in CONFIRM and p < 1000 else None
             (refused if why else ok).append((p, i, why))
         refused_text = [f"{names[i]!r} ({why})" for _, i, why in refused]
         choice = None
@@ -238,7 +238,7 @@ def decide(
                     share,
                     names[picks[1]] if len(picks) > 1 else None,
                     0 if len(picks) > 1 else None,
-                    contents[i].samples,
+                    contents.samples_of(i),
                     refused_text,
                 )
         if choice is None:
@@ -299,7 +299,7 @@ def _word_choice(fld, ok, refused, refused_text, names, contents, rows, required
         contents[i].share(kind[0]) if measured else None,
         names[runner[0][1]] if runner else None,
         runner[0][0] if runner else None,
-        contents[i].samples,
+        contents.samples_of(i),
         refused_text,
     )
 
@@ -326,6 +326,6 @@ def _period(found, contents, used, names, refused_text) -> Decision | None:
         contents[i].period if contents[i].filled else None,
         None,
         None,
-        contents[i].samples,
+        contents.samples_of(i),
         refused_text,
     )
