@@ -654,7 +654,8 @@ def write_places_index(
     """outputs/places-<kind>/index.html: every place of the kind with a link to its report, in the
     national comparison table of the IMD 2025 summary measures (with ranks; downloads as CSV and
     XLSX), the shared data and the last run.  ``comparison``:
-    :func:`anchorlib.assets.national.comparison_table`."""
+    :func:`anchorlib.assets.national.comparison_table`; for the UK (``--nations uk``) a table per
+    nation (:func:`anchorlib.assets.national.comparison_tables`), each shown on its own."""
     reports = {r["id"]: r for r in manifest.get("reports", [])}
     by_code = {(r.get("parameters") or {}).get("place_code", r["id"]): r for r in reports.values()}
     name = manifest.get("name") or site_dir.name
@@ -676,29 +677,13 @@ def write_places_index(
             + "</ul>Where a report failed, the previous published version (if any) is still "
             "shown.</div>"
         )
-    cols = list(comparison.columns)
-    numeric = {c: pd.api.types.is_numeric_dtype(comparison[c]) for c in cols}
-    head = "".join(
-        f'<th scope="col"{" class=num" if numeric[c] else ""}>{html.escape(str(c))}</th>'
-        for c in cols
-    )
-    from anchorlib.reports.display import format_value
-
-    body = []
-    for rec in comparison.itertuples(index=False, name=None):
-        row = dict(zip(cols, rec))
-        r = by_code.get(row["code"]) or {}
-        pub = r.get("published") or {}
-        cells = []
-        for c in cols:
-            text = html.escape(format_value(row[c], c))
-            if c == "place" and pub.get("path"):
-                text = f'<a href="{html.escape(pub["path"], quote=True)}">{text}</a>'
-            if c == "place" and r.get("status") == "failed":
-                text += ' <em class="anchor-note">(last run failed)</em>'
-            cells.append(f"<td{' class=num' if numeric[c] else ''}>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    n = len(comparison)
+    if isinstance(comparison, dict):  # the UK: a table per nation, each on its own index
+        parts.append(_uk_places_tables(comparison, by_code, meta))
+        parts.append(_last_run(manifest, "report"))
+        path = site_dir / "index.html"
+        atomic_write_text(path, _page(name, "\n".join(parts)))
+        return path
+    table, n = _places_table(comparison, by_code), len(comparison)
     parts.append(
         f"<h2>Every place: IMD 2025 summary measures and national ranks</h2>"
         f"<p>{n:,} places, most deprived on the population-weighted average rank first. Each rank "
@@ -711,8 +696,7 @@ def write_places_index(
         '<div style="overflow-x:auto"><table class="anchor-table"><caption>IMD 2025 summary '
         "measures of "
         "every place, with "
-        f"ranks</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
-        "</table></div>"
+        f"ranks</caption>{table}</table></div>"
     )
     parts.append(
         "<h2>Shared data</h2><p>Built once for every place and read by every report.</p><ul>"
@@ -731,3 +715,64 @@ def write_places_index(
     path = site_dir / "index.html"
     atomic_write_text(path, _page(name, "\n".join(parts)))
     return path
+
+
+def _places_table(comparison: pd.DataFrame, by_code: dict) -> str:
+    """The head and body of a places comparison table, each place's name linking to its report."""
+    from anchorlib.reports.display import format_value
+
+    cols = list(comparison.columns)
+    numeric = {c: pd.api.types.is_numeric_dtype(comparison[c]) for c in cols}
+    head = "".join(
+        f'<th scope="col"{" class=num" if numeric[c] else ""}>{html.escape(str(c))}</th>'
+        for c in cols
+    )
+    body = []
+    for rec in comparison.itertuples(index=False, name=None):
+        row = dict(zip(cols, rec))
+        r = by_code.get(row["code"]) or {}
+        pub = r.get("published") or {}
+        cells = []
+        for c in cols:
+            text = html.escape(format_value(row[c], c))
+            if c == "place" and pub.get("path"):
+                text = f'<a href="{html.escape(pub["path"], quote=True)}">{text}</a>'
+            if c == "place" and r.get("status") == "failed":
+                text += ' <em class="anchor-note">(last run failed)</em>'
+            cells.append(f"<td{' class=num' if numeric[c] else ''}>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+
+
+def _uk_places_tables(tables: dict, by_code: dict, meta: dict) -> str:
+    """The UK places' index: one comparison table per nation, on its own index, ranked within it
+    (:func:`anchorlib.assets.national.comparison_tables`), with its CSV and the workbook."""
+    out = [
+        "<p>Each nation publishes its own index of deprivation, ranking its own small areas only: "
+        "the tables are kept apart, and a rank or decile is never compared across nations.</p>"
+    ]
+    for nation, df in tables.items():
+        label = meta.get("nations", {}).get(nation, {}).get("index", {}).get("label", "")
+        csv = f"data/comparison_{nation.lower().replace(' ', '_')}.csv"
+        out.append(
+            f"<h2>{html.escape(nation)}: {html.escape(label)} summary measures, ranked within "
+            f"{html.escape(nation)}</h2><p>{len(df):,} places, most deprived on the share of small "
+            f"areas in {html.escape(nation)}'s most deprived 10% first; each rank is among these "
+            f"{len(df):,} only (1 = most deprived). A dash where {html.escape(label)} cannot "
+            "give the measure (docs/deprivation_measures.md).</p>"
+            f'<p class="anchor-downloads">Download: <a href="{csv}" download>CSV</a> · '
+            '<a href="data/comparison_uk.xlsx" download>Excel (XLSX), a sheet per nation</a></p>'
+            '<div style="overflow-x:auto"><table class="anchor-table"><caption>'
+            f"{html.escape(nation)}: {html.escape(label)} summary measures with ranks within "
+            f"{html.escape(nation)}</caption>{_places_table(df, by_code)}</table></div>"
+        )
+    out.append(
+        "<h2>Shared data</h2><p>Built once for every place and read by every report.</p><ul>"
+        '<li><a href="data/lsoas.parquet" download>lsoas.parquet</a>: every small area of the UK '
+        "(LSOA 2021 in England, LSOA 2011 in Wales, data zone in Scotland, SOA in Northern "
+        "Ireland) with its place, nation, its own index's decile and rank, and simplified "
+        "boundaries (GeoParquet, EPSG:27700, one row group per place)</li>"
+        '<li><a href="data/places.json" download>places.json</a>: the summary measures of every '
+        "place, region and nation, and each place's rank within its nation</li></ul>"
+    )
+    return "".join(out)
