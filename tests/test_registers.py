@@ -571,3 +571,46 @@ def test_individuals_and_public_bodies_are_not_matched_by_name(registers):
     reasons = e.review.set_index("supplier_id")["reason"]
     assert "typed individual_sole_trader: not accepted" in reasons["S000"]
     assert "typed public_body: not accepted" in reasons["S001"]
+
+
+def test_who_section_says_simulated_and_names_the_registers_dates(tmp_path):
+    import json
+
+    from anchorlib.config.collaborative import load_collaborative
+    from anchorlib.reports.suppliers_section import who_section
+
+    collab = load_collaborative(Path(__file__).parents[1] / "collaboratives" / "lancashire.yml")
+    anchor = collab.anchors[0].id
+    led = pd.DataFrame(
+        {
+            "anchor_id": [anchor] * 3,
+            "supplier_id": ["A", "B", "C"],
+            "supplier_name": ["Acme Ltd", "Help Trust", "Unknown Payee"],
+            "amount_pence": [60_000, 30_000, 10_000],
+            "tier": [collab.place.tier_names[0]] * 3,
+            "legal_form": ["company", "charitable company", None],
+            "sic_section": ["F", "Q", None],
+            "sme_flag": ["yes", "no", None],
+            "vcse_flag": ["no", "yes", None],
+            "org_type": ["company", "charity", "unknown"],
+            "register_match_method": ["name_unique", "company_number", None],
+        }
+    )
+    empty = who_section(collab, led, anchor, tmp_path)
+    assert not empty.enriched and "has not been matched" in empty.sentences[0]
+    data = collab.output_dir(tmp_path) / "data"
+    data.mkdir(parents=True)
+    regs = [
+        {"register": "companies_house", "date": "2026-11-01", "simulated": True, "rows": 345},
+        {"register": "charity_commission", "date": "2026-11-20", "simulated": True, "rows": 140},
+    ]
+    (data / "registers.json").write_text(json.dumps({"registers": regs}))
+    s = who_section(collab, led, anchor, tmp_path)
+    assert s.enriched and s.simulated and s.sentences[0].startswith("SIMULATED")
+    # matched: 600 + 300 of 1,000 = 90%; SME known 900 of 1,000 (90% >= 80%): 600 / 900 = 66.7%
+    assert f"90.0% of {collab.anchors[0].name}" in s.sentences[1]
+    assert "2026-11-01" in s.sentences[1]
+    assert "2026-11-20" in s.sentences[1]
+    assert s.shares["share (%)"].tolist()[:2] == [pytest.approx(90.0), pytest.approx(200 / 3)]
+    assert list(s.registers["date of the register"]) == ["2026-11-01", "2026-11-20"]
+    assert s.legal_forms["spend (£)"].sum() == pytest.approx(1_000.0)
