@@ -80,7 +80,8 @@ def test_the_place_notebook_is_not_a_collaborative_report():
     specs = discover_notebooks(scopes=("place",), input_groups=national.PLACE_INPUTS)
     assert [s.name for s in specs] == ["place_profile"]
     assert (
-        specs[0].parameters == {"place_code": "str", "outputs": "str"} and specs[0].problem is None
+        specs[0].parameters == {"place_code": "str", "outputs": "str", "places": "str"}
+        and specs[0].problem is None
     )
 
 

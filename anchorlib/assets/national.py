@@ -5,6 +5,18 @@ one site.
     anchor run --places lads        # the 296 LADs of England   (anchorlib.run.national.run_places)
     anchor run --places icbs        # the 42 ICBs
     anchor run --places lads --only E07000120 --limit 10 --workers 2 --force
+    anchor run --places lads --nations uk   # the 361 districts of the UK (kind ``lads-uk``)
+
+**The UK** (kind ``lads-uk``): England's 296 districts on IMD 2025 (as ``lads``), Wales's 22
+authorities on WIMD 2019, Scotland's 32 council areas on SIMD 2020 and Northern Ireland's 11
+districts on NIMDM 2017 (:mod:`anchorlib.assets.national_uk`).  Each place is ranked within its own
+nation only; its wider tier is its English region, or its nation.  The small areas' table has
+generic columns (``small_area_code``, ``small_area_name``, ``nation``, ``index_name``,
+``index_areas``; domain deciles missing where a nation's index has no such domain, population
+where none is bundled), places.json a ``nations`` entry per nation (its index, measures and
+residents by decile), and the comparison is one table per nation
+(:func:`anchorlib.assets.nations_table.uk_comparison_tables`: ``comparison_<nation>.csv`` and
+``comparison_uk.xlsx``, a sheet per nation).
 
 **Shared assets, built once for all places** (:func:`build_national_assets`), in one pass over
 England's LSOAs, skipped when their inputs (the catalogue, the optional sources present, the code)
@@ -52,11 +64,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from anchorlib.assets.place import BNG, ENGLAND, SIMPLIFY_M
+from anchorlib.assets import national_uk
+from anchorlib.assets.place import BNG, ENGLAND
 from anchorlib.core.atomic import write_all
 from anchorlib.core.errors import AnchorError
 from anchorlib.core.xlsx import write_xlsx
-from anchorlib.data import deprivation
+from anchorlib.data import deprivation, nations
 from anchorlib.data.attribution import source_entries
 from anchorlib.data.catalogue import PROJECT_ROOT
 from anchorlib.data.geography import boundaries, lsoa21_geography
@@ -77,6 +90,11 @@ __all__ = [
     "comparison_table",
     "area_measures",
     "kind_of",
+    "UK",
+    "is_uk",
+    "comparison_tables",
+    "code_column",
+    "nation_sources",
     "PLACE_INPUTS",
     "COMPARISON_MEASURES",
     "MEASURE_WORDS",
@@ -121,7 +139,33 @@ KINDS = {
             "boundaries_lsoa21",
         ),
     ),
+    "lads-uk": Kind(
+        "lads-uk",
+        "Local authorities in the UK",
+        "local authority",
+        "local authorities",
+        "LAD 2024: England, Wales, Scotland (council areas) and Northern Ireland (LGD 2014)",
+        (
+            "imd2025",
+            "lookup_lsoa21_ward24",
+            "lookup_lad24_region",
+            "boundaries_lsoa21",
+            "wimd2019",
+            "lookup_lsoa11_lsoa21",
+            "population_mye2020_lsoa11",
+            "boundaries_lsoa11_wales",
+            "simd2020",
+            "lookup_dz11_ca",
+            "population_mid2021_dz11",
+            "boundaries_dz11",
+            "nimdm2017",
+            "lookup_soa01_lgd14",
+            "boundaries_soa01_ni",
+        ),
+    ),
 }
+#: The kind of every place of the UK (``anchor run --places lads --nations uk``).
+UK = "lads-uk"
 
 #: Input groups a ``scope: place`` notebook can declare: the catalogue (sources, vintages,
 #: licences), and its place's data in the national asset (checksum per place, in places.json).
@@ -156,8 +200,36 @@ def kind_spec(kind: str) -> Kind:
 
 
 def kind_of(code: str) -> str:
-    """``icbs`` for an ICB code (E54...), else ``lads``."""
-    return "icbs" if str(code).upper().startswith("E54") else "lads"
+    """``icbs`` for an ICB code (E54...), ``lads-uk`` for a district of Wales, Scotland or Northern
+    Ireland (W06, S12, N09), else ``lads``."""
+    code = str(code).strip().upper()
+    if code.startswith("E54"):
+        return "icbs"
+    return "lads" if code.startswith("E") else UK
+
+
+def is_uk(kind: str) -> bool:
+    """Whether ``kind``'s places are the UK's (each nation on its own index)."""
+    return kind == UK
+
+
+def nation_sources(sources: list[str], nation: str) -> list[str]:
+    """The catalogue ids of ``sources`` a place of ``nation`` is made from (the UK asset is made
+    from every nation's; a place's report names its own)."""
+    if not any(s in sources for s in national_uk.NATION_SOURCES["Wales"]):
+        return list(sources)
+    others = {s for n, ids in national_uk.NATION_SOURCES.items() if n != nation for s in ids}
+    return [s for s in sources if s not in others or s in national_uk.NATION_SOURCES[nation]]
+
+
+def code_column(frame) -> tuple[str, str]:
+    """(code, name) columns of an asset's small areas: ``lsoa21_*`` (England's assets) or
+    ``small_area_*`` (the UK's)."""
+    return (
+        ("small_area_code", "small_area_name")
+        if "small_area_code" in frame.columns
+        else ("lsoa21_code", "lsoa21_name")
+    )
 
 
 def site_dir(kind: str, out_root: Path | None = None) -> Path:
@@ -175,9 +247,20 @@ ASSET_FILES = {
 }
 
 
+def _nation_file(nation: str) -> str:
+    return f"comparison_{nation.lower().replace(' ', '_')}.csv"
+
+
 def asset_paths(kind: str, out_root: Path | None = None) -> dict[str, Path]:
+    """The asset's files; the UK's comparison is a CSV per nation (keys ``comparison:<nation>``)
+    and ``comparison_uk.xlsx``."""
     data = site_dir(kind, out_root) / "data"
-    return {k: data / v for k, v in ASSET_FILES.items()}
+    files = dict(ASSET_FILES)
+    if is_uk(kind):
+        del files["comparison_csv"]
+        files["comparison_xlsx"] = "comparison_uk.xlsx"
+        files |= {f"comparison:{n}": _nation_file(n) for n in nations.NATIONS}
+    return {k: data / v for k, v in files.items()}
 
 
 # --------------------------------------------------------------------------- the measures, in bulk
@@ -268,21 +351,25 @@ def build_national_assets(
     ):
         log(f"places-{kind}: national asset: unchanged")
         return {"status": "unchanged", "duration": 0.0, "key": stamp.get("national")}
-    log(f"places-{kind}: national asset: building (every LSOA in England, once)")
-    lsoas, outlines, meta, comparison = _build(kind)
+    every = "small area in the UK" if is_uk(kind) else "LSOA in England"
+    log(f"places-{kind}: national asset: building (every {every}, once)")
+    lsoas, outlines, meta, comparison = _build_uk() if is_uk(kind) else _build(kind)
     meta["key"] = key
-    write_all(
-        paths,
-        {
-            "lsoas": lambda p: _write_grouped(lsoas, p),
-            "outlines": lambda p: _write_grouped(outlines, p),
-            "places": lambda p: Path(p).write_text(
-                json.dumps(meta, indent=1) + "\n", encoding="utf-8"
-            ),
-            "comparison_csv": lambda p: comparison.to_csv(p, index=False),
-            "comparison_xlsx": lambda p: _write_comparison_xlsx(comparison, p, meta),
-        },
-    )
+    writers = {
+        "lsoas": lambda p: _write_grouped(lsoas, p),
+        "outlines": lambda p: _write_grouped(outlines, p),
+        "places": lambda p: Path(p).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8"),
+    }
+    if is_uk(kind):
+        writers |= {
+            f"comparison:{n}": (lambda p, df=df: df.to_csv(p, index=False))
+            for n, df in comparison.items()
+        }
+        writers["comparison_xlsx"] = lambda p: _write_uk_xlsx(comparison, p, meta)
+    else:
+        writers["comparison_csv"] = lambda p: comparison.to_csv(p, index=False)
+        writers["comparison_xlsx"] = lambda p: _write_comparison_xlsx(comparison, p, meta)
+    write_all(paths, writers)
     write_all(
         {"stamp": stamp_path},
         {
@@ -307,9 +394,9 @@ def _places_of(kind: str, dep: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _build(kind: str):
-    """The national asset of ``kind``: (LSOAs, district outlines, places.json's content, the
-    comparison table)."""
+def _england(kind: str) -> dict:
+    """England's part of the asset of ``kind`` (before checksums): LSOAs, outlines, places (with
+    their ranks among England's places), regions, England, the population source."""
     k = kind_spec(kind)
     dep = deprivation.lsoa_deprivation(EDITION)
     pop_source = deprivation.population_source(EDITION)
@@ -346,11 +433,22 @@ def _build(kind: str):
     ranks = _ranks(places)
     for code, p in places.items():
         p["ranks"] = ranks[code]
-    comparison = comparison_table({"kind": kind, "places": places, "regions": regions})
     lsoas, outlines = _geometries(rows)
-    _checksum(lsoas, outlines, places, regions, england)
+    return {
+        "lsoas": lsoas,
+        "outlines": outlines,
+        "places": places,
+        "regions": regions,
+        "england": england,
+        "pop_source": pop_source,
+    }
+
+
+def _meta(kind: str, e: dict, places: dict) -> dict:
+    k = kind_spec(kind)
+    pop_source = e["pop_source"]
     sources = list(k.sources) + (["iod2025_population"] if "IoD2025 File 6" in pop_source else [])
-    meta = {
+    return {
         "kind": kind,
         "label": k.label,
         "geography": k.geography,
@@ -361,11 +459,40 @@ def _build(kind: str):
         "population_denominator": deprivation.population_denominator(EDITION),
         "sources": sources,
         "n_places": len(places),
-        "england": england,
-        "regions": regions,
+        "england": e["england"],
+        "regions": e["regions"],
         "places": places,
     }
-    return lsoas, outlines, meta, comparison
+
+
+def _build(kind: str):
+    """The national asset of ``kind`` (England's): (LSOAs, district outlines, places.json's
+    content, the comparison table)."""
+    e = _england(kind)
+    places, regions, england = e["places"], e["regions"], e["england"]
+    comparison = comparison_table({"kind": kind, "places": places, "regions": regions})
+    national_uk.place_checksums(
+        e["lsoas"], e["outlines"], places, lambda p: [regions.get(p["region"]), england]
+    )
+    return e["lsoas"], e["outlines"], _meta(kind, e, places), comparison
+
+
+def _build_uk():
+    """The UK asset: England's districts (as ``lads``) and the devolved nations' (see
+    :func:`anchorlib.assets.national_uk.uk_asset`), with a ``nations`` entry per nation and the
+    comparison tables by nation."""
+    e = _england("lads")
+    lsoas, outlines, places, entries, tables = national_uk.uk_asset(
+        e["lsoas"], e["outlines"], e["places"], e["regions"], e["england"]
+    )
+    meta = _meta(UK, e, places)
+    meta["population_source"] = {n: v["measures"]["population_source"] for n, v in entries.items()}
+    meta["population_denominator"] = {
+        n: v["measures"]["population_denominator"] for n, v in entries.items()
+    }
+    meta["nations"] = entries
+    meta["n_places_by_nation"] = {n: int(len(t)) for n, t in tables.items()}
+    return lsoas, outlines, meta, tables
 
 
 def _regions_of(rows: pd.DataFrame) -> dict[str, tuple]:
@@ -412,14 +539,9 @@ def _geometries(rows: pd.DataFrame):
     """(LSOAs, district outlines): England's LSOA boundaries simplified once for the whole coverage,
     and the district (LAD 2024) outlines of each place."""
     import geopandas as gpd
-    import shapely
 
     b = boundaries("lsoa21")
-    b = b[b["code"].isin(set(rows["lsoa_code"]))].to_crs(BNG)
-    simplify = getattr(
-        b.geometry, "simplify_coverage", None
-    )  # shared edges kept shared (GEOS 3.12+)
-    b = b.assign(geometry=simplify(SIMPLIFY_M) if simplify else b.geometry.simplify(SIMPLIFY_M))
+    b = national_uk.simplified_coverage(b[b["code"].isin(set(rows["lsoa_code"]))])
     geom = rows[["lsoa_code"]].merge(
         b[["code", "geometry"]].rename(columns={"code": "lsoa_code"}), on="lsoa_code", how="left"
     )["geometry"]
@@ -447,45 +569,7 @@ def _geometries(rows: pd.DataFrame):
     )
     for c in ["imd_decile", "imd_rank"] + [f"{d}_decile" for d in deprivation.DOMAINS]:
         lsoas[c] = lsoas[c].astype("int32")
-    out = []
-    geoms = lsoas.geometry.to_numpy()
-    for (code, lad, lad_name), idx in lsoas.groupby(
-        ["place_code", "lad24_code", "lad24_name"], sort=True
-    ).indices.items():
-        try:
-            shape = shapely.coverage_union_all(geoms[idx])
-        except (
-            shapely.errors.GEOSException
-        ):  # a coverage with a badly noded edge: the general union
-            shape = shapely.union_all(geoms[idx])
-        out.append((code, lad, lad_name, shape))
-    outlines = gpd.GeoDataFrame(
-        pd.DataFrame(out, columns=["place_code", "lad24_code", "lad24_name", "geometry"]),
-        geometry="geometry",
-        crs=BNG,
-    )
-    return lsoas, outlines
-
-
-def _checksum(lsoas, outlines, places: dict, regions: dict, england: dict) -> None:
-    """Set each place's ``sha256``: the checksum of what its report shows (its rows, outlines,
-    measures, region and England)."""
-    import shapely
-
-    wkb = shapely.to_wkb(lsoas.geometry.to_numpy())
-    attrs = lsoas.drop(columns="geometry")
-    o_wkb = shapely.to_wkb(outlines.geometry.to_numpy())
-    o_idx = outlines.groupby("place_code").indices
-    for code, idx in lsoas.groupby("place_code", sort=True).indices.items():
-        h = hashlib.sha256()
-        p = places[code]
-        h.update(json.dumps([p, regions.get(p["region"]), england], sort_keys=True).encode())
-        h.update(attrs.iloc[idx].to_csv(index=False).encode())
-        for w in wkb[idx]:
-            h.update(w)
-        for w in o_wkb[o_idx[code]]:
-            h.update(w)
-        p["sha256"] = h.hexdigest()
+    return lsoas, national_uk.district_outlines(lsoas)
 
 
 def _ranks(places: dict[str, dict]) -> dict[str, dict]:
@@ -561,6 +645,37 @@ def _write_comparison_xlsx(df: pd.DataFrame, path, meta: dict) -> None:
     write_xlsx(path, {"table": df, "about": about}, style=False)
 
 
+def _write_uk_xlsx(tables: dict[str, pd.DataFrame], path, meta: dict) -> None:
+    """The UK comparison: a sheet per nation (its own index, ranks within it) and an 'about'
+    sheet (the indices, the ranks' basis, the data and its attribution)."""
+    entries = source_entries(meta["sources"])
+    about = pd.DataFrame(
+        {
+            "field": ["table", "indices", "ranks", "definitions", "data", "attribution"],
+            "value": [
+                "Summary measures of every local authority in the UK, one sheet per nation",
+                "; ".join(f"{n}: {v['index']['label']}" for n, v in meta["nations"].items()),
+                "within each nation only (1 = most deprived of its districts); the indices "
+                "differ in domains, year and small areas: never compare across nations",
+                "docs/deprivation_measures.md",
+                "; ".join(f"{e['title']} ({e['vintage']})" for e in entries),
+                " | ".join(dict.fromkeys(a for e in entries for a in e["attribution"])),
+            ],
+        }
+    )
+    write_xlsx(path, {**{n[:31]: df for n, df in tables.items()}, "about": about}, style=False)
+
+
+def comparison_tables(kind: str, out_root: Path | None = None) -> dict[str, pd.DataFrame]:
+    """The UK asset's comparison tables by nation, as written (``comparison_<nation>.csv``)."""
+    paths = asset_paths(kind, out_root)
+    return {
+        n: pd.read_csv(paths[f"comparison:{n}"])
+        for n in nations.NATIONS
+        if paths[f"comparison:{n}"].is_file()
+    }
+
+
 # --------------------------------------------------------------------------- reading (in a report)
 
 
@@ -601,8 +716,9 @@ def place_entry(meta: dict, code: str) -> dict:
     except KeyError:
         close = difflib.get_close_matches(code, list(meta["places"]), n=3, cutoff=0.7)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        where = "the UK" if is_uk(meta["kind"]) else "England"
         raise AnchorError(
-            f"{code!r} is not a {KINDS[meta['kind']].singular} of England in the national "
+            f"{code!r} is not a {KINDS[meta['kind']].singular} of {where} in the national "
             f"asset{hint}"
         ) from None
 

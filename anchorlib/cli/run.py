@@ -16,26 +16,39 @@ import typer
 from anchorlib.cli.group import FAILED
 from anchorlib.core.errors import AnchorError
 
+# --places, --nations, --limit: module-level so that run_cmd stays short
+PLACES_OPTION = typer.Option(
+    None,
+    "--places",
+    help="Instead of collaboratives: the place profile of "
+    "every place of England, 'lads' (the 296 LAD 2024) or 'icbs' (the 42 "
+    "ICBs), into outputs/places-<kind>/ with a national comparison table.",
+)
+NATIONS_OPTION = typer.Option(
+    "england",
+    "--nations",
+    help="With --places lads: 'england' (the default) or 'uk': all 361 local authorities "
+    "of the UK, each on its own nation's index (IMD 2025, WIMD 2019, SIMD 2020, NIMDM 2017) "
+    "and ranked within its nation only, into outputs/places-lads-uk/ with a comparison "
+    "table per nation.",
+)
+LIMIT_OPTION = typer.Option(
+    None,
+    "--limit",
+    min=1,
+    help="With --places: only the first N places "
+    "(by code; with --nations uk, of each nation); the others keep their published reports.",
+)
+
 
 def run_cmd(
     collaboratives: list[str] | None = typer.Argument(
         None, help="Collaborative YAML file(s), e.g. collaboratives/lancashire.yml."
     ),
     run_all: bool = typer.Option(False, "--all", help="Every collaborative in collaboratives/."),
-    places: str | None = typer.Option(
-        None,
-        "--places",
-        help="Instead of collaboratives: the place profile of "
-        "every place of England, 'lads' (the 296 LAD 2024) or 'icbs' (the 42 "
-        "ICBs), into outputs/places-<kind>/ with a national comparison table.",
-    ),
-    limit: int | None = typer.Option(
-        None,
-        "--limit",
-        min=1,
-        help="With --places: only the first N places "
-        "(by code); the others keep their published reports.",
-    ),
+    places: str | None = PLACES_OPTION,
+    nations: str = NATIONS_OPTION,
+    limit: int | None = LIMIT_OPTION,
     workers: int | None = typer.Option(
         None,
         "--workers",
@@ -113,8 +126,8 @@ def run_cmd(
         "fresh_kernels": fresh_kernels,
         "scheduler": scheduler,
     }
-    if places is not None or limit is not None:
-        _run_places(places, collaboratives, run_all, param, limit=limit, **options)
+    if places is not None or limit is not None or nations != "england":
+        _run_places(places, collaboratives, run_all, param, limit=limit, nations=nations, **options)
     else:
         _run_collaboratives(collaboratives, run_all, param, **options)
 
@@ -162,16 +175,25 @@ def _run_collaboratives(collaboratives, run_all, param, **kw) -> None:
 
 
 def _run_places(kind, collaboratives, run_all, param, **kw) -> None:
-    """``anchor run --places lads|icbs``: every place of England
-    (anchorlib.run.national.run_places)."""
-    from anchorlib.run.national import KINDS, run_places
+    """``anchor run --places lads|icbs [--nations england|uk]``: every place of England, or every
+    local authority of the UK (anchorlib.run.national.run_places)."""
+    from anchorlib.run.national import run_places
 
     if kind is None:
-        raise AnchorError("--limit goes with --places")
+        raise AnchorError("--limit and --nations go with --places")
     if collaboratives or run_all:
         raise AnchorError("give --places or collaborative files (or --all), not both")
-    if kind not in KINDS:
-        raise AnchorError(f"--places {kind}: choose one of {', '.join(KINDS)}")
+    if kind not in ("lads", "icbs"):
+        raise AnchorError(f"--places {kind}: choose one of lads, icbs")
+    nations = kw.pop("nations").strip().lower()
+    if nations not in ("england", "uk"):
+        raise AnchorError(f"--nations {nations}: choose england (the default) or uk")
+    if nations == "uk":
+        if kind != "lads":
+            raise AnchorError(
+                "--nations uk goes with --places lads: integrated care boards are England's only"
+            )
+        kind = "lads-uk"
     if param:
         raise AnchorError(
             "--param is not taken with --places (each report's parameter is its place)"

@@ -1,5 +1,7 @@
 """``anchor run --places lads|icbs``: the national asset once, then the place notebook for every
-place.
+place.  ``anchor run --places lads --nations uk`` (kind ``lads-uk``): the 361 districts of the UK,
+each nation on its own index and ranked within it, with a comparison table per nation on the index
+page; ``--limit N`` then takes the first N places of each nation.
 
 :func:`run_places` builds :mod:`anchorlib.assets.national`'s asset (skipped when
 :func:`national_key` is unchanged), makes one job per place (parameters: ``place_code``,
@@ -24,6 +26,8 @@ from anchorlib.assets.national import (
     PLACE_INPUTS,
     build_national_assets,
     comparison_table,
+    comparison_tables,
+    is_uk,
     kind_spec,
     read_places,
     site_dir,
@@ -72,15 +76,30 @@ def _place_specs(notebooks_dir: Path | None, limit: int | None) -> list[Notebook
     return specs
 
 
+def _description(kind: str, k) -> str:
+    if is_uk(kind):
+        return (
+            "The place baseline of every local authority in the UK (England's districts, Wales's "
+            "local authorities, Scotland's council areas, Northern Ireland's districts), each on "
+            "its own nation's index (IMD 2025, WIMD 2019, SIMD 2020, NIMDM 2017) and ranked "
+            "within its nation only, with a comparison table per nation."
+        )
+    return (
+        f"The place baseline of every {k.singular} in England ({k.geography}), "
+        "each on its own, with the IMD 2025 summary measures of all of them side by side."
+    )
+
+
 def _new_manifest(kind: str, k, code: dict, started: str, force, only, limit) -> dict:
     return {
         "collaborative": f"places-{kind}",
         "kind": "places",
         "places": kind,
         "name": k.label,
-        "description": f"The place baseline of every {k.singular} in England ({k.geography}), "
-        "each on its own, with the IMD 2025 summary measures of all of them side by side.",
-        "source": f"anchor run --places {kind}",
+        "description": _description(kind, k),
+        "source": "anchor run --places lads --nations uk"
+        if is_uk(kind)
+        else f"anchor run --places {kind}",
         "code_version": code,
         "assets": {},
         "reports": [],
@@ -111,6 +130,7 @@ def _place_jobs(specs: list[NotebookSpec], meta: dict, out_root: Path | None) ->
                 for n, v in {
                     "place_code": c,
                     "outputs": str(out_root) if out_root else "",
+                    "places": meta["kind"],
                 }.items()
                 if n in s.parameters
             }
@@ -132,20 +152,24 @@ def _place_jobs(specs: list[NotebookSpec], meta: dict, out_root: Path | None) ->
 
 
 def _selected(jobs: list[Job], meta: dict, k, only, limit) -> list[str] | None:
-    """The report ids of the places in ``only`` (or the first ``limit`` places by code); None:
-    all."""
+    """The report ids of the places in ``only`` (or the first ``limit`` places by code; in the
+    UK, the first ``limit`` of each nation); None: all."""
     codes = sorted(meta["places"])
     wanted = [c.strip().upper() for c in only or []]
     unknown = [c for c in wanted if c not in meta["places"]]
     if unknown:
+        where = "the UK" if is_uk(meta["kind"]) else "England"
         raise RunError(
-            f"--only {unknown}: not a {k.singular} code of England; e.g. {', '.join(codes[:3])}"
+            f"--only {unknown}: not a {k.singular} code of {where}; e.g. {', '.join(codes[:3])}"
         )
     if not wanted and limit is None:
         return None
     chosen = [c for c in codes if not wanted or c in wanted]
     if limit is not None:
-        chosen = chosen[:limit]
+        by_nation: dict[str, list[str]] = {}
+        for c in chosen:  # England only: one group, the first ``limit`` codes
+            by_nation.setdefault(meta["places"][c].get("nation", ""), []).append(c)
+        chosen = [c for group in by_nation.values() for c in group[:limit]]
     keep = set(chosen)
     return [j.id for j in jobs if j.parameters["place_code"] in keep]
 
@@ -166,7 +190,8 @@ def run_places(
     log: Callable[[str], None] | None = None,
 ):
     """``anchor run --places KIND``: build the national asset once, then run the place notebook(s)
-    for every place of ``kind`` (or the places in ``only``, or the first ``limit`` places by code)
+    for every place of ``kind`` (``lads``, ``icbs``, or ``lads-uk``: every district of the UK) (or
+    the places in ``only``, or the first ``limit`` places by code; of each nation in the UK)
     and publish ``outputs/places-<kind>/``: a report per place, the index with the national
     comparison table, the manifest.  Returns a :class:`anchorlib.run.runner.RunResult`."""
     k = kind_spec(kind)
@@ -203,7 +228,7 @@ def run_places(
             "root_label": "All collaboratives and places",
             "generated": dt.datetime.now().strftime("%d %B %Y %H:%M"),
         }
-        comparison = comparison_table(meta)
+        comparison = comparison_tables(kind, out_root) if is_uk(kind) else comparison_table(meta)
 
         def write_index(d: Path, m: dict) -> None:
             write_places_index(d, m, comparison, meta)
