@@ -165,7 +165,12 @@ def test_a_common_category_exclusion_follows_the_mapping_description_included():
     )
     a = addressable_spend(led, {"categories": ["common:energy_utilities"]})
     assert a["total"] == 300.0 and a["share"] == 0.3
-    assert a["excluded"] == {"common_category: energy_utilities": 700.0}
+    # the default rules (redacted payees, grants to individuals) are listed, here excluding nothing
+    assert a["excluded"] == {
+        "redacted payees": 0.0,
+        "grants and benefits to individuals": 0.0,
+        "common_category: energy_utilities": 700.0,
+    }
     # a pattern on the published category alone misses the service-area row: 300 excluded
     b = addressable_spend(led, {"categories": ["electric"]})
     assert b["excluded_total"] == 300.0
@@ -204,6 +209,8 @@ def test_category_patterns_also_see_the_normalised_category():
     a = addressable_spend(led, ex)
     assert a["total"] == 50.0 and a["excluded_total"] == 150.0 and a["share"] == 0.25
     assert a["excluded"] == {
+        "redacted payees": 0.0,
+        "grants and benefits to individuals": 0.0,
         r"category: \bgas\b(?! oil)": 100.0,
         r"category: \btax(es|ation)?\b": 50.0,
     }

@@ -20,7 +20,9 @@ Every answer below is worked out by hand, in pounds.
     12  c      S1 (republished row 1: is_duplicate)                           Laundry           1000
 
 Rows 4 and 7 pay member anchors (c and f): they are intra-collaborative.
-Gross 15,600; intra 2,700 (rows 4 and 7); combined 12,900.
+Row 10 is a credit to c from a supplier c did not pay: c's net with S7 is negative, so it is a
+receipt, left out of every figure and reported (step 7 item 6, anchorlib.indicators.netting).
+Gross 15,800 (counted: 15,600 less the -200 receipt); intra 2,700 (rows 4 and 7); combined 13,100.
 """
 
 from __future__ import annotations
@@ -247,29 +249,31 @@ def test_aliases_whole_names_only_and_given_aliases(led, collab):
 
 def test_combined_totals(led, collab):
     t = C.combined_totals(led, collab)
+    # c: 1000 + 4000 + 300 (row 10, a receipt, left out)
     assert t.loc["c"].to_dict() == {
-        "total": 5100.0,
+        "total": 5300.0,
         "intra": 0.0,
-        "external": 5100.0,
-        "payments": 4,
+        "external": 5300.0,
+        "payments": 3,
         "intra_payments": 0,
     }
     assert t.loc["p", ["total", "intra", "external"]].tolist() == [8200.0, 2700.0, 5500.0]
     assert t.loc["f", ["total", "intra", "external"]].tolist() == [2300.0, 0.0, 2300.0]
-    assert t.loc["combined", ["total", "intra", "external"]].tolist() == [15600.0, 2700.0, 12900.0]
+    assert t.loc["combined", ["total", "intra", "external"]].tolist() == [15800.0, 2700.0, 13100.0]
 
 
 def test_combined_by_tier(led, collab):
     t = C.combined_by_tier(led, collab)
+    # place: S2 500 + S7 2500 (c's -200 from S7 is a receipt, left out); located 12800
     assert t["spend"].to_dict() == {
-        "place": 2800.0,
+        "place": 3000.0,
         "wider": 5000.0,
         "rest_of_uk": 4800.0,
         "unknown": 300.0,
     }
-    assert t.loc["place", "share_of_all"] == approx(2800 / 12900)
-    assert t.loc["place", "share_of_located"] == approx(2800 / 12600)
-    assert t.loc["wider", "cumulative_share_of_located"] == approx(7800 / 12600)
+    assert t.loc["place", "share_of_all"] == approx(3000 / 13100)
+    assert t.loc["place", "share_of_located"] == approx(3000 / 12800)
+    assert t.loc["wider", "cumulative_share_of_located"] == approx(8000 / 12800)
     assert pd.isna(t.loc["unknown", "share_of_located"])
     assert t["spend_p"].to_dict() == {
         "place": 2500.0,
@@ -288,8 +292,8 @@ def test_combined_agrees_with_the_spend_indicators(led, collab):
     assert res["tier_spend"] == C.combined_by_tier(led, collab)["spend"].to_dict()
     assert res["excluded_from_combined"] == 2700
     ci = C.combined_indicators(led, collab)
-    assert ci["total"] == 12900 and ci["gross_total"] == 15600 and ci["intra_total"] == 2700
-    assert ci["place_share_of_all"] == approx(2800 / 12900)
+    assert ci["total"] == 13100 and ci["gross_total"] == 15800 and ci["intra_total"] == 2700
+    assert ci["place_share_of_all"] == approx(3000 / 13100)
     assert [(r["anchor_id"], r["payee_anchor"]) for r in ci["intra_payments"]] == [
         ("p", "c"),
         ("p", "f"),
@@ -299,24 +303,25 @@ def test_combined_agrees_with_the_spend_indicators(led, collab):
 def test_combined_by_deprivation(led, collab):
     d = C.combined_by_deprivation(led, collab)
     assert (
-        d.loc["1", "spend"] == 500 and d.loc["2", "spend"] == 2300 and d.loc["3", "spend"] == 5000
+        d.loc["1", "spend"] == 500 and d.loc["2", "spend"] == 2500 and d.loc["3", "spend"] == 5000
     )
     assert (
         d.loc["5", "spend"] == 4000
         and d.loc["8", "spend"] == 800
         and d.loc["unknown", "spend"] == 300
     )
-    assert d.loc["deprived", "spend"] == 2800
-    assert d.loc["deprived", "share_of_all"] == approx(2800 / 12900)
-    assert d.loc["deprived", "share_of_located"] == approx(2800 / 12600)
-    assert d.loc["deprived", "spend_c"] == -200 and d.loc["deprived", "spend_f"] == 500
+    assert d.loc["deprived", "spend"] == 3000
+    assert d.loc["deprived", "share_of_all"] == approx(3000 / 13100)
+    assert d.loc["deprived", "share_of_located"] == approx(3000 / 12800)
+    # c's receipt is not netted away: no anchor's deprived spend is negative
+    assert d.loc["deprived", "spend_c"] == 0 and d.loc["deprived", "spend_f"] == 500
     x = C.combined_tier_deprivation(led, collab)
     assert (
-        x.loc["place", "2"] == 2300
+        x.loc["place", "2"] == 2500
         and x.loc["wider", "3"] == 5000
         and x.loc["unknown", "unknown"] == 300
     )
-    assert x.loc["total", "total"] == 12900
+    assert x.loc["total", "total"] == 13100
 
 
 def test_supplier_overlap_and_matrix(led, collab):
@@ -351,15 +356,13 @@ def test_collective_opportunity(led, collab):
     )
     assert laundry["top_non_local_suppliers"] == "Acme Laundry Ltd (£4,000)"
     assert laundry["joint_contract"] and it["moveable"]
-    # every category when asked (construction is all local, agency staff all redacted); published
-    # categories
+    # every category when asked (construction is all local); agency staff, all paid to a
+    # redacted payee, is not addressable (redacted payees are left out by default)
     every = collective_opportunity(led, collab, min_anchors=0).set_index("common_category")
-    assert set(every.index) == {"it_telecoms", "laundry", "construction", "agency_staff"}
+    assert set(every.index) == {"it_telecoms", "laundry", "construction"}
     assert every.loc[
         "construction", ["local", "non_local", "local_share", "n_anchors"]
-    ].tolist() == [2300, 0, 1, 0]
-    assert every.loc["agency_staff", ["unlocated", "addressable"]].tolist() == [300, 300]
-    assert pd.isna(every.loc["agency_staff", "local_share"])
+    ].tolist() == [2500, 0, 1, 0]
     pub = collective_opportunity(led, collab, by="category", min_anchors=1)
     assert pub.set_index("category")["non_local"].to_dict() == {
         "Computer Software": 5000,
@@ -773,27 +776,27 @@ def test_self_payments_are_left_out_of_the_anchors_own_figures(collab):
     ]
     intra = C.flag_intra_collaborative(led, collab)
     res = spend_indicators(led, PLACE, collab.spec.indicators, exclude_rows=intra, self_rows=own)
-    # c's payments: 1000 (S1) + 4000 (S3) + 300 (redacted) - 200 (S7 refund) + 600 (itself):
-    # 5700 with the self-payment, 5100 without it
+    # c's payments: 1000 (S1) + 4000 (S3) + 300 (redacted) + 600 (itself): 5900 with the
+    # self-payment, 5300 without it (row 10, S7's -200, is a receipt: left out, not netted)
     c = res["c"]
-    assert c["total"] == 5100.0 and c["excluded_self_payments"] == 600.0
-    assert c["transactions"] == 4 and c["distinct_suppliers"] == 3  # S1, S3, S7 (not S4)
-    assert c["public_body_share"] == 0.0  # was 600 / 5700 with the self-payment
-    assert c["located_share"] == approx(4800 / 5100)  # all but the redacted 300
+    assert c["total"] == 5300.0 and c["excluded_self_payments"] == 600.0
+    assert c["transactions"] == 3 and c["distinct_suppliers"] == 2  # S1, S3 (not S4, not S7)
+    assert c["public_body_share"] == 0.0  # was 600 / 5900 with the self-payment
+    assert c["located_share"] == approx(5000 / 5300)  # all but the redacted 300
     # p is untouched: 3000 + 2000 + 700 + 2500 = 8200 (its payments to c and f are its spend)
     assert res["p"]["total"] == 8200.0 and res["p"]["excluded_self_payments"] == 0.0
-    # combined: 15600 + 600 gross, less 2000 + 700 + 600 between members = 12900
-    assert res["combined"]["total"] == 12900.0
+    # combined: 15800 + 600 gross, less 2000 + 700 + 600 between members = 13100
+    assert res["combined"]["total"] == 13100.0
     assert res["combined"]["excluded_from_combined"] == 3300.0
     tot = C.combined_totals(led, collab)
-    assert tot.loc["c", ["total", "intra", "external"]].tolist() == [5700.0, 600.0, 5100.0]
+    assert tot.loc["c", ["total", "intra", "external"]].tolist() == [5900.0, 600.0, 5300.0]
     # progress: the same figure for c's own row
     prog = progress_table(led, collab).set_index(["indicator", "anchor", "financial_year"])
-    assert prog.loc[("total", "c", "2022-23"), "value"] == 5100.0
-    assert prog.loc[("total", "combined", "2022-23"), "value"] == 12900.0
+    assert prog.loc[("total", "c", "2022-23"), "value"] == 5300.0
+    assert prog.loc[("total", "combined", "2022-23"), "value"] == 13100.0
     # the anchor's report page: its figures without the self-payment, which is listed
     page = anchor_spend(collab, "c", led)
-    assert page.indicators["total"] == 5100.0
+    assert page.indicators["total"] == 5300.0
     quality = page.quality.set_index("measure")["value"]
     assert quality["Payments to itself, left out (£)"] == 600.0
 

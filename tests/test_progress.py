@@ -98,14 +98,14 @@ def test_progress_table_values_and_baseline(led, collab):
     t = P.progress_table(led, collab)
     assert t.attrs["baseline_year"] == "2022-23"
     b = _row(t, "place_share_of_all", "combined", "2022-23")
-    assert b["value"] == approx(2800 / 12900) and b["is_baseline"] and b["change"] == 0
+    assert b["value"] == approx(3000 / 13100) and b["is_baseline"] and b["change"] == 0
     r = _row(t, "place_share_of_all", "combined", "2023-24")
-    assert r["value"] == approx(0.5) and r["baseline_value"] == approx(2800 / 12900)
-    assert r["change"] == approx(0.5 - 2800 / 12900)
-    assert r["change_relative"] == approx(0.5 / (2800 / 12900) - 1)
-    assert _row(t, "place_share_of_located", "combined", "2022-23")["value"] == approx(2800 / 12600)
+    assert r["value"] == approx(0.5) and r["baseline_value"] == approx(3000 / 13100)
+    assert r["change"] == approx(0.5 - 3000 / 13100)
+    assert r["change_relative"] == approx(0.5 / (3000 / 13100) - 1)
+    assert _row(t, "place_share_of_located", "combined", "2022-23")["value"] == approx(3000 / 12800)
     assert _row(t, "deprived_share_of_located", "combined", "2023-24")["value"] == approx(0.5)
-    assert _row(t, "total", "combined", "2022-23")["value"] == 12900
+    assert _row(t, "total", "combined", "2022-23")["value"] == 13100
     assert _row(t, "total", "combined", "2023-24")["value"] == 3000
     p = _row(t, "place_share_of_all", "p", "2023-24")
     assert p["value"] == 1.0 and p["baseline_value"] == approx(5200 / 8200)
@@ -130,7 +130,7 @@ def test_targets_and_gaps(led, partial, collab):
     t = P.progress_table(led, collab)
     r = _row(t, "place_share_of_all", "combined", "2022-23")
     assert r["target"] == 0.40 and r["target_by"] == "2027-28" and r["target_baseline"] == 0.05
-    assert r["gap"] == approx(0.40 - 2800 / 12900)
+    assert r["gap"] == approx(0.40 - 3000 / 13100)
     assert _row(t, "place_share_of_all", "combined", "2023-24")["gap"] == approx(-0.1)
     assert pd.isna(
         _row(t, "place_share_of_all", "c", "2023-24")["target"]
@@ -139,12 +139,12 @@ def test_targets_and_gaps(led, partial, collab):
     s = P.targets_summary(t, collab, complete_only=False).set_index("indicator")
     place = s.loc["place_share_of_all"]
     assert place["latest_year"] == "2023-24" and place["gap"] == approx(-0.1) and place["on_track"]
-    assert place["years_left"] == 4 and place["observed_per_year"] == approx(0.5 - 2800 / 12900)
+    assert place["years_left"] == 4 and place["observed_per_year"] == approx(0.5 - 3000 / 13100)
     dep = s.loc["deprived_share_of_located"]
     assert dep["years_left"] == 2 and dep["required_per_year"] == approx(0.2)
-    assert dep["observed_per_year"] == approx(0.5 - 2800 / 12600) and dep["on_track"]
+    assert dep["observed_per_year"] == approx(0.5 - 3000 / 12800) and dep["on_track"]
     tot = s.loc["total"]
-    assert tot["required_per_year"] == approx(97000) and tot["observed_per_year"] == approx(-9900)
+    assert tot["required_per_year"] == approx(97000) and tot["observed_per_year"] == approx(-10100)
     assert not tot["on_track"]
     assert pd.isna(s.loc["staff_local_share", "latest_year"])
     assert P.targets_summary(t, collab)["latest_year"].eq("2023-24").sum() == 3
@@ -275,10 +275,10 @@ def test_collaborative_indicators_by_year(led, collab):
     assert set(t.loc[t["indicator"] == "shared_suppliers", "anchor"]) == {"combined"}
     assert _row(t, "intra_collaborative_total", "combined", "2022-23")["value"] == 2700
     assert _row(t, "intra_collaborative_total", "combined", "2023-24")["value"] == 400
-    # 2022-23: S1 (c, p) and S3 (c, f) are shared: 4000 + 5000 of 12900; 2023-24: no supplier is
+    # 2022-23: S1 (c, p) and S3 (c, f) are shared: 4000 + 5000 of 13100; 2023-24: no supplier is
     # shared
     assert _row(t, "shared_suppliers", "combined", "2022-23")["value"] == 2
-    assert _row(t, "shared_supplier_share", "combined", "2022-23")["value"] == approx(9000 / 12900)
+    assert _row(t, "shared_supplier_share", "combined", "2022-23")["value"] == approx(9000 / 13100)
     r = _row(t, "shared_suppliers", "combined", "2023-24")
     assert r["value"] == 0 and r["change"] == -2
     mine = P.progress_table(led, collab, indicators={"n": P.combined_only(nonzero, all_rows=True)})

@@ -362,6 +362,9 @@ def _meta(place, settings, result) -> dict:
             f"{share(1 - comb['located_share'], 1)} of spend is with suppliers of unknown location "
             "(tier 'unknown'): it stays in every 'of all' denominator"
         )
+    gate = comb.get("located_gate") or {}
+    if gate.get("sentence"):  # step 7 item 20: the located share before any place share
+        notes.append(gate["sentence"])
     if comb.get("lm3") is None:
         notes.append(f"LM3: not given ({comb['lm3_detail'].get('reason')})")
     ex = settings.addressable_exclusions
@@ -382,6 +385,16 @@ def _meta(place, settings, result) -> dict:
             "Scotland and Northern Ireland count as located but never as deprived"
         ),
         "top_n": settings.top_n,
+        # step 7 item 5: the headline share in the place is on procurement spend
+        "headline_key": "place_share_of_procurement",
+        "headline_note": (
+            "the headline share in the place is place_share_of_procurement: spend with suppliers "
+            "in the place / procurement spend (all spend less public bodies, HMRC, pension "
+            "funds, precepts and levies, grants and benefits to individuals and redacted payees, "
+            "each listed in procurement_excluded); place_share_of_all stays beside it as context"
+        ),
+        "min_located_share": settings.min_located_share,
+        "min_type_coverage": settings.min_type_coverage,
         "addressable_exclusions": {
             "org_types": list(ex.org_types),
             "suppliers": list(ex.suppliers),
@@ -473,6 +486,16 @@ def _indicator_rows(meta: dict, dec_label: str) -> list[tuple[str, Callable[[dic
         )
     if pt:
         rows += [
+            ("procurement spend", lambda g: _gbp(g["procurement_total"])),
+            ("located share of procurement", lambda g: _pct(g["procurement_located_share"])),
+            (
+                f"HEADLINE: in {pt} (of procurement)",
+                lambda g: _pct(g["place_share_of_procurement"]),
+            ),
+            (
+                f"in {pt} (of located procurement)",
+                lambda g: _pct(g["place_share_of_procurement_located"]),
+            ),
             (f"CLES: in {pt} (of all)", lambda g: _pct(g["place_share_of_all"])),
             (f"CLES: in {pt} (of located)", lambda g: _pct(g["place_share_of_located"])),
         ]
@@ -489,7 +512,8 @@ def _indicator_rows(meta: dict, dec_label: str) -> list[tuple[str, Callable[[dic
         ("public bodies", lambda g: _pct(g["public_body_share"])),
         ("SME (where size known)", lambda g: _pct(g["sme_share_of_known"])),
         ("redacted payees", lambda g: _pct(g["redacted_share"])),
-        ("HHI (0-10,000)", lambda g: _hhi(g["hhi_10000"])),
+        ("portfolio HHI, procurement (0-10,000)", lambda g: _hhi(g["portfolio_hhi_10000"])),
+        ("HHI, all named suppliers (0-10,000)", lambda g: _hhi(g["hhi_10000"])),
         (f"top-{n} supplier share", lambda g: _pct(g["top_n_share"])),
         ("addressable spend", lambda g: _gbp(g["addressable_total"])),
         ("addressable share", lambda g: _pct(g["addressable_share"])),

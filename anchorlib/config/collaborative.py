@@ -107,6 +107,10 @@ class AddressableExclusions(BaseModel):
     #: register organisation types excluded whole (e.g. public_body: payments to other public
     #: bodies)
     org_types: list[str] = []
+    #: leave redacted payees (names withheld: personal data) out of addressable spend (default)
+    redacted_payees: bool = True
+    #: leave grants and benefits paid to individuals out of addressable spend (default)
+    grants_to_individuals: bool = True
 
 
 class IndicatorSettings(BaseModel):

@@ -16,20 +16,34 @@ from anchorlib.config.categories import (
     map_categories,
     normalise_category,
 )
+from anchorlib.indicators.netting import counted_rows
+from anchorlib.indicators.procurement import (
+    INDIVIDUAL_GRANTS,
+    REDACTED_PAYEES,
+    individual_grant_lines,
+)
 from anchorlib.indicators.rows import PENCE, SpendError, pence_total, pounds, share, spend_rows
 
-__all__ = ["addressable_rules", "addressable_rule", "addressable_spend", "addressable_parts"]
+__all__ = [
+    "addressable_rules",
+    "addressable_rule",
+    "addressable_spend",
+    "addressable_parts",
+    "common_category_of",
+]
 
 
 def addressable_rules(exclusions) -> list[tuple[str, str, object]]:
     """The exclusion rules in the order they are applied: ``(label, kind, matcher)``.
 
     ``exclusions`` is ``IndicatorSettings.addressable_exclusions`` (or a dict with
-    ``org_types``, ``suppliers``, ``categories``).  Labels read ``org_type: public_body``,
-    ``supplier: <regex>``, ``category: <regex>``.  A category entry ``common:<id>`` names a
-    common category (``data/common_categories.yml``) instead of a pattern: the rows mapped to it,
-    exactly as the collective opportunity maps them (the category, else the description), are
-    left out; its label reads ``common_category: <id>``.
+    ``org_types``, ``suppliers``, ``categories``, ``redacted_payees``,
+    ``grants_to_individuals``).  First, unless turned off, ``redacted payees`` and ``grants and
+    benefits to individuals`` (:mod:`anchorlib.indicators.procurement`).  Then labels read
+    ``org_type: public_body``, ``supplier: <regex>``, ``category: <regex>``.  A category entry
+    ``common:<id>`` names a common category (``data/common_categories.yml``) instead of a
+    pattern: the rows mapped to it, exactly as the collective opportunity maps them (the
+    category, else the description), are left out; its label reads ``common_category: <id>``.
     """
     get = (
         (lambda k: getattr(exclusions, k, None) or [])
@@ -37,6 +51,17 @@ def addressable_rules(exclusions) -> list[tuple[str, str, object]]:
         else (lambda k: exclusions.get(k) or [])
     )
     rules: list[tuple[str, str, object]] = []
+    # By default (step 7, item 5) redacted payees and grants and benefits to individuals are not
+    # addressable, as they are not procurement spend: the same tests as procurement spend.
+    flag = (
+        (lambda k: getattr(exclusions, k, True))
+        if not isinstance(exclusions, Mapping)
+        else (lambda k: exclusions.get(k, True))
+    )
+    if exclusions is not None and flag("redacted_payees"):
+        rules.append((REDACTED_PAYEES, "redacted", None))
+    if exclusions is not None and flag("grants_to_individuals"):
+        rules.append((INDIVIDUAL_GRANTS, "individual_grant", None))
     for t in get("org_types"):
         rules.append((f"org_type: {t}", "org_type", t))
     for kind, field in (("supplier", "suppliers"), ("category", "categories")):
@@ -76,10 +101,14 @@ def addressable_rule(ledger: pd.DataFrame, exclusions) -> pd.Series:
     todo = pd.Series(True, index=rows.index)
     common = None
     for label, kind, m in addressable_rules(exclusions):
-        if kind == "org_type":
+        if kind == "redacted":
+            hit = rows["_redacted"]
+        elif kind == "individual_grant":
+            hit = individual_grant_lines(rows)
+        elif kind == "org_type":
             hit = rows["_org_type"] == m
         elif kind == "common_category":
-            common = _common_category(rows) if common is None else common
+            common = common_category_of(rows) if common is None else common
             hit = common == m
         else:
             cols = (
@@ -102,7 +131,7 @@ def addressable_rule(ledger: pd.DataFrame, exclusions) -> pd.Series:
 _COMMON: dict[tuple, str] = {}  # (category, description) -> common category id
 
 
-def _common_category(rows: pd.DataFrame) -> pd.Series:
+def common_category_of(rows: pd.DataFrame) -> pd.Series:
     """Each row's common category: the ``common_category`` column when the rows carry one (a
     collaborative's ``category_map`` applied), else :func:`map_categories` with the default list,
     remembered per (category, description)."""
@@ -145,7 +174,7 @@ def addressable_spend(ledger: pd.DataFrame, exclusions) -> dict:
     excluded nothing), so total + excluded_total = all spend.  Source: ICIC
     (Newark 2013: $435m of $810m addressable), docs/domain.md.
     """
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     return addressable_parts(rows, addressable_rule(rows, exclusions), exclusions)
 
 

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from anchorlib.config.places import UNKNOWN, Place
+from anchorlib.indicators.netting import counted_rows
 from anchorlib.indicators.rows import COMBINED, NO_DECILE, pounds, share, spend_rows
 from anchorlib.indicators.spend import (
     cumulative_tier_shares,
@@ -432,9 +433,10 @@ def intra_collaborative_review(
 
 
 def net_rows(ledger, collab, aliases, intra: pd.Series | None = None):
-    """:func:`anchorlib.indicators.rows.spend_rows` of the ledger, and the intra-collaborative flag
-    on them."""
-    rows = spend_rows(ledger)
+    """The counted rows of the ledger (:func:`anchorlib.indicators.netting.counted_rows`: credit
+    notes netted against their supplier, receipts left out, as every spend figure counts them),
+    and the intra-collaborative flag on them."""
+    rows = counted_rows(ledger)
     flag = intra if intra is not None else flag_intra_collaborative(ledger, collab, aliases)
     flag = flag.reindex(rows.index).fillna(False).astype(bool)
     return rows, flag

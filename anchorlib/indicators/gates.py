@@ -54,6 +54,7 @@ def coverage_gate(
     shares: str,
     none_yet: str,
     hint: str,
+    withheld: bool = False,
 ) -> dict:
     """The gate for a share computed on the ``coverage`` part of the spend.
 
@@ -62,7 +63,8 @@ def coverage_gate(
     as the position (0-1).  ``covered``: what coverage means, for the sentence ("has a located
     supplier").  ``shares``: the shares gated ("place and deprivation shares").  ``none_yet``:
     the sentence's start at 0% ("No supplier is located yet").  ``hint``: how to raise the
-    coverage, shown at 0%.
+    coverage, shown at 0%.  ``withheld``: below the threshold the share is not published at all
+    (SME, VCSE: "coverage is too low"), rather than shown after the coverage (place shares).
     """
     if not 0 <= threshold <= 1:
         raise ValueError(f"a coverage threshold is a fraction 0-1, got {threshold!r}")
@@ -75,9 +77,12 @@ def coverage_gate(
     if coverage <= 0:
         sentence = f"{none_yet} (0% of the spend), so no {shares} can be given: {hint}."
         return out | {"reason": "none_covered", "sentence": sentence}
+    start = f"Only {_pct(coverage)} of the spend {covered} (below the {_pct(threshold)} needed)"
     sentence = (
-        f"Only {_pct(coverage)} of the spend {covered} (below the {_pct(threshold)} needed), "
-        f"so the {shares} describe that part only, not the partnership's position."
+        f"{start}: coverage is too low to publish the {shares}."
+        if withheld
+        else f"{start}, so the {shares} would describe only that part, not the partnership's "
+        "position."
     )
     return out | {"reason": "below_threshold", "sentence": sentence}
 
@@ -94,7 +99,7 @@ def located_gate(located_share: float | None, threshold: float) -> dict:
 
     Example: located share 0.45, threshold 0.8 -> not passed, reason ``below_threshold``,
     "Only 45.0% of the spend has a located supplier (below the 80.0% needed), so the place and
-    deprivation shares describe that part only, not the partnership's position."
+    deprivation shares would describe only that part, not the partnership's position."
     """
     return coverage_gate(
         located_share,
@@ -106,19 +111,25 @@ def located_gate(located_share: float | None, threshold: float) -> dict:
     )
 
 
-def type_gate(coverage: float | None, threshold: float, what: str = "SME and VCSE shares") -> dict:
+def type_gate(
+    coverage: float | None,
+    threshold: float,
+    what: str = "SME and VCSE shares",
+    kind: str = "type",
+) -> dict:
     """May an SME, VCSE or sector share be presented?  (Step 7 item 8.)
 
-    ``coverage``: spend with a supplier whose organisation type (or size band, or sector, for
-    the share concerned) is known / all spend; ``threshold``: ``indicators.min_type_coverage``
-    (default 0.8).  Below it the share is withheld and ``sentence`` says the coverage is too
-    low and shows it.  ``what`` names the shares in the sentence.
+    ``coverage``: spend with a supplier whose ``kind`` (organisation ``type``, ``size`` band or
+    ``sector``, for the share concerned) is known / all spend; ``threshold``:
+    ``indicators.min_type_coverage`` (default 0.8).  Below it the share is withheld and
+    ``sentence`` says the coverage is too low and shows it.  ``what`` names the shares.
     """
     return coverage_gate(
         coverage,
         threshold,
-        covered="has a supplier of known type",
+        covered=f"has a supplier of known {kind}",
         shares=what,
-        none_yet="No supplier has a known type yet",
+        none_yet=f"No supplier has a known {kind} yet",
         hint=TYPE_HINT,
+        withheld=True,
     )

@@ -12,9 +12,18 @@ Common rules, for every indicator:
 
 * **Each payment once.** Rows flagged ``is_duplicate`` (republished in a later
   file) are dropped; identical rows within one file are genuine repeats and kept.
-* **Signed pence.** Totals are sums of ``amount_pence`` (exact integers); refunds
-  and credit notes (negative rows) net off the spend they reverse.  Results are
-  floats in pounds, shares are fractions 0-1.
+* **Signed pence, netted per supplier.** Totals are sums of ``amount_pence`` (exact
+  integers); credit notes and refunds (negative rows) net off the payments of the same
+  anchor to the same supplier.  A supplier credited more than it was paid (a receipt or
+  transfer, e.g. a government department paying the council) is left out of every figure
+  and reported (``receipts_and_transfers``; :mod:`anchorlib.indicators.netting`), so no
+  share leaves [0, 1] because of netting.  Results are floats in pounds, shares are
+  fractions 0-1.
+* **Procurement spend** (all spend less public bodies, HMRC, pension funds, precepts and
+  levies, grants and benefits to individuals, redacted payees;
+  :mod:`anchorlib.indicators.procurement`) is the basis of the headline share in the place
+  (``place_share_of_procurement``) and of portfolio concentration; the all-spend shares stay
+  beside it.
 * **Nothing silently dropped.** Spend whose supplier location is not known is
   tier ``unknown``: it stays in every "of all" denominator, and the located
   share (spend with a known location / all spend) is reported beside every
@@ -46,7 +55,19 @@ import pandas as pd
 from anchorlib.config.collaborative import IndicatorSettings
 from anchorlib.config.places import UNKNOWN, Place
 from anchorlib.indicators.addressable import addressable_parts, addressable_rule
+from anchorlib.indicators.concentration import (
+    category_hhi,
+    hhi,
+    hhi_by_category,
+    portfolio_hhi,
+    supplier_net_spend,
+    top_n_share,
+    top_suppliers,
+)
+from anchorlib.indicators.gates import located_gate, type_gate
 from anchorlib.indicators.lm3 import lm3
+from anchorlib.indicators.netting import counted_rows, gross_and_net, receipts_summary
+from anchorlib.indicators.procurement import procurement_parts, procurement_rule
 from anchorlib.indicators.rows import (
     COMBINED,
     NO_DECILE,
@@ -89,6 +110,9 @@ __all__ = [
     "sector_shares",
     "supplier_net_spend",
     "hhi",
+    "portfolio_hhi",
+    "hhi_by_category",
+    "org_type_coverage",
     "top_n_share",
     "top_suppliers",
     "addressable_tier_shares",
@@ -128,7 +152,7 @@ def total_spend(ledger: pd.DataFrame) -> float:
     "spend over £500" files (Local Government Transparency Code 2015), read by
     ``anchorlib.ledgers.canonical``.
     """
-    return pounds(pence_total(spend_rows(ledger)))
+    return pounds(pence_total(counted_rows(ledger)))
 
 
 def transaction_count(ledger: pd.DataFrame) -> int:
@@ -137,7 +161,7 @@ def transaction_count(ledger: pd.DataFrame) -> int:
     Definition: non-duplicate ledger rows.  Identical lines within one file are
     separate payments and count separately.  Source: the published spend files.
     """
-    return int(len(spend_rows(ledger)))
+    return int(len(counted_rows(ledger)))
 
 
 def refund_summary(ledger: pd.DataFrame) -> dict:
@@ -157,7 +181,7 @@ def distinct_suppliers(ledger: pd.DataFrame) -> int:
     one supplier across spellings and anchors), else distinct ``supplier_key``;
     the redacted class is not a supplier and is not counted.
     """
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     return int(rows.loc[~rows["_redacted"], "_sid"].nunique())
 
 
@@ -166,7 +190,7 @@ def redacted_spend(ledger: pd.DataFrame) -> dict:
 
     Counted in every total and in tier ``unknown``; never located, never a supplier.
     """
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     red = rows["_redacted"]
     return {
         "total": pounds(pence_total(rows, red)),
@@ -194,7 +218,7 @@ def tier_spend(ledger: pd.DataFrame, place: Place) -> dict[str, float]:
     redacted payees are ``unknown``.  Every tier of the place is a key (0 when
     nothing is spent there); the values sum to the total.
     """
-    rows = spend_rows(ledger, place)
+    rows = counted_rows(ledger, place)
     return {t: pounds(v) for t, v in _tier_pence(rows, place).items()}
 
 
@@ -204,7 +228,7 @@ def located_share(ledger: pd.DataFrame) -> float | None:
     Always shown beside every "of located" share (CLES reports analyse the
     located suppliers; this says how much of the spend that is).
     """
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     return share(pence_total(rows, rows["_tier"] != UNKNOWN), pence_total(rows))
 
 
@@ -212,7 +236,7 @@ def unlocated_detail(ledger: pd.DataFrame) -> dict[str, float]:
     """Why spend is ``unknown``, £: ``redacted`` payees, suppliers with ``no_postcode``, and a
     postcode that was ``not_placed`` (invalid or not in the ONS lookup).  Sums to the unknown
     tier.  A supplier located outside every declared tier is not unknown but ``outside``."""
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     unk = rows["_tier"] == UNKNOWN
     red = unk & rows["_redacted"]
     nopc = unk & ~rows["_redacted"] & rows["_postcode"].isna()
@@ -236,7 +260,7 @@ def tier_shares(
     by innermost tier (rings); :func:`cumulative_tier_shares` gives "in this
     tier or an inner one".  Source: CLES, the Preston model (docs/domain.md).
     """
-    rows = spend_rows(ledger, place)
+    rows = counted_rows(ledger, place)
     pence = _tier_pence(rows, place)
     if denominator == "all":
         den = sum(pence.values())
@@ -254,7 +278,7 @@ def cumulative_tier_shares(
     """Share of spend in each tier *or an inner one* (Preston in Lancashire: local-authority
     share 18.2%, county share 79.2% including Preston).  Same denominators as :func:`tier_shares`;
     tiers are assumed nested (``build_place`` notes when they are not)."""
-    rows = spend_rows(ledger, place)
+    rows = counted_rows(ledger, place)
     pence = _tier_pence(rows, place)
     den = (
         sum(pence.values())
@@ -303,7 +327,7 @@ def home_district_share(
     home LAD.  (A place may instead declare a ``home_district`` tier, the same
     district for every anchor; it then appears in the tier shares.)
     """
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     if denominator not in ("all", "located"):
         raise ValueError(f"denominator must be 'all' or 'located', got {denominator!r}")
     anchors = distinct_values(rows, "anchor_id")
@@ -326,7 +350,7 @@ def decile_spend(ledger: pd.DataFrame) -> dict[str, float]:
     have their own indices) and ``unknown`` (supplier not located).  Sums to
     the total.  Source: English Indices of Deprivation 2025 (MHCLG), LSOA 2021.
     """
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     out = {str(d): 0 for d in range(1, 11)}
     located = rows["_tier"] != UNKNOWN
     ranked = located & rows["_decile"].notna()
@@ -352,7 +376,7 @@ def deprived_share(
     outside England), ``'ranked'`` (spend with suppliers in England, the only
     ones with an IMD 2025 decile).  Source: CLES; IoD 2025 (MHCLG).
     """
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     deciles = [int(d) for d in deciles]
     located = rows["_tier"] != UNKNOWN
     hit = located & rows["_decile"].isin(deciles).fillna(False).astype(bool)
@@ -383,13 +407,13 @@ def org_type_spend(ledger: pd.DataFrame) -> dict[str, float]:
     register (names, company and charity numbers, people's edits;
     docs/supplier_register.md).  Source: CLES analysis by business type.
     """
-    return {k: pounds(v) for k, v in _org_pence(spend_rows(ledger)).items()}
+    return {k: pounds(v) for k, v in _org_pence(counted_rows(ledger)).items()}
 
 
 def org_type_shares(ledger: pd.DataFrame) -> dict[str, float | None]:
     """Share of all spend by organisation type (sums to 1; see :func:`org_type_spend`).
     ``public_body`` is the share paid to other public bodies."""
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     den = pence_total(rows)
     return {k: share(v, den) for k, v in _org_pence(rows).items()}
 
@@ -398,7 +422,7 @@ def social_economy_share(ledger: pd.DataFrame) -> float | None:
     """Share of all spend with the social economy (VCSE): charities, social enterprises and
     CICs, co-operatives and mutuals (:data:`VCSE_TYPES`).  Source: CLES "business type";
     Tussell's VCSE rule (docs/domain.md).  Unknown types count as not VCSE: a floor."""
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     return share(pence_total(rows, rows["_org_type"].isin(VCSE_TYPES)), pence_total(rows))
 
 
@@ -422,7 +446,7 @@ def _size_pence(rows: pd.DataFrame) -> dict[str, int]:
 def size_band_spend(ledger: pd.DataFrame) -> dict[str, float]:
     """Spend by supplier size, £: ``sme`` (register ``size_band`` says micro, small, medium or
     SME), ``large``, ``unknown`` (not filled in; always for redacted payees).  Sums to the total."""
-    return {k: pounds(v) for k, v in _size_pence(spend_rows(ledger)).items()}
+    return {k: pounds(v) for k, v in _size_pence(counted_rows(ledger)).items()}
 
 
 def sme_share(ledger: pd.DataFrame, denominator: str = "known") -> float | None:
@@ -433,7 +457,7 @@ def sme_share(ledger: pd.DataFrame, denominator: str = "known") -> float | None:
     (a floor).  Show the size-known share (sme + large spend / all) beside it.
     Source: CLES business type (Manchester City Council SME share 46.6% to 62.9%).
     """
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     s = _size_pence(rows)
     if denominator == "known":
         return share(s["sme"], s["sme"] + s["large"])
@@ -452,78 +476,14 @@ def _sector_pence(rows: pd.DataFrame) -> dict[str, int]:
 def sector_spend(ledger: pd.DataFrame) -> dict[str, float]:
     """Spend by the supplier's sector as recorded in the register (``sector``, filled in by people;
     ``unknown`` when empty), £, largest first.  Source: CLES spend analysis by sector."""
-    return {k: pounds(v) for k, v in _sector_pence(spend_rows(ledger)).items()}
+    return {k: pounds(v) for k, v in _sector_pence(counted_rows(ledger)).items()}
 
 
 def sector_shares(ledger: pd.DataFrame) -> dict[str, float | None]:
     """Share of all spend by sector (sums to 1; see :func:`sector_spend`)."""
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     den = pence_total(rows)
     return {k: share(v, den) for k, v in _sector_pence(rows).items()}
-
-
-# --------------------------------------------------------------------------- concentration
-
-
-def supplier_net_spend(ledger: pd.DataFrame) -> pd.Series:
-    """Net spend per named supplier, pence, positive only, largest first (ties by id).
-
-    The basis of HHI and top-N: a supplier's payments and refunds are netted;
-    suppliers whose net is zero or negative (credits exceeding payments in the
-    period) hold no share of spend and are left out; the redacted class is not
-    a supplier and is left out.
-    """
-    rows = spend_rows(ledger)
-    named = rows[~rows["_redacted"] & rows["_sid"].notna()]
-    net = named.groupby("_sid")[PENCE].sum()
-    net = net[net > 0]
-    order = np.lexsort((net.index.to_numpy(dtype=str), -net.to_numpy()))
-    return net.iloc[order].astype("int64")
-
-
-def hhi(ledger: pd.DataFrame) -> float | None:
-    """Herfindahl-Hirschman index of supplier concentration, 0-1.
-
-    Definition: HHI = sum over suppliers of s_i squared, s_i = the supplier's
-    net positive spend / the sum of net positive spend over named suppliers
-    (:func:`supplier_net_spend`).  1 = one supplier takes everything; 1/N = N
-    equal suppliers.  Multiply by 10,000 for the competition-authority scale
-    (US DoJ / CMA: above 2,500 highly concentrated).  ``None`` with no positive spend.
-    """
-    net = supplier_net_spend(ledger)
-    tot = int(net.sum())
-    if tot <= 0:
-        return None
-    s = net.to_numpy(dtype=float) / tot
-    return float(np.sum(s * s))
-
-
-def top_n_share(ledger: pd.DataFrame, n: int = 10) -> float | None:
-    """Top-N supplier share: the N largest suppliers' net positive spend / all named suppliers'
-    net positive spend (the denominator of :func:`hhi`).  ``n`` is the collaborative's ``top_n``."""
-    net = supplier_net_spend(ledger)
-    return share(int(net.iloc[:n].sum()), int(net.sum()))
-
-
-def top_suppliers(ledger: pd.DataFrame, n: int = 10) -> list[dict]:
-    """The N largest suppliers: ``supplier_id``, ``name``, ``spend`` (£ net), ``share`` (of the
-    :func:`hhi` denominator), ``tier``."""
-    rows = spend_rows(ledger)
-    net = supplier_net_spend(rows)
-    tot = int(net.sum())
-    first = rows.drop_duplicates("_sid").set_index("_sid")
-    out = []
-    for sid, pence in net.iloc[:n].items():
-        out.append(
-            {
-                "supplier_id": sid,
-                "name": first.at[sid, "_name"],
-                "spend": pounds(int(pence)),
-                "share": share(int(pence), tot),
-                "tier": first.at[sid, "_tier"],
-            }
-        )
-    return out
 
 
 def addressable_tier_shares(
@@ -532,7 +492,7 @@ def addressable_tier_shares(
     """Tier shares (:func:`tier_shares`) of addressable spend only: how local the spend is that
     could be local.  ``place_share_of_addressable`` in :func:`spend_indicators` is the place's
     cumulative share of it."""
-    rows = spend_rows(ledger, place)
+    rows = counted_rows(ledger, place)
     return tier_shares(rows[addressable_rule(rows, exclusions).isna()], place, denominator)
 
 
@@ -540,7 +500,7 @@ def simulated_share(ledger: pd.DataFrame) -> float | None:
     """Share of all spend whose supplier location is simulated (the demo's stand-in postcodes,
     ``postcode_source == 'simulated'``).  Any report using it must say the geography is
     simulated."""
-    rows = spend_rows(ledger)
+    rows = counted_rows(ledger)
     return share(pence_total(rows, rows["_simulated"]), pence_total(rows))
 
 
@@ -573,7 +533,8 @@ def group_indicators(
     ``top{N}_share`` are for the collaborative's ``top_n``.
     """
     s = _settings(settings)
-    rows = spend_rows(rows, place)
+    raw = spend_rows(rows, place)
+    rows = counted_rows(raw)  # receipts and transfers left out (anchorlib.indicators.netting)
     n = s.top_n
     tot = pence_total(rows)
     tiers = _tier_pence(rows, place)
@@ -650,7 +611,86 @@ def group_indicators(
     }
     out["hhi_10000"] = None if out["hhi"] is None else out["hhi"] * 10000
     out[f"top{n}_share"] = out["top_n_share"]
+    out |= _netting_keys(raw) | procurement_indicators(rows, place, s) | _type_gates(rows, s)
     return out
+
+
+def _type_gates(rows: pd.DataFrame, s) -> dict:
+    """The organisation-type coverage and the SME and VCSE gates (step 7, item 8)."""
+    cov = org_type_coverage(rows)
+    size = _size_pence(rows)
+    size_cov = share(size["sme"] + size["large"], pence_total(rows))
+    return {
+        "org_type_coverage": cov,
+        "vcse_gate": type_gate(cov, s.min_type_coverage, "social-economy (VCSE) share"),
+        "sme_gate": type_gate(size_cov, s.min_type_coverage, "SME share", "size"),
+    }
+
+
+def _netting_keys(raw: pd.DataFrame) -> dict:
+    """Gross positive spend beside the net, and the receipts left out (step 7, item 6)."""
+    net = gross_and_net(raw)
+    return {
+        "gross_positive_total": net["gross_positive"],
+        "credits_netted_total": net["credits_netted"],
+        "published_net_total": net["published_net"],
+        "receipts_and_transfers": receipts_summary(raw),
+    }
+
+
+def procurement_indicators(rows: pd.DataFrame, place: Place, settings=None) -> dict:
+    """The procurement-spend figures of :func:`group_indicators` (step 7, items 5, 7 and 20).
+
+    ``place_share_of_procurement`` is **the headline** "share in the place": spend with suppliers
+    in the place / procurement spend (unlocated spend counted as not local, the conservative
+    reading), with ``place_share_of_procurement_located`` (of located procurement spend) and
+    ``place_share_of_all`` (all spend) beside it.  Also: ``procurement_total`` (£),
+    ``procurement_share_of_all``, ``procurement_excluded_total`` (£), ``procurement_excluded``
+    (£ per exclusion, :mod:`anchorlib.indicators.procurement`), ``procurement_located_share``,
+    ``procurement_tier_share_of_all`` / ``_of_located``, ``wider_share_of_procurement`` (and
+    ``_located``), ``deprived_share_of_procurement_located``, ``portfolio_hhi`` (0-1, on
+    procurement spend), ``portfolio_hhi_10000``, ``portfolio_hhi_by_category`` and
+    ``located_gate`` (:func:`anchorlib.indicators.gates.located_gate` on the procurement located
+    share and ``min_located_share``: whether place and deprivation shares may be presented as
+    the position, and the sentence to state first when not).
+    """
+    s = _settings(settings)
+    rows = counted_rows(rows, place)
+    rule = procurement_rule(rows)
+    parts = procurement_parts(rows, rule)
+    pro = rows[rule.isna()]
+    pt, wt = place_tier(place), wider_tier(place)
+    cum_all = cumulative_tier_shares(pro, place, "all")
+    cum_loc = cumulative_tier_shares(pro, place, "located")
+    loc = located_share(pro)
+    port = hhi(pro)  # portfolio concentration: on procurement spend
+    return {
+        "procurement_total": parts["total"],
+        "procurement_share_of_all": parts["share_of_all"],
+        "procurement_excluded_total": parts["excluded_total"],
+        "procurement_excluded": parts["excluded"],
+        "procurement_located_share": loc,
+        "procurement_tier_share_of_all": tier_shares(pro, place, "all"),
+        "procurement_tier_share_of_located": tier_shares(pro, place, "located"),
+        "place_share_of_procurement": cum_all.get(pt) if pt else None,
+        "place_share_of_procurement_located": cum_loc.get(pt) if pt else None,
+        "wider_share_of_procurement": cum_all.get(wt) if wt else None,
+        "wider_share_of_procurement_located": cum_loc.get(wt) if wt else None,
+        "deprived_share_of_procurement_located": deprived_share(pro, s.deprived_deciles, "located"),
+        "portfolio_hhi": port,
+        "portfolio_hhi_10000": None if port is None else port * 10000,
+        "portfolio_hhi_by_category": category_hhi(pro),
+        "located_gate": located_gate(loc, s.min_located_share),
+    }
+
+
+def org_type_coverage(ledger: pd.DataFrame) -> float | None:
+    """Share of spend whose supplier has a known organisation type: spend with a type other
+    than ``unknown`` and ``redacted`` / all spend.  Gates the VCSE share (step 7, item 8:
+    published only at ``indicators.min_type_coverage`` or more)."""
+    rows = counted_rows(ledger)
+    known = ~rows["_org_type"].isin([UNKNOWN, "redacted"])
+    return share(pence_total(rows, known), pence_total(rows))
 
 
 def spend_indicators(

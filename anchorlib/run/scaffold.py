@@ -252,6 +252,24 @@ place:
     return place
 
 
+#: Step 7 settings of the scaffold's indicators block (kept apart: collaborative_text is long).
+_ADDRESSABLE_DEFAULTS = """\
+    # redacted_payees: true leaves payees whose names are withheld (personal data) out of
+    # addressable spend; false keeps them. Default true.
+    # redacted_payees: true
+    # grants_to_individuals: true leaves grants and benefits paid to individuals out of
+    # addressable spend (an individual paid for a service stays); false keeps them. Default true.
+    # grants_to_individuals: true"""
+_COVERAGE_SETTINGS = """\
+  # min_located_share: the least share of spend with a located supplier (0-1) at which place and
+  # deprivation shares are shown as the partnership's position; below it the located share
+  # comes first. Default 0.8.
+  # min_located_share: 0.8
+  # min_type_coverage: the least share of spend with a known supplier type (0-1) at which SME and
+  # VCSE shares are published; below it the page shows the coverage instead. Default 0.8.
+  # min_type_coverage: 0.8"""
+
+
 def collaborative_text(
     name: str, *, place_ref: str | None, lads: list[str], anchors: list[str], collab_dir: Path
 ) -> str:
@@ -320,12 +338,7 @@ more.
     # org_types: register organisation types left out whole; any of: {org_types}
     # Example: [public_body] (payments to other public bodies)
     org_types: []
-    # redacted_payees: true leaves payees whose names are withheld (personal data) out of
-    # addressable spend; false keeps them. Default true.
-    # redacted_payees: true
-    # grants_to_individuals: true leaves grants and benefits paid to individuals out of
-    # addressable spend (an individual paid for a service stays); false keeps them. Default true.
-    # grants_to_individuals: true
+{_ADDRESSABLE_DEFAULTS}
   # lm3_survey: optional CSV of a supplier / staff re-spend survey for LM3 (format: \
 docs/indicators/spend.md),
   # relative to this file. Example: surveys/lm3_2024.csv
@@ -333,13 +346,7 @@ docs/indicators/spend.md),
   # category_map: optional CSV mapping published categories to the common list (columns: category,
   # common_category), relative to this file. Example: categories/{name}_map.csv
   # category_map: categories/{name}_map.csv
-  # min_located_share: the least share of spend with a located supplier (0-1) at which place and
-  # deprivation shares are shown as the partnership's position; below it the located share
-  # comes first. Default 0.8.
-  # min_located_share: 0.8
-  # min_type_coverage: the least share of spend with a known supplier type (0-1) at which SME and
-  # VCSE shares are published; below it the page shows the coverage instead. Default 0.8.
-  # min_type_coverage: 0.8
+{_COVERAGE_SETTINGS}
   # common_threshold: analyse every anchor above the same publication threshold, in pounds: lines
   # under it are left out of progress and combined figures, so an anchor publishing every line
   # compares with one publishing from £500 (the Transparency Code minimum). Default: none.
