@@ -81,10 +81,24 @@ def simplified_coverage(gdf):
     """``gdf`` in British National Grid, simplified once as a coverage (shared edges stay shared;
     GEOS 3.12+, else each shape on its own)."""
     gdf = gdf.to_crs(BNG)
+    gdf = gdf.assign(geometry=_polygonal(gdf.geometry.to_numpy()))
     simplify = getattr(gdf.geometry, "simplify_coverage", None)
     return gdf.assign(
         geometry=simplify(SIMPLIFY_M) if simplify else gdf.geometry.simplify(SIMPLIFY_M)
     )
+
+
+def _polygonal(geoms):
+    """Each geometry's polygons only: a shape repaired with ``make_valid`` can be a collection
+    holding a stray line or point (one Scottish data zone), which coverage operations refuse."""
+    import shapely
+
+    out = np.array(geoms, dtype=object)
+    for i in np.flatnonzero(shapely.get_type_id(out) == 7):  # 7: GeometryCollection
+        parts = [g for g in shapely.get_parts(out[i]) if g.geom_type in ("Polygon", "MultiPolygon")]
+        polys = [q for g in parts for q in (g.geoms if g.geom_type == "MultiPolygon" else [g])]
+        out[i] = shapely.MultiPolygon(polys)
+    return out
 
 
 def _boundaries(nation: str, codes: set[str]):
