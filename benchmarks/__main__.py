@@ -6,6 +6,7 @@ source time / cache time, both measured here, now, on this machine.
 
     python -m benchmarks [--repeat 3] [--json outputs/bench.json]
     python -m benchmarks --national [--national-limit N]   # anchor run --places lads, timed
+    python -m benchmarks.places [--limit N]                 # anchor run --places lads --nations uk
 """
 
 from __future__ import annotations
@@ -139,6 +140,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--national-kind", choices=["lads", "icbs"], default="lads")
     ap.add_argument("--national-limit", type=int, default=None, help="the first N places only")
     ap.add_argument("--workers", type=int, default=2, help="workers for the national batch")
+    ap.add_argument(
+        "--uk-places-limit",
+        type=int,
+        default=None,
+        help="the UK places benchmark (benchmarks/places.py): the first N places of each nation "
+        "(default: all 361; 0: skip it)",
+    )
     args = ap.parse_args(argv)
     if args.national:
         from benchmarks.national import bench_national, format_national
@@ -191,6 +199,16 @@ def main(argv: list[str] | None = None) -> None:
         runner = bench_runner(args.runner_notebooks, repeat=min(args.repeat, 2))
         incremental = bench_incremental()
         print(format_runner(runner, incremental))
+    uk_places = None
+    if args.uk_places_limit != 0:
+        from benchmarks.places import bench_places, format_places
+
+        print(
+            "\nEvery place of the UK: anchor run --places lads --nations uk, first and unchanged "
+            "runs, vs England's asset alone and the ideal reports wall"
+        )
+        uk_places = bench_places(workers=args.workers, limit=args.uk_places_limit)
+        print(format_places(uk_places))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(
@@ -200,6 +218,7 @@ def main(argv: list[str] | None = None) -> None:
                 "registers": registers,
                 "runner": runner,
                 "incremental": incremental,
+                "uk_places": uk_places,
             },
             indent=2,
         )
