@@ -4,16 +4,20 @@ the hand example.
 The ledger is tests/test_collective.py's: three anchors of "Testshire" (council ``c``,
 police ``p``, fire ``f``), eleven payments in 2022-23 plus one republished row.  Worked by hand:
 
-* gross 15,600; paid between members 2,700 (p -> c 2,000 business rates, p -> f 700);
-  combined 12,900; nine payments counted once the two to members are left out;
-* by tier: place 2,800 (S2 500, S7 2,500 - 200), wider 5,000 (S3), rest of UK 4,800
-  (S1 4,000, S8 800), unknown 300 (redacted); located 12,600;
-* by decile: 1: 500, 2: 2,300, 3: 5,000, 5: 4,000, 8: 800; deprived (1-2) 2,800;
+* gross 15,800 (c's -200 from S7, which c never paid, is a receipt: left out, step 7 item 6);
+  paid between members 2,700 (p -> c 2,000 business rates, p -> f 700); combined 13,100;
+  eight payments counted once the two to members and the receipt are left out;
+* by tier: place 3,000 (S2 500, S7 2,500), wider 5,000 (S3), rest of UK 4,800
+  (S1 4,000, S8 800), unknown 300 (redacted); located 12,800;
+* by decile: 1: 500, 2: 2,500, 3: 5,000, 5: 4,000, 8: 800; deprived (1-2) 3,000;
+* procurement spend: 13,100 less HMRC (S8) 800 and the redacted 300 = 12,000, all located;
+  in the place 3,000 (25%); portfolio HHI (S3 5,000, S1 4,000, S7 2,500, S2 500 of 12,000)
+  = 47.5 / 144 = 0.32986 -> 3,298.6 of 10,000;
 * suppliers used (net > 0): c {S1, S3}, p {S1, S7}, f {S2, S3, S8}; shared: S3 (c, f, 5,000),
   S1 (c, p, 4,000);
-* named net positive spend S3 5,000, S1 4,000, S7 2,300, S8 800, S2 500 (12,600):
-  HHI = (5000² + 4000² + 2300² + 800² + 500²) / 12600² = 0.29718 -> 2,971.8 of 10,000;
-* addressable: 12,900 less S8 (a public body, and tax) = 12,100;
+* named net positive spend S3 5,000, S1 4,000, S7 2,500, S8 800, S2 500 (12,800):
+  HHI = (5000² + 4000² + 2500² + 800² + 500²) / 12800²;
+* addressable: 13,100 less S8 (a public body, and tax) and the redacted 300 = 12,000;
 * opportunities: IT 5,000 outside the place (c 4,000, f 1,000; nothing local), laundry 4,000
   outside (c 1,000, p 3,000) and 500 local (Local Wash CIC): local share 500 / 4,500.
 """
@@ -56,22 +60,27 @@ def test_anchor_names_keep_unknown_ids():
 
 def test_summary_table(rep):
     m = _measures(rep.summary)
-    assert m["Spend of all anchors, as published (£)"] == 15600
+    assert m["Spend of all anchors, receipts and transfers left out (£)"] == 15800
     assert m["Paid from one member anchor to another (£)"] == 2700
-    assert m["Combined spend, net of payments between members (£)"] == 12900
-    assert m["Payments counted (number)"] == 9
+    assert m["Combined spend, net of payments between members (£)"] == 13100
+    assert m["Payments counted (number)"] == 8
     assert m["Suppliers paid (number)"] == 5
     assert m["Suppliers used by two or more anchors (number)"] == 2
     assert m["Combined spend with suppliers used by two or more anchors (£)"] == 9000
-    assert m["Spend with a located supplier (%)"] == approx(100 * 12600 / 12900)
-    assert m["Spend with suppliers in Testshire, of all spend (%)"] == approx(100 * 2800 / 12900)
+    assert m["Spend with a located supplier (%)"] == approx(100 * 12800 / 13100)
+    assert m["Receipts and transfers left out (£)"] == -200
+    assert m["Procurement spend, with suppliers (£)"] == 12000
+    assert m["Procurement spend with a located supplier (%)"] == 100
+    assert m["Headline: spend with suppliers in Testshire, of procurement spend (%)"] == 25
+    assert m["Spend with suppliers in Testshire, of located procurement spend (%)"] == 25
+    assert m["Spend with suppliers in Testshire, of all spend (%)"] == approx(100 * 3000 / 13100)
     assert m["Spend with suppliers in Testshire, of located spend (%)"] == approx(
-        100 * 2800 / 12600
+        100 * 3000 / 12800
     )
     assert m["Spend in the most deprived neighbourhoods, of located spend (%)"] == approx(
-        100 * 2800 / 12600
+        100 * 3000 / 12800
     )
-    assert m["Addressable spend (£)"] == 12100
+    assert m["Addressable spend (£)"] == 12000
     assert m["Spend located by a simulated postcode (%)"] == 0
     assert not rep.simulated and rep.shared_count == 2 and rep.shared_spend == 9000
     assert all(str(k).endswith(("(£)", "(%)", "(number)")) for k in m)
@@ -83,32 +92,33 @@ def test_anchor_table(rep):
     assert t.loc[
         NAMES["p"],
         [
-            "spend as published (£)",
+            "spend, receipts left out (£)",
             "paid to member anchors (£)",
             "spend outside the collaborative (£)",
         ],
     ].tolist() == [8200, 2700, 5500]
-    assert t.loc[NAMES["c"], "spend outside the collaborative (£)"] == 5100
-    assert t.loc["All anchors combined", "spend outside the collaborative (£)"] == 12900
+    assert t.loc[NAMES["c"], "spend outside the collaborative (£)"] == 5300
+    assert t.loc["All anchors combined", "spend outside the collaborative (£)"] == 13100
     assert t.loc["All anchors combined", "payments to member anchors (number)"] == 2
 
 
 def test_tier_table(rep):
     t = rep.tiers.set_index("tier (innermost first)")
     assert list(t.index) == ["place (Testshire)", "wider", "rest of uk", "location not known"]
-    assert t["spend (£)"].tolist() == [2800, 5000, 4800, 300]
-    assert t.loc["place (Testshire)", "share of all spend (%)"] == approx(100 * 2800 / 12900)
-    assert t.loc["wider", "share of located spend (%)"] == approx(100 * 5000 / 12600)
+    assert t["spend (£)"].tolist() == [3000, 5000, 4800, 300]
+    assert t.loc["place (Testshire)", "share of all spend (%)"] == approx(100 * 3000 / 13100)
+    assert t.loc["wider", "share of located spend (%)"] == approx(100 * 5000 / 12800)
     assert pd.isna(t.loc["location not known", "share of located spend (%)"])
-    assert t[f"{NAMES['c']} (£)"].tolist() == [-200, 4000, 1000, 300]
+    # c's receipt from S7 is not netted away: no tier of c is negative
+    assert t[f"{NAMES['c']} (£)"].tolist() == [0, 4000, 1000, 300]
     assert t[f"{NAMES['p']} (£)"].tolist() == [2500, 0, 3000, 0]  # the 2,700 to members left out
 
 
 def test_decile_table_leaves_out_the_deprived_summary_row(rep):
     t = rep.deciles.set_index("IMD 2025 decile of the supplier's neighbourhood")
     assert "deprived" not in t.index and len(t) == 12
-    assert t.loc["1 (most deprived 10%)", "spend (£)"] == 500 and t.loc["2", "spend (£)"] == 2300
-    assert t.loc["1 (most deprived 10%)", "share of located spend (%)"] == approx(100 * 500 / 12600)
+    assert t.loc["1 (most deprived 10%)", "spend (£)"] == 500 and t.loc["2", "spend (£)"] == 2500
+    assert t.loc["1 (most deprived 10%)", "share of located spend (%)"] == approx(100 * 500 / 12800)
     assert t.loc["location not known", "spend (£)"] == 300
     assert pd.isna(t.loc["location not known", "share of located spend (%)"])
     assert (
@@ -118,8 +128,8 @@ def test_decile_table_leaves_out_the_deprived_summary_row(rep):
         ]
         == 0
     )
-    assert t["spend (£)"].sum() == 12900
-    assert t.loc["2", f"{NAMES['c']} (£)"] == -200
+    assert t["spend (£)"].sum() == 13100
+    assert t.loc["2", f"{NAMES['c']} (£)"] == 0
 
 
 def test_the_decile_chart_takes_the_ranked_deciles_only(rep):
@@ -137,7 +147,7 @@ def test_the_decile_chart_takes_the_ranked_deciles_only(rep):
 def test_tier_deprivation_table(rep):
     t = rep.tier_deprivation.set_index("tier (innermost first)")
     assert list(t.index) == ["place (Testshire)", "wider", "rest of uk", "all located tiers"]
-    assert t.loc["place (Testshire)", "in the most deprived neighbourhoods (£)"] == 2800
+    assert t.loc["place (Testshire)", "in the most deprived neighbourhoods (£)"] == 3000
     assert t.loc["place (Testshire)", "share of spend in England (%)"] == 100
     assert t.loc["wider", "in the most deprived neighbourhoods (£)"] == 0
     assert t.loc[
@@ -147,8 +157,8 @@ def test_tier_deprivation_table(rep):
             "spend with suppliers in England (£)",
             "in the most deprived neighbourhoods (£)",
         ],
-    ].tolist() == [12600, 12600, 2800]
-    assert t.loc["all located tiers", "share of spend in England (%)"] == approx(100 * 2800 / 12600)
+    ].tolist() == [12800, 12800, 3000]
+    assert t.loc["all located tiers", "share of spend in England (%)"] == approx(100 * 3000 / 12800)
 
 
 def test_overlap_table(rep):
@@ -224,14 +234,26 @@ def test_left_out_on_the_hand_example_is_empty(rep):
 
 def test_concentration_and_top_suppliers(rep):
     m = _measures(rep.concentration)
-    hhi = (5000**2 + 4000**2 + 2300**2 + 800**2 + 500**2) / 12600**2
-    assert m["HHI, 0 to 10,000 (index)"] == approx(10000 * hhi)
+    # portfolio concentration, on procurement spend (HMRC and the redacted payee left out)
+    port = (5000**2 + 4000**2 + 2500**2 + 500**2) / 12000**2
+    assert m["Portfolio concentration of procurement spend, HHI 0 to 10,000 (index)"] == approx(
+        10000 * port
+    )
+    hhi = (5000**2 + 4000**2 + 2500**2 + 800**2 + 500**2) / 12800**2
+    assert m["HHI of all named-supplier spend, 0 to 10,000 (index)"] == approx(10000 * hhi)
     assert m["Share of named-supplier spend with the 10 largest suppliers (%)"] == approx(100)
-    assert m["Suppliers paid (number)"] == 5 and len(m) == 3  # top_n is 10: one top-N row
+    assert m["Suppliers paid (number)"] == 5 and len(m) == 4  # top_n is 10: one top-N row
     t = rep.top_suppliers
     assert t["supplier id"].tolist() == ["S3", "S1", "S7", "S8", "S2"]
-    assert t["net spend (£)"].tolist() == [5000, 4000, 2300, 800, 500]
-    assert t.loc[0, "share of named-supplier spend (%)"] == approx(100 * 5000 / 12600)
+    assert t["net spend (£)"].tolist() == [5000, 4000, 2500, 800, 500]
+    assert t.loc[0, "share of named-supplier spend (%)"] == approx(100 * 5000 / 12800)
+    # per category: laundry S1 4000 and S2 500 of 4500; IT S3 alone; construction S7 alone
+    cat = rep.category_concentration.set_index("category")
+    laundry = load_common_categories().get("laundry").label
+    assert cat.loc[laundry, "HHI, 0 to 10,000 (index)"] == approx(
+        10000 * (4000**2 + 500**2) / 4500**2
+    )
+    assert cat.loc[laundry, "suppliers (number)"] == 2
     assert t["anchors using it (number)"].tolist() == [
         2,
         2,
@@ -301,22 +323,25 @@ def test_every_column_carries_a_unit_or_is_a_label(rep):
 def test_reading_is_made_from_the_figures(rep):
     text = R.collaborative_reading(rep)
     assert text[0] == (
-        "The 3 anchors paid £15,600 in 2022-23. £2,700 of it went from one member anchor to "
-        "another, "
-        "which leaves combined spend of £12,900 with 5 suppliers (refunds netted off, payments "
-        "published twice counted once)."
+        "The 3 anchors paid £15,800 in 2022-23. £2,700 of it went from one member anchor to "
+        "another, which leaves combined spend of £13,100 with 5 suppliers (credit notes netted "
+        "against their supplier, receipts left out, payments published twice counted once)."
     )
+    # the headline on procurement spend, the all-spend share beside it (3,000 / 13,100 = 23%)
     assert (
-        "Together, 22% of combined spend went to suppliers based in Testshire (22% of the spend "
-        "whose "
-        "location is known)." in text
+        "Together, 25% of procurement spend (£12,000 with suppliers, after £1,100 to public "
+        "bodies, HMRC, pension funds, precepts and levies, grants to individuals and redacted "
+        "payees) went to suppliers based in Testshire (25% of the procurement spend whose "
+        "location is known; 23% of all spend)." in text
     )
     assert any(
-        s.startswith("22% of located combined spend went to suppliers in the most deprived 20%")
+        s.startswith(
+            "25% of located combined procurement spend went to suppliers in the most deprived 20%"
+        )
         for s in text
     )
     assert (
-        f"2 suppliers are used by two or more anchors; they take £9,000 (70% of combined spend). "
+        f"2 suppliers are used by two or more anchors; they take £9,000 (69% of combined spend). "
         f"{NAMES['c']} and {NAMES['p']} share the most suppliers (1)."
     ) in text
     it = load_common_categories().get("it_telecoms").label
@@ -327,7 +352,13 @@ def test_reading_is_made_from_the_figures(rep):
         "already, with "
         "0 local suppliers paid."
     ) in text
-    assert any("HHI (2,972 of 10,000) combined spend is highly concentrated" in s for s in text)
+    # portfolio concentration, without merger thresholds: 10,000 / 3,299 = about 3 suppliers
+    assert any(
+        "portfolio concentration of procurement spend (HHI) is 3,299 of 10,000, as if it were "
+        "spread evenly over about 3 suppliers." in s
+        for s in text
+    )
+    assert not any("concentrated" in s for s in text)
     assert (
         text[-1]
         == f"The largest flow inside the collaborative: {NAMES['p']} paid {NAMES['c']} £2,000 in "
@@ -339,11 +370,17 @@ def test_reading_is_made_from_the_figures(rep):
 def test_a_half_percent_rounds_up_in_the_spend_readings(rep):
     """12.5% reads 13% (rounded half up, anchorlib.core.fmt), not 12% (half to even), in the
     collaborative and the anchor spend readings alike: the workforce report reads it so too."""
-    ind = {**rep.indicators, "place_share_of_all": 0.125, "place_share_of_located": 0.145}
+    ind = {
+        **rep.indicators,
+        "place_share_of_procurement": 0.125,
+        "place_share_of_procurement_located": 0.145,
+        "place_share_of_all": 0.125,
+    }
     text = R.collaborative_reading(dataclasses.replace(rep, indicators=ind))
-    assert (
-        "Together, 13% of combined spend went to suppliers based in Testshire (15% of the spend "
-        "whose location is known)." in text
+    assert any(
+        s.startswith("Together, 13% of procurement spend")
+        and s.endswith("(15% of the procurement spend whose location is known; 13% of all spend).")
+        for s in text
     )
     a = AnchorSpend(
         anchor_id="c",
@@ -390,7 +427,7 @@ def test_reading_with_one_anchor_has_no_overlap_and_no_opportunity():
     assert "No supplier is used by more than one anchor." in text
     assert "No category is bought from outside Testshire by two or more anchors." in text
     assert c.overlap.values.tolist() == [[NAMES["c"], 2]] and c.intra.empty
-    assert text[0].startswith("The 1 anchors paid £5,100 in 2022-23. £0 of it")
+    assert text[0].startswith("The 1 anchors paid £5,300 in 2022-23. £0 of it")
 
 
 def test_simulated_postcodes_raise_the_banner():

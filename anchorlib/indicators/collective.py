@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from anchorlib.config.places import UNKNOWN, Place
-from anchorlib.indicators.netting import counted_rows
+from anchorlib.indicators.netting import counted_rows, netting_summary
 from anchorlib.indicators.rows import COMBINED, NO_DECILE, pounds, share, spend_rows
 from anchorlib.indicators.spend import (
     cumulative_tier_shares,
@@ -626,6 +626,9 @@ def combined_indicators(
     rows, flag = net_rows(ledger, collab, aliases, intra)
     home = {a.id: a.home_lad for a in collab_spec(collab).anchors}
     out = group_indicators(rows[~flag], pl, collab_settings(collab), home_lads=home)
+    # the receipts left out (step 7 item 6) are read on the rows before netting
+    raw = spend_rows(ledger)
+    out |= netting_summary(raw[~flag.reindex(raw.index).fillna(False).astype(bool)])
     out["gross_total"] = pounds(rows["_pence"].sum())
     out["intra_total"] = pounds(rows.loc[flag, "_pence"].sum())
     out["intra_payments"] = intra_collaborative_payments(ledger, collab, aliases).to_dict("records")

@@ -30,7 +30,14 @@ import pandas as pd
 
 from anchorlib.indicators.rows import PENCE, pence_total, pounds, spend_rows
 
-__all__ = ["NETTED", "receipt_lines", "counted_rows", "receipts_summary", "gross_and_net"]
+__all__ = [
+    "NETTED",
+    "receipt_lines",
+    "counted_rows",
+    "receipts_summary",
+    "gross_and_net",
+    "netting_summary",
+]
 
 #: Working column marking rows already netted (a subset of netted rows is not netted again, so
 #: a split by category of the counted rows still adds up to their total).
@@ -112,4 +119,17 @@ def gross_and_net(ledger: pd.DataFrame) -> dict:
         "credits_netted": pounds(pence_total(counted, counted[PENCE] < 0)),
         "net": pounds(pence_total(counted)),
         "published_net": pounds(pence_total(rows)),
+    }
+
+
+def netting_summary(ledger: pd.DataFrame) -> dict:
+    """The netting keys of ``anchor indicators --json`` for rows not yet netted:
+    ``gross_positive_total``, ``credits_netted_total``, ``published_net_total`` (£) and
+    ``receipts_and_transfers`` (:func:`receipts_summary`)."""
+    net = gross_and_net(ledger)
+    return {
+        "gross_positive_total": net["gross_positive"],
+        "credits_netted_total": net["credits_netted"],
+        "published_net_total": net["published_net"],
+        "receipts_and_transfers": receipts_summary(ledger),
     }

@@ -66,7 +66,7 @@ from anchorlib.indicators.concentration import (
 )
 from anchorlib.indicators.gates import located_gate, type_gate
 from anchorlib.indicators.lm3 import lm3
-from anchorlib.indicators.netting import counted_rows, gross_and_net, receipts_summary
+from anchorlib.indicators.netting import counted_rows, netting_summary
 from anchorlib.indicators.procurement import procurement_parts, procurement_rule
 from anchorlib.indicators.rows import (
     COMBINED,
@@ -611,7 +611,7 @@ def group_indicators(
     }
     out["hhi_10000"] = None if out["hhi"] is None else out["hhi"] * 10000
     out[f"top{n}_share"] = out["top_n_share"]
-    out |= _netting_keys(raw) | procurement_indicators(rows, place, s) | _type_gates(rows, s)
+    out |= netting_summary(raw) | procurement_indicators(rows, place, s) | _type_gates(rows, s)
     return out
 
 
@@ -624,17 +624,6 @@ def _type_gates(rows: pd.DataFrame, s) -> dict:
         "org_type_coverage": cov,
         "vcse_gate": type_gate(cov, s.min_type_coverage, "social-economy (VCSE) share"),
         "sme_gate": type_gate(size_cov, s.min_type_coverage, "SME share", "size"),
-    }
-
-
-def _netting_keys(raw: pd.DataFrame) -> dict:
-    """Gross positive spend beside the net, and the receipts left out (step 7, item 6)."""
-    net = gross_and_net(raw)
-    return {
-        "gross_positive_total": net["gross_positive"],
-        "credits_netted_total": net["credits_netted"],
-        "published_net_total": net["published_net"],
-        "receipts_and_transfers": receipts_summary(raw),
     }
 
 

@@ -20,13 +20,26 @@ from pathlib import Path
 import pandas as pd
 
 from anchorlib.config.places import OUTSIDE, UNKNOWN
-from anchorlib.core.fmt import as_percent, decile_label, deciles_band, percent, share
+from anchorlib.core.fmt import as_percent, decile_label, deciles_band, money_words, percent, share
 from anchorlib.indicators import spend
 from anchorlib.indicators.collective import flag_self_payments
+from anchorlib.indicators.netting import counted_rows
+from anchorlib.indicators.procurement import procurement_rows
 from anchorlib.indicators.progress import year_coverage
 from anchorlib.indicators.rows import distinct_values
 
-__all__ = ["AnchorSpend", "anchor_spend", "spend_reading", "TIER_LABELS", "ORG_TYPE_LABELS"]
+__all__ = [
+    "AnchorSpend",
+    "anchor_spend",
+    "spend_reading",
+    "place_sentences",
+    "deprived_sentence",
+    "org_type_sentence",
+    "concentration_sentence",
+    "procurement_table",
+    "TIER_LABELS",
+    "ORG_TYPE_LABELS",
+]
 
 TIER_LABELS = {UNKNOWN: "location not known", OUTSIDE: "outside the declared tiers"}
 ORG_TYPE_LABELS = {
@@ -61,6 +74,8 @@ class AnchorSpend:
     files: pd.DataFrame
     simulated: bool = False
     notes: list[str] = field(default_factory=list)
+    #: procurement spend and its exclusions, each with its amount (procurement_table)
+    procurement: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def tier_label(t: str, place) -> str:
@@ -126,6 +141,33 @@ def org_type_table(ind: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def procurement_table(ind: dict) -> pd.DataFrame:
+    """Procurement spend and what it leaves out, each exclusion with its amount (step 7, item 5):
+    one row per exclusion, then procurement spend and all spend."""
+    total = ind["total"]
+    rows = [
+        {
+            "spend": f"Left out: {label}",
+            "spend (£)": v,
+            "share of all spend (%)": as_percent(v / total) if total > 0 else None,
+        }
+        for label, v in ind.get("procurement_excluded", {}).items()
+    ]
+    rows += [
+        {
+            "spend": "Procurement spend (with suppliers)",
+            "spend (£)": ind.get("procurement_total"),
+            "share of all spend (%)": as_percent(ind.get("procurement_share_of_all")),
+        },
+        {
+            "spend": "All spend",
+            "spend (£)": total,
+            "share of all spend (%)": 100.0 if total > 0 else None,
+        },
+    ]
+    return pd.DataFrame(rows, columns=["spend", "spend (£)", "share of all spend (%)"])
+
+
 def sector_table(ind: dict) -> pd.DataFrame:
     rows = [
         {
@@ -182,6 +224,11 @@ def trend_table(rows: pd.DataFrame, place, deciles: list[int]) -> pd.DataFrame:
                 "spend (£)": spend.total_spend(r),
                 "payments (number)": spend.transaction_count(r),
                 "located (%)": as_percent(spend.located_share(r)),
+                f"in {place.name}, of procurement spend (%)": as_percent(
+                    spend.place_share(procurement_rows(counted_rows(r)), place, "all")
+                )
+                if pt
+                else None,
                 f"in {place.name}, of all spend (%)": as_percent(spend.place_share(r, place, "all"))
                 if pt
                 else None,
@@ -306,6 +353,7 @@ def anchor_spend(
         files=files,
         simulated=bool(ind.get("simulated_share")),
         notes=notes,
+        procurement=procurement_table(ind),
     )
 
 
@@ -313,23 +361,107 @@ def anchor_spend(
 
 
 def concentration_sentence(ind: dict, top_suppliers: pd.DataFrame, what: str = "spend") -> str:
-    """The reading's sentence on concentration: the top-N share, the largest supplier, and the HHI
-    (:func:`anchorlib.indicators.spend.hhi`) in the competition authorities' bands: above 2,500
-    highly, above 1,500 moderately concentrated."""
+    """The reading's sentence on portfolio concentration: the top-N share, the largest supplier,
+    and the HHI of procurement spend (:func:`anchorlib.indicators.concentration.portfolio_hhi`)
+    with its "equivalent number of equal suppliers" (1 / HHI).  It describes one buyer's
+    portfolio, so no merger-regulation threshold is applied (step 7, item 7)."""
     first = top_suppliers.iloc[0]
-    hhi = ind["hhi_10000"]
-    level = (
-        "highly concentrated"
-        if hhi > 2500
-        else "moderately concentrated"
-        if hhi > 1500
-        else "not concentrated"
-    )
-    return (
+    hhi = ind.get("portfolio_hhi_10000")
+    text = (
         f"The {ind['top_n']} largest suppliers took {share(ind['top_n_share'])} of named-supplier "
-        f"spend, the largest being {first['supplier']} "
-        f"({percent(first['share of named-supplier spend (%)'], 1)}); by the HHI "
-        f"({hhi:,.0f} of 10,000) {what} is {level}."
+        f"{what}, the largest being {first['supplier']} "
+        f"({percent(first['share of named-supplier spend (%)'], 1)})"
+    )
+    if hhi is None or hhi <= 0:
+        return text + "."
+    return (
+        f"{text}; portfolio concentration of procurement spend (HHI) is {hhi:,.0f} of 10,000, "
+        f"as if it were spread evenly over about {10000 / hhi:,.0f} suppliers."
+    )
+
+
+def _procurement_words(ind: dict) -> str:
+    """What procurement spend leaves out, with the amount, for the headline sentence."""
+    return (
+        f"procurement spend ({money_words(ind['procurement_total'])} with suppliers, after "
+        f"{money_words(ind['procurement_excluded_total'])} to public bodies, HMRC, pension funds, "
+        "precepts and levies, grants to individuals and redacted payees)"
+    )
+
+
+def place_sentences(ind: dict, place: str, who: str = "") -> list[str]:
+    """The headline: the share of procurement spend with suppliers in the place, the all-spend
+    share beside it, gated by the located share (step 7, items 5 and 20).
+
+    When the located share of procurement spend is below ``indicators.min_located_share`` the
+    located share comes first (:func:`anchorlib.indicators.gates.located_gate`) and the place
+    share is given only as a share of the located part; at 0% only how to locate suppliers."""
+    gate = ind.get("located_gate") or {}
+    head = ind.get("place_share_of_procurement")
+    if ind.get("procurement_total") is None or not gate:  # indicators without step 7 keys
+        unknown = 1 - ind["located_share"] if ind["located_share"] is not None else None
+        where = (
+            "every supplier's location is known"
+            if unknown is not None and unknown < 0.0005
+            else f"the location of {share(unknown)} is not known"
+        )
+        return [
+            f"{share(ind['place_share_of_all'])} of all spend went to suppliers based in {place} "
+            f"({share(ind['place_share_of_located'])} of the spend whose location is known); "
+            f"{where}."
+        ]
+    if gate.get("passed"):
+        return [
+            f"{who}{share(head)} of {_procurement_words(ind)} went to suppliers based in {place} "
+            f"({share(ind['place_share_of_procurement_located'])} of the procurement spend whose "
+            f"location is known; {share(ind['place_share_of_all'])} of all spend)."
+        ]
+    out = [gate["sentence"]]
+    if gate.get("reason") == "below_threshold":
+        out.append(
+            "Of the located procurement spend only, "
+            f"{share(ind['place_share_of_procurement_located'])} went to suppliers based in "
+            f"{place}: a figure for that part, not a position."
+        )
+    return out
+
+
+def deprived_sentence(ind: dict, deciles: list[int], what: str = "located spend") -> str | None:
+    """The deprivation sentence, on located procurement spend when the figures carry it; None when
+    the located share is below the setting (the located-share sentence says why)."""
+    gate = ind.get("located_gate") or {}
+    dep = ind.get("deprived_share_of_procurement_located", ind.get("deprived_share_of_located"))
+    if "deprived_share_of_procurement_located" in ind:
+        what = what.replace("spend", "procurement spend", 1)
+    if dep is None or (gate and not gate.get("passed")):
+        return None
+    return (
+        f"{share(dep)} of {what} went to suppliers in {deciles_band(deciles)} "
+        f"(an even spread across England would give {10 * len(deciles)}%)."
+    )
+
+
+def org_type_sentence(ind: dict) -> str | None:
+    """The organisation-type sentence; the VCSE share only when types cover enough of the spend
+    (step 7, item 8), else the coverage and why the share is not given."""
+    org = ind["org_type_share"]
+    big = max(
+        ((k, v) for k, v in org.items() if v is not None and k not in ("unknown",)),
+        key=lambda kv: kv[1],
+        default=None,
+    )
+    if not big or big[1] <= 0:
+        return None
+    text = (
+        f"{ORG_TYPE_LABELS.get(big[0], big[0])} took the largest known share by organisation type "
+        f"({share(big[1])}); the type of {share(org.get('unknown'))} is not known."
+    )
+    gate = ind.get("vcse_gate")
+    if gate is not None and not gate.get("passed"):
+        return f"{text} {gate['sentence']}"
+    return (
+        f"{text} The social economy (charities, social enterprises, co-operatives) took "
+        f"{share(ind['social_economy_share'])}."
     )
 
 
@@ -354,50 +486,30 @@ def spend_reading(s: AnchorSpend) -> list[str]:
             "geographic figures below illustrate the method and say nothing about these suppliers."
         )
     if s.place_tier:
-        unknown = 1 - ind["located_share"] if ind["located_share"] is not None else None
-        where = (
-            "every supplier's location is known"
-            if unknown is not None and unknown < 0.0005
-            else f"the location of {share(unknown)} is not known"
-        )
-        out.append(
-            f"{share(ind['place_share_of_all'])} of all spend went to suppliers based in {s.place} "
-            f"({share(ind['place_share_of_located'])} of the spend whose location is known); "
-            f"{where}."
-        )
-    dep = ind["deprived_share_of_located"]
-    if dep is not None:
-        out.append(
-            f"{share(dep)} of located spend went to suppliers in "
-            f"{deciles_band(s.deprived_deciles)} "
-            "(an even spread across England would give "
-            f"{10 * len(s.deprived_deciles)}%)."
-        )
-    org = ind["org_type_share"]
-    big = max(
-        ((k, v) for k, v in org.items() if v is not None and k not in ("unknown",)),
-        key=lambda kv: kv[1],
-        default=None,
-    )
-    if big and big[1] > 0:
-        out.append(
-            f"{ORG_TYPE_LABELS.get(big[0], big[0])} took the largest known share by organisation "
-            "type "
-            f"({share(big[1])}); the social economy (charities, social enterprises, co-operatives) "
-            f"{share(ind['social_economy_share'])}; the type of {share(org.get('unknown'))} is "
-            "not known."
-        )
+        out += place_sentences(ind, s.place)
+    dep = deprived_sentence(ind, s.deprived_deciles)
+    if dep:
+        out.append(dep)
+    org = org_type_sentence(ind)
+    if org:
+        out.append(org)
     if ind["top_n_share"] is not None and len(s.top_suppliers):
         out.append(concentration_sentence(ind, s.top_suppliers))
     tr = s.trend
     full = tr[tr["months with payments (months)"] >= 12]
-    col = f"in {s.place}, of all spend (%)" if s.place_tier else None
+    col = f"in {s.place}, of procurement spend (%)" if s.place_tier else None
+    if col not in tr.columns:
+        col = f"in {s.place}, of all spend (%)" if s.place_tier else None
+    gate = ind.get("located_gate") or {}
+    if gate and not gate.get("passed"):
+        col = None  # the located share is too low for a trend in the place share to mean much
     if col and len(full) >= 2 and full[col].notna().all():
         a, b = full.iloc[0], full.iloc[-1]
         diff = b[col] - a[col]
         move = "rose" if diff > 1 else "fell" if diff < -1 else "stayed about the same"
         out.append(
-            f"Across the full years, the share of spend in {s.place} {move}: "
+            f"Across the full years, the share of "
+            f"{'procurement spend' if 'procurement' in col else 'spend'} in {s.place} {move}: "
             f"{percent(a[col], 0)} in "
             f"{a['financial year']}, {percent(b[col], 0)} in {b['financial year']}."
         )

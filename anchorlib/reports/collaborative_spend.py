@@ -27,11 +27,17 @@ import pandas as pd
 
 from anchorlib.config.categories import load_common_categories
 from anchorlib.config.places import UNKNOWN
-from anchorlib.core.fmt import as_percent, decile_label, deciles_band, money_words, percent, share
+from anchorlib.core.fmt import as_percent, decile_label, money_words, percent, share
 from anchorlib.indicators import collective as C
 from anchorlib.indicators import spend
 from anchorlib.indicators.opportunity import collective_opportunity
-from anchorlib.reports.anchor_spend import ORG_TYPE_LABELS, concentration_sentence, tier_label
+from anchorlib.reports.anchor_spend import (
+    ORG_TYPE_LABELS,
+    concentration_sentence,
+    deprived_sentence,
+    place_sentences,
+    tier_label,
+)
 
 __all__ = [
     "CollaborativeSpend",
@@ -49,6 +55,7 @@ __all__ = [
     "opportunity_table",
     "left_out_table",
     "concentration_table",
+    "category_concentration_table",
     "top_supplier_table",
     "intra_table",
 ]
@@ -78,6 +85,8 @@ class CollaborativeSpend:
     shared_spend: float = 0.0  # their combined spend (£)
     simulated: bool = False
     notes: list[str] = field(default_factory=list)
+    #: portfolio concentration of procurement spend per common category (step 7, item 7)
+    category_concentration: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --------------------------------------------------------------------------- labels
@@ -115,7 +124,7 @@ def summary_table(
     comb = totals.loc[C.COMBINED]
     pt = spend.place_tier(place)
     rows = [
-        ("Spend of all anchors, as published (£)", float(comb["total"])),
+        ("Spend of all anchors, receipts and transfers left out (£)", float(comb["total"])),
         ("Paid from one member anchor to another (£)", float(comb["intra"])),
         ("Combined spend, net of payments between members (£)", float(comb["external"])),
         ("Payments counted (number)", ind["transactions"]),
@@ -124,6 +133,29 @@ def summary_table(
         ("Combined spend with suppliers used by two or more anchors (£)", shared_spend),
         ("Spend with a located supplier (%)", as_percent(ind["located_share"])),
     ]
+    if "procurement_total" in ind:  # step 7, items 5 and 6
+        rows += [
+            (
+                "Receipts and transfers left out (£)",
+                ind["receipts_and_transfers"]["total"],
+            ),
+            ("Procurement spend, with suppliers (£)", ind["procurement_total"]),
+            (
+                "Procurement spend with a located supplier (%)",
+                as_percent(ind["procurement_located_share"]),
+            ),
+        ]
+    if pt and "procurement_total" in ind:
+        rows += [
+            (
+                f"Headline: spend with suppliers in {place.name}, of procurement spend (%)",
+                as_percent(ind["place_share_of_procurement"]),
+            ),
+            (
+                f"Spend with suppliers in {place.name}, of located procurement spend (%)",
+                as_percent(ind["place_share_of_procurement_located"]),
+            ),
+        ]
     if pt:
         rows += [
             (
@@ -147,15 +179,15 @@ def summary_table(
 
 
 def anchor_table(totals: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Per anchor and combined: spend as published, paid to member anchors, and the rest (the
-    external spend)."""
+    """Per anchor and combined: spend (receipts and transfers left out), paid to member anchors,
+    and the rest (the external spend)."""
     out = totals.reset_index()
     out["anchor"] = out["anchor"].map(
         lambda a: "All anchors combined" if a == C.COMBINED else names.get(a, a)
     )
     out = out.rename(
         columns={
-            "total": "spend as published (£)",
+            "total": "spend, receipts left out (£)",
             "intra": "paid to member anchors (£)",
             "external": "spend outside the collaborative (£)",
             "payments": "payments (number)",
@@ -165,7 +197,7 @@ def anchor_table(totals: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return out[
         [
             "anchor",
-            "spend as published (£)",
+            "spend, receipts left out (£)",
             "paid to member anchors (£)",
             "spend outside the collaborative (£)",
             "payments (number)",
@@ -343,11 +375,17 @@ def left_out_table(left_out: dict, rules=None) -> pd.DataFrame:
 
 
 def concentration_table(ind: dict) -> pd.DataFrame:
-    """Supplier concentration of the combined spend: HHI and the top-N share
-    (anchorlib.indicators.spend.hhi, top_n_share)."""
+    """Portfolio concentration of the combined spend: the HHI of procurement spend (the published
+    figure, anchorlib.indicators.concentration.portfolio_hhi), the HHI of all named suppliers
+    and the top-N share.  No merger-regulation threshold: one buyer's portfolio is not a market
+    (step 7, item 7)."""
     rows = [
         ("Suppliers paid (number)", ind["distinct_suppliers"]),
-        ("HHI, 0 to 10,000 (index)", ind["hhi_10000"]),
+        (
+            "Portfolio concentration of procurement spend, HHI 0 to 10,000 (index)",
+            ind.get("portfolio_hhi_10000"),
+        ),
+        ("HHI of all named-supplier spend, 0 to 10,000 (index)", ind["hhi_10000"]),
         (
             f"Share of named-supplier spend with the {ind['top_n']} largest suppliers (%)",
             as_percent(ind["top_n_share"]),
@@ -360,6 +398,32 @@ def concentration_table(ind: dict) -> pd.DataFrame:
     if ind["top_n"] == 10:
         rows.pop()
     return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+def category_concentration_table(ind: dict, rules=None) -> pd.DataFrame:
+    """Portfolio concentration of procurement spend within each common category
+    (anchorlib.indicators.concentration.hhi_by_category), largest spend first."""
+    labels = {c.id: c.label for c in rules.categories} if rules is not None else {}
+    cols = [
+        "category",
+        "procurement spend with named suppliers (£)",
+        "suppliers (number)",
+        "HHI, 0 to 10,000 (index)",
+        "largest supplier's share (%)",
+    ]
+    return pd.DataFrame(
+        [
+            [
+                labels.get(k, k),
+                v["spend"],
+                v["suppliers"],
+                10000 * v["hhi"],
+                as_percent(v["largest_share"]),
+            ]
+            for k, v in (ind.get("portfolio_hhi_by_category") or {}).items()
+        ],
+        columns=cols,
+    )
 
 
 def top_supplier_table(net_rows: pd.DataFrame, used: pd.DataFrame, place, n: int) -> pd.DataFrame:
@@ -483,6 +547,7 @@ def collaborative_spend(
         shared_spend=shared_spend,
         simulated=bool(ind.get("simulated_share")),
         notes=notes,
+        category_concentration=category_concentration_table(ind, rules),
     )
 
 
@@ -520,7 +585,8 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
         f"{money_words(ind['intra_total'])} of it went "
         "from one member anchor to another, which leaves combined spend of "
         f"{money_words(ind['total'])} with "
-        f"{ind['distinct_suppliers']:,} suppliers (refunds netted off, payments published twice "
+        f"{ind['distinct_suppliers']:,} suppliers (credit notes netted against their supplier, "
+        "receipts left out, payments published twice "
         "counted once)."
     )
     if c.simulated:
@@ -530,19 +596,10 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
             "geographic figures below illustrate the method and say nothing about these suppliers."
         )
     if c.place_tier:
-        out.append(
-            f"Together, {share(ind['place_share_of_all'])} of combined spend went to suppliers "
-            "based in "
-            f"{c.place} ({share(ind['place_share_of_located'])} of the spend whose location is "
-            "known)."
-        )
-    dep = ind["deprived_share_of_located"]
-    if dep is not None:
-        out.append(
-            f"{share(dep)} of located combined spend went to suppliers in "
-            f"{deciles_band(c.deprived_deciles)} "
-            f"(an even spread across England would give {10 * len(c.deprived_deciles)}%)."
-        )
+        out += place_sentences(ind, c.place, "Together, ")
+    dep = deprived_sentence(ind, c.deprived_deciles, "located combined spend")
+    if dep:
+        out.append(dep)
     if c.shared_count:
         pair = _largest_pair(c.overlap)
         part = c.shared_spend / ind["total"] if ind["total"] > 0 else None
