@@ -237,3 +237,18 @@ def test_arrow_and_row_readers_agree_where_content_decides(name):
     rows = read_rows(path, str(path), "t")
     assert_frame_equal(fast.ledger, rows.ledger, check_exact=True)
     assert fast.mappings == rows.mappings
+
+
+def test_a_supplier_column_of_codes_is_no_supplier_names(tmp_path):
+    """'Read it anyway' is wrong: a column called Supplier that holds only vendor codes is
+    refused with the evidence, unless the user names it."""
+    f = _month(
+        tmp_path / "codes.csv",
+        "Supplier,Amount,Payment Date",
+        ["V1001,10.00,01/04/2022", "V1002,11.00,02/04/2022", "SUP-0003,12.00,03/04/2022"],
+    )
+    with pytest.raises(LedgerMappingError) as err:
+        read_ledger_file(f, "t")
+    assert "missing ['supplier_name']" in str(err.value) and "'V1001'" in str(err.value)
+    r = read_ledger_file(f, "t", columns={"supplier_name": "Supplier"})  # the user's call
+    assert r.ledger["supplier_name"].tolist() == ["V1001", "V1002", "SUP-0003"]

@@ -30,6 +30,8 @@ _ORG = re.compile(
     r"charity|university|college|school|partnership|association|society|foundation|uk|"
     r"solutions|consulting|consultants|holdings|healthcare|systems|supplies|cyf|cyfyngedig)\b"
 )
+# one token of letters and digits (both), with - _ / . inside: a vendor code, an account code
+_CODE = re.compile(r"(?=[^ ]*\d)(?=[^ ]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9\-_/.]{1,19}")
 _LETTER = re.compile(r"[A-Za-z]")
 _NUMERIC_DAY = re.compile(r"\d{5}(?:\.\d+)?|\d{8}")
 _YYYYMM = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])")
@@ -49,6 +51,7 @@ class ColumnContent:
     company: float
     name: float  # text with letters that is no number, date or postcode: a name-like value
     org: float  # names with an organisation word (Ltd, plc, Council, Trust, Services ...)
+    code: float  # one word of letters and digits, no number, date or name: 'V1001', 'SUP-0042'
     distinct: float
     samples: tuple[str, ...]
 
@@ -91,10 +94,11 @@ def _month_first(v):
     return parse_date(v, dayfirst=False)
 
 
-def _cell_kinds(v) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool]:
-    """(money, decimals, date, period, postcode, company, name, org) of one non-blank cell."""
+def _cell_kinds(v) -> tuple[bool, ...]:
+    """(money, decimals, date, period, postcode, company, name, org, code) of one non-blank
+    cell."""
     if isinstance(v, dt.date):
-        return False, False, True, False, False, False, False, False
+        return False, False, True, False, False, False, False, False, False
     text = v.strip() if isinstance(v, str) else str(v)
     money = not isinstance(v, bool) and _is(parse_amount, v)
     if money:
@@ -105,7 +109,7 @@ def _cell_kinds(v) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool]:
         date = bool(_NUMERIC_DAY.fullmatch(text)) and _is(parse_date, v)
         period = bool(_YYYYMM.fullmatch(text))
         company = bool(_COMPANY.match(text.replace(" ", "")))
-        return True, decimals, date, period, False, company, False, False
+        return True, decimals, date, period, False, company, False, False, False
     # text: either day/month order (the file's order is settled later, over every row)
     date = _is(parse_date, v) or _is(_month_first, v)
     period = not date and _is(_period_2000, v)
@@ -117,7 +121,10 @@ def _cell_kinds(v) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool]:
         letters >= 1 and not date and not postcode and letters >= 0.5 * len(text.replace(" ", ""))
     )
     org = name and bool(_ORG.search(text))
-    return False, False, date, period, postcode, company, name, org
+    code = bool(_CODE.fullmatch(text)) and not date and not period and not postcode
+    if code:
+        name = org = False  # 'V1001' is a code, not a name
+    return False, False, date, period, postcode, company, name, org, code
 
 
 def _period_2000(v):
@@ -134,7 +141,7 @@ def _column(sample: list[list], j: int, name: str) -> ColumnContent:
         and not (head and isinstance(r[j], str) and normalise_header(r[j]) == head)
     ]
     n = len(cells)
-    counts = [0] * 8
+    counts = [0] * 9
     kinds: dict = {}  # each distinct cell judged once (dates, categories and names repeat)
     for v in cells:
         key = (type(v), v)

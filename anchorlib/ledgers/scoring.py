@@ -36,7 +36,7 @@ __all__ = ["CONFIRM", "Decision", "Mapped", "Unmapped", "decide"]
 #: with their reasons.
 CONFIRM = {"supplier_name": ("name", 0.2), "amount": ("money", 0.2), "payment_date": ("date", 0.2)}
 OTHER_KINDS = {
-    "supplier_name": ("money", "date"),
+    "supplier_name": ("money", "date", "code"),
     "amount": ("name", "date"),
     "payment_date": ("money", "name"),
 }
