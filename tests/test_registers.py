@@ -466,25 +466,26 @@ def test_who_indicators_hand_computed():
         "charitable company": 200.0,
         "not matched": 200.0,
     }
-    # SME known: A (yes) 550, B (no) 200, C public body (no) 100 -> 850 of 950 = 0.8947 >= 0.8;
-    # share = 550 / 850
+    # Procurement spend leaves out C, a public body: A 550 + B 200 + D 80 + E 20 = £850.
+    # SME known: A (yes) 550, B (no) 200 -> 750 of 850 = 0.882 >= 0.8; share = 550 / 750
     sme = sme_share(led, 0.8)
-    assert sme["coverage"] == pytest.approx(850 / 950)
-    assert sme["share"] == pytest.approx(550 / 850)
-    # VCSE known: A no 550, B yes 200, C no 100, D yes (a person's charity) 80 -> 930 of 950;
-    # share = (200 + 80) / 930
+    assert sme["coverage"] == pytest.approx(750 / 850)
+    assert sme["share"] == pytest.approx(550 / 750)
+    # VCSE known: A no 550, B yes 200, D yes (a person's charity) 80 -> 830 of 850;
+    # share = (200 + 80) / 830
     vcse = vcse_share(led, 0.8)
-    assert vcse["coverage"] == pytest.approx(930 / 950)
-    assert vcse["share"] == pytest.approx(280 / 930)
-    # at a 0.9 threshold the SME share (coverage 0.8947) is withheld, the coverage still given
+    assert vcse["coverage"] == pytest.approx(830 / 850)
+    assert vcse["share"] == pytest.approx(280 / 830)
+    # at a 0.9 threshold the SME share (coverage 0.882) is withheld, the coverage still given
     withheld = sme_share(led, 0.9)
     assert withheld["share"] is None and withheld["gate"]["reason"] == "below_threshold"
-    assert withheld["coverage"] == pytest.approx(850 / 950)
-    # NT18/NT19 style: local = the place tier; local SMEs: A 550; local VCSEs: none (B is wider)
+    assert withheld["coverage"] == pytest.approx(750 / 850)
+    # NT18/NT19 style, procurement spend: local = the place tier; local SMEs: A 550; local VCSEs:
+    # none (B is in the wider tier); C, a public body in the place, is not procurement spend
     loc = local_crosstab(led, place)
     assert loc["local_tiers"] == ["place"]
     assert (loc["local_sme"], loc["local_vcse"]) == (550.0, 0.0)
-    assert loc["sme"]["place"] == {"yes": 550.0, "no": 100.0, "unknown": 0.0}
+    assert loc["sme"]["place"] == {"yes": 550.0, "no": 0.0, "unknown": 0.0}
     assert loc["vcse"]["rest_of_uk"] == {"yes": 80.0, "no": 0.0, "unknown": 0.0}
     assert loc["sme"]["unknown"] == {"yes": 0.0, "no": 0.0, "unknown": 20.0}
 

@@ -3,14 +3,19 @@
 Every function takes a located ledger (:mod:`anchorlib.indicators.spend`'s module docstring) whose
 register columns come from ``anchor suppliers enrich`` (:mod:`anchorlib.suppliers.enrich`):
 ``sic_section``, ``legal_form``, ``sme_flag``, ``vcse_flag``, ``register_match_method``.  Spend is
-counted by :func:`anchorlib.indicators.rows.spend_rows` (each payment once, signed pence), so the
-figures add up to the spend total.  Missing columns count as unknown.
+counted as every spend figure counts it (:func:`anchorlib.indicators.netting.counted_rows`: each
+payment once, signed pence, receipts and transfers left out), so spend by SIC section and by legal
+form add up to the spend total.  The SME and VCSE shares and the local cross-tabs are of
+**procurement spend** (:mod:`anchorlib.indicators.procurement`: all spend less redacted payees,
+HMRC, pension funds, precepts and levies, public bodies and grants to individuals), the basis of
+the step 7 headline.  Missing columns count as unknown.
 
 * :func:`enrichment_coverage`: share of spend with a supplier matched to a register.
 * :func:`sic_section_spend`, :func:`legal_form_spend`: £ by SIC 2007 section / legal form.
-* :func:`sme_share`, :func:`vcse_share`: share of spend whose size / VCSE status is known that goes
-  to SMEs / VCSEs, *published only* when that known part covers ``indicators.min_type_coverage``
-  of the spend (:func:`anchorlib.indicators.gates.type_gate`); the coverage is always given.
+* :func:`sme_share`, :func:`vcse_share`: share of the procurement spend whose size / VCSE status
+  is known that goes to SMEs / VCSEs, *published only* when that known part covers
+  ``indicators.min_type_coverage`` of procurement spend
+  (:func:`anchorlib.indicators.gates.type_gate`); the coverage is always given.
 * :func:`local_crosstab`: NT18 / NT19 style, spend by tier x SME (or VCSE) status, and the local
   (place tier and inside) SME and VCSE spend.
 
@@ -29,7 +34,9 @@ import pandas as pd
 
 from anchorlib.config.places import UNKNOWN, Place
 from anchorlib.indicators.gates import type_gate
-from anchorlib.indicators.rows import PENCE, pence_total, pounds, share, spend_rows, text_column
+from anchorlib.indicators.netting import counted_rows
+from anchorlib.indicators.procurement import procurement_rule
+from anchorlib.indicators.rows import PENCE, pence_total, pounds, share, text_column
 from anchorlib.indicators.tiers import local_tiers
 
 __all__ = [
@@ -47,8 +54,13 @@ _VCSE_TYPES = ("charity", "cic_social_enterprise", "cooperative_mutual")
 _NOT_MATCHED = "not matched"
 
 
-def _rows(ledger: pd.DataFrame) -> pd.DataFrame:
-    return spend_rows(ledger)
+def _rows(ledger: pd.DataFrame, place: Place | None = None) -> pd.DataFrame:
+    return counted_rows(ledger, place)
+
+
+def _procurement(ledger: pd.DataFrame, place: Place | None = None) -> pd.DataFrame:
+    rows = counted_rows(ledger, place)
+    return rows[procurement_rule(rows).isna()]
 
 
 def _by(rows: pd.DataFrame, labels: pd.Series) -> dict[str, float]:
@@ -99,7 +111,7 @@ def supplier_status(rows: pd.DataFrame, which: str) -> pd.Series:
 
 
 def _gated_share(ledger: pd.DataFrame, which: str, threshold: float, what: str) -> dict:
-    rows = _rows(ledger)
+    rows = _procurement(ledger)
     status = supplier_status(rows, which)
     total = pence_total(rows)
     known = pence_total(rows, status != UNKNOWN)
@@ -116,26 +128,28 @@ def _gated_share(ledger: pd.DataFrame, which: str, threshold: float, what: str) 
 
 
 def sme_share(ledger: pd.DataFrame, threshold: float = 0.8) -> dict:
-    """SME share of spend: spend with SMEs / spend whose supplier's SME status is known; ``share``
-    is None (withheld) unless the known part covers ``threshold`` of all spend (``coverage``,
-    always given; ``gate`` says why).  A floor: the flag is a proxy from the accounts filed."""
+    """SME share of procurement spend: procurement spend with SMEs / procurement spend whose
+    supplier's SME status is known; ``share`` is None (withheld) unless the known part covers
+    ``threshold`` of procurement spend (``coverage``, always given; ``gate`` says why).  A floor:
+    the flag is a proxy from the accounts filed."""
     return _gated_share(ledger, "sme", threshold, "SME share")
 
 
 def vcse_share(ledger: pd.DataFrame, threshold: float = 0.8) -> dict:
-    """VCSE share of spend: spend with charities, CIOs, charitable companies, CICs and registered
-    societies / spend whose supplier's VCSE status is known; withheld below ``threshold``
-    coverage, as :func:`sme_share`."""
+    """VCSE share of procurement spend: procurement spend with charities, CIOs, charitable
+    companies, CICs and registered societies / procurement spend whose supplier's VCSE status is
+    known; withheld below ``threshold`` coverage, as :func:`sme_share`."""
     return _gated_share(ledger, "vcse", threshold, "VCSE share")
 
 
 def local_crosstab(ledger: pd.DataFrame, place: Place) -> dict:
-    """NT18 / NT19 style: spend (£) by the supplier's tier x SME status and tier x VCSE status
+    """NT18 / NT19 style: procurement spend (£) by the supplier's tier x SME status and tier x VCSE
+    status
     (``{'sme': {tier: {'yes', 'no', 'unknown'}}, 'vcse': {...}}``), and ``local_sme`` /
     ``local_vcse``: spend with SMEs / VCSEs located in the local tiers (the place tier and those
     inside it).  ``local_tiers`` names them.  Located by the register's postcode, so simulated where
     the postcodes are."""
-    rows = spend_rows(ledger, place)
+    rows = _procurement(ledger, place)
     local = local_tiers(place)
     out: dict = {"local_tiers": local}
     for which in ("sme", "vcse"):
@@ -161,6 +175,9 @@ def who_indicators(ledger: pd.DataFrame, place: Place, settings=None) -> dict:
     ``anchor indicators --json``)."""
     threshold = getattr(settings, "min_type_coverage", 0.8) if settings is not None else 0.8
     return {
+        "basis": "spend by section and legal form: all spend; SME, VCSE and local: procurement "
+        "spend",
+        "procurement_total": pounds(pence_total(_procurement(ledger))),
         "enrichment_coverage": enrichment_coverage(ledger),
         "sic_section_spend": sic_section_spend(ledger),
         "legal_form_spend": legal_form_spend(ledger),

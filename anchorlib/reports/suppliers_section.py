@@ -90,7 +90,7 @@ def who_section(
             },
             *[
                 {
-                    "measure": f"{label} share of spend where known",
+                    "measure": f"{label} share of procurement spend where known",
                     "share (%)": _pct(ind[k]["share"]),
                     "coverage (%)": _pct(ind[k]["coverage"]),
                     "published": "yes" if ind[k]["gate"]["passed"] else "no: coverage too low",
@@ -178,16 +178,17 @@ def _sentences(ind: dict, regs: list[dict], simulated: bool, name: str) -> list[
         g = ind[k]
         if g["gate"]["passed"]:
             out.append(
-                f"{fmt_share(g['share'], 1)} of the spend whose supplier's status is known went to "
-                f"{label} (known for {fmt_share(g['coverage'], 1)} of all spend)."
+                f"{fmt_share(g['share'], 1)} of the procurement spend whose supplier's status is "
+                f"known went to {label} (known for {fmt_share(g['coverage'], 1)} of procurement "
+                "spend)."
             )
         else:
             out.append(g["gate"]["sentence"])
     loc = ind["local"]
     if loc["local_tiers"]:
         out.append(
-            f"Spend with local SMEs (NT18 style): £{loc['local_sme']:,.0f}; with local VCSEs "
-            f"(NT19 style): £{loc['local_vcse']:,.0f} (suppliers located in "
+            f"Procurement spend with local SMEs (NT18 style): £{loc['local_sme']:,.0f}; with "
+            f"local VCSEs (NT19 style): £{loc['local_vcse']:,.0f} (suppliers located in "
             f"{', '.join(loc['local_tiers'])})."
         )
     return out
