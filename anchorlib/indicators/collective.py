@@ -65,7 +65,46 @@ __all__ = [
     "collab_settings",
     "anchor_ids",
     "net_rows",
+    "DECILE_BASIS_INDICES",
+    "decile_heading",
+    "no_decile_words",
+    "decile_basis_note",
 ]
+
+#: The indices a located supplier's decile comes from under ``deprivation_basis: own_nation``.
+DECILE_BASIS_INDICES = "IMD 2025 England, WIMD 2019, SIMD 2020, NIMDM 2017"
+
+
+def decile_heading(basis: str = "own_nation") -> str:
+    """The heading of a table of spend by the supplier's deprivation decile, naming its basis
+    (the collaborative's ``indicators.deprivation_basis``): under ``own_nation`` a supplier's
+    ``imd25_decile`` is its own nation's decile, so a heading "IMD 2025" would mislabel it."""
+    if basis == "england_only":
+        return "IMD 2025 decile of the supplier's neighbourhood (England only)"
+    return f"deprivation decile within the supplier's own nation ({DECILE_BASIS_INDICES})"
+
+
+def no_decile_words(basis: str = "own_nation") -> str:
+    """The row of located spend with no decile (``no_decile``), in words, by basis."""
+    if basis == "england_only":
+        return "located, no English IMD decile (outside England, or neighbourhood not known)"
+    return "located, no decile (small area not known, or not ranked by its nation's index)"
+
+
+def decile_basis_note(basis: str = "own_nation") -> str:
+    """A sentence for a spend page: which basis its deprivation deciles use."""
+    if basis == "england_only":
+        return (
+            "Deprivation basis: England only (deprivation_basis: england_only). Deciles are IMD "
+            "2025, among England's neighbourhoods; suppliers in Wales, Scotland and Northern "
+            "Ireland have no decile."
+        )
+    return (
+        "Deprivation basis: each supplier's own nation (deprivation_basis: own_nation). A decile "
+        f"is within the supplier's nation, on its own index ({DECILE_BASIS_INDICES}): decile 1 "
+        "is its nation's most deprived 10% of small areas. The indices differ, so deciles are "
+        "not comparable across nations."
+    )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -532,15 +571,18 @@ def combined_by_deprivation(
     deciles: Iterable[int] | None = None,
     intra: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Combined spend by IMD 2025 decile of the supplier's LSOA, net of intra-collaborative
-    payments.
+    """Combined spend by deprivation decile of the supplier's small area, net of
+    intra-collaborative payments.  The decile follows the collaborative's
+    ``deprivation_basis`` (:func:`decile_heading`): its own nation's index (default) or IMD 2025
+    only.
 
-    Rows ``'1'`` (most deprived 10% of LSOAs in England) to ``'10'``, ``no_decile``
-    (located outside England), ``unknown`` (not located), then ``deprived`` (the
+    Rows ``'1'`` (most deprived 10% of small areas in the supplier's nation; in England under
+    ``england_only``) to ``'10'``, ``no_decile`` (located with no decile), ``unknown`` (not
+    located), then ``deprived`` (the
     collaborative's ``deprived_deciles``, e.g. 1-2).  Columns ``spend`` (£),
     ``share_of_all``, ``share_of_located`` (of spend with a located supplier, as
     :func:`anchorlib.indicators.spend.deprived_share`), ``share_of_ranked`` (of spend with suppliers
-    in England), and ``spend_<anchor>``.
+    that have a decile), and ``spend_<anchor>``.  ``attrs["decile_heading"]``: the basis in words.
     """
     deciles = (
         list(deciles) if deciles is not None else list(collab_settings(collab).deprived_deciles)
@@ -576,6 +618,7 @@ def combined_by_deprivation(
         col[label] = sum(part[str(d)] for d in deciles)
         out[f"spend_{a}"] = col
     out.attrs["deprived_deciles"] = deciles
+    out.attrs["decile_heading"] = decile_heading(collab_settings(collab).deprivation_basis)
     out.attrs["intra_total"] = pounds(rows.loc[flag, "_pence"].sum())
     return out
 
@@ -588,10 +631,10 @@ def combined_tier_deprivation(
     place: Place | None = None,
     intra: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Combined spend (£, net of intra payments) by tier (rows) and IMD 2025 decile (columns
-    ``'1'``..``'10'``,
-    ``no_decile``, ``unknown``), with ``total`` row and column: where the local and the deprived
-    spend meet."""
+    """Combined spend (£, net of intra payments) by tier (rows) and the supplier's deprivation
+    decile (columns ``'1'``..``'10'``, ``no_decile``, ``unknown``; the decile on the
+    collaborative's ``deprivation_basis``, :func:`decile_heading`), with ``total`` row and column:
+    where the local and the deprived spend meet."""
     pl = collab_place(collab, place)
     rows, flag = net_rows(ledger, collab, aliases, intra)
     net = rows[~flag]
@@ -606,6 +649,7 @@ def combined_tier_deprivation(
     out = tab / 100
     out.index.name = "tier"
     out.columns.name = "decile"
+    out.attrs["decile_heading"] = decile_heading(collab_settings(collab).deprivation_basis)
     return out
 
 
