@@ -459,3 +459,52 @@ def test_figures_agree_with_anchorlib_collective():
         c.tiers["spend (£)"].tolist()
         == C.combined_by_tier(led, collab, place=PLACE)["spend"].tolist()
     )
+
+
+def test_the_headline_never_outruns_the_located_share():
+    """Step 7 item 20: the issue's new collaborative whose register has no postcodes yet."""
+    led = make_ledger()
+    for col in ("tier", "postcode", "lad24_code", "imd25_decile"):
+        if col in led.columns:
+            led[col] = None
+    text = R.collaborative_reading(R.collaborative_spend(make_collab(), led))
+    assert any(s.startswith("No supplier is located yet (0% of the spend)") for s in text)
+    assert any("anchor suppliers enrich" in s for s in text)
+    # no place or deprivation share is presented as the partnership's position
+    assert not any("went to suppliers based in" in s for s in text)
+    assert not any("most deprived" in s for s in text)
+
+
+def test_below_the_setting_the_located_share_comes_first(rep):
+    # say 60% of procurement spend is located, 25% of it in the place
+    gate = {**rep.indicators["located_gate"]}
+    from anchorlib.indicators.gates import located_gate
+
+    ind = {**rep.indicators, "located_gate": located_gate(0.6, 0.8)}
+    text = R.collaborative_reading(dataclasses.replace(rep, indicators=ind))
+    i = next(i for i, s in enumerate(text) if s.startswith("Only 60.0% of the spend has a located"))
+    assert text[i + 1] == (
+        "Of the located procurement spend only, 25% went to suppliers based in Testshire: a "
+        "figure for that part, not a position."
+    )
+    assert gate["passed"]  # the hand example itself is all located
+
+
+def test_the_vcse_share_needs_the_types_to_cover_the_spend():
+    from anchorlib.indicators.gates import type_gate
+    from anchorlib.reports.anchor_spend import org_type_sentence
+
+    # companies 600, a CIC 100, unknown 300 of 1,000: types cover 70% < 80%
+    ind = {
+        "org_type_share": {"company": 0.6, "cic_social_enterprise": 0.1, "unknown": 0.3},
+        "social_economy_share": 0.1,
+        "vcse_gate": type_gate(0.7, 0.8, "social-economy (VCSE) share"),
+    }
+    text = org_type_sentence(ind)
+    assert "coverage is too low to publish the social-economy (VCSE) share" in text
+    assert "Only 70.0% of the spend has a supplier of known type" in text
+    assert "The social economy" not in text
+    ind["vcse_gate"] = type_gate(0.9, 0.8)
+    assert org_type_sentence(ind).endswith(
+        "The social economy (charities, social enterprises, co-operatives) took 10%."
+    )
