@@ -174,3 +174,35 @@ def test_year_comparability_per_anchor_and_combined(cov):
         "comparable": False,
         "not_comparable_because": ["no baseline year"],
     }
+
+
+def test_coverage_in_the_text_of_anchor_indicators(cov):
+    from anchorlib.cli.indicators import coverage_lines
+
+    lines = coverage_lines(C.coverage_json(cov.reset_index()))
+    assert lines[0].split() == [
+        "anchor",
+        "year",
+        "months",
+        "smallest",
+        "under",
+        "£500",
+        "threshold",
+        "VAT",
+        "basis",
+    ]
+    rows = [ln.split(None, 2) for ln in lines[2:]]
+    assert [r[:2] for r in rows] == [["a", "2022-23"], ["a", "2023-24"], ["b", "2022-23"]]
+    # a 2022-23: 12 of 12, smallest £300.00, 1 in 12 under £500 = 8.3%, £250 and over, net
+    assert lines[2].split()[2:] == [
+        "12",
+        "of",
+        "12",
+        "£300.00",
+        "8.3%",
+        "£250",
+        "and",
+        "over",
+        "net",
+    ]
+    assert lines[4].split()[2:5] == ["11", "of", "12"]

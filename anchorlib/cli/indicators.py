@@ -445,8 +445,31 @@ def format_indicators(out: dict) -> str:
     )
     if "by_year" in out:
         lines += ["", "By financial year"] + _by_year_table(out["by_year"], meta)
+    if out.get("coverage"):
+        lines += ["", "What each ledger covers (step 7: comparable only on the same basis)"]
+        lines += coverage_lines(out["coverage"])
     lines += ["", f"Definitions: {meta['definitions']}"]
     return "\n".join(lines)
+
+
+def coverage_lines(coverage: dict) -> list[str]:
+    """The ``coverage`` key of ``anchor indicators`` as a text table: one row per anchor and
+    financial year (months, smallest payment, lines under £500, threshold band, VAT basis)."""
+    head = ["anchor", "year", "months", "smallest", "under £500", "threshold", "VAT basis"]
+    body = [
+        [
+            a,
+            y,
+            f"{c['months']} of 12",
+            "-" if c["smallest_payment"] is None else f"£{c['smallest_payment']:,.2f}",
+            _pct(c["share_under_500"]),
+            c["threshold_band"],
+            c["vat_basis"],
+        ]
+        for a, years in coverage.items()
+        for y, c in years.items()
+    ]
+    return _table(head, body)
 
 
 def _deciles_label(dec: list[int]) -> str:
