@@ -78,21 +78,24 @@ report.table(s.tiers, f"{s.anchor_name}: spend by tier", name="spend_by_tier",
 # %% [markdown]
 # ## Spend by neighbourhood deprivation
 #
-# The IMD 2025 decile of the neighbourhood (LSOA) where each located supplier is based. Suppliers in
-# Wales, Scotland or Northern Ireland have no English decile.
+# The deprivation decile of the small area where each located supplier is based, 1 the most deprived 10%.
+# Under the default basis (`deprivation_basis: own_nation`) a supplier in Wales, Scotland or Northern
+# Ireland has its own nation's decile (WIMD 2019, SIMD 2020, NIMDM 2017), which says how deprived its area
+# is within that nation only; under `england_only` it has none. The table's note names this page's basis.
 
 # %%
-ranked = charts.ranked_deciles(s.deciles, "IMD 2025 decile of the supplier's neighbourhood")
-fig = charts.hbar(ranked["IMD 2025 decile of the supplier's neighbourhood"], ranked["share of located spend (%)"],
+from anchorlib.indicators.collective import decile_basis_note
+
+dec_col = s.deciles.columns[0]  # its heading names the deprivation basis
+ranked = charts.ranked_deciles(s.deciles, dec_col)
+fig = charts.hbar(ranked[dec_col], ranked["share of located spend (%)"],
                   title=f"{s.anchor_name}: located spend by the deprivation of the supplier's neighbourhood",
                   xlabel="share of located spend (%)", unit="%", colours=charts.decile_colours(), reference=10,
                   reference_label="even spread: 10% per decile")
-report.figure(fig, alt=report.describe(ranked, "IMD 2025 decile of the supplier's neighbourhood",
-                                       "share of located spend (%)",
-                                       "Bar chart of the share of located spend by IMD 2025 decile of the "
-                                       "supplier's neighbourhood, 1 most deprived"))
-report.table(s.deciles, f"{s.anchor_name}: spend by IMD 2025 decile of the supplier's neighbourhood",
-             name="spend_by_deprivation")
+report.figure(fig, alt=report.describe(ranked, dec_col, "share of located spend (%)",
+                                       f"Bar chart of the share of located spend by {dec_col}, 1 most deprived"))
+report.table(s.deciles, f"{s.anchor_name}: spend by {dec_col}", name="spend_by_deprivation",
+             notes=decile_basis_note(collab.spec.indicators.deprivation_basis))
 
 # %% [markdown]
 # ## Spend by kind of organisation and sector

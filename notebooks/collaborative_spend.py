@@ -95,26 +95,29 @@ report.table(c.tiers, f"{c.name}: combined spend by tier", name="spend_by_tier",
 # %% [markdown]
 # ## Combined spend by neighbourhood deprivation
 #
-# The IMD 2025 decile of the neighbourhood (LSOA) where each located supplier is based, 1 the most
-# deprived 10% of neighbourhoods in England. Suppliers in Wales, Scotland or Northern Ireland have no
-# English decile.
+# The deprivation decile of the small area where each located supplier is based, 1 the most deprived 10%.
+# Under the default basis (`deprivation_basis: own_nation`) a supplier in Wales, Scotland or Northern
+# Ireland has its own nation's decile (WIMD 2019, SIMD 2020, NIMDM 2017), which says how deprived its area
+# is within that nation only; under `england_only` it has none. The table's note names this page's basis.
 
 # %%
-ranked = charts.ranked_deciles(c.deciles, "IMD 2025 decile of the supplier's neighbourhood")
-fig = charts.hbar(ranked["IMD 2025 decile of the supplier's neighbourhood"], ranked["share of located spend (%)"],
+from anchorlib.indicators.collective import decile_basis_note
+
+dec_col = c.deciles.columns[0]  # its heading names the deprivation basis
+ranked = charts.ranked_deciles(c.deciles, dec_col)
+fig = charts.hbar(ranked[dec_col], ranked["share of located spend (%)"],
                   title="All anchors combined: located spend by the deprivation of the supplier's neighbourhood",
                   xlabel="share of located combined spend (%)", unit="%", colours=charts.decile_colours(),
                   reference=10, reference_label="even spread: 10% per decile")
-report.figure(fig, alt=report.describe(ranked, "IMD 2025 decile of the supplier's neighbourhood",
-                                       "share of located spend (%)",
-                                       "Bar chart of the share of located combined spend by IMD 2025 decile of "
-                                       "the supplier's neighbourhood, 1 most deprived"))
-report.table(c.deciles, f"{c.name}: combined spend by IMD 2025 decile of the supplier's neighbourhood",
-             name="spend_by_deprivation")
+report.figure(fig, alt=report.describe(ranked, dec_col, "share of located spend (%)",
+                                       f"Bar chart of the share of located combined spend by {dec_col}, "
+                                       "1 most deprived"))
+report.table(c.deciles, f"{c.name}: combined spend by {dec_col}", name="spend_by_deprivation",
+             notes=decile_basis_note(collab.spec.indicators.deprivation_basis))
 report.table(c.tier_deprivation, f"{c.name}: spend in the most deprived neighbourhoods, by tier",
              name="deprived_spend_by_tier",
-             notes=f"Most deprived: IMD 2025 deciles {', '.join(map(str, c.deprived_deciles))}. Share: of the "
-                   "tier's spend with suppliers in England.")
+             notes=f"Most deprived: deciles {', '.join(map(str, c.deprived_deciles))} ({dec_col}). Share: of the "
+                   "tier's spend with suppliers that have a decile.")
 
 # %%
 from anchorlib.reports import suppliers_section

@@ -22,7 +22,11 @@ import pandas as pd
 from anchorlib.config.places import OUTSIDE, UNKNOWN
 from anchorlib.core.fmt import as_percent, decile_label, deciles_band, money_words, percent, share
 from anchorlib.indicators import spend
-from anchorlib.indicators.collective import flag_self_payments
+from anchorlib.indicators.collective import (
+    decile_heading,
+    flag_self_payments,
+    no_decile_words,
+)
 from anchorlib.indicators.netting import counted_rows
 from anchorlib.indicators.procurement import procurement_rows
 from anchorlib.indicators.progress import year_coverage
@@ -105,7 +109,9 @@ def tier_table(ind: dict, place) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def decile_table(ind: dict) -> pd.DataFrame:
+def decile_table(ind: dict, basis: str = "own_nation") -> pd.DataFrame:
+    """Spend by the supplier's deprivation decile, headed with its basis (the collaborative's
+    ``deprivation_basis``: :func:`anchorlib.indicators.collective.decile_heading`)."""
     dec = ind["decile_spend"]
     located = sum(v for k, v in dec.items() if k != UNKNOWN)
     rows = []
@@ -113,13 +119,13 @@ def decile_table(ind: dict) -> pd.DataFrame:
         label = (
             decile_label(int(k))
             if k.isdigit()
-            else "located, no English IMD decile (outside England, or neighbourhood not known)"
+            else no_decile_words(basis)
             if k == spend.NO_DECILE
             else "location not known"
         )
         rows.append(
             {
-                "IMD 2025 decile of the supplier's neighbourhood": label,
+                decile_heading(basis): label,
                 "spend (£)": v,
                 "share of located spend (%)": None
                 if k == UNKNOWN or located <= 0
@@ -343,7 +349,7 @@ def anchor_spend(
         deprived_deciles=list(settings.deprived_deciles),
         indicators=ind,
         tiers=tier_table(ind, place),
-        deciles=decile_table(ind),
+        deciles=decile_table(ind, settings.deprivation_basis),
         org_types=org_type_table(ind),
         sectors=sector_table(ind),
         top_suppliers=top_supplier_table(rows, suppliers_listed, place),

@@ -223,18 +223,17 @@ def tier_table(by_tier: pd.DataFrame, place, names: dict[str, str]) -> pd.DataFr
     return pd.concat([out, per.reset_index(drop=True)], axis=1)
 
 
-def _decile_words(k: str) -> str:
+def _decile_words(k: str, basis: str = "own_nation") -> str:
     if k.isdigit():
         return decile_label(int(k))
-    return (
-        "located, no English IMD decile (outside England, or neighbourhood not known)"
-        if k == spend.NO_DECILE
-        else "location not known"
-    )
+    return C.no_decile_words(basis) if k == spend.NO_DECILE else "location not known"
 
 
-def decile_table(by_decile: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Combined spend by IMD 2025 decile of the supplier's neighbourhood
+def decile_table(
+    by_decile: pd.DataFrame, names: dict[str, str], basis: str = "own_nation"
+) -> pd.DataFrame:
+    """Combined spend by deprivation decile of the supplier's neighbourhood, headed with its basis
+    (:func:`anchorlib.indicators.collective.decile_heading`)
     (collective.combined_by_deprivation).
 
     The ``deprived`` summary row is left out (it would count its deciles twice); it is in the
@@ -242,9 +241,7 @@ def decile_table(by_decile: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame
     d = by_decile.drop(index="deprived", errors="ignore")
     out = pd.DataFrame(
         {
-            "IMD 2025 decile of the supplier's neighbourhood": [
-                _decile_words(str(k)) for k in d.index
-            ],
+            C.decile_heading(basis): [_decile_words(str(k), basis) for k in d.index],
             "spend (£)": d["spend"].to_numpy(),
             "share of located spend (%)": (100 * d["share_of_located"]).to_numpy(),
             "share of all spend (%)": (100 * d["share_of_all"]).to_numpy(),
@@ -532,7 +529,11 @@ def collaborative_spend(
         summary=summary_table(ind, totals, place, shared_count, shared_spend),
         anchors=anchor_table(totals, names),
         tiers=tier_table(C.combined_by_tier(rows, collab, aliases, intra=flag), place, names),
-        deciles=decile_table(C.combined_by_deprivation(rows, collab, aliases, intra=flag), names),
+        deciles=decile_table(
+            C.combined_by_deprivation(rows, collab, aliases, intra=flag),
+            names,
+            settings.deprivation_basis,
+        ),
         tier_deprivation=tier_deprivation_table(
             C.combined_tier_deprivation(rows, collab, aliases, intra=flag), place, deciles
         ),
