@@ -343,12 +343,15 @@ def home_district_share(
 
 
 def decile_spend(ledger: pd.DataFrame) -> dict[str, float]:
-    """Spend by IMD 2025 decile of the supplier's LSOA, £.
+    """Spend by deprivation decile of the supplier's small area, £.
 
-    Keys ``'1'`` (most deprived 10% of LSOAs in England) to ``'10'``,
-    ``no_decile`` (located outside England: Wales, Scotland, Northern Ireland
-    have their own indices) and ``unknown`` (supplier not located).  Sums to
-    the total.  Source: English Indices of Deprivation 2025 (MHCLG), LSOA 2021.
+    The decile is the located ledger's ``imd25_decile``, on the collaborative's
+    ``deprivation_basis``: under ``own_nation`` (the default) the supplier's own nation's
+    decile (IMD 2025 England, WIMD 2019, SIMD 2020, NIMDM 2017; each within its nation), under
+    ``england_only`` IMD 2025 only.  Keys ``'1'`` (most deprived 10% of the nation's small areas)
+    to ``'10'``, ``no_decile`` (located with no decile: its small area not known or, under
+    ``england_only``, outside England) and ``unknown`` (supplier not located).  Sums to the
+    total.  Headings: :func:`anchorlib.indicators.collective.decile_heading`.
     """
     rows = counted_rows(ledger)
     out = {str(d): 0 for d in range(1, 11)}
