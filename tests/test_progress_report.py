@@ -104,6 +104,17 @@ def test_indicator_labels_and_units():
     assert R.indicator_label("staff_local_share", "X") == "Staff local share (%)"
 
 
+def test_anchor_ids_named_on_the_page():
+    names = {"lancashire": "Lancashire CC", "lancashire_pcc": "The PCC"}
+    assert R.named("lancashire_pcc: VAT basis unknown; lancashire: every line", names) == (
+        "The PCC: VAT basis unknown; Lancashire CC: every line"
+    )
+    assert R.named("other anchors than in the baseline year", names) == (
+        "other anchors than in the baseline year"
+    )
+    assert R.named(None, names) is None
+
+
 def test_year_status_and_label():
     assert R.year_status(12, True, True, False, True) == "full year"
     assert R.year_status(12, True, True, True, True) == "baseline year, full year"
@@ -171,12 +182,14 @@ def test_coverage_table(rep, padded, full):
     assert f["threshold band"].tolist() == ["every line", "every line"]
     p = padded.coverage.set_index("financial year")
     assert p.loc["2022-23", "year"] == "baseline year, full year"
+    # the library's anchor ids are the anchors' names on the page
     assert p.loc["2023-24", "year"] == (
-        "full year; not comparable: c: threshold £250 and over in 2022-23, £500 and over in "
-        "2023-24; p: threshold £500 and over in 2022-23, £250 and over in 2023-24"
+        f"full year; not comparable: {NAMES['c']}: threshold £250 and over in 2022-23, £500 and "
+        f"over in 2023-24; {NAMES['p']}: threshold £500 and over in 2022-23, £250 and over in "
+        "2023-24"
     )
     assert p.loc["2023-24", "threshold band"] == (
-        "c: £500 and over; p: £250 and over; f: £500 and over"
+        f"{NAMES['c']}: £500 and over; {NAMES['p']}: £250 and over; {NAMES['f']}: £500 and over"
     )
     part = R.collaborative_progress(make_collab(), net(make_ledger(full_rows(drop_f_2324=True))))
     p = part.coverage.set_index("financial year")
@@ -245,7 +258,7 @@ def test_target_year_table(padded):
     assert t["gap to target (percentage points)"].tolist() == [round(40 - B, 1), -10.0]
     assert t["change since the baseline (percentage points)"].tolist() == [0.0, round(50 - B, 1)]
     assert t["year"].iloc[0] == "baseline year, full year"
-    assert t["year"].iloc[1].startswith("full year; not comparable: c: threshold")
+    assert t["year"].iloc[1].startswith(f"full year; not comparable: {NAMES['c']}: threshold")
     tot = padded.target_years[("total", "combined")]
     assert tot["gap to target (£)"].tolist() == [100000 - 13100, 100000 - 3000]
 
@@ -260,8 +273,8 @@ def test_long_table(padded):
     ].iloc[0]
     assert r["value"] == 100 and r["baseline"] == approx(100 * 5200 / 8200)
     assert r["year"] == (
-        "full year; not comparable with the baseline: p: threshold £500 and over in 2022-23, "
-        "£250 and over in 2023-24"
+        f"full year; not comparable with the baseline: {NAMES['p']}: threshold £500 and over in "
+        "2022-23, £250 and over in 2023-24"
     )
     assert r["located share (%)"] == 100 and r["threshold band"] == "£250 and over"
     assert r["VAT basis"] == "net"

@@ -22,6 +22,7 @@ changes and gaps in percentage points.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,7 @@ __all__ = [
     "unit_scale",
     "year_flags",
     "format_figure",
+    "named",
 ]
 
 #: Words and units for the default indicators of
@@ -172,9 +174,19 @@ def year_status(
     return f"baseline year, {text}" if is_baseline else text
 
 
-def _reason(r) -> str | None:
+def _reason(r, names: dict[str, str] | None = None) -> str | None:
     v = getattr(r, "not_comparable_because", None)
-    return None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+    return None if v is None or (isinstance(v, float) and pd.isna(v)) else named(str(v), names)
+
+
+def named(text, names: dict[str, str] | None):
+    """``text`` with each ``<anchor id>: `` the library writes (reasons, bands) as the anchor's
+    name, for the page; anything else unchanged."""
+    if not isinstance(text, str) or not names:
+        return text
+    for a in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w]){re.escape(a)}: ", f"{names[a]}: ", text)
+    return text
 
 
 def year_label(year: str, baseline: str | None, complete: bool) -> str:
@@ -287,7 +299,7 @@ def coverage_table(
         rec["anchors with payments (number)"] = present
         if y in flags.index:
             f = flags.loc[y]
-            rec["threshold band"] = f["threshold_band"]
+            rec["threshold band"] = named(f["threshold_band"], names)
             rec["VAT basis"] = f["vat_basis"]
             rec["year"] = year_status(
                 int(f["months"]),
@@ -295,7 +307,7 @@ def coverage_table(
                 bool(f["comparable"]),
                 bool(f["is_baseline"]),
                 base_complete,
-                _reason(f),
+                _reason(f, names),
             )
         else:
             rec["year"] = "no combined figures"
@@ -378,9 +390,15 @@ def _yes_no(x) -> str:
     return "–" if x is None or (isinstance(x, float) and pd.isna(x)) else "yes" if x else "no"
 
 
-def target_year_table(table: pd.DataFrame, indicator: str, anchor: str, place: str) -> pd.DataFrame:
-    """One target's indicator year by year: value, target, gap, change since the baseline, and the
-    year's status."""
+def target_year_table(
+    table: pd.DataFrame,
+    indicator: str,
+    anchor: str,
+    place: str,
+    names: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """One target's indicator year by year: value, target, gap, change since the baseline, the
+    located share and the year's status (anchors named by ``names``)."""
     rows = table[(table["indicator"] == indicator) & (table["anchor"] == anchor)].sort_values(
         "financial_year"
     )
@@ -400,7 +418,7 @@ def target_year_table(table: pd.DataFrame, indicator: str, anchor: str, place: s
                     bool(r.comparable),
                     bool(r.is_baseline),
                     base_complete,
-                    _reason(r),
+                    _reason(r, names),
                 )
                 for r in rows.itertuples()
             ],
@@ -433,7 +451,7 @@ def long_table(table: pd.DataFrame, place: str, names: dict[str, str]) -> pd.Dat
             "target": t["target"] * k,
             "gap to target": t["gap"] * k,
             "located share (%)": t["located_share"] * 100,
-            "threshold band": t["threshold_band"],
+            "threshold band": t["threshold_band"].map(lambda b: named(b, names)),
             "VAT basis": t["vat_basis"],
             "year": [
                 f"{'full year' if c else f'incomplete: {m} of 12 months'}"
@@ -441,7 +459,7 @@ def long_table(table: pd.DataFrame, place: str, names: dict[str, str]) -> pd.Dat
                     ""
                     if cmp or not c
                     else "; not comparable with the baseline"
-                    + (f": {why}" if isinstance(why, str) and why else "")
+                    + (f": {named(why, names)}" if isinstance(why, str) and why else "")
                 )
                 for m, c, cmp, why in zip(
                     t["months"], t["complete"], t["comparable"], t["not_comparable_because"]
@@ -511,7 +529,7 @@ def collaborative_progress(
     names = {a.id: a.name for a in collab.spec.anchors}
     years = sorted(table["financial_year"].unique())
     target_years = {
-        (t.indicator, t.anchor): target_year_table(table, t.indicator, t.anchor, place.name)
+        (t.indicator, t.anchor): target_year_table(table, t.indicator, t.anchor, place.name, names)
         for t in collab.spec.targets
         if ((table["indicator"] == t.indicator) & (table["anchor"] == t.anchor)).any()
     }
