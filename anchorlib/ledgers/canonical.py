@@ -102,6 +102,11 @@ class LedgerResult:
                 f"(difference £{_gbp(a['difference_pence'])}); payments {span}"
             )
             lines.append(
+                f"  amount read: VAT basis {a['vat_basis']} (header {a['amount_header']!r}); "
+                f"payment dates to the {a['date_precision']} (columns.csv: how each column was "
+                "chosen)"
+            )
+            lines.append(
                 f"  duplicates across files: {a['rows_duplicate']:,} rows "
                 f"(£{_gbp(a['total_duplicate_pence'])}), flagged; "
                 f"identical rows repeated within a file: {a['rows_repeated_within_file']:,}, kept; "
