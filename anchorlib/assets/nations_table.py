@@ -8,7 +8,8 @@ rank or measure is never compared across nations, and the tables are kept apart 
 nation, one XLSX sheet per nation).
 
 This is the building block of ``anchor run --places lads --nations uk`` (issue 11, item 5): the
-national comparison per nation.  The published site of every UK place profile is not built yet.
+national comparison per nation, its places' ranks within their nation
+(:func:`anchorlib.assets.national_uk.nation_ranks`) and the index page's tables.
 """
 
 from __future__ import annotations
