@@ -38,7 +38,6 @@ from anchorlib.reports.params import check_parameters
 check_parameters(globals(), "place_profile")
 
 # %% tags=["timing-imports"]
-from anchorlib.reports import charts
 from anchorlib.reports import display as report
 from anchorlib.reports import maps
 from anchorlib.reports import place_profile as profile
@@ -59,8 +58,7 @@ report.reading(profile.profile_reading(p))
 # %% tags=["timing-plot"]
 # The map people can explore (zoom, pan, a label for each small area with its own index's decile and rank);
 # the PNG for print.
-fig = charts.decile_map(p.lsoas, "imd_decile", lads=p.outlines, figsize=(7.5, 7),
-                        title=f"{p.name}: {p.index_label} decile of each small area, within {p.nation}")
+fig = profile.profile_map(p)
 maps.figure(fig, p.lsoas, lads=p.outlines, alt=profile.map_alt(p), code=p.code_column, name=p.name_column,
             caption="Contains OS data © Crown copyright and database right 2025. Source: ONS, MHCLG, "
                     "Welsh Government, Scottish Government, NISRA.")

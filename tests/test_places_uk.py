@@ -111,6 +111,8 @@ def test_profiles_never_compare_across_nations(asset):
     assert "England" not in text.replace("England's IMD or another nation's index", "")
     assert "SIMD 2020" in text and "within Scotland" in text
     assert s.sources == ["simd2020", "lookup_dz11_ca", "population_mid2021_dz11", "boundaries_dz11"]
+    fig = profile.profile_map(s)  # the static map's legend names its own index, not IMD 2025
+    assert fig.axes[0].get_legend().get_title().get_text() == "SIMD 2020 decile\n(within Scotland)"
     w = profile.place_profile("W06000024", asset)
     assert w.ranks.columns[2] == "rank among the 1 local authorities of Wales (1 = most deprived)"
     assert w.ranks.iloc[:, 2].tolist() == ["1 of 1"] * 6

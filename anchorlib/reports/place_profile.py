@@ -49,7 +49,7 @@ from anchorlib.reports.place_baseline import (
     summary_table,
 )
 
-__all__ = ["PlaceProfile", "place_profile", "profile_reading", "map_alt"]
+__all__ = ["PlaceProfile", "place_profile", "profile_reading", "map_alt", "profile_map"]
 
 
 NOT_AVAILABLE = "not available"
@@ -456,3 +456,21 @@ def map_alt(p: PlaceProfile) -> str:
         f"{int(d[count].iloc[0])} are in decile 1; the most common decile is "
         f"{str(top.iloc[0]).split(' ')[0]} ({int(top[count])} {words}).{where}"
     )
+
+
+def profile_map(p: PlaceProfile, figsize=(7.5, 7)):
+    """The place's static decile map (:func:`anchorlib.reports.charts.decile_map`), its title and
+    legend naming the place's own index (the chart's default legend says IMD 2025)."""
+    from anchorlib.reports import charts
+
+    fig = charts.decile_map(
+        p.lsoas,
+        "imd_decile",
+        lads=p.outlines,
+        figsize=figsize,
+        title=f"{p.name}: {p.index_label} decile of each small area, within {p.nation}",
+    )
+    legend = fig.axes[0].get_legend() if fig.axes else None
+    if legend is not None:
+        legend.set_title(f"{p.index_label} decile\n(within {p.nation})")
+    return fig
