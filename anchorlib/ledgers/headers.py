@@ -143,11 +143,10 @@ def _amount_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
 
 def _date_rule(norm: str, w: set[str], out: dict[str, int]) -> None:
     """The payment date priority of a header, into ``out`` (which holds the fields tried before)."""
-    if (
-        w & {"date", "dyddiad"}
-        or norm in {"paid on", "posted", "paid", "when paid"}
-        and ("amount" not in out)
-    ):
+    if "amount" in out and norm in {"paid", "posted"}:
+        # 'Paid' alone may be the amount or the date: both, the content tells which
+        out["payment_date"] = 60
+    elif w & {"date", "dyddiad"} or norm in {"paid on", "posted", "paid", "when paid"}:
         if w & {
             "extracted",
             "extract",

@@ -8,8 +8,8 @@ rows and total in pence, the VAT basis and the date precision; ``refused`` files
 the message fragment given.
 
 Run from the repository root: ``.venv/bin/python tests/support/ledger_variants.py``. The files are
-committed; the script keeps them reproducible (no randomness, fixed dates: the same cells; an
-XLSX file's zip timestamps differ between runs).
+committed; the script keeps them reproducible (no randomness, fixed dates and timestamps: the same
+bytes on every run).
 """
 
 from __future__ import annotations
@@ -362,6 +362,11 @@ VARIANTS = [
         {"supplier_name": "Beneficiary", "amount": "Value", "payment_date": "Paid On"},
     ),
     v(
+        "paid_is_the_date",  # 'Paid' could be the amount or the date: the content tells
+        [("Payee", "supplier"), ("Sum", "amount"), ("Paid", "date")],
+        {"supplier_name": "Payee", "amount": "Sum", "payment_date": "Paid"},
+    ),
+    v(
         "semicolons_iso_dates",
         [("Supplier Name", "supplier"), ("Net Amount (£)", "amount"), ("Payment Date", "date_iso")],
         {
@@ -456,6 +461,26 @@ def _write_xlsx(path: Path, rows: list[list], var: dict) -> None:
     wb.properties.created = dt.datetime(2021, 1, 4)  # (reproducible bytes)
     wb.properties.modified = dt.datetime(2021, 1, 4)
     wb.save(path)
+    _fixed_zip_times(path)
+
+
+def _fixed_zip_times(path: Path) -> None:
+    """The workbook's zip entries stamped 2021-01-04 (openpyxl stamps the time of writing), and
+    its core properties' modified time too, so the bytes are the same on every run."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        entries = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2021-01-04T00:00:00Z", data
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2021, 1, 4, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(fixed, data)
 
 
 def _expected(var: dict, rows: list[list]) -> dict:
