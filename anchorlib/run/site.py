@@ -633,10 +633,11 @@ def write_root_index(out_root: Path) -> Path:
     )
     if national:
         body += (
-            "<h2>Every place in England</h2><p>The place baseline of every local authority "
-            "district or "
-            "integrated care board, each on its own, with a national comparison table "
-            "(<code>anchor run --places lads</code>, <code>--places icbs</code>).</p>"
+            "<h2>Every place</h2><p>The place baseline of every local authority "
+            "district or integrated care board of England, or every local authority of the UK "
+            "(each on its own nation's index), each on its own, with a comparison table "
+            "(<code>anchor run --places lads</code>, <code>--places icbs</code>, "
+            "<code>--places lads --nations uk</code>).</p>"
             '<table><thead><tr><th scope="col">Places</th><th scope="col">Reports published</th>'
             '<th scope="col">Last run</th><th scope="col">Finished</th></tr></thead><tbody>'
             + "".join(national)
