@@ -11,7 +11,6 @@ the best row, per required field the candidates with their values, and the overr
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from anchorlib.core.normalise import is_blank
@@ -32,7 +31,7 @@ from anchorlib.ledgers.read import (
     row_fields,
 )
 from anchorlib.ledgers.scoring import CONFIRM, MIN_FILLED
-from anchorlib.ledgers.tokens import header_signature
+from anchorlib.ledgers.tokens import header_signature, override_block
 
 __all__ = [
     "format_inspection",
@@ -41,16 +40,6 @@ __all__ = [
     "no_header_message",
     "override_block",
 ]
-
-
-def override_block(signature: str, names: dict[str, str], headers: list[str]) -> str:
-    """A ``columns:`` block for the collaborative YAML: this layout's fields by header."""
-    lines = [
-        "columns:",
-        f"  {signature}:  # header row: {' | '.join(h for h in headers if h)[:120]}",
-    ]
-    lines += [f"    {fld}: {json.dumps(h, ensure_ascii=False)}" for fld, h in names.items()]
-    return "\n".join(lines)
 
 
 def _header_report(sheet: Sheet, h: Header) -> dict:

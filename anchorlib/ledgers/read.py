@@ -30,7 +30,12 @@ from anchorlib.ledgers.headers import header_matches, vat_basis
 from anchorlib.ledgers.parse import parse_amount
 from anchorlib.ledgers.periods import financial_year_in
 from anchorlib.ledgers.scoring import Decision, Unmapped, decide
-from anchorlib.ledgers.tokens import header_signature, header_tokens, normalise_header
+from anchorlib.ledgers.tokens import (
+    header_signature,
+    header_tokens,
+    normalise_header,
+    override_block,
+)
 
 __all__ = [
     "LedgerError",
@@ -633,9 +638,9 @@ def map_header(
             f"candidates {', '.join(cands)} (their values: {evidence}). "
             f"Headers seen: {[n for n in names if n]}. "
             f"Say which with columns={{'{fld}': '<header as published>'}} "
-            f"(on the command line: --column {fld}='<header>'; in the collaborative YAML, "
-            f"'columns: {{{header_signature(sheet.rows[idx])}: {{{fld}: <header>}}}}' for this "
-            "layout only).",
+            f"(on the command line: --column {fld}='<header>'), or for this layout only, in "
+            "the collaborative YAML:\n"
+            + override_block(header_signature(sheet.rows[idx]), {fld: "<header>"}, names),
             headers=[n for n in names if n],
             candidates=all_cands,
         )

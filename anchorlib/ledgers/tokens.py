@@ -10,10 +10,11 @@ dropped, a pivot table's 'Sum of' removed, abbreviations spelt out ('Amt', 'Supp
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from functools import lru_cache
 
-__all__ = ["header_signature", "header_tokens", "normalise_header"]
+__all__ = ["header_signature", "header_tokens", "normalise_header", "override_block"]
 
 
 @lru_cache(maxsize=8192)
@@ -69,3 +70,13 @@ def header_signature(row) -> str:
     publisher's monthly files share it. Collaborative YAML keys layout overrides by it."""
     norms = [normalise_header(c) for c in row if isinstance(c, str) and normalise_header(c)]
     return "layout-" + hashlib.sha1("|".join(norms).encode()).hexdigest()[:10]
+
+
+def override_block(signature: str, names: dict[str, str], headers: list[str]) -> str:
+    """A ``columns:`` block for the collaborative YAML: this layout's fields by header."""
+    lines = [
+        "columns:",
+        f"  {signature}:  # header row: {' | '.join(h for h in headers if h)[:120]}",
+    ]
+    lines += [f"    {fld}: {json.dumps(h, ensure_ascii=False)}" for fld, h in names.items()]
+    return "\n".join(lines)
