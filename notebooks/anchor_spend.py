@@ -73,7 +73,21 @@ fig = charts.hbar(s.tiers["tier (innermost first)"], s.tiers["share of all spend
 report.figure(fig, alt=report.describe(s.tiers, "tier (innermost first)", "share of all spend (%)",
                                        f"Bar chart of {s.anchor_name}'s share of all spend by supplier location"))
 report.table(s.tiers, f"{s.anchor_name}: spend by tier", name="spend_by_tier",
-             notes="Net of refunds; payments published twice counted once.")
+             notes="Credit notes netted against their supplier; receipts and transfers (a supplier "
+                   "credited more than it was paid) left out; payments published twice counted once.")
+
+# %% [markdown]
+# ## Procurement spend: the basis of the headline
+#
+# The headline share in the place is a share of procurement spend: spend with suppliers. Payments
+# to other public bodies, HMRC, pension funds, precepts and levies, grants and benefits to
+# individuals and redacted payees are left out of it, each listed here with its amount
+# (docs/methodology.md, step 7 item 5).
+
+# %%
+report.table(s.procurement, f"{s.anchor_name}: procurement spend and what it leaves out",
+             name="procurement_spend",
+             notes="Each payment is left out under the first rule it meets, in the order listed.")
 
 # %% [markdown]
 # ## Spend by neighbourhood deprivation

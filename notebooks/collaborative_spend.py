@@ -162,13 +162,21 @@ report.table(c.left_out, f"{c.name}: spend outside the place in categories left 
              notes="Not addressable (insurance, pay, taxes, other public bodies) or not classified to a category.")
 
 # %% [markdown]
-# ## Concentration
+# ## Portfolio concentration
 #
-# How much of the combined spend goes to a few suppliers. The HHI (Herfindahl-Hirschman index) is the
-# sum of the squared shares of each supplier, 0 to 10,000; above 2,500 is highly concentrated.
+# How much of the partnership's procurement spend goes to a few suppliers. The HHI
+# (Herfindahl-Hirschman index) is the sum of the squared shares of each supplier, 0 to 10,000;
+# 10,000 divided by it is the number of equal suppliers that would give the same figure. It
+# describes one buyer's portfolio, not a market of sellers, so no merger-regulation threshold
+# applies. It is computed on procurement spend (public bodies, HMRC, pension funds, precepts,
+# grants to individuals and redacted payees left out), overall and within each category.
 
 # %%
-report.table(c.concentration, f"{c.name}: supplier concentration", name="concentration", units_from="measure")
+report.table(c.concentration, f"{c.name}: portfolio concentration", name="concentration",
+             units_from="measure")
+report.table(c.category_concentration, f"{c.name}: portfolio concentration by category",
+             name="concentration_by_category",
+             notes="Procurement spend with named suppliers in each common category.")
 report.table(c.top_suppliers, f"{c.name}: the {len(c.top_suppliers)} largest suppliers", name="top_suppliers",
              max_rows=suppliers_listed, notes="Share: of net spend with named suppliers (the HHI denominator).")
 

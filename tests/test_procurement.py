@@ -164,26 +164,32 @@ NEGATIVE_ROWS = [
     ("a", "S2", "Department for Levelling Up", "public_body", "wider", 5, "Grant", None, -5000),
     ("a", "S3", "Refund Co Ltd", "company", "rest_of_uk", 8, "Misc", None, -50),
     ("b", "S1", "Builder Ltd", "company", "place", 1, "Repairs", "credit note", -300),
+    ("a", "S4", "County Council", "public_body", "place", 2, "Precepts", None, 3000),
+    ("a", "S4", "County Council", "public_body", "place", 2, "Finance", "Grant income", -1000),
 ]
 
 
 def test_credit_notes_net_against_their_supplier_and_receipts_are_reported():
     led = ledger(NEGATIVE_ROWS)
     # a: S1 1000 - 200 = 800 (a credit note, netted); S2 100 - 5000 = -4900 and S3 -50 are
-    # receipts (credited more than paid). b: S1 -300, though a paid S1: b never did, a receipt.
-    assert counted_rows(led)["amount_pence"].tolist() == [100000, -20000]
+    # receipts (credited more than paid); S4, a public body paid 3000, pays a 1000 back: a
+    # transfer in, reported, not netted (S4 keeps 3000). b: S1 -300, though a paid S1: b never
+    # did, a receipt.
+    assert counted_rows(led)["amount_pence"].tolist() == [100000, -20000, 300000]
     assert gross_and_net(led) == {
-        "gross_positive": 1000.0,
+        "gross_positive": 4000.0,
         "credits_netted": -200.0,
-        "net": 800.0,
-        "published_net": -4450.0,  # 1000 - 200 + 100 - 5000 - 50 - 300
+        "net": 3800.0,
+        # 1000 - 200 + 100 - 5000 - 50 - 300 + 3000 - 1000
+        "published_net": -2450.0,
     }
     rec = receipts_summary(led)
-    assert rec["total"] == -5250.0  # -4900 - 50 - 300 = published net - counted net
-    assert rec["negative_lines"] == -5350.0 and rec["positive_lines"] == 100.0
-    assert rec["suppliers"] == 3 and rec["lines"] == 4
+    assert rec["total"] == -6250.0  # -4900 - 50 - 300 - 1000 = published net - counted net
+    assert rec["negative_lines"] == -6350.0 and rec["positive_lines"] == 100.0
+    assert rec["suppliers"] == 4 and rec["lines"] == 5
     assert [(r["anchor_id"], r["supplier_id"], r["net"]) for r in rec["largest"]] == [
         ("a", "S2", -4900.0),
+        ("a", "S4", -1000.0),
         ("b", "S1", -300.0),
         ("a", "S3", -50.0),
     ]
@@ -193,15 +199,15 @@ def test_no_share_leaves_zero_one_because_of_netting():
     led = ledger(NEGATIVE_ROWS)
     res = S.spend_indicators(led, PLACE, IndicatorSettings())
     a, b = res["a"], res["b"]
-    # netted as published, a's place share would be 800 / (800 - 4900 - 50) = -0.19
-    assert a["total"] == 800.0 and a["place_share_of_all"] == 1.0
+    # netted as published, a's place share would be (800 + 2000) / (800 - 4900 - 50 + 2000) < 0
+    assert a["total"] == 3800.0 and a["place_share_of_all"] == 1.0
     assert a["tier_share_of_all"] == {"place": 1.0, "wider": 0.0, "rest_of_uk": 0.0, "unknown": 0.0}
-    assert a["gross_positive_total"] == 1000.0 and a["credits_netted_total"] == -200.0
-    assert a["receipts_and_transfers"]["total"] == -4950.0
+    assert a["gross_positive_total"] == 4000.0 and a["credits_netted_total"] == -200.0
+    assert a["receipts_and_transfers"]["total"] == -5950.0
     # b has only a receipt: nothing is spent, so its shares are None, never negative
     assert b["total"] == 0.0 and b["place_share_of_all"] is None
     assert b["receipts_and_transfers"]["total"] == -300.0 and b["published_net_total"] == -300.0
-    assert res["combined"]["total"] == 800.0
+    assert res["combined"]["total"] == 3800.0
 
 
 # --------------------------------------------------------------------------- item 7

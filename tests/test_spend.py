@@ -976,11 +976,13 @@ def lancashire(tmp_path_factory):
 
 
 def _counted(d: pd.DataFrame) -> pd.DataFrame:
-    """Rows less the receipts: an (anchor, supplier) whose net is negative (step 7, item 6)."""
+    """Rows less the receipts (step 7, item 6): an (anchor, supplier) whose net is negative, and
+    negative lines paid to a public body."""
     red = d["is_redacted"] | (d["org_type"] == "redacted")
     key = d["supplier_id"].astype(object).where(~red, "REDACTED").fillna("")
     net = d.groupby([d["anchor_id"], key])["amount_pence"].transform("sum")
-    return d[net >= 0]
+    public = (d["amount_pence"] < 0) & (d["org_type"] == "public_body") & ~red
+    return d[(net >= 0) & ~public]
 
 
 def _independent(df: pd.DataFrame, deciles, n) -> dict:

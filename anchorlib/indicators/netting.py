@@ -10,12 +10,20 @@ A published spend file has negative lines of two kinds:
   really was; a share could even leave [0, 1].
 
 Rule: payments are netted per paying anchor and supplier (``anchor_id``, the supplier identity
-``_sid``) over the rows analysed (a year, or all years).  A supplier whose net is zero or more
-keeps its net (its credits netted against its payments).  A supplier whose net is **negative**
-(it was credited more than it was paid: the money came in) is a receipt or transfer: its lines
-are left out of every spend figure and reported beside them (:func:`receipts_summary`).  So every
-counted supplier adds zero or more to every tier, decile and type, and no share leaves [0, 1]
-because of netting.  Gross positive spend (the positive lines counted) is shown beside the net.
+``_sid``) over the rows analysed (a year, or all years).  Receipts and transfers are left out of
+every spend figure and reported beside them (:func:`receipts_summary`):
+
+1. a supplier whose net is **negative** (it was credited more than it was paid: the money came
+   in): all its lines;
+2. a negative line paid to a **public body** (a government department, a council, the police...):
+   public bodies pay anchors (grants, business rates retention, recharges) and such a line is
+   money coming in, not a credit note against a purchase; it is reported whatever the body's
+   net, so it does not hide the anchor's payments to that body.
+
+Every other negative line is a credit note or refund, netted against the same anchor's payments
+to the same supplier.  So every counted supplier adds zero or more to every tier, decile and
+type, and no share leaves [0, 1] because of netting.  Gross positive spend (the positive lines
+counted) is shown beside the net.
 
 Source: CLES procurement spend analysis (spend with suppliers, net of credits); Local Government
 Transparency Code 2015 (the published lines, credits included).  Credits within a supplier split
@@ -54,13 +62,18 @@ def _group_keys(rows: pd.DataFrame) -> list:
 
 
 def receipt_lines(rows: pd.DataFrame) -> pd.Series:
-    """Boolean per row of :func:`spend_rows`: the lines of an (anchor, supplier) whose net over
-    ``rows`` is negative (a receipt or transfer, not spend).  All False on rows already netted."""
+    """Boolean per row of :func:`spend_rows`: the receipts and transfers, not spend.
+
+    The lines of an (anchor, supplier) whose net over ``rows`` is negative, and every negative
+    line paid to a public body (``org_type`` ``public_body``: a government department, council or
+    other public body paying the anchor, e.g. business rates and grant income published as
+    negative lines beside the anchor's payments to it).  All False on rows already netted."""
     rows = spend_rows(rows)
     if NETTED in rows.columns or not len(rows):
         return pd.Series(False, index=rows.index)
     net = rows.groupby(_group_keys(rows), sort=False)[PENCE].transform("sum")
-    return net < 0
+    public = (rows[PENCE] < 0) & (rows["_org_type"] == "public_body")
+    return (net < 0) | public
 
 
 def counted_rows(ledger: pd.DataFrame, place=None) -> pd.DataFrame:
