@@ -31,6 +31,12 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from anchorlib.config.places import UNKNOWN, Place
+from anchorlib.indicators.decile_basis import (
+    DECILE_BASIS_INDICES,
+    decile_basis_note,
+    decile_heading,
+    no_decile_words,
+)
 from anchorlib.indicators.netting import counted_rows, netting_summary
 from anchorlib.indicators.rows import COMBINED, NO_DECILE, pounds, share, spend_rows
 from anchorlib.indicators.spend import (
@@ -70,42 +76,6 @@ __all__ = [
     "no_decile_words",
     "decile_basis_note",
 ]
-
-#: The indices a located supplier's decile comes from under ``deprivation_basis: own_nation``.
-DECILE_BASIS_INDICES = "IMD 2025 England, WIMD 2019, SIMD 2020, NIMDM 2017"
-
-
-def decile_heading(basis: str = "own_nation") -> str:
-    """The heading of a table of spend by the supplier's deprivation decile, naming its basis
-    (the collaborative's ``indicators.deprivation_basis``): under ``own_nation`` a supplier's
-    ``imd25_decile`` is its own nation's decile, so a heading "IMD 2025" would mislabel it."""
-    if basis == "england_only":
-        return "IMD 2025 decile of the supplier's neighbourhood (England only)"
-    return f"deprivation decile within the supplier's own nation ({DECILE_BASIS_INDICES})"
-
-
-def no_decile_words(basis: str = "own_nation") -> str:
-    """The row of located spend with no decile (``no_decile``), in words, by basis."""
-    if basis == "england_only":
-        return "located, no English IMD decile (outside England, or neighbourhood not known)"
-    return "located, no decile (small area not known, or not ranked by its nation's index)"
-
-
-def decile_basis_note(basis: str = "own_nation") -> str:
-    """A sentence for a spend page: which basis its deprivation deciles use."""
-    if basis == "england_only":
-        return (
-            "Deprivation basis: England only (deprivation_basis: england_only). Deciles are IMD "
-            "2025, among England's neighbourhoods; suppliers in Wales, Scotland and Northern "
-            "Ireland have no decile."
-        )
-    return (
-        "Deprivation basis: each supplier's own nation (deprivation_basis: own_nation). A decile "
-        f"is within the supplier's nation, on its own index ({DECILE_BASIS_INDICES}): decile 1 "
-        "is its nation's most deprived 10% of small areas. The indices differ, so deciles are "
-        "not comparable across nations."
-    )
-
 
 # --------------------------------------------------------------------------- helpers
 
