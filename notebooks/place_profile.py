@@ -60,8 +60,7 @@ report.reading(profile.profile_reading(p))
 # the PNG for print.
 fig = profile.profile_map(p)
 maps.figure(fig, p.lsoas, lads=p.outlines, alt=profile.map_alt(p), code=p.code_column, name=p.name_column,
-            caption="Contains OS data © Crown copyright and database right 2025. Source: ONS, MHCLG, "
-                    "Welsh Government, Scottish Government, NISRA.")
+            caption=profile.map_caption(p))
 
 # %% [markdown]
 # ## Summary measures beside the wider area, the nation and every other place of the nation

@@ -49,7 +49,14 @@ from anchorlib.reports.place_baseline import (
     summary_table,
 )
 
-__all__ = ["PlaceProfile", "place_profile", "profile_reading", "map_alt", "profile_map"]
+__all__ = [
+    "PlaceProfile",
+    "place_profile",
+    "profile_reading",
+    "map_alt",
+    "profile_map",
+    "map_caption",
+]
 
 
 NOT_AVAILABLE = "not available"
@@ -474,3 +481,22 @@ def profile_map(p: PlaceProfile, figsize=(7.5, 7)):
     if legend is not None:
         legend.set_title(f"{p.index_label} decile\n(within {p.nation})")
     return fig
+
+
+#: The publishers behind each nation's map (boundaries and index), for the map's caption.
+MAP_SOURCES = {
+    ENGLAND: "ONS, MHCLG",
+    "Wales": "ONS, Welsh Government",
+    "Scotland": "Scottish Government",
+    "Northern Ireland": "NISRA",
+}
+
+
+def map_caption(p: PlaceProfile) -> str:
+    """The map's caption: the copyright line and its own nation's publishers."""
+    os_line = (
+        ""
+        if p.nation == "Northern Ireland"
+        else ("Contains OS data © Crown copyright and database right 2025. ")
+    )
+    return f"{os_line}Source: {MAP_SOURCES.get(p.nation, 'ONS')}."
