@@ -276,3 +276,21 @@ def test_nobody_located_yet_says_so_and_how_to_fix_it():
     assert not gate["passed"] and gate["reason"] == "none_covered"
     assert gate["sentence"].startswith("No supplier is located yet")
     assert "anchor suppliers enrich" in gate["sentence"]
+
+
+def test_targets_can_track_the_procurement_headline():
+    """progress_table's place_share_of_procurement on tests/test_collective.py's hand example:
+    combined 2022-23 procurement spend 13,100 less HMRC 800 and the redacted 300 = 12,000, of
+    which 3,000 with suppliers in the place (S2 500, S7 2,500)."""
+    from test_collective import make_collab
+    from test_collective import make_ledger as collective_ledger
+
+    from anchorlib.indicators.progress import progress_table
+
+    t = progress_table(collective_ledger(), make_collab())
+    row = t[
+        (t["indicator"] == "place_share_of_procurement")
+        & (t["anchor"] == "combined")
+        & (t["financial_year"] == "2022-23")
+    ]
+    assert row["value"].tolist() == [approx(3000 / 12000)]

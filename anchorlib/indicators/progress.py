@@ -46,6 +46,8 @@ from anchorlib.indicators.coverage import (
     year_basis,
 )
 from anchorlib.indicators.gates import located_gate
+from anchorlib.indicators.netting import counted_rows
+from anchorlib.indicators.procurement import procurement_rows
 from anchorlib.indicators.rows import COMBINED, spend_rows
 
 __all__ = [
@@ -106,7 +108,7 @@ def year_start(fy: str) -> int:
 
 
 def _addressable(rows: pd.DataFrame, collab) -> pd.DataFrame:
-    r = spend_rows(rows)
+    r = counted_rows(rows)  # receipts left out, as the spend figures count them
     return r[addressable_rule(r, collab_spec(collab).indicators.addressable_exclusions).isna()]
 
 
@@ -125,8 +127,10 @@ def default_indicators(aliases=None) -> dict[str, IndicatorFn]:
 
     Spend (per anchor and combined, named as in ``anchorlib.indicators.spend.group_indicators``):
     ``total`` (net spend, £), ``located_share``, ``place_share_of_all``,
-    ``place_share_of_located``, ``deprived_share_of_all``, ``deprived_share_of_located`` (the
-    collaborative's ``deprived_deciles``), ``addressable_total`` (£),
+    ``place_share_of_located``, ``place_share_of_procurement`` (the headline: of procurement
+    spend), ``deprived_share_of_all``, ``deprived_share_of_located``,
+    ``deprived_share_of_procurement_located`` (the collaborative's ``deprived_deciles``),
+    ``addressable_total`` (£),
     ``place_share_of_addressable``,
     ``social_economy_share``.  Collaborative (combined only): ``intra_collaborative_total`` (£ paid
     between member anchors), ``shared_suppliers`` (suppliers used by two or more anchors in the
@@ -151,6 +155,13 @@ def default_indicators(aliases=None) -> dict[str, IndicatorFn]:
         "located_share": lambda rows, c: spend.located_share(rows),
         "place_share_of_all": lambda rows, c: spend.place_share(rows, place(c), "all"),
         "place_share_of_located": lambda rows, c: spend.place_share(rows, place(c), "located"),
+        # step 7 item 5: the headline share, and targets on it, use procurement spend
+        "place_share_of_procurement": lambda rows, c: spend.place_share(
+            procurement_rows(counted_rows(rows)), place(c), "all"
+        ),
+        "deprived_share_of_procurement_located": lambda rows, c: spend.deprived_share(
+            procurement_rows(counted_rows(rows)), deciles(c), "located"
+        ),
         "deprived_share_of_all": lambda rows, c: spend.deprived_share(rows, deciles(c), "all"),
         "deprived_share_of_located": lambda rows, c: spend.deprived_share(
             rows, deciles(c), "located"
