@@ -65,6 +65,14 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "located_share": ("Spend with a located supplier", "%"),
     "place_share_of_all": ("Spend with suppliers in {place}, of all spend", "%"),
     "place_share_of_located": ("Spend with suppliers in {place}, of located spend", "%"),
+    "place_share_of_procurement": (
+        "Procurement spend with suppliers in {place} (the headline)",
+        "%",
+    ),
+    "deprived_share_of_procurement_located": (
+        "Procurement spend in the most deprived neighbourhoods, of located procurement spend",
+        "%",
+    ),
     "deprived_share_of_all": ("Spend in the most deprived neighbourhoods, of all spend", "%"),
     "deprived_share_of_located": (
         "Spend in the most deprived neighbourhoods, of located spend",

@@ -361,11 +361,11 @@ docs/indicators/spend.md),
 #   description: optional; the goal in words, shown in reports
 targets: []
 # targets:
-#   - indicator: place_share_of_all
+#   - indicator: place_share_of_procurement
 #     anchor: combined
 #     target: 0.40
 #     by: 2027-28
-#     description: Spend with suppliers based in the place (CLES measure, all spend)
+#     description: Procurement spend with suppliers based in the place (the CLES headline)
 
 # anchors: the member institutions, at least one; ids must be unique. Copy a block to add one.
 anchors:
