@@ -122,7 +122,8 @@ fig = charts.hbar(s.org_types["organisation type"], s.org_types["share of all sp
                   title=f"{s.anchor_name}: spend by organisation type", xlabel="share of all spend (%)", unit="%")
 report.figure(fig, alt=report.describe(s.org_types, "organisation type", "share of all spend (%)",
                                        f"Bar chart of {s.anchor_name}'s share of all spend by organisation type"))
-report.table(s.org_types, f"{s.anchor_name}: spend by organisation type", name="spend_by_org_type")
+report.table(s.org_types, f"{s.anchor_name}: spend by organisation type", name="spend_by_org_type",
+             notes=s.indicators["vcse_gate"]["sentence"])
 report.table(s.sectors, f"{s.anchor_name}: spend by sector", name="spend_by_sector")
 
 # %%

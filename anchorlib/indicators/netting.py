@@ -87,12 +87,15 @@ def counted_rows(ledger: pd.DataFrame, place=None) -> pd.DataFrame:
     return keep
 
 
-def receipts_summary(ledger: pd.DataFrame, largest: int = 5) -> dict:
+def receipts_summary(
+    ledger: pd.DataFrame, largest: int = 5, receipt: pd.Series | None = None
+) -> dict:
     """The receipts and transfers left out of the spend: ``total`` (£, their net, negative or 0),
     ``negative_lines`` (£), ``positive_lines`` (£), ``suppliers`` and ``lines`` (numbers) and
-    the ``largest`` (anchor, supplier name, net £), most negative first."""
+    the ``largest`` (anchor, supplier name, net £), most negative first.  ``receipt``:
+    :func:`receipt_lines` of the rows when already computed."""
     rows = spend_rows(ledger)
-    rec = rows[receipt_lines(rows)]
+    rec = rows[receipt_lines(rows) if receipt is None else receipt]
     out = {
         "total": pounds(pence_total(rec)),
         "negative_lines": pounds(pence_total(rec, rec[PENCE] < 0)),
@@ -139,10 +142,12 @@ def netting_summary(ledger: pd.DataFrame) -> dict:
     """The netting keys of ``anchor indicators --json`` for rows not yet netted:
     ``gross_positive_total``, ``credits_netted_total``, ``published_net_total`` (£) and
     ``receipts_and_transfers`` (:func:`receipts_summary`)."""
-    net = gross_and_net(ledger)
+    rows = spend_rows(ledger)
+    receipt = receipt_lines(rows)  # once, for both
+    counted = rows[~receipt]
     return {
-        "gross_positive_total": net["gross_positive"],
-        "credits_netted_total": net["credits_netted"],
-        "published_net_total": net["published_net"],
-        "receipts_and_transfers": receipts_summary(ledger),
+        "gross_positive_total": pounds(pence_total(counted, counted[PENCE] > 0)),
+        "credits_netted_total": pounds(pence_total(counted, counted[PENCE] < 0)),
+        "published_net_total": pounds(pence_total(rows)),
+        "receipts_and_transfers": receipts_summary(rows, receipt=receipt),
     }

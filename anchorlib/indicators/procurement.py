@@ -70,15 +70,22 @@ _GRANT = re.compile(
 )
 
 
+#: (pattern, normalised) -> {text: matched}: the same names and categories recur in every year
+#: and anchor a report computes, so each text is tested once per pattern.
+_SEEN: dict[tuple[str, bool], dict[str, bool]] = {}
+
+
 def _matches(col: pd.Series, rx: re.Pattern, normalised: bool = True) -> pd.Series:
     """Rows whose text (as published, or normalised as categories are) matches ``rx``; each
-    distinct value tested once."""
-    hits = [
-        v
-        for v in col.dropna().unique()
-        if rx.search(v) or (normalised and rx.search(normalise_category(v)))
-    ]
-    return col.isin(hits)
+    distinct value tested once (and remembered)."""
+    seen = _SEEN.setdefault((rx.pattern, normalised), {})
+    if len(seen) > 1_000_000:
+        seen.clear()
+    values = col.dropna().unique()
+    for v in values:
+        if v not in seen:
+            seen[v] = bool(rx.search(v) or (normalised and rx.search(normalise_category(v))))
+    return col.isin([v for v in values if seen[v]])
 
 
 def individual_grant_lines(rows: pd.DataFrame) -> pd.Series:
