@@ -479,6 +479,15 @@ def _deciles_label(dec: list[int]) -> str:
     return ",".join(map(str, dec))
 
 
+def _gated(g: dict, key: str, gate: str) -> str:
+    """A share published only when its coverage gate passed (step 7 item 8); else the
+    coverage, in brackets."""
+    gt = g.get(gate) or {}
+    if gt and not gt.get("passed"):
+        return f"- (coverage {_pct(gt.get('coverage'))})"
+    return _pct(g[key])
+
+
 def _hhi(v) -> str:
     return "-" if v is None else f"{v:,.0f}"
 
@@ -531,9 +540,9 @@ def _indicator_rows(meta: dict, dec_label: str) -> list[tuple[str, Callable[[dic
         ("home district (of all)", lambda g: _pct(g["home_district_share_of_all"])),
         (f"deprived {dec_label} (of located)", lambda g: _pct(g["deprived_share_of_located"])),
         (f"deprived {dec_label} (of all)", lambda g: _pct(g["deprived_share_of_all"])),
-        ("social economy (VCSE)", lambda g: _pct(g["social_economy_share"])),
+        ("social economy (VCSE)", lambda g: _gated(g, "social_economy_share", "vcse_gate")),
         ("public bodies", lambda g: _pct(g["public_body_share"])),
-        ("SME (where size known)", lambda g: _pct(g["sme_share_of_known"])),
+        ("SME (where size known)", lambda g: _gated(g, "sme_share_of_known", "sme_gate")),
         ("redacted payees", lambda g: _pct(g["redacted_share"])),
         ("portfolio HHI, procurement (0-10,000)", lambda g: _hhi(g["portfolio_hhi_10000"])),
         ("HHI, all named suppliers (0-10,000)", lambda g: _hhi(g["hhi_10000"])),
