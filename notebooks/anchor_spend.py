@@ -124,7 +124,8 @@ report.figure(fig, alt=report.describe(s.org_types, "organisation type", "share 
                                        f"Bar chart of {s.anchor_name}'s share of all spend by organisation type"))
 report.table(s.org_types, f"{s.anchor_name}: spend by organisation type", name="spend_by_org_type",
              notes=s.indicators["vcse_gate"]["sentence"])
-report.table(s.sectors, f"{s.anchor_name}: spend by sector", name="spend_by_sector")
+report.table(s.sectors, f"{s.anchor_name}: spend by sector", name="spend_by_sector",
+             notes=s.indicators["sector_gate"]["sentence"])
 
 # %%
 from anchorlib.reports import suppliers_section

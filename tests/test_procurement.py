@@ -257,8 +257,9 @@ def test_vcse_and_sme_shares_are_gated_by_type_coverage():
     assert not g["vcse_gate"]["passed"]
     assert g["vcse_gate"]["sentence"].startswith("Only 70.0% of the spend has a supplier of known")
     assert "coverage is too low" in g["vcse_gate"]["sentence"]
-    # no size band at all: 0%
+    # no size band and no sector at all: 0%
     assert g["sme_gate"]["reason"] == "none_covered"
+    assert g["sector_gate"]["sentence"].startswith("No supplier has a known sector yet")
     # at a 0.6 setting the same coverage passes
     low = S.spend_indicators(led, PLACE, IndicatorSettings(min_type_coverage=0.6))["a"]
     assert low["vcse_gate"]["passed"]

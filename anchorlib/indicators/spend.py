@@ -619,14 +619,17 @@ def group_indicators(
 
 
 def _type_gates(rows: pd.DataFrame, s) -> dict:
-    """The organisation-type coverage and the SME and VCSE gates (step 7, item 8)."""
+    """The organisation-type coverage and the SME, VCSE and sector gates (step 7, items 8, 20)."""
     cov = org_type_coverage(rows)
     size = _size_pence(rows)
     size_cov = share(size["sme"] + size["large"], pence_total(rows))
+    sec = _sector_pence(rows)
+    sector_cov = share(sum(v for k, v in sec.items() if k != UNKNOWN), pence_total(rows))
     return {
         "org_type_coverage": cov,
         "vcse_gate": type_gate(cov, s.min_type_coverage, "social-economy (VCSE) share"),
         "sme_gate": type_gate(size_cov, s.min_type_coverage, "SME share", "size"),
+        "sector_gate": type_gate(sector_cov, s.min_type_coverage, "sector shares", "sector"),
     }
 
 
