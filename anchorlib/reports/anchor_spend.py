@@ -375,7 +375,7 @@ def concentration_sentence(ind: dict, top_suppliers: pd.DataFrame, what: str = "
     hhi = ind.get("portfolio_hhi_10000")
     text = (
         f"The {ind['top_n']} largest suppliers took {share(ind['top_n_share'])} of named-supplier "
-        f"{what}, the largest being {first['supplier']} "
+        f"{what} (public bodies included), the largest being {first['supplier']} "
         f"({percent(first['share of named-supplier spend (%)'], 1)})"
     )
     if hhi is None or hhi <= 0:
@@ -482,8 +482,8 @@ def spend_reading(s: AnchorSpend) -> list[str]:
     span = f"from {years[0]} to {years[-1]}" if len(years) > 1 else f"in {years[0]}"
     out.append(
         f"{s.anchor_name} paid £{ind['total']:,.0f} in {ind['transactions']:,} payments to "
-        f"{ind['distinct_suppliers']:,} suppliers {span} (payments as published, refunds netted "
-        "off)."
+        f"{ind['distinct_suppliers']:,} suppliers {span} (credit notes netted against their "
+        "supplier, receipts and transfers left out)."
     )
     if s.simulated:
         out.append(
