@@ -401,8 +401,9 @@ def _meta(place, settings, result) -> dict:
             "categories": list(ex.categories),
         },
         "lm3_survey": settings.lm3_survey,
-        "units": "amounts in pounds (net of refunds, duplicates counted once); shares are "
-        "fractions 0-1",
+        "units": "amounts in pounds (credit notes netted against their supplier, receipts and "
+        "transfers left out and reported in receipts_and_transfers, duplicates counted once); "
+        "shares are fractions 0-1",
         "definitions": "docs/indicators/spend.md",
         "notes": notes,
     }
