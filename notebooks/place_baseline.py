@@ -38,9 +38,8 @@ check_parameters(globals(), "place_baseline")
 # %%
 from anchorlib.assets.place import read_place_asset
 from anchorlib.config.collaborative import load_collaborative
-from anchorlib.reports import charts
+from anchorlib.reports import charts, maps
 from anchorlib.reports import display as report
-from anchorlib.reports import maps
 from anchorlib.reports import place_baseline as baseline
 from anchorlib.reports.params import project_path
 
