@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from anchorlib.data.nations import INDICES, NATIONS
+from anchorlib.indicators.netting import counted_rows
 from anchorlib.indicators.rows import COMBINED, PENCE, SpendError
 from anchorlib.indicators.spend import deprived_share, located_share, total_spend
 
@@ -82,9 +83,13 @@ def deprived_share_by_nation(ledger: pd.DataFrame, deciles: Iterable[int] = (1, 
         mine = nation == name
         # Only this nation's suppliers count as located: the share's denominator is this
         # nation's located spend.
-        part = ledger.assign(
-            tier=_column(ledger, "tier").where(mine, None),
-            imd25_decile=decile.where(mine),
+        # prepared once (spend_rows and netting are idempotent): the three figures below would
+        # each prepare the raw frame again
+        part = counted_rows(
+            ledger.assign(
+                tier=_column(ledger, "tier").where(mine, None),
+                imd25_decile=decile.where(mine),
+            )
         )
         located = (located_share(part) or 0.0) * total_spend(part)
         share = deprived_share(part, deciles, "located")
