@@ -53,7 +53,15 @@ test-fast: $(STAMP)
 demo-data: $(STAMP)
 	$(BIN)/anchor data build-demo
 
-bench: $(STAMP)
+# The bench extra (DuckDB, the register benchmark's reference read) on top of the test install,
+# in its own stamp so `make test`/`make demo` never install it.
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
 
 fixtures: $(STAMP)
