@@ -128,9 +128,11 @@ report.table(s.sectors, f"{s.anchor_name}: spend by sector", name="spend_by_sect
              notes=s.indicators["sector_gate"]["sentence"])
 
 # %%
+from anchorlib.indicators.coverage import apply_common_threshold
 from anchorlib.reports import suppliers_section
 
-suppliers_section.show(collab, ledger, anchor=anchor, out_root=project_path(outputs) if outputs else None)
+suppliers_section.show(collab, apply_common_threshold(ledger, collab.spec.indicators.common_threshold),
+                       anchor=anchor, out_root=project_path(outputs) if outputs else None)
 
 # %% [markdown]
 # ## The largest suppliers

@@ -122,7 +122,9 @@ report.table(c.tier_deprivation, f"{c.name}: spend in the most deprived neighbou
 # %%
 from anchorlib.reports import suppliers_section
 
-suppliers_section.show(collab, ledger, out_root=project_path(outputs) if outputs else None)
+# the payments the combined figures above cover (the years every anchor published in full)
+suppliers_section.show(collab, collaborative_report.comparable_ledger(collab, ledger)[0],
+                       out_root=project_path(outputs) if outputs else None)
 
 # %% [markdown]
 # ## Suppliers the anchors share

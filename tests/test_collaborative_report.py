@@ -327,6 +327,10 @@ def test_reading_is_made_from_the_figures(rep):
         "another, which leaves combined spend of £13,100 with 5 suppliers (credit notes netted "
         "against their supplier, receipts left out, payments published twice counted once)."
     )
+    # no anchor publishes all twelve months of 2022-23: the figures are every payment, and the
+    # reading says at once that they are not comparable with a later full year (step 7 item 12)
+    assert not rep.combined_comparable and rep.combined_years == ["2022-23"]
+    assert text[1].startswith("No financial year is covered in full by every anchor yet")
     # the headline on procurement spend, the all-spend share beside it (3,000 / 13,100 = 23%)
     assert (
         "Together, 25% of procurement spend (£12,000 with suppliers, after £1,100 to public "
@@ -427,7 +431,7 @@ def test_reading_with_one_anchor_has_no_overlap_and_no_opportunity():
     assert "No supplier is used by more than one anchor." in text
     assert "No category is bought from outside Testshire by two or more anchors." in text
     assert c.overlap.values.tolist() == [[NAMES["c"], 2]] and c.intra.empty
-    assert text[0].startswith("The 1 anchors paid £5,300 in 2022-23. £0 of it")
+    assert text[0].startswith("The 1 anchor paid £5,300 in 2022-23. £0 of it")
 
 
 def test_simulated_postcodes_raise_the_banner():
@@ -508,3 +512,27 @@ def test_the_vcse_share_needs_the_types_to_cover_the_spend():
     assert org_type_sentence(ind).endswith(
         "The social economy (charities, social enterprises, co-operatives) took 10%."
     )
+
+
+def test_combined_figures_cover_only_the_years_every_anchor_covers_in_full():
+    """Step 7 item 12.  c and p pay S3 £100 every month of 2022-23; in 2023-24 c pays S1 £5,000 in
+    April only and p nothing.  Every anchor covers 2022-23 in full, neither 2023-24: the combined
+    figures are 2022-23's alone, 24 x £100 = £2,400 (the £5,000 would be a different mix of bodies
+    and months); with common_threshold £500 no line of 2022-23 is left and there is no full year,
+    so every year (the £5,000 alone) is shown, flagged not comparable."""
+    rows = [
+        (a, "2022-23", m, "S3", "Computer Software", 100, False) for a in "cp" for m in range(1, 13)
+    ]
+    rows.append(("c", "2023-24", 4, "S1", "Laundry", 5000, False))
+    collab = make_collab(anchor_ids=("c", "p"))
+    c = R.collaborative_spend(collab, make_ledger(rows))
+    assert c.combined_years == ["2022-23"] and c.combined_comparable
+    assert c.indicators["total"] == 2400
+    text = R.collaborative_reading(c)
+    assert text[0].startswith(
+        "The 2 anchors paid £2,400 in 2022-23, the financial year every anchor published in full."
+    )
+    collab.spec.indicators.common_threshold = 500
+    c = R.collaborative_spend(collab, make_ledger(rows))
+    assert c.combined_years == ["2023-24"] and not c.combined_comparable
+    assert c.indicators["total"] == 5000

@@ -122,6 +122,11 @@ def test_common_full_years_and_comparable_basis(cov):
     c = cov.reset_index()
     assert C.common_full_years(c, ["a"]) == ["2022-23", "2023-24"]
     assert C.common_full_years(c, ["a", "b"]) == []  # b: 11 months in 2022-23, absent in 2023-24
+    # combined "all years": a's two full years, comparable; with b no year is full for both, so
+    # every year the coverage has, flagged not comparable
+    assert C.combined_years(c, ["a"]) == (["2022-23", "2023-24"], True)
+    assert C.combined_years(c, ["a", "b"]) == (["2022-23", "2023-24"], False)
+    assert C.combined_years(c.iloc[0:0], ["a"]) == ([], False)
     assert C.comparable_basis(c, "a", "2022-23", "2022-23") == (True, [])
     ok, why = C.comparable_basis(c, "a", "2023-24", "2022-23")
     assert not ok and why == [

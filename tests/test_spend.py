@@ -774,8 +774,12 @@ def test_cli_loose_ledger_json(fixture_data, tmp_path):
     assert x["top10_share"] == 1.0
     assert out["y"]["total"] == 100.0 and out["y"]["located_share"] == 1.0
     # one month (May 2023) of each anchor: no financial year is covered in full, so the combined
-    # "all years" figure has no payments (step 7 item 12); the year's own figure stays
-    assert out["meta"]["combined_years"] == [] and out["combined"]["total"] == 0.0
+    # "all years" figure covers every payment (x 1,000 + y 100), flagged not comparable, with the
+    # note saying so (step 7 item 12); the year's own figure is the same
+    assert out["meta"]["combined_years"] == ["2023-24"]
+    assert out["meta"]["combined_comparable"] is False
+    assert out["combined"]["total"] == 1100.0
+    assert any("not comparable" in n for n in out["meta"]["notes"])
     assert out["coverage"]["x"]["2023-24"]["months"] == 1
     assert out["by_year"]["2023-24"]["combined"]["total"] == 1100.0
     assert out["meta"]["tiers"] == ["place", "wider", "rest_of_uk", "unknown"]

@@ -231,7 +231,7 @@ def indicators_output(
     ``meta``, JSON-safe."""
     from anchorlib.indicators.coverage import (
         apply_common_threshold,
-        common_full_years,
+        combined_years,
         coverage_json,
         coverage_table,
         year_comparability,
@@ -273,8 +273,9 @@ def indicators_output(
         years = spend_indicators(led, plc, settings, by_year=True, **kw) if by_year else None
         _add_nations(result, led, settings, ids, exclude, own)
         # combined "all years": only the years every anchor covers in full (a partial year or a
-        # missing anchor would make it another mix of bodies and months); per year: every year
-        full = common_full_years(cov, ids)
+        # missing anchor would make it another mix of bodies and months); per year: every year.
+        # No full year yet: every payment, flagged not comparable (combined_years)
+        full, comparable = combined_years(cov, ids)
         part = led[led["financial_year"].astype(str).isin(full)]
         comb = {"combined": spend_indicators(part, plc, settings, **kw)["combined"]}
         _add_who(comb, part, plc, settings, ids, exclude, own)
@@ -286,16 +287,18 @@ def indicators_output(
         raise AnchorError(str(exc)) from None
     meta.update(_meta(plc, settings, result))
     meta["combined_years"] = full
+    meta["combined_comparable"] = comparable
     meta["common_threshold"] = settings.common_threshold
-    if not full:
+    if not comparable:
         meta["notes"].append(
             "no financial year is covered in full (12 months) by every anchor: 'combined' (all "
-            "years) has no payments; see by_year"
+            "years) covers every payment, a mix of part-years: not comparable with a later full "
+            "year; see coverage and by_year"
         )
     out = dict(result)
     # each year's figures against the baseline year (declared, else the first full year): the
     # same threshold band, the same known VAT basis, full years (step 7 item 12); new keys only
-    base = meta.get("baseline_year") or (full[0] if full else None)
+    base = meta.get("baseline_year") or (full[0] if comparable else None)
     meta["comparability_baseline_year"] = base
     if years is not None:
         comp = year_comparability(cov, ids, base)

@@ -43,6 +43,7 @@ __all__ = [
     "year_basis",
     "coverage_table",
     "common_full_years",
+    "combined_years",
     "comparable_basis",
     "coverage_json",
     "year_comparability",
@@ -199,6 +200,21 @@ def common_full_years(coverage: pd.DataFrame, anchors: Iterable[str]) -> list[st
     full = coverage[coverage["complete"].astype(bool)]
     have = full.groupby("financial_year")["anchor_id"].agg(set)
     return sorted(y for y, who in have.items() if set(anchors) <= who)
+
+
+def combined_years(coverage: pd.DataFrame, anchors: Iterable[str]) -> tuple[list[str], bool]:
+    """The financial years a combined "all years" figure covers, and whether it is comparable.
+
+    The years every one of ``anchors`` covers in full (:func:`common_full_years`), comparable
+    (``True``).  When there is none (a new collaborative, a first part-year of files), every year
+    in ``coverage``, flagged not comparable (``False``): the figure is published with that caveat
+    first rather than withheld, since it is the partnership's only evidence so far; a reader
+    must not set it beside a later full year (step 7 item 12)."""
+    full = common_full_years(coverage, anchors)
+    if full:
+        return full, True
+    years = sorted(coverage["financial_year"].astype(str).unique()) if len(coverage) else []
+    return years, False
 
 
 def _lookup(coverage: pd.DataFrame) -> dict:

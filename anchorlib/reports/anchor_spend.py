@@ -27,6 +27,7 @@ from anchorlib.indicators.collective import (
     flag_self_payments,
     no_decile_words,
 )
+from anchorlib.indicators.coverage import apply_common_threshold
 from anchorlib.indicators.netting import counted_rows
 from anchorlib.indicators.procurement import procurement_rows
 from anchorlib.indicators.progress import year_coverage
@@ -332,6 +333,8 @@ def anchor_spend(
     place = collab.place
     settings = collab.spec.indicators
     mine = ledger[ledger["anchor_id"].astype(str) == anchor_id]
+    # every anchor analysed above the same threshold when the collaborative sets one (item 12)
+    mine = apply_common_threshold(mine, settings.common_threshold)
     own = flag_self_payments(mine, collab)  # payments to itself: not spend in the economy
     rows = spend.spend_rows(mine[~own], place)
     ind = spend.group_indicators(rows, place, settings, home_lads={anchor.id: anchor.home_lad})

@@ -30,6 +30,7 @@ from anchorlib.config.places import UNKNOWN
 from anchorlib.core.fmt import as_percent, decile_label, money_words, percent, share
 from anchorlib.indicators import collective as C
 from anchorlib.indicators import spend
+from anchorlib.indicators.coverage import apply_common_threshold, combined_years, coverage_table
 from anchorlib.indicators.opportunity import collective_opportunity
 from anchorlib.reports.anchor_spend import (
     ORG_TYPE_LABELS,
@@ -87,6 +88,10 @@ class CollaborativeSpend:
     notes: list[str] = field(default_factory=list)
     #: portfolio concentration of procurement spend per common category (step 7, item 7)
     category_concentration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the financial years the combined figures cover, and whether every anchor covers each of
+    #: them in full (step 7 item 12: :func:`anchorlib.indicators.coverage.combined_years`)
+    combined_years: list[str] = field(default_factory=list)
+    combined_comparable: bool = True
 
 
 # --------------------------------------------------------------------------- labels
@@ -499,6 +504,7 @@ def collaborative_spend(
     """
     place = collab.place
     settings = collab.spec.indicators
+    ledger, years, comparable = comparable_ledger(collab, ledger)
     rows = spend.spend_rows(ledger, place)
     flag = C.flag_intra_collaborative(rows, collab, aliases)
     net = rows[~flag]
@@ -549,7 +555,19 @@ def collaborative_spend(
         simulated=bool(ind.get("simulated_share")),
         notes=notes,
         category_concentration=category_concentration_table(ind, rules),
+        combined_years=years,
+        combined_comparable=comparable,
     )
+
+
+def comparable_ledger(collab, ledger: pd.DataFrame) -> tuple[pd.DataFrame, list[str], bool]:
+    """The payments the combined figures cover (step 7 item 12): every anchor above the
+    collaborative's ``common_threshold`` (when set), in the financial years every declared anchor
+    with a ledger covers in full; when there is none yet, every year, flagged not comparable."""
+    ledger = apply_common_threshold(ledger, collab.spec.indicators.common_threshold)
+    ids = [a.id for a in collab.spec.anchors if a.ledger] or C.anchor_ids(collab, ledger)
+    years, comparable = combined_years(coverage_table(ledger), ids)
+    return ledger[ledger["financial_year"].astype(str).isin(years)], years, comparable
 
 
 # --------------------------------------------------------------------------- the reading
@@ -580,9 +598,15 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
     out = []
     years = ind["financial_years"]
     span = f"from {years[0]} to {years[-1]}" if len(years) > 1 else f"in {years[0]}"
+    if c.combined_comparable and c.combined_years:
+        span += (
+            ", the financial years every anchor published in full"
+            if len(years) > 1
+            else (", the financial year every anchor published in full")
+        )
     n = len(c.anchor_names)
     out.append(
-        f"The {n} anchors paid {money_words(ind['gross_total'])} {span}. "
+        f"The {n} anchor{'s' if n != 1 else ''} paid {money_words(ind['gross_total'])} {span}. "
         f"{money_words(ind['intra_total'])} of it went "
         "from one member anchor to another, which leaves combined spend of "
         f"{money_words(ind['total'])} with "
@@ -590,6 +614,12 @@ def collaborative_reading(c: CollaborativeSpend) -> list[str]:
         "receipts left out, payments published twice "
         "counted once)."
     )
+    if not c.combined_comparable:
+        out.append(
+            "No financial year is covered in full by every anchor yet, so these figures mix "
+            "part-years and are not comparable with a later full year (each anchor page's coverage "
+            "table shows the months)."
+        )
     if c.simulated:
         out.append(
             f"Supplier locations are simulated for this demo ({share(ind['simulated_share'])} of "
