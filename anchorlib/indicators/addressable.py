@@ -22,7 +22,13 @@ from anchorlib.indicators.procurement import (
     REDACTED_PAYEES,
     individual_grant_lines,
 )
-from anchorlib.indicators.rows import PENCE, SpendError, pence_total, pounds, share, spend_rows
+from anchorlib.indicators.rows import (
+    SpendError,
+    excluded_split,
+    pounds,
+    share,
+    spend_rows,
+)
 
 __all__ = [
     "addressable_rules",
@@ -181,11 +187,8 @@ def addressable_spend(ledger: pd.DataFrame, exclusions) -> dict:
 def addressable_parts(rows: pd.DataFrame, rule: pd.Series, exclusions) -> dict:
     """:func:`addressable_spend` of :func:`spend_rows` ``rows`` given their
     :func:`addressable_rule`."""
-    excluded = {label: 0 for label, _, _ in addressable_rules(exclusions)}
-    for label, v in rows[PENCE].groupby(rule.dropna()).sum().items():
-        excluded[label] = int(v)
-    ex = sum(excluded.values())
-    tot = pence_total(rows)
+    labels = [label for label, _, _ in addressable_rules(exclusions)]
+    tot, ex, excluded = excluded_split(rows, rule, labels)
     return {
         "total": pounds(tot - ex),
         "share": share(tot - ex, tot),

@@ -35,7 +35,7 @@ import re
 import pandas as pd
 
 from anchorlib.config.categories import normalise_category
-from anchorlib.indicators.rows import PENCE, pence_total, pounds, share, spend_rows
+from anchorlib.indicators.rows import excluded_split, pounds, share, spend_rows
 
 __all__ = [
     "EXCLUSIONS",
@@ -153,11 +153,7 @@ def procurement_parts(ledger: pd.DataFrame, rule: pd.Series | None = None) -> di
     """
     rows = spend_rows(ledger)
     rule = procurement_rule(rows) if rule is None else rule
-    excluded = {label: 0 for label in EXCLUSIONS}
-    for label, v in rows[PENCE].groupby(rule.dropna()).sum().items():
-        excluded[label] = int(v)
-    ex = sum(excluded.values())
-    tot = pence_total(rows)
+    tot, ex, excluded = excluded_split(rows, rule, EXCLUSIONS)
     return {
         "total": pounds(tot - ex),
         "share_of_all": share(tot - ex, tot),

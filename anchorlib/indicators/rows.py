@@ -134,6 +134,16 @@ def pence_total(rows: pd.DataFrame, mask=None) -> int:
     return int(p.sum())
 
 
+def excluded_split(rows: pd.DataFrame, rule: pd.Series, labels) -> tuple[int, int, dict]:
+    """Rows split by an exclusion ``rule`` (per row: the label of the exclusion that takes it, or
+    None): ``(total, excluded_total, excluded)`` in pence, ``excluded`` with every one of
+    ``labels`` (0 when it took nothing).  Shared by addressable and procurement spend."""
+    excluded = {label: 0 for label in labels}
+    for label, v in rows[PENCE].groupby(rule.dropna()).sum().items():
+        excluded[label] = int(v)
+    return pence_total(rows), sum(excluded.values()), excluded
+
+
 def pounds(pence) -> float:
     """Pence (an exact integer, Python or numpy) as pounds, a Python float."""
     return int(pence) / 100

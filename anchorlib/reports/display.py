@@ -36,6 +36,7 @@ __all__ = [
     "DPI",
     "header",
     "figure",
+    "png_bytes",
     "table",
     "text",
     "reading",
@@ -115,13 +116,11 @@ def header(
     _display({META_MIME: meta, "text/html": "\n".join(parts), "text/plain": title})
 
 
-def figure(fig, alt: str, caption: str | None = None, *, dpi: int = DPI) -> None:
-    """Show a Matplotlib figure as an embedded PNG with alt text (what it shows, in words) and a
-    caption."""
+def png_bytes(fig, dpi: int = DPI) -> bytes:
+    """A Matplotlib figure as PNG bytes, the figure closed.  No version stamp in the metadata, so
+    the same figure gives the same bytes (published pages are compared byte for byte)."""
     import matplotlib.pyplot as plt
 
-    if not alt or not alt.strip():
-        raise ValueError("every figure needs alt text: say in words what it shows")
     buf = io.BytesIO()
     fig.savefig(
         buf,
@@ -130,9 +129,17 @@ def figure(fig, alt: str, caption: str | None = None, *, dpi: int = DPI) -> None
         bbox_inches="tight",
         facecolor="white",
         metadata={"Software": None},
-    )  # no version stamp: the same figure gives the same bytes
+    )
     plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return buf.getvalue()
+
+
+def figure(fig, alt: str, caption: str | None = None, *, dpi: int = DPI) -> None:
+    """Show a Matplotlib figure as an embedded PNG with alt text (what it shows, in words) and a
+    caption."""
+    if not alt or not alt.strip():
+        raise ValueError("every figure needs alt text: say in words what it shows")
+    data = base64.b64encode(png_bytes(fig, dpi)).decode("ascii")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     body = (
         f'<figure class="anchor-figure"><img src="data:image/png;base64,{data}" '

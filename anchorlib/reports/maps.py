@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +38,7 @@ import pandas as pd
 
 from anchorlib.data.deprivation import DEFAULT_EDITION, N_LSOAS
 from anchorlib.data.nations import INDICES, nation_of_code
-from anchorlib.reports.display import DPI
+from anchorlib.reports.display import DPI, png_bytes
 
 __all__ = [
     "MAP_MIME",
@@ -471,22 +470,6 @@ def map_html(
     )
 
 
-def _png(fig, dpi: int) -> bytes:
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(
-        buf,
-        format="png",
-        dpi=dpi,
-        bbox_inches="tight",
-        facecolor="white",
-        metadata={"Software": None},
-    )  # as display.figure: no version stamp, so the same map gives the same bytes
-    plt.close(fig)
-    return buf.getvalue()
-
-
 def figure(
     fig,
     frame,
@@ -503,7 +486,7 @@ def figure(
     from IPython.display import display
 
     body = map_html(
-        frame, alt=alt, png=_png(fig, dpi), caption=caption, lads=lads, sites=sites, **kwargs
+        frame, alt=alt, png=png_bytes(fig, dpi), caption=caption, lads=lads, sites=sites, **kwargs
     )
     display(
         {"text/html": body, MAP_MIME: {"files": list(STATIC_FILES)}, "text/plain": f"[Map: {alt}]"},
