@@ -409,6 +409,12 @@ def _for_file(df: pd.DataFrame) -> pd.DataFrame:
     for c in ("spend_share", "cumulative_share"):
         if c in out.columns:
             out[c] = out[c].astype(float).round(6)
+    # whole numbers written as whole numbers whatever the path: a rebuild places postcodes into
+    # the previous register's float column (read back from CSV with blanks), which wrote "9.0"
+    # where a first build wrote "9"
+    for c in ("imd25_decile", "nation_decile", "imd25_decile_england"):
+        if c in out.columns:
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
     return out
 
 
