@@ -251,9 +251,13 @@ def test_real_lancashire_progress_against_plain_pandas(lancashire):
         )
         assert _row(t, "total", "combined", y)["value"] == approx(total / 100)
     base = t[(t["anchor"] == "combined") & t["is_baseline"]]
-    assert set(base["financial_year"]) == {"2022-23"}
+    # the demo's declared baseline: 2023-24, the one year every anchor publishes in full
+    assert set(base["financial_year"]) == {"2023-24"}
     s = P.targets_summary(t, collab)
-    assert list(s["indicator"]) == ["place_share_of_all", "deprived_share_of_located"]
+    assert list(s["indicator"]) == [
+        "place_share_of_procurement",
+        "deprived_share_of_procurement_located",
+    ]
     show = t[
         (t["anchor"] == "combined")
         & t["indicator"].isin(["place_share_of_all", "deprived_share_of_located"])
