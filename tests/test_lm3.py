@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_spend import make_place
 
-from anchorlib.config.places import Place, PlaceSpec, Tier, TierSpec
 from anchorlib.indicators.lm3 import (
     lm3,
     no_respend_payee,
@@ -15,30 +15,6 @@ from anchorlib.indicators.lm3 import (
 )
 
 approx = pytest.approx
-
-
-def _place() -> Place:
-    spec = PlaceSpec(
-        name="Testshire",
-        lads=["E07000120"],
-        tiers=[
-            TierSpec(name="place", place=True),
-            TierSpec(name="wider", regions=["E12000002"]),
-            TierSpec(name="rest_of_uk", everywhere=True),
-        ],
-    )
-    inner = frozenset({"P1"})
-    return Place(
-        "Testshire",
-        ["P1"],
-        ["E07000120"],
-        [
-            Tier("place", inner),
-            Tier("wider", inner | {"W1"}),
-            Tier("rest_of_uk", inner | {"W1", "R1"}, everywhere=True),
-        ],
-        spec,
-    )
 
 
 ROWS = [  # supplier id, name, org type, tier, category, pounds
@@ -95,7 +71,7 @@ def _survey(staff: bool) -> pd.DataFrame:
 
 
 def test_lm3_leaves_payroll_deductions_out_when_a_wage_bill_is_added():
-    res = lm3(_ledger(), _place(), _survey(staff=True))
+    res = lm3(_ledger(), make_place(), _survey(staff=True))
     # Ledger 1000 + 3000 + 2000 + 500 + 400 = 6900.  The wage bill (10,000) is added, so HMRC 3000
     # and the pension fund 2000 (payroll deductions, inside the wage bill) leave round 1:
     # R1 = 6900 - 5000 + 10000 = 11900
@@ -116,7 +92,7 @@ def test_lm3_leaves_payroll_deductions_out_when_a_wage_bill_is_added():
 
 
 def test_lm3_keeps_deductions_without_a_wage_bill_and_gives_public_bodies_no_respend():
-    res = lm3(_ledger(), _place(), _survey(staff=False))
+    res = lm3(_ledger(), make_place(), _survey(staff=False))
     # no wage bill added: HMRC and the pension fund stay in round 1, R1 = 6900
     assert res["r1"] == approx(6900) and res["r1_payroll_deductions_left_out"] == 0
     # R2 = local S1 1000 + pension fund 2000 + council 500 + S9 400 = 3900

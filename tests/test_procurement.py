@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_spend import make_place
 
 from anchorlib.config.collaborative import IndicatorSettings
-from anchorlib.config.places import Place, PlaceSpec, Tier, TierSpec
 from anchorlib.indicators import spend as S
 from anchorlib.indicators.addressable import addressable_spend
 from anchorlib.indicators.concentration import hhi, hhi_by_category, portfolio_hhi
@@ -15,30 +15,6 @@ from anchorlib.indicators.netting import counted_rows, gross_and_net, receipts_s
 from anchorlib.indicators.procurement import EXCLUSIONS, procurement_parts, procurement_rule
 
 approx = pytest.approx
-
-
-def make_place() -> Place:
-    spec = PlaceSpec(
-        name="Testshire",
-        lads=["E07000120"],
-        tiers=[
-            TierSpec(name="place", place=True),
-            TierSpec(name="wider", regions=["E12000002"]),
-            TierSpec(name="rest_of_uk", everywhere=True),
-        ],
-    )
-    p = frozenset({"P1"})
-    return Place(
-        "Testshire",
-        ["P1"],
-        ["E07000120"],
-        [
-            Tier("place", p),
-            Tier("wider", p | {"W1"}),
-            Tier("rest_of_uk", p | {"W1", "R1"}, everywhere=True),
-        ],
-        spec,
-    )
 
 
 PLACE = make_place()
