@@ -125,14 +125,7 @@ def nation_entry(nation: str) -> dict:
     return {
         "name": nation,
         "code": idx.country_code,
-        "index": {
-            "name": idx.name,
-            "year": idx.year,
-            "label": idx.label,
-            "small_area": idx.small_area,
-            "small_areas_in_nation": idx.n_areas,
-            "district": idx.district,
-        },
+        "index": idx.describe(district=True),
         "measures": nations.nation_measures(nation, sa["small_area_code"], name=nation),
         "decile_population": _decile_population(sa, weighted),
         "decile_areas": [
@@ -316,14 +309,7 @@ def uk_asset(england_lsoas, england_outlines, england_places: dict, regions: dic
     entries["England"] = {
         "name": "England",
         "code": idx.country_code,
-        "index": {
-            "name": idx.name,
-            "year": idx.year,
-            "label": idx.label,
-            "small_area": idx.small_area,
-            "small_areas_in_nation": idx.n_areas,
-            "district": idx.district,
-        },
+        "index": idx.describe(district=True),
         "measures": england | {"extent_method": england.get("extent_method", EXTENT_METHOD)},
         "decile_population": england.get("decile_population"),
         "decile_areas": [

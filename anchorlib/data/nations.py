@@ -88,6 +88,19 @@ class NationIndex:
         """The index and its year, as every output names it: "WIMD 2019"."""
         return f"{self.name} {self.year}"
 
+    def describe(self, *, district: bool = False) -> dict:
+        """The index as every JSON output names it (``index`` key): name, year, label, what its
+        small areas are and how many the nation has; with ``district``, what its districts are
+        called."""
+        out = {
+            "name": self.name,
+            "year": self.year,
+            "label": self.label,
+            "small_area": self.small_area,
+            "small_areas_in_nation": self.n_areas,
+        }
+        return out | {"district": self.district} if district else out
+
 
 INDICES: dict[str, NationIndex] = {
     "England": NationIndex(
@@ -415,13 +428,7 @@ def nation_measures(nation: str, codes, name: str | None = None) -> dict:
         "name": name or ", ".join(sorted(set(rows["lad_name"]))),
         "edition": idx.year,
         "nation": nation,
-        "index": {
-            "name": idx.name,
-            "year": idx.year,
-            "label": idx.label,
-            "small_area": idx.small_area,
-            "small_areas_in_nation": idx.n_areas,
-        },
+        "index": idx.describe(),
         "lsoa_count": int(len(rows)),
         "population": (int(pop_total) if pop_total.is_integer() else pop_total)
         if pop_total is not None
